@@ -1,0 +1,180 @@
+package gen
+
+import (
+	"fmt"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/flightline-dev/flightline/schema"
+)
+
+// encoders writes MarshalJSON and AppendJSON for objects and unions, and
+// the encode functions they share.
+func (g *generator) encoders(f *jen.File) {
+	for _, t := range g.m.Types {
+		switch t.Kind {
+		case schema.Object, schema.Union:
+			g.marshal(f, t)
+		}
+	}
+	for _, t := range g.m.Types {
+		switch t.Kind {
+		case schema.Object:
+			g.encodeObject(f, t)
+		case schema.Union:
+			g.encodeUnion(f, t)
+		}
+	}
+}
+
+func (g *generator) marshal(f *jen.File, t *schema.Type) {
+	docComment(f, wrap(fmt.Sprintf("MarshalJSON encodes x as compact JSON, properties in schema order, the way the schema's Python producers write it. It fails on a value the schema does not allow, such as an invalid enum value or a string that is not UTF-8.")))
+	f.Func().Params(jen.Id("x").Id(t.Name)).Id("MarshalJSON").Params().Params(jen.Index().Byte(), jen.Error()).Block(
+		jen.Return(jen.Id("x").Dot("AppendJSON").Call(jen.Nil())),
+	)
+	f.Line()
+	docComment(f, "AppendJSON appends the JSON encoding of x to b; see MarshalJSON.")
+	f.Func().Params(jen.Id("x").Op("*").Id(t.Name)).Id("AppendJSON").Params(jen.Id("b").Index().Byte()).Params(jen.Index().Byte(), jen.Error()).Block(
+		jen.Id("e").Op(":=").Id("encoder").Values(jen.Dict{jen.Id("buf"): jen.Id("b")}),
+		jen.Id("e").Dot("encode"+t.Name).Call(jen.Id("x")),
+		jen.If(jen.Id("e").Dot("err").Op("!=").Nil()).Block(jen.Return(jen.Id("b"), jen.Id("e").Dot("err"))),
+		jen.Return(jen.Id("e").Dot("buf"), jen.Nil()),
+	)
+	f.Line()
+}
+
+func (g *generator) encodeObject(f *jen.File, t *schema.Type) {
+	body := []jen.Code{jen.Id("sep").Op(":=").LitByte('{')}
+	member := func(fl *schema.Field) []jen.Code {
+		return []jen.Code{
+			jen.Id("e").Dot("buf").Op("=").Append(jen.Id("e").Dot("buf"), jen.Id("sep")),
+			jen.Id("sep").Op("=").LitByte(','),
+			jen.Id("e").Dot("raw").Call(jen.Lit(jsonKey(fl.Name))),
+		}
+	}
+	for _, fl := range t.Fields {
+		name := t.Name + "." + fl.Name
+		v := jen.Id("x").Dot(fl.GoName)
+		switch {
+		case pointer(fl) && omitted(fl):
+			body = append(body, jen.If(v.Clone().Op("!=").Nil()).Block(append(member(fl), g.writeValue(fl.Type, jen.Op("*").Add(v.Clone()), name, 0)...)...))
+		case naturalNil(fl.Type) && omitted(fl):
+			body = append(body, jen.If(v.Clone().Op("!=").Nil()).Block(append(member(fl), g.writeValue(fl.Type, v.Clone(), name, 0)...)...))
+		case pointer(fl):
+			body = append(body, member(fl)...)
+			body = append(body, jen.If(v.Clone().Op("==").Nil()).Block(jen.Id("e").Dot("null").Call()).Else().Block(g.writeValue(fl.Type, jen.Op("*").Add(v.Clone()), name, 0)...))
+		case naturalNil(fl.Type) && fl.Nullable:
+			body = append(body, member(fl)...)
+			body = append(body, jen.If(v.Clone().Op("==").Nil()).Block(jen.Id("e").Dot("null").Call()).Else().Block(g.writeValue(fl.Type, v.Clone(), name, 0)...))
+		default:
+			body = append(body, member(fl)...)
+			body = append(body, g.writeValue(fl.Type, v.Clone(), name, 0)...)
+		}
+	}
+	if t.Open {
+		body = append(body,
+			jen.For(jen.List(jen.Id("_"), jen.Id("k")).Op(":=").Range().Qual("slices", "Sorted").Call(jen.Qual("maps", "Keys").Call(jen.Id("x").Dot(extraField)))).Block(
+				jen.Id("e").Dot("buf").Op("=").Append(jen.Id("e").Dot("buf"), jen.Id("sep")),
+				jen.Id("sep").Op("=").LitByte(','),
+				jen.Id("e").Dot("str").Call(jen.Lit(t.Name), jen.Id("k")),
+				jen.Id("e").Dot("buf").Op("=").Append(jen.Id("e").Dot("buf"), jen.LitByte(':')),
+				jen.Id("e").Dot("rawValue").Call(jen.Lit(t.Name+"."+extraField), jen.Id("x").Dot(extraField).Index(jen.Id("k"))),
+			),
+		)
+	}
+	body = append(body,
+		jen.If(jen.Id("sep").Op("==").LitByte('{')).Block(jen.Id("e").Dot("buf").Op("=").Append(jen.Id("e").Dot("buf"), jen.LitByte('{'))),
+		jen.Id("e").Dot("buf").Op("=").Append(jen.Id("e").Dot("buf"), jen.LitByte('}')),
+	)
+	f.Func().Params(jen.Id("e").Op("*").Id("encoder")).Id("encode" + t.Name).Params(jen.Id("x").Op("*").Id(t.Name)).Block(body...)
+	f.Line()
+}
+
+// writeValue writes v, a Go value of t's type, as JSON.
+func (g *generator) writeValue(t *schema.Type, v *jen.Statement, name string, depth int) []jen.Code {
+	switch t.Kind {
+	case schema.String:
+		return []jen.Code{jen.Id("e").Dot("str").Call(jen.Lit(name), v)}
+	case schema.Integer:
+		return []jen.Code{jen.Id("e").Dot("int").Call(v)}
+	case schema.Number:
+		return []jen.Code{jen.Id("e").Dot("float").Call(jen.Lit(name), v)}
+	case schema.Boolean:
+		return []jen.Code{jen.Id("e").Dot("boolean").Call(v)}
+	case schema.Enum:
+		return []jen.Code{jen.If(jen.Op("!").Add(v.Clone()).Dot("Valid").Call()).Block(
+			jen.Id("e").Dot("fail").Call(jen.Lit(name), jen.Lit("invalid "+t.Name+" ").Op("+").Qual("strconv", "Quote").Call(jen.String().Call(v.Clone()))),
+		).Else().Block(jen.Id("e").Dot("str").Call(jen.Lit(name), jen.String().Call(v.Clone())))}
+	case schema.Any:
+		return []jen.Code{jen.If(v.Clone().Op("==").Nil()).Block(jen.Id("e").Dot("null").Call()).Else().Block(
+			jen.Id("e").Dot("rawValue").Call(jen.Lit(name), v.Clone()))}
+	case schema.Object, schema.Union:
+		return []jen.Code{jen.Id("e").Dot("encode" + t.Name).Call(jen.Op("&").Parens(v))}
+	case schema.Array:
+		i, item := jen.Id(fmt.Sprintf("i%d", depth)), jen.Id(fmt.Sprintf("item%d", depth))
+		return []jen.Code{
+			jen.Id("e").Dot("buf").Op("=").Append(jen.Id("e").Dot("buf"), jen.LitByte('[')),
+			jen.For(jen.List(i.Clone(), item.Clone()).Op(":=").Range().Add(v)).Block(
+				jen.If(i.Clone().Op(">").Lit(0)).Block(jen.Id("e").Dot("buf").Op("=").Append(jen.Id("e").Dot("buf"), jen.LitByte(','))),
+				jen.Add(g.writeElem(t, item.Clone(), name+"[]", depth+1)...),
+			),
+			jen.Id("e").Dot("buf").Op("=").Append(jen.Id("e").Dot("buf"), jen.LitByte(']')),
+		}
+	case schema.Map:
+		i, k, item := jen.Id(fmt.Sprintf("i%d", depth)), jen.Id(fmt.Sprintf("k%d", depth)), jen.Id(fmt.Sprintf("item%d", depth))
+		return []jen.Code{
+			jen.Id("e").Dot("buf").Op("=").Append(jen.Id("e").Dot("buf"), jen.LitByte('{')),
+			jen.For(jen.List(i.Clone(), k.Clone()).Op(":=").Range().Qual("slices", "Sorted").Call(jen.Qual("maps", "Keys").Call(v.Clone()))).Block(
+				jen.If(i.Clone().Op(">").Lit(0)).Block(jen.Id("e").Dot("buf").Op("=").Append(jen.Id("e").Dot("buf"), jen.LitByte(','))),
+				jen.Id("e").Dot("str").Call(jen.Lit(name), k.Clone()),
+				jen.Id("e").Dot("buf").Op("=").Append(jen.Id("e").Dot("buf"), jen.LitByte(':')),
+				item.Clone().Op(":=").Add(v.Clone()).Index(k.Clone()),
+				jen.Add(g.writeElem(t, item.Clone(), name+"{}", depth+1)...),
+			),
+			jen.Id("e").Dot("buf").Op("=").Append(jen.Id("e").Dot("buf"), jen.LitByte('}')),
+		}
+	}
+	panic("gen: writeValue: unexpected kind " + t.Kind.String())
+}
+
+// writeElem writes an array item or map value, null when it is a nil
+// pointer.
+func (g *generator) writeElem(t *schema.Type, v *jen.Statement, name string, depth int) []jen.Code {
+	if t.ElemNullable && !naturalNil(t.Elem) {
+		return []jen.Code{jen.If(v.Clone().Op("==").Nil()).Block(jen.Id("e").Dot("null").Call()).Else().Block(
+			g.writeValue(t.Elem, jen.Op("*").Add(v.Clone()), name, depth)...)}
+	}
+	if t.ElemNullable && naturalNil(t.Elem) && t.Elem.Kind != schema.Any {
+		return []jen.Code{jen.If(v.Clone().Op("==").Nil()).Block(jen.Id("e").Dot("null").Call()).Else().Block(
+			g.writeValue(t.Elem, v.Clone(), name, depth)...)}
+	}
+	return g.writeValue(t.Elem, v, name, depth)
+}
+
+func (g *generator) encodeUnion(f *jen.File, t *schema.Type) {
+	hasInteger := false
+	for _, v := range t.Variants {
+		hasInteger = hasInteger || v.Kind == schema.Integer
+	}
+	var cases []jen.Code
+	for _, v := range t.Variants {
+		val := jen.Id("x").Dot(variantName(v))
+		var body []jen.Code
+		switch v.Kind {
+		case schema.Integer:
+			body = []jen.Code{jen.Id("e").Dot("integerLiteral").Call(jen.Lit(t.Name), jen.String().Call(val))}
+		case schema.Number:
+			// Beside an integer alternative a whole number must keep its
+			// fraction, or it would read back as the integer.
+			body = []jen.Code{jen.Id("e").Dot("number").Call(jen.Lit(t.Name), jen.String().Call(val), jen.Lit(hasInteger))}
+		default:
+			body = g.writeValue(v, val, t.Name, 0)
+		}
+		cases = append(cases, jen.Case(jen.Id(variantConst(t, v))).Block(body...))
+	}
+	cases = append(cases, jen.Default().Block(jen.Id("e").Dot("fail").Call(jen.Lit(t.Name), jen.Lit("no kind set"))))
+	f.Func().Params(jen.Id("e").Op("*").Id("encoder")).Id("encode" + t.Name).Params(jen.Id("x").Op("*").Id(t.Name)).Block(
+		jen.Switch(jen.Id("x").Dot("Kind")).Block(cases...),
+	)
+	f.Line()
+}

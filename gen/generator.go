@@ -1,0 +1,226 @@
+package gen
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/flightline-dev/flightline/schema"
+)
+
+const jsonPkg = "encoding/json"
+
+// A generator writes the code of one package.
+type generator struct {
+	m *schema.Model
+	// documents are the types a Validator checks whole documents of: the
+	// roots and the sources of lifts.
+	documents []*schema.Type
+}
+
+func newGenerator(m *schema.Model) *generator {
+	g := &generator{m: m}
+	g.documents = slices.Clone(m.Roots)
+	for _, l := range m.Lifts {
+		if !slices.Contains(g.documents, l.From) {
+			g.documents = append(g.documents, l.From)
+		}
+	}
+	return g
+}
+
+// extraField holds the undeclared properties of an open object.
+const extraField = "AdditionalProperties"
+
+// check rejects models whose Go code would not compile.
+func (g *generator) check() error {
+	names := map[string]string{}
+	claim := func(name, what string) error {
+		if prev, ok := names[name]; ok {
+			return fmt.Errorf("gen: %s and %s would both be named %s", prev, what, name)
+		}
+		names[name] = what
+		return nil
+	}
+	for _, t := range g.m.Types {
+		if err := claim(t.Name, "type "+t.Name); err != nil {
+			return err
+		}
+		switch t.Kind {
+		case schema.Enum:
+			for _, v := range t.Values {
+				if err := claim(enumConst(t, v), fmt.Sprintf("value %q of %s", v, t.Name)); err != nil {
+					return err
+				}
+			}
+			if err := claim(t.Name+"s", "the list of "+t.Name+" values"); err != nil {
+				return err
+			}
+		case schema.Union:
+			if err := claim(t.Name+"Kind", "the kind type of "+t.Name); err != nil {
+				return err
+			}
+			for _, v := range t.Variants {
+				if err := claim(variantConst(t, v), "a kind of "+t.Name); err != nil {
+					return err
+				}
+			}
+		case schema.Object:
+			if t.Open && t.Field(extraField) == nil {
+				for _, f := range t.Fields {
+					if f.GoName == extraField {
+						return fmt.Errorf("%s: property %q takes the Go name %s, which holds the undeclared properties of an open object", f.Loc, f.Name, extraField)
+					}
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// naturalNil reports kinds whose Go zero value already says "absent".
+func naturalNil(t *schema.Type) bool {
+	return t.Kind == schema.Array || t.Kind == schema.Map || t.Kind == schema.Any
+}
+
+func scalar(t *schema.Type) bool {
+	switch t.Kind {
+	case schema.String, schema.Integer, schema.Number, schema.Boolean, schema.Enum:
+		return true
+	}
+	return false
+}
+
+// defaulted reports a field that is filled with its schema default when
+// absent, and so needs no pointer.
+func defaulted(f *schema.Field) bool {
+	return !f.Required && !f.Nullable && f.Default != "" && scalar(f.Type)
+}
+
+// pointer reports a field held through a pointer, nil when null or absent.
+func pointer(f *schema.Field) bool {
+	if naturalNil(f.Type) {
+		return false
+	}
+	return f.Nullable || !(f.Required || defaulted(f))
+}
+
+// omitted reports a field left out of the encoding when nil: optional, not
+// nullable and without a default.
+func omitted(f *schema.Field) bool {
+	return !f.Required && !f.Nullable && !defaulted(f)
+}
+
+// goType is the Go type of values of t.
+func goType(t *schema.Type) *jen.Statement {
+	switch t.Kind {
+	case schema.String:
+		return jen.String()
+	case schema.Integer:
+		return jen.Int64()
+	case schema.Number:
+		return jen.Float64()
+	case schema.Boolean:
+		return jen.Bool()
+	case schema.Any:
+		return jen.Qual(jsonPkg, "RawMessage")
+	case schema.Array:
+		return jen.Index().Add(elemType(t))
+	case schema.Map:
+		return jen.Map(jen.String()).Add(elemType(t))
+	}
+	return jen.Id(t.Name)
+}
+
+// elemType is the Go type of an array item or map value.
+func elemType(t *schema.Type) *jen.Statement {
+	if t.ElemNullable && !naturalNil(t.Elem) {
+		return jen.Op("*").Add(goType(t.Elem))
+	}
+	return goType(t.Elem)
+}
+
+// fieldType is the Go type of a struct field.
+func fieldType(f *schema.Field) *jen.Statement {
+	if pointer(f) {
+		return jen.Op("*").Add(goType(f.Type))
+	}
+	return goType(f.Type)
+}
+
+func enumConst(t *schema.Type, value string) string { return t.Name + schema.GoName(value) }
+
+func variantConst(u, v *schema.Type) string { return u.Name + variantName(v) }
+
+// variantName names a union alternative by its JSON kind.
+func variantName(v *schema.Type) string {
+	switch schema.JSONKind(v) {
+	case "string":
+		return "String"
+	case "integer":
+		return "Integer"
+	case "number":
+		return "Number"
+	case "boolean":
+		return "Boolean"
+	case "array":
+		return "Array"
+	}
+	return "Object"
+}
+
+// variantType is the Go type of a union alternative's value: numbers keep
+// their literal, so that they round-trip exactly.
+func variantType(v *schema.Type) *jen.Statement {
+	if v.Kind == schema.Integer || v.Kind == schema.Number {
+		return jen.Qual(jsonPkg, "Number")
+	}
+	return goType(v)
+}
+
+// kindPhrase describes values of t in a message: "a string", "an array of
+// strings".
+func kindPhrase(t *schema.Type) string {
+	switch t.Kind {
+	case schema.Array:
+		return "an array of " + plural(t.Elem)
+	case schema.Map:
+		return "an object of " + plural(t.Elem)
+	case schema.Object:
+		return "a " + t.Name + " object"
+	case schema.Enum:
+		return "a " + t.Name
+	case schema.Integer:
+		return "an integer"
+	case schema.Any:
+		return "any value"
+	}
+	return "a " + t.Kind.String()
+}
+
+func plural(t *schema.Type) string {
+	switch t.Kind {
+	case schema.Array, schema.Map, schema.Any:
+		return "values"
+	case schema.Object, schema.Enum, schema.Union:
+		return t.Name + " values"
+	}
+	return t.Kind.String() + "s"
+}
+
+// jsonKey is the JSON text of a property name, with its colon.
+func jsonKey(name string) string {
+	b, _ := json.Marshal(name)
+	return string(b) + ":"
+}
+
+// fieldBit is the bit that marks field i as seen in the seen set of its
+// object, which is one uint64 or an array of them.
+func seenBit(fields, i int) (word *jen.Statement, mask *jen.Statement) {
+	if fields <= 64 {
+		return jen.Id("seen"), jen.Parens(jen.Lit(1).Op("<<").Lit(i))
+	}
+	return jen.Id("seen").Index(jen.Lit(i / 64)), jen.Parens(jen.Lit(1).Op("<<").Lit(i % 64))
+}

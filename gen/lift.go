@@ -1,0 +1,92 @@
+package gen
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/flightline-dev/flightline/schema"
+)
+
+// lifts writes, for each x-flightline-lift, a function that converts a Go
+// value and one that converts a JSON document, copying values as written.
+func (g *generator) lifts(f *jen.File) {
+	for _, l := range g.m.Lifts {
+		g.lift(f, l)
+	}
+}
+
+func (g *generator) lift(f *jen.File, l *schema.Lift) {
+	name := "Lift" + l.From.Name
+	values := jen.Dict{}
+	var steps []jen.Code
+	var sets []string
+	for _, target := range l.Into.Fields {
+		path := []*schema.Field{l.From.Field(target.Name)}
+		for _, s := range l.Set {
+			if s.Field == target {
+				path = s.Path
+				var names []string
+				for _, p := range s.Path {
+					names = append(names, p.Name)
+				}
+				sets = append(sets, target.Name+" from "+strings.Join(names, "."))
+			}
+		}
+		expr := jen.Id("x")
+		var names []jen.Code
+		for _, p := range path {
+			expr = expr.Dot(p.GoName)
+			names = append(names, jen.Lit(p.Name))
+		}
+		src := path[len(path)-1]
+		switch {
+		case pointer(src) == pointer(target):
+		case pointer(target):
+			expr = jen.Id("ptrTo").Call(expr)
+		default:
+			// The schema lets an optional source fill an optional target
+			// only when both read absence the same way.
+			expr = jen.Id("valueOr").Call(expr, defaultValue(target))
+		}
+		values[jen.Id(target.GoName)] = expr
+		steps = append(steps, jen.Values(jen.Lit(target.Name), jen.Index().String().Values(names...)))
+	}
+	var dropped []string
+	for _, d := range l.Drop {
+		dropped = append(dropped, d.Name)
+	}
+	how := joinAnd(sets)
+	if how != "" {
+		how = ": " + how + ", the other properties copied"
+	}
+	if len(dropped) > 0 {
+		how += ", " + joinAnd(dropped) + " left behind"
+	}
+	docComment(f, wrap(fmt.Sprintf("%s returns x as a %s, as the schema's x-flightline-lift declares%s. The result shares x's maps, slices and pointers.", name, l.Into.Name, how)))
+	f.Func().Id(name).Params(jen.Id("x").Op("*").Id(l.From.Name)).Id(l.Into.Name).Block(
+		jen.Return(jen.Id(l.Into.Name).Values(values)),
+	)
+	f.Line()
+
+	stepsVar := "lift" + l.From.Name + "Steps"
+	f.Var().Id(stepsVar).Op("=").Index().Id("liftStep").Values(steps...)
+	f.Line()
+	args := []jen.Code{jen.Id("src")}
+	if g.hasView(l.From) {
+		args = append(args, jen.Nil())
+	}
+	docComment(f, wrap(fmt.Sprintf("%sJSON appends to dst the %s document that lifting the %s document src gives (see %s). Every value is copied as written, so numbers, escapes and key order survive exactly; only whitespace between tokens is dropped. A src that breaks its schema is an error, a *ValidationError.", name, l.Into.Name, l.From.Name, name)))
+	f.Func().Id(name+"JSON").Params(jen.List(jen.Id("dst"), jen.Id("src")).Index().Byte()).Params(jen.Index().Byte(), jen.Error()).Block(
+		jen.Var().Id("v").Id("Validator"),
+		jen.If(jen.Id("vs").Op(":=").Id("v").Dot(l.From.Name).Call(args...), jen.Len(jen.Id("vs")).Op(">").Lit(0)).Block(
+			jen.Return(jen.Id("dst"), jen.Op("&").Id("ValidationError").Values(jen.Dict{
+				jen.Id("Type"):       jen.Lit(l.From.Name),
+				jen.Id("Violations"): jen.Qual("slices", "Clone").Call(jen.Id("vs")),
+			})),
+		),
+		jen.Return(jen.Id("liftJSON").Call(jen.Id("dst"), jen.Id("src"), jen.Id(stepsVar)), jen.Nil()),
+	)
+	f.Line()
+}

@@ -1,0 +1,194 @@
+package gen
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/flightline-dev/flightline/schema"
+)
+
+// merge writes the ordering and merge helpers of the type with an
+// x-flightline-order: SortKey, CompareSortKeys, Compare, Sort, IsSorted and
+// Merge.
+func (g *generator) merge(f *jen.File) {
+	o := g.m.Order
+	t := o.Type
+	var phrases []string
+	for _, k := range o.Keys {
+		if k.Type.Timestamp() {
+			phrases = append(phrases, k.Name+" (as an instant)")
+		} else {
+			phrases = append(phrases, k.Name)
+		}
+	}
+	order := joinAnd(phrases)
+	if len(phrases) > 1 {
+		order = phrases[0] + ", then " + joinAnd(phrases[1:])
+	}
+	timestampRule := ""
+	for _, k := range o.Keys {
+		if k.Type.Timestamp() {
+			timestampRule = fmt.Sprintf(" Timestamps compare by the instant they name, whatever offset they were written with: ...50Z equals ...50+00:00, and 22:03:51+01:00 is before 22:03:50+00:00. A %s that is not a timestamp orders after every one that is, and among such by its text (see TimeKey).", k.Name)
+			break
+		}
+	}
+
+	var fields []jen.Code
+	for _, k := range o.Keys {
+		fields = append(fields, jen.Id(k.GoName).Add(sortKeyType(k)))
+	}
+	docComment(f, wrap(fmt.Sprintf("A SortKey is the merge order of a %s, as the schema declares it: %s.%s", t.Name, order, timestampRule)))
+	f.Type().Id("SortKey").Struct(fields...)
+	f.Line()
+
+	values := jen.Dict{}
+	for _, k := range o.Keys {
+		v := jen.Id("x").Dot(k.GoName)
+		if k.Type.Timestamp() {
+			values[jen.Id(k.GoName)] = jen.Id("MakeTimeKey").Call(v)
+		} else {
+			values[jen.Id(k.GoName)] = v
+		}
+	}
+	docComment(f, "SortKey returns the merge order key of x.")
+	f.Func().Params(jen.Id("x").Op("*").Id(t.Name)).Id("SortKey").Params().Id("SortKey").Block(
+		jen.Return(jen.Id("SortKey").Values(values)),
+	)
+	f.Line()
+	g.viewSortKey(f, o)
+
+	var cmps []jen.Code
+	for i, k := range o.Keys {
+		a, b := jen.Id("a").Dot(k.GoName), jen.Id("b").Dot(k.GoName)
+		var c *jen.Statement
+		switch {
+		case k.Type.Timestamp():
+			c = a.Dot("Compare").Call(b)
+		case k.Type.Kind == schema.Boolean:
+			c = jen.Id("compareBool").Call(a, b)
+		default:
+			c = jen.Qual("cmp", "Compare").Call(a, b)
+		}
+		if i == len(o.Keys)-1 {
+			cmps = append(cmps, jen.Return(c))
+		} else {
+			cmps = append(cmps, jen.If(jen.Id("c").Op(":=").Add(c), jen.Id("c").Op("!=").Lit(0)).Block(jen.Return(jen.Id("c"))))
+		}
+	}
+	docComment(f, "CompareSortKeys returns -1, 0 or +1 as a orders before, with or after b.")
+	f.Func().Id("CompareSortKeys").Params(jen.List(jen.Id("a"), jen.Id("b")).Op("*").Id("SortKey")).Int().Block(cmps...)
+	f.Line()
+	for _, k := range o.Keys {
+		if k.Type.Kind == schema.Boolean {
+			f.Func().Id("compareBool").Params(jen.List(jen.Id("a"), jen.Id("b")).Bool()).Int().Block(
+				jen.If(jen.Id("a").Op("==").Id("b")).Block(jen.Return(jen.Lit(0))),
+				jen.If(jen.Id("a")).Block(jen.Return(jen.Lit(1))),
+				jen.Return(jen.Lit(-1)),
+			)
+			f.Line()
+			break
+		}
+	}
+
+	docComment(f, wrap(fmt.Sprintf("Compare returns -1, 0 or +1 as a orders before, with or after b in the schema's merge order: by %s.%s", order, timestampRule)))
+	f.Func().Id("Compare").Params(jen.List(jen.Id("a"), jen.Id("b")).Op("*").Id(t.Name)).Int().Block(
+		jen.List(jen.Id("ka"), jen.Id("kb")).Op(":=").List(jen.Id("a").Dot("SortKey").Call(), jen.Id("b").Dot("SortKey").Call()),
+		jen.Return(jen.Id("CompareSortKeys").Call(jen.Op("&").Id("ka"), jen.Op("&").Id("kb"))),
+	)
+	f.Line()
+
+	keyFunc := jen.Parens(jen.Op("*").Id(t.Name)).Dot("SortKey")
+	docComment(f, wrap(fmt.Sprintf("Sort sorts s by Compare. It is stable: entries that compare equal keep their order. Each key is computed once.")))
+	f.Func().Id("Sort").Params(jen.Id("s").Index().Id(t.Name)).Block(
+		jen.Id("sortStable").Call(jen.Id("s"), keyFunc.Clone(), jen.Id("CompareSortKeys")),
+	)
+	f.Line()
+	docComment(f, "IsSorted reports whether s is sorted by Compare.")
+	f.Func().Id("IsSorted").Params(jen.Id("s").Index().Id(t.Name)).Bool().Block(
+		jen.Return(jen.Id("isSorted").Call(jen.Id("s"), keyFunc.Clone(), jen.Id("CompareSortKeys"))),
+	)
+	f.Line()
+
+	var checks []jen.Code
+	for _, k := range o.Keys {
+		if !k.Type.Timestamp() {
+			continue
+		}
+		checks = append(checks, jen.If(jen.Op("!").Id("k").Dot(k.GoName).Dot("Valid")).Block(
+			jen.List(jen.Id("_"), jen.Err()).Op(":=").Id("ParseTimestamp").Call(jen.Id("x").Dot(k.GoName)),
+			jen.Return(jen.Id("k"), jen.Qual("errors", "New").Call(jen.Lit(k.Name+" ").Op("+").Qual("strconv", "Quote").Call(jen.Id("x").Dot(k.GoName)).Op("+").Lit(": ").Op("+").Err().Dot("Error").Call())),
+		))
+	}
+	docComment(f, wrap(fmt.Sprintf("Merge merges sources, each sorted by Compare, into one sequence sorted by Compare, in O(n log k) time for k sources while holding one %s per source. Entries that compare equal come in the order of their sources. Merge cannot place an entry whose %s is not a timestamp, and does not reorder a source: such an entry, a source out of order, or a source's error ends the sequence with a *MergeError that names the source and the entry.", t.Name, strings.Join(timestampNames(o), " or "))))
+	f.Func().Id("Merge").Params(jen.Id("sources").Op("...").Qual("iter", "Seq2").Types(jen.Id(t.Name), jen.Error())).Qual("iter", "Seq2").Types(jen.Id(t.Name), jen.Error()).Block(
+		jen.Return(jen.Id("mergeSorted").Call(
+			jen.Id("sources"),
+			jen.Func().Params(jen.Id("x").Op("*").Id(t.Name)).Params(jen.Id("SortKey"), jen.Error()).Block(
+				append(append([]jen.Code{jen.Id("k").Op(":=").Id("x").Dot("SortKey").Call()}, checks...), jen.Return(jen.Id("k"), jen.Nil()))...,
+			),
+			jen.Id("CompareSortKeys"),
+		)),
+	)
+	f.Line()
+}
+
+func timestampNames(o *schema.Order) []string {
+	var names []string
+	for _, k := range o.Keys {
+		if k.Type.Timestamp() {
+			names = append(names, k.Name)
+		}
+	}
+	if len(names) == 0 {
+		return []string{"key"}
+	}
+	return names
+}
+
+func sortKeyType(k *schema.Field) *jen.Statement {
+	if k.Type.Timestamp() {
+		return jen.Id("TimeKey")
+	}
+	return goType(k.Type)
+}
+
+// viewSortKey writes the SortKey method of the ordered type's view, used
+// to order documents without decoding them.
+func (g *generator) viewSortKey(f *jen.File, o *schema.Order) {
+	t := o.Type
+	var body []jen.Code
+	values := jen.Dict{}
+	for _, k := range o.Keys {
+		v := jen.Id("v").Dot(k.GoName)
+		switch {
+		case k.Type.Kind == schema.Boolean:
+			return // booleans are not in the view
+		case k.Type.Timestamp():
+			values[jen.Id(k.GoName)] = jen.Id("makeTimeKeyBytes").Call(v)
+		case k.Type.Kind == schema.String:
+			values[jen.Id(k.GoName)] = jen.String().Call(v)
+		case k.Type.Kind == schema.Enum:
+			values[jen.Id(k.GoName)] = v
+		case k.Type.Kind == schema.Integer:
+			name := "n" + k.GoName
+			body = append(body,
+				jen.List(jen.Id(name), jen.Err()).Op(":=").Id("ParseInteger").Call(v),
+				jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Id("SortKey").Values(), jen.Qual("errors", "New").Call(jen.Lit(k.Name+": ").Op("+").Err().Dot("Error").Call()))),
+			)
+			values[jen.Id(k.GoName)] = jen.Id(name)
+		case k.Type.Kind == schema.Number:
+			name := "n" + k.GoName
+			body = append(body,
+				jen.List(jen.Id(name), jen.Err()).Op(":=").Qual("strconv", "ParseFloat").Call(jen.String().Call(v), jen.Lit(64)),
+				jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Id("SortKey").Values(), jen.Qual("errors", "New").Call(jen.Lit(k.Name+": ").Op("+").Err().Dot("Error").Call()))),
+			)
+			values[jen.Id(k.GoName)] = jen.Id(name)
+		}
+	}
+	body = append(body, jen.Return(jen.Id("SortKey").Values(values), jen.Nil()))
+	docComment(f, wrap(fmt.Sprintf("SortKey returns the merge order key of the %s document v describes. It fails only on a number out of range, which a document that validated cannot hold unless it is out of the 64-bit range.", t.Name)))
+	f.Func().Params(jen.Id("v").Op("*").Id(viewName(t))).Id("SortKey").Params().Params(jen.Id("SortKey"), jen.Error()).Block(body...)
+	f.Line()
+}

@@ -1,0 +1,255 @@
+package gen
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/flightline-dev/flightline/schema"
+)
+
+// types writes the Go types: structs, enums and unions.
+func (g *generator) types(f *jen.File) {
+	for _, t := range g.m.Types {
+		switch t.Kind {
+		case schema.Object:
+			g.structType(f, t)
+		case schema.Enum:
+			g.enumType(f, t)
+		case schema.Union:
+			g.unionType(f, t)
+		}
+	}
+	if g.m.Order != nil {
+		g.viewType(f, g.m.Order.Type)
+	}
+}
+
+func typeDoc(t *schema.Type, fallback string) string {
+	if t.Description != "" {
+		return wrap(t.Name + ": " + t.Description)
+	}
+	return wrap(fallback)
+}
+
+func (g *generator) structType(f *jen.File, t *schema.Type) {
+	var fields []jen.Code
+	for _, fl := range t.Fields {
+		tag := fl.Name
+		if omitted(fl) {
+			tag += ",omitempty"
+		}
+		if doc := fieldDoc(fl); doc != "" {
+			fields = append(fields, comments(doc)...)
+		}
+		fields = append(fields, jen.Id(fl.GoName).Add(fieldType(fl)).Tag(map[string]string{"json": tag}))
+	}
+	if t.Open {
+		fields = append(fields, comments("AdditionalProperties holds the properties the schema does not declare,\nas written.")...)
+		fields = append(fields,
+			jen.Id(extraField).Map(jen.String()).Qual(jsonPkg, "RawMessage").Tag(map[string]string{"json": "-"}))
+	}
+	docComment(f, typeDoc(t, t.Name+" is a JSON object of the schema."))
+	f.Type().Id(t.Name).Struct(fields...)
+	f.Line()
+}
+
+// fieldDoc is a field's description and how the field holds absence.
+func fieldDoc(fl *schema.Field) string {
+	var notes []string
+	if fl.Description != "" {
+		notes = append(notes, strings.TrimSpace(fl.Description))
+	}
+	switch {
+	case defaulted(fl):
+		notes = append(notes, fmt.Sprintf("Absent means %s.", fl.Default))
+	case (pointer(fl) || naturalNil(fl.Type)) && fl.Nullable && !fl.Required:
+		notes = append(notes, "Nil when absent or null.")
+	case (pointer(fl) || naturalNil(fl.Type)) && fl.Nullable:
+		notes = append(notes, "Nil when null.")
+	case pointer(fl) || (naturalNil(fl.Type) && !fl.Required):
+		notes = append(notes, "Nil when absent.")
+	}
+	if len(notes) == 0 {
+		return ""
+	}
+	text := strings.Join(notes, " ")
+	if !strings.HasSuffix(notes[0], ".") && len(notes) > 1 {
+		text = notes[0] + ". " + strings.Join(notes[1:], " ")
+	}
+	return wrap(text)
+}
+
+func (g *generator) enumType(f *jen.File, t *schema.Type) {
+	name := t.Name
+	docComment(f, typeDoc(t, fmt.Sprintf("%s is a string with one of the %d values the schema allows.", name, len(t.Values))))
+	f.Type().Id(name).String()
+	f.Line()
+
+	consts := make([]jen.Code, 0, len(t.Values))
+	list := make([]jen.Code, 0, len(t.Values))
+	for _, v := range t.Values {
+		consts = append(consts, jen.Id(enumConst(t, v)).Id(name).Op("=").Lit(v))
+		list = append(list, jen.Id(enumConst(t, v)))
+	}
+	docComment(f, fmt.Sprintf("The values of %s, in schema order.", name))
+	f.Const().Defs(consts...)
+	f.Line()
+
+	docComment(f, fmt.Sprintf("%ss returns every %s, in schema order.", name, name))
+	f.Func().Id(name + "s").Params().Index().Id(name).Block(
+		jen.Return(jen.Index().Id(name).Values(list...)),
+	)
+	f.Line()
+
+	docComment(f, fmt.Sprintf("Valid reports whether v is one of the values of %s.", name))
+	f.Func().Params(jen.Id("v").Id(name)).Id("Valid").Params().Bool().Block(
+		jen.Switch(jen.Id("v")).Block(
+			jen.Case(list...).Block(jen.Return(jen.True())),
+		),
+		jen.Return(jen.False()),
+	)
+	f.Line()
+
+	f.Func().Params(jen.Id("v").Id(name)).Id("String").Params().String().Block(
+		jen.Return(jen.String().Call(jen.Id("v"))),
+	)
+	f.Line()
+
+	docComment(f, fmt.Sprintf("Parse%s returns the %s named s. The error lists the values\nthat are allowed.", name, name))
+	f.Func().Id("Parse"+name).Params(jen.Id("s").String()).Params(jen.Id(name), jen.Error()).Block(
+		jen.If(jen.Id("v").Op(":=").Id(name).Call(jen.Id("s")), jen.Id("v").Dot("Valid").Call()).Block(
+			jen.Return(jen.Id("v"), jen.Nil()),
+		),
+		jen.Return(jen.Lit(""), jen.Qual("errors", "New").Call(
+			jen.Qual("strconv", "Quote").Call(jen.Id("s")).Op("+").Lit(" is not a "+name+"; want one of "+strings.Join(t.Values, ", ")))),
+	)
+	f.Line()
+
+	docComment(f, "MarshalText encodes v, which must be valid.")
+	f.Func().Params(jen.Id("v").Id(name)).Id("MarshalText").Params().Params(jen.Index().Byte(), jen.Error()).Block(
+		jen.If(jen.Op("!").Id("v").Dot("Valid").Call()).Block(
+			jen.Return(jen.Nil(), jen.Qual("errors", "New").Call(
+				jen.Lit("invalid "+name+" ").Op("+").Qual("strconv", "Quote").Call(jen.String().Call(jen.Id("v"))))),
+		),
+		jen.Return(jen.Index().Byte().Call(jen.Id("v")), jen.Nil()),
+	)
+	f.Line()
+
+	docComment(f, "UnmarshalText decodes a value, rejecting any the schema does not allow.")
+	f.Func().Params(jen.Id("v").Op("*").Id(name)).Id("UnmarshalText").Params(jen.Id("text").Index().Byte()).Error().Block(
+		jen.List(jen.Id("p"), jen.Err()).Op(":=").Id("Parse"+name).Call(jen.String().Call(jen.Id("text"))),
+		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
+		jen.Op("*").Id("v").Op("=").Id("p"),
+		jen.Return(jen.Nil()),
+	)
+	f.Line()
+}
+
+// unionPhrase lists a union's alternatives: "a string, an integer or a
+// boolean".
+func unionPhrase(t *schema.Type) string {
+	var phrases []string
+	for _, v := range t.Variants {
+		phrases = append(phrases, kindPhrase(v))
+	}
+	if len(phrases) == 1 {
+		return phrases[0]
+	}
+	return strings.Join(phrases[:len(phrases)-1], ", ") + " or " + phrases[len(phrases)-1]
+}
+
+func (g *generator) unionType(f *jen.File, t *schema.Type) {
+	name, kind := t.Name, t.Name+"Kind"
+	doc := typeDoc(t, fmt.Sprintf("%s holds one of %s.", name, unionPhrase(t)))
+	doc += "\n\n" + wrap(fmt.Sprintf("Kind says which; the field of that name holds the value. Numbers keep their JSON literal, so that they round-trip exactly: an integer stays an integer (however large), a number with a fraction stays one. The zero %s has no kind and does not encode.", name))
+	docComment(f, doc)
+	fields := []jen.Code{jen.Id("Kind").Id(kind)}
+	for _, v := range t.Variants {
+		fields = append(fields, jen.Id(variantName(v)).Add(variantType(v)))
+	}
+	f.Type().Id(name).Struct(fields...)
+	f.Line()
+
+	docComment(f, fmt.Sprintf("%s says which alternative a %s holds.", kind, name))
+	f.Type().Id(kind).Uint8()
+	f.Line()
+	var consts []jen.Code
+	var cases []jen.Code
+	for i, v := range t.Variants {
+		c := jen.Id(variantConst(t, v))
+		if i == 0 {
+			c = c.Id(kind).Op("=").Iota().Op("+").Lit(1)
+		}
+		consts = append(consts, c)
+		cases = append(cases, jen.Case(jen.Id(variantConst(t, v))).Block(jen.Return(jen.Lit(schema.JSONKind(v)))))
+	}
+	docComment(f, fmt.Sprintf("The kinds of %s.", name))
+	f.Const().Defs(consts...)
+	f.Line()
+	f.Func().Params(jen.Id("k").Id(kind)).Id("String").Params().String().Block(
+		jen.Switch(jen.Id("k")).Block(cases...),
+		jen.Return(jen.Lit("invalid")),
+	)
+	f.Line()
+
+	for _, v := range t.Variants {
+		vn := variantName(v)
+		ctor := vn + name
+		var param *jen.Statement
+		var value jen.Code
+		switch v.Kind {
+		case schema.Integer:
+			param = jen.Int64()
+			value = jen.Qual(jsonPkg, "Number").Call(jen.Qual("strconv", "FormatInt").Call(jen.Id("v"), jen.Lit(10)))
+		case schema.Number:
+			param = jen.Float64()
+			value = jen.Qual(jsonPkg, "Number").Call(jen.String().Call(jen.Id("appendPythonFloat").Call(jen.Nil(), jen.Id("v"))))
+		default:
+			param = goType(v)
+			value = jen.Id("v")
+		}
+		docComment(f, fmt.Sprintf("%s returns a %s holding %s.", ctor, name, kindPhrase(v)))
+		f.Func().Id(ctor).Params(jen.Id("v").Add(param)).Id(name).Block(
+			jen.Return(jen.Id(name).Values(jen.Dict{
+				jen.Id("Kind"): jen.Id(variantConst(t, v)),
+				jen.Id(vn):     value,
+			})),
+		)
+		f.Line()
+	}
+}
+
+// viewFields are the fields of the ordered type a view holds: its
+// top-level strings, enums and numbers.
+func viewFields(t *schema.Type) []*schema.Field {
+	var fs []*schema.Field
+	for _, f := range t.Fields {
+		switch f.Type.Kind {
+		case schema.String, schema.Enum, schema.Integer, schema.Number:
+			fs = append(fs, f)
+		}
+	}
+	return fs
+}
+
+func viewName(t *schema.Type) string { return t.Name + "View" }
+
+func (g *generator) viewType(f *jen.File, t *schema.Type) {
+	var fields []jen.Code
+	for _, fl := range viewFields(t) {
+		typ := jen.Index().Byte()
+		switch fl.Type.Kind {
+		case schema.Enum:
+			typ = jen.Id(fl.Type.Name)
+		case schema.Integer, schema.Number:
+			fields = append(fields, jen.Comment(fl.GoName+" is the number as written; see ParseInteger."))
+		}
+		fields = append(fields, jen.Id(fl.GoName).Add(typ))
+	}
+	docComment(f, wrap(fmt.Sprintf("A %s is the top-level strings, enums and numbers of one %s document, read by Validator.%s without copying. Strings and number literals alias the document, or the Validator's memory for strings with escapes, and stay valid until the Validator's next call; an absent or null value is nil (an enum's is empty).",
+		viewName(t), t.Name, t.Name)))
+	f.Type().Id(viewName(t)).Struct(fields...)
+	f.Line()
+}

@@ -1,0 +1,591 @@
+package schema
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// builder turns nodes into a Model.
+type builder struct {
+	model  *Model
+	named  map[string]*Type // named types by Go name
+	byNode map[*node]*Type  // named types by the node that defines them
+	orders []pendingOrder
+	lifts  []pendingLift
+}
+
+type pendingOrder struct {
+	t *Type
+	n *node
+}
+
+type pendingLift struct {
+	from *Type
+	spec *liftSpec
+}
+
+// build loads the types reachable from roots.
+func build(roots []*node) (*Model, error) {
+	b := &builder{model: &Model{}, named: map[string]*Type{}, byNode: map[*node]*Type{}}
+	for _, r := range roots {
+		t, _, err := b.typeOf(r, "")
+		if err != nil {
+			return nil, err
+		}
+		if t.Kind != Object {
+			return nil, errorf(r.loc, "a root schema must be an object with properties, not %s", t.Kind)
+		}
+		if !slices.Contains(b.model.Roots, t) {
+			b.model.Roots = append(b.model.Roots, t)
+		}
+	}
+	b.model.Types = namedTypes(b.model.Roots)
+	if err := b.resolveOrders(); err != nil {
+		return nil, err
+	}
+	if err := b.resolveLifts(); err != nil {
+		return nil, err
+	}
+	return b.model, nil
+}
+
+// namedTypes lists the named types reachable from roots: the roots first,
+// then the others as a depth-first walk of the fields first meets them.
+func namedTypes(roots []*Type) []*Type {
+	types := slices.Clone(roots)
+	seen := map[*Type]bool{}
+	var walk func(t *Type)
+	walk = func(t *Type) {
+		if t == nil || seen[t] {
+			return
+		}
+		seen[t] = true
+		if t.Kind.Named() && !slices.Contains(types, t) {
+			types = append(types, t)
+		}
+		walk(t.Elem)
+		for _, v := range t.Variants {
+			walk(v)
+		}
+		for _, f := range t.Fields {
+			walk(f.Type)
+		}
+	}
+	for _, r := range roots {
+		walk(r)
+	}
+	return types
+}
+
+const supportedKeywords = "type, properties, required, additionalProperties, items, enum, const, " +
+	"anyOf, oneOf, allOf with one schema, $ref, format and default"
+
+// typeOf returns the type of n and whether n admits null. hint names a
+// named type that has neither a definition name nor a title.
+func (b *builder) typeOf(n *node, hint string) (*Type, bool, error) {
+	if n.unsupported != "" {
+		return nil, false, errorf(n.loc, "unsupported keyword %q: flightline gen understands %s", n.unsupported, supportedKeywords)
+	}
+	if n.target != nil {
+		if len(n.siblings) > 0 {
+			return nil, false, errorf(n.loc, "unsupported: %s next to $ref; put constraints on the referenced schema", strings.Join(n.siblings, ", "))
+		}
+		return b.typeOf(n.target, hint)
+	}
+	if t, ok := b.byNode[n]; ok {
+		return t, false, nil
+	}
+	if len(n.allOf) > 0 {
+		if len(n.allOf) != 1 || hasValueKeywords(n) {
+			return nil, false, errorf(n.loc, "unsupported allOf: only allOf with a single schema and nothing beside it can be represented")
+		}
+		return b.typeOf(n.allOf[0], hint)
+	}
+	if len(n.anyOf) > 0 && len(n.oneOf) > 0 {
+		return nil, false, errorf(n.loc, "unsupported: anyOf and oneOf in one schema")
+	}
+	if variants := append(n.anyOf, n.oneOf...); len(variants) > 0 {
+		if hasValueKeywords(n) {
+			return nil, false, errorf(n.loc, "unsupported: %s next to type keywords", alternativesKeyword(n))
+		}
+		var rest []*node
+		nullable := false
+		for _, v := range variants {
+			if isNullSchema(v) {
+				nullable = true
+				continue
+			}
+			rest = append(rest, v)
+		}
+		switch len(rest) {
+		case 0:
+			return nil, false, errorf(n.loc, "unsupported: a schema that only admits null")
+		case 1:
+			t, null, err := b.typeOf(rest[0], hint)
+			return t, nullable || null, err
+		}
+		t, err := b.union(n, rest, hint)
+		return t, nullable, err
+	}
+
+	types, nullable := withoutNull(n.types)
+	if len(types) == 0 && len(n.types) > 0 {
+		return nil, false, errorf(n.loc, "unsupported: a schema that only admits null")
+	}
+	if len(types) == 0 {
+		switch {
+		case n.hasEnum:
+			types = []string{"string"}
+		case len(n.props) > 0 || n.additional != nil || n.closed:
+			types = []string{"object"}
+		case n.items != nil:
+			types = []string{"array"}
+		default:
+			return &Type{Kind: Any, Loc: n.loc}, nullable, nil
+		}
+	}
+	if len(types) > 1 {
+		if hasValueKeywords(&node{props: n.props, items: n.items, enum: n.enum, additional: n.additional, closed: n.closed}) {
+			return nil, false, errorf(n.loc, "unsupported: a list of types together with properties, items or enum")
+		}
+		var variants []*node
+		for i, ty := range types {
+			variants = append(variants, &node{loc: fmt.Sprintf("%s/type/%d", n.loc, i), types: []string{ty}})
+		}
+		t, err := b.union(n, variants, hint)
+		return t, nullable, err
+	}
+
+	switch ty := types[0]; ty {
+	case "string":
+		if n.hasEnum {
+			t, err := b.enum(n, hint)
+			return t, nullable, err
+		}
+		return &Type{Kind: String, Format: n.format, Loc: n.loc}, nullable, nil
+	case "integer", "number", "boolean":
+		if n.hasEnum {
+			return nil, false, errorf(n.loc, "unsupported: enum of %s values; only string enums can be represented", ty)
+		}
+		kind := map[string]Kind{"integer": Integer, "number": Number, "boolean": Boolean}[ty]
+		return &Type{Kind: kind, Loc: n.loc}, nullable, nil
+	case "array":
+		t := &Type{Kind: Array, Loc: n.loc, Elem: &Type{Kind: Any, Loc: n.loc}}
+		if n.items != nil {
+			elem, null, err := b.typeOf(n.items, hint+"Item")
+			if err != nil {
+				return nil, false, err
+			}
+			t.Elem, t.ElemNullable = elem, null
+		}
+		return t, nullable, nil
+	case "object":
+		t, err := b.object(n, hint)
+		return t, nullable, err
+	default:
+		return nil, false, errorf(n.loc, "unknown type %q", ty)
+	}
+}
+
+// object builds a struct type, or a map type for an object that only
+// constrains its values.
+func (b *builder) object(n *node, hint string) (*Type, error) {
+	if len(n.props) == 0 && !n.closed {
+		t := &Type{Kind: Map, Loc: n.loc, Elem: &Type{Kind: Any, Loc: n.loc}}
+		if n.additional != nil {
+			elem, null, err := b.typeOf(n.additional, hint+"Value")
+			if err != nil {
+				return nil, err
+			}
+			t.Elem, t.ElemNullable = elem, null
+		}
+		return t, nil
+	}
+	if n.additional != nil {
+		return nil, errorf(n.loc, "unsupported: properties together with an additionalProperties schema")
+	}
+	name, err := b.name(n, hint)
+	if err != nil {
+		return nil, err
+	}
+	t := &Type{Kind: Object, Name: name, Loc: n.loc, Description: definitionDescription(n), Open: !n.closed}
+	b.byNode[n] = t // before the fields, so that a recursive reference finds it
+	for _, r := range n.required {
+		if !slices.ContainsFunc(n.props, func(p nodeProp) bool { return p.name == r }) {
+			return nil, errorf(n.loc+"/required", "required property %q is not declared in properties", r)
+		}
+	}
+	goNames := map[string]string{}
+	for _, p := range n.props {
+		ft, nullable, err := b.typeOf(p.n, GoName(p.name))
+		if err != nil {
+			return nil, err
+		}
+		f := &Field{
+			Name:        p.name,
+			GoName:      GoName(p.name),
+			Description: p.n.description,
+			Type:        ft,
+			Required:    slices.Contains(n.required, p.name),
+			Nullable:    nullable,
+			Loc:         p.n.loc,
+		}
+		if other, ok := goNames[f.GoName]; ok {
+			return nil, errorf(p.n.loc, "properties %q and %q both become the Go field %s", other, p.name, f.GoName)
+		}
+		goNames[f.GoName] = p.name
+		if p.n.dflt != nil {
+			if err := checkDefault(f, p.n.dflt); err != nil {
+				return nil, err
+			}
+			f.Default = p.n.dflt.text()
+		}
+		t.Fields = append(t.Fields, f)
+	}
+	if n.order != nil {
+		b.orders = append(b.orders, pendingOrder{t, n})
+	}
+	if n.lift != nil {
+		b.lifts = append(b.lifts, pendingLift{t, n.lift})
+	}
+	return b.register(n, t)
+}
+
+// enum builds a string enum type.
+func (b *builder) enum(n *node, hint string) (*Type, error) {
+	name, err := b.name(n, hint)
+	if err != nil {
+		return nil, err
+	}
+	t := &Type{Kind: Enum, Name: name, Loc: n.loc, Description: definitionDescription(n)}
+	for i, v := range n.enum {
+		if v.kind != '"' {
+			return nil, errorf(fmt.Sprintf("%s/enum/%d", n.loc, i), "unsupported: enum value %s is not a string", v.text())
+		}
+		if slices.Contains(t.Values, v.str) {
+			return nil, errorf(fmt.Sprintf("%s/enum/%d", n.loc, i), "enum value %q appears twice", v.str)
+		}
+		t.Values = append(t.Values, v.str)
+	}
+	if len(t.Values) == 0 {
+		return nil, errorf(n.loc+"/enum", "an enum needs at least one value")
+	}
+	return b.register(n, t)
+}
+
+// union builds a sum type from variants of different JSON kinds.
+func (b *builder) union(n *node, variants []*node, hint string) (*Type, error) {
+	name, err := b.name(n, hint)
+	if err != nil {
+		return nil, err
+	}
+	t := &Type{Kind: Union, Name: name, Loc: n.loc, Description: definitionDescription(n)}
+	seen := map[string]string{}
+	for _, v := range variants {
+		vt, null, err := b.typeOf(v, name+"Variant")
+		if err != nil {
+			return nil, err
+		}
+		if null {
+			return nil, errorf(v.loc, "unsupported: a nullable alternative inside %s; put null beside the alternatives instead", alternativesKeyword(n))
+		}
+		kind := JSONKind(vt)
+		if kind == "" {
+			return nil, errorf(v.loc, "unsupported: a %s alternative inside %s", vt.Kind, alternativesKeyword(n))
+		}
+		if prev, ok := seen[kind]; ok {
+			return nil, errorf(v.loc, "unsupported: two %s alternatives (the other at %s); alternatives must differ in JSON kind", kind, prev)
+		}
+		seen[kind] = v.loc
+		t.Variants = append(t.Variants, vt)
+	}
+	if len(n.oneOf) > 0 && seen["integer"] != "" && seen["number"] != "" {
+		return nil, errorf(n.loc, "unsupported: oneOf with both integer and number, which no integer can satisfy; use anyOf")
+	}
+	return b.register(n, t)
+}
+
+// JSONKind is the JSON kind of values of t as a union alternative: string,
+// integer, number, boolean, array or object; "" for kinds a union cannot hold.
+func JSONKind(t *Type) string {
+	switch t.Kind {
+	case String, Enum:
+		return "string"
+	case Integer:
+		return "integer"
+	case Number:
+		return "number"
+	case Boolean:
+		return "boolean"
+	case Array:
+		return "array"
+	case Object, Map:
+		return "object"
+	}
+	return ""
+}
+
+// name decides the Go name of a named type: its definition name, else its
+// title, else the hint its use gives.
+func (b *builder) name(n *node, hint string) (string, error) {
+	switch {
+	case n.defName != "":
+		return GoName(n.defName), nil
+	case n.title != "":
+		return GoName(n.title), nil
+	case hint != "":
+		return hint, nil
+	}
+	return "", errorf(n.loc, "cannot name this type; give it a title")
+}
+
+// register records a named type. A second type of the same name is the
+// same type when it has the same shape (one enum written inline in several
+// places); otherwise the schema is ambiguous.
+func (b *builder) register(n *node, t *Type) (*Type, error) {
+	if prev, ok := b.named[t.Name]; ok {
+		if !sameType(prev, t, map[[2]*Type]bool{}) {
+			return nil, errorf(t.Loc, "two different types are both named %s (the other at %s); give one a title", t.Name, prev.Loc)
+		}
+		b.byNode[n] = prev
+		return prev, nil
+	}
+	if reservedNames[t.Name] {
+		return nil, errorf(t.Loc, "type name %s is taken by the generated runtime; give the type another title", t.Name)
+	}
+	b.named[t.Name] = t
+	b.byNode[n] = t
+	return t, nil
+}
+
+// reservedNames are declared by the runtime that gen writes beside the
+// types, and by the merge helpers.
+var reservedNames = map[string]bool{
+	"Violation": true, "ValidationError": true, "Validator": true, "MergeError": true,
+	"Timestamp": true, "TimeKey": true, "SortKey": true, "ParseTimestamp": true,
+	"MakeTimeKey": true, "ParseInteger": true, "MaxDepth": true, "Compare": true,
+	"CompareSortKeys": true, "Sort": true, "IsSorted": true, "Merge": true,
+}
+
+// sameType reports whether a and b describe the same values and Go type.
+func sameType(a, b *Type, seen map[[2]*Type]bool) bool {
+	if a == b {
+		return true
+	}
+	if a == nil || b == nil {
+		return false
+	}
+	if seen[[2]*Type{a, b}] {
+		return true
+	}
+	seen[[2]*Type{a, b}] = true
+	if a.Kind != b.Kind || a.Name != b.Name || a.Description != b.Description || a.Format != b.Format ||
+		a.Open != b.Open || a.ElemNullable != b.ElemNullable || !slices.Equal(a.Values, b.Values) ||
+		len(a.Fields) != len(b.Fields) || len(a.Variants) != len(b.Variants) {
+		return false
+	}
+	if (a.Elem != nil || b.Elem != nil) && !sameType(a.Elem, b.Elem, seen) {
+		return false
+	}
+	for i := range a.Fields {
+		fa, fb := a.Fields[i], b.Fields[i]
+		if fa.Name != fb.Name || fa.Description != fb.Description || fa.Required != fb.Required ||
+			fa.Nullable != fb.Nullable || fa.Default != fb.Default || !sameType(fa.Type, fb.Type, seen) {
+			return false
+		}
+	}
+	for i := range a.Variants {
+		if !sameType(a.Variants[i], b.Variants[i], seen) {
+			return false
+		}
+	}
+	return true
+}
+
+// definitionDescription is the description of a named type: that of its
+// definition. A type written inline in a property has none of its own; the
+// property's description belongs to the field.
+func definitionDescription(n *node) string {
+	if n.defName != "" {
+		return n.description
+	}
+	return ""
+}
+
+// checkDefault rejects a default that the field's own schema would reject.
+func checkDefault(f *Field, d *jsonNode) error {
+	ok := true
+	switch {
+	case d.kind == 'n':
+		ok = f.Nullable
+	case f.Type.Kind == String:
+		ok = d.kind == '"'
+	case f.Type.Kind == Enum:
+		ok = d.kind == '"' && slices.Contains(f.Type.Values, d.str)
+	case f.Type.Kind == Integer:
+		ok = d.kind == '0' && !strings.ContainsAny(d.str, ".eE")
+	case f.Type.Kind == Number:
+		ok = d.kind == '0'
+	case f.Type.Kind == Boolean:
+		ok = d.kind == 't'
+	}
+	if !ok {
+		return errorf(f.Loc+"/default", "default %s does not fit the property's type", d.text())
+	}
+	return nil
+}
+
+func (b *builder) resolveOrders() error {
+	for _, o := range b.orders {
+		loc := o.n.loc + "/x-flightline-order"
+		if b.model.Order != nil {
+			return errorf(loc, "a second x-flightline-order (the first is on %s); one merge order per package is supported", b.model.Order.Type.Name)
+		}
+		if len(o.n.order) == 0 {
+			return errorf(loc, "name at least one property to order by")
+		}
+		order := &Order{Type: o.t}
+		for _, name := range o.n.order {
+			f := o.t.Field(name)
+			switch {
+			case f == nil:
+				return errorf(loc, "%q is not a property of %s", name, o.t.Name)
+			case !f.Required || f.Nullable:
+				return errorf(loc, "%q must be required and not nullable to order by it", name)
+			case f.Type.Kind != String && f.Type.Kind != Integer && f.Type.Kind != Number && f.Type.Kind != Enum && f.Type.Kind != Boolean:
+				return errorf(loc, "%q is a %s; order keys must be strings, numbers or booleans", name, f.Type.Kind)
+			case slices.Contains(order.Keys, f):
+				return errorf(loc, "%q is listed twice", name)
+			}
+			order.Keys = append(order.Keys, f)
+		}
+		b.model.Order = order
+	}
+	return nil
+}
+
+func (b *builder) resolveLifts() error {
+	for _, pl := range b.lifts {
+		from, spec := pl.from, pl.spec
+		into := b.named[GoName(spec.into)]
+		if into == nil || into.Kind != Object {
+			return errorf(spec.loc+"/into", "no object type %s among the loaded schemas", spec.into)
+		}
+		l := &Lift{From: from, Into: into}
+		for _, s := range spec.set {
+			target := into.Field(s[0])
+			if target == nil {
+				return errorf(spec.loc+"/set", "%s has no property %q", into.Name, s[0])
+			}
+			path, err := fieldPath(from, s[1])
+			if err != nil {
+				return errorf(spec.loc+"/set/"+escapePointerToken(s[0]), "%v", err)
+			}
+			if err := liftable(path[len(path)-1], target); err != nil {
+				return errorf(spec.loc+"/set/"+escapePointerToken(s[0]), "%v", err)
+			}
+			l.Set = append(l.Set, LiftSet{Field: target, Path: path})
+		}
+		slices.SortFunc(l.Set, func(a, b LiftSet) int {
+			return slices.Index(into.Fields, a.Field) - slices.Index(into.Fields, b.Field)
+		})
+		for _, name := range spec.drop {
+			f := from.Field(name)
+			if f == nil {
+				return errorf(spec.loc+"/drop", "%s has no property %q", from.Name, name)
+			}
+			l.Drop = append(l.Drop, f)
+		}
+		for _, target := range into.Fields {
+			if slices.ContainsFunc(l.Set, func(s LiftSet) bool { return s.Field == target }) {
+				continue
+			}
+			src := from.Field(target.Name)
+			if src == nil {
+				return errorf(spec.loc, "%s.%s has no source: %s has no property %q; add it to set", into.Name, target.Name, from.Name, target.Name)
+			}
+			if slices.Contains(l.Drop, src) {
+				return errorf(spec.loc+"/drop", "%q is dropped but %s needs it", src.Name, into.Name)
+			}
+			if err := liftable(src, target); err != nil {
+				return errorf(spec.loc, "%v", err)
+			}
+		}
+		for _, f := range from.Fields {
+			if into.Field(f.Name) == nil && !slices.Contains(l.Drop, f) {
+				return errorf(spec.loc, "the lift would lose %s.%s; list it in drop", from.Name, f.Name)
+			}
+		}
+		b.model.Lifts = append(b.model.Lifts, l)
+	}
+	return nil
+}
+
+// fieldPath follows a JSON pointer of property names from t. Every step
+// must be required and not nullable, so that the lift cannot fail.
+func fieldPath(t *Type, pointer string) ([]*Field, error) {
+	if !strings.HasPrefix(pointer, "/") {
+		return nil, fmt.Errorf("%q is not a JSON pointer", pointer)
+	}
+	var path []*Field
+	for _, tok := range strings.Split(pointer[1:], "/") {
+		if t == nil || t.Kind != Object {
+			return nil, fmt.Errorf("%s: %s is not an object", pointer, t.Name)
+		}
+		f := t.Field(strings.NewReplacer("~1", "/", "~0", "~").Replace(tok))
+		if f == nil {
+			return nil, fmt.Errorf("%s: %s has no property %q", pointer, t.Name, tok)
+		}
+		if !f.Required || f.Nullable {
+			return nil, fmt.Errorf("%s: %s.%s may be absent or null", pointer, t.Name, f.Name)
+		}
+		path = append(path, f)
+		t = f.Type
+	}
+	return path, nil
+}
+
+// liftable reports whether every value of src fits target.
+func liftable(src, target *Field) error {
+	if !sameType(src.Type, target.Type, map[[2]*Type]bool{}) {
+		return fmt.Errorf("%s and %s have different types", src.Name, target.Name)
+	}
+	if src.Nullable && !target.Nullable {
+		return fmt.Errorf("%s may be null but %s may not", src.Name, target.Name)
+	}
+	if !src.Required && target.Required && src.Default == "" {
+		return fmt.Errorf("%s may be absent but %s is required", src.Name, target.Name)
+	}
+	return nil
+}
+
+func isNullSchema(n *node) bool {
+	return n.target == nil && len(n.types) == 1 && n.types[0] == "null" && !n.hasEnum
+}
+
+func withoutNull(types []string) ([]string, bool) {
+	var out []string
+	null := false
+	for _, t := range types {
+		if t == "null" {
+			null = true
+			continue
+		}
+		out = append(out, t)
+	}
+	return out, null
+}
+
+// hasValueKeywords reports keywords that describe values directly, which
+// cannot stand beside anyOf, oneOf or allOf in what the builder supports.
+func hasValueKeywords(n *node) bool {
+	return len(n.types) > 0 || len(n.props) > 0 || n.items != nil || n.hasEnum || n.additional != nil || n.closed
+}
+
+func alternativesKeyword(n *node) string {
+	if len(n.oneOf) > 0 {
+		return "oneOf"
+	}
+	return "anyOf"
+}

@@ -1,0 +1,330 @@
+package schema
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/santhosh-tekuri/jsonschema/v5"
+)
+
+// jsonSchemaReader reads JSON Schema (draft 2020-12) documents into nodes,
+// following $ref between definitions and across files.
+type jsonSchemaReader struct {
+	readFile func(string) ([]byte, error)
+	docs     map[string]*jsonNode
+	nodes    map[string]*node
+}
+
+func newJSONSchemaReader(readFile func(string) ([]byte, error)) *jsonSchemaReader {
+	return &jsonSchemaReader{readFile: readFile, docs: map[string]*jsonNode{}, nodes: map[string]*node{}}
+}
+
+func (r *jsonSchemaReader) doc(file string) (*jsonNode, error) {
+	if d, ok := r.docs[file]; ok {
+		return d, nil
+	}
+	data, err := r.readFile(file)
+	if err != nil {
+		return nil, err
+	}
+	d, err := parseJSONDoc(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", file, err)
+	}
+	if d.kind != '{' {
+		return nil, errorf(file+"#", "a schema document must be a JSON object")
+	}
+	if s := d.get("$schema"); s != nil && s.kind == '"' && !strings.Contains(s.str, "2020-12") {
+		return nil, errorf(file+"#/$schema", "dialect %q is not supported; use https://json-schema.org/draft/2020-12/schema", s.str)
+	}
+	if err := metaValidate(r.readFile, file); err != nil {
+		return nil, err
+	}
+	r.docs[file] = d
+	return d, nil
+}
+
+// metaValidate compiles the document with the project's JSON Schema
+// validator, which checks it against the 2020-12 meta-schema.
+func metaValidate(readFile func(string) ([]byte, error), file string) error {
+	_, err := Compile(readFile, file)
+	if err != nil {
+		return fmt.Errorf("%s: not a valid JSON Schema: %v", file, err)
+	}
+	return nil
+}
+
+// Compile compiles the JSON Schema document file, reading it and the
+// documents it references with readFile, for validating values with
+// github.com/santhosh-tekuri/jsonschema/v5.
+func Compile(readFile func(string) ([]byte, error), file string) (*jsonschema.Schema, error) {
+	c := jsonschema.NewCompiler()
+	c.Draft = jsonschema.Draft2020
+	const base = "file:///flightline/"
+	c.LoadURL = func(u string) (io.ReadCloser, error) {
+		name, ok := strings.CutPrefix(u, base)
+		if !ok {
+			return nil, fmt.Errorf("reference %s is outside the schema files", u)
+		}
+		data, err := readFile(name)
+		if err != nil {
+			return nil, err
+		}
+		return io.NopCloser(bytes.NewReader(data)), nil
+	}
+	return c.Compile(base + strings.TrimPrefix(path.Clean(file), "/"))
+}
+
+// node returns the schema at pointer in file.
+func (r *jsonSchemaReader) node(file, pointer string) (*node, error) {
+	loc := file + "#" + pointer
+	if n, ok := r.nodes[loc]; ok {
+		return n, nil
+	}
+	d, err := r.doc(file)
+	if err != nil {
+		return nil, err
+	}
+	j := d.lookup(pointer)
+	if j == nil {
+		return nil, errorf(loc, "no schema at this location")
+	}
+	n := &node{loc: loc, defName: defName(file, pointer, j)}
+	r.nodes[loc] = n // before converting, so that recursive references end
+	return n, r.convert(file, pointer, j, n)
+}
+
+func (r *jsonSchemaReader) child(file, pointer string, j *jsonNode) (*node, error) {
+	loc := file + "#" + pointer
+	if n, ok := r.nodes[loc]; ok {
+		return n, nil
+	}
+	n := &node{loc: loc}
+	r.nodes[loc] = n
+	return n, r.convert(file, pointer, j, n)
+}
+
+// convert fills n from the JSON Schema object j found at file#pointer.
+func (r *jsonSchemaReader) convert(file, pointer string, j *jsonNode, n *node) error {
+	if j.kind == 't' {
+		if j.boolean {
+			return nil // true accepts anything
+		}
+		n.unsupported = "false schema"
+		return nil
+	}
+	if j.kind != '{' {
+		return errorf(n.loc, "a schema must be an object or a boolean")
+	}
+	for _, m := range j.members {
+		kp := pointer + "/" + escapePointerToken(m.key)
+		v := m.val
+		switch m.key {
+		case "$ref":
+			if v.kind != '"' {
+				return errorf(n.loc+"/$ref", "$ref must be a string")
+			}
+			tf, tp, err := splitRef(file, v.str)
+			if err != nil {
+				return errorf(n.loc+"/$ref", "%v", err)
+			}
+			t, err := r.node(tf, tp)
+			if err != nil {
+				return err
+			}
+			n.ref, n.target = tf+"#"+tp, t
+		case "type":
+			switch v.kind {
+			case '"':
+				n.types = []string{v.str}
+			case '[':
+				for _, it := range v.items {
+					n.types = append(n.types, it.str)
+				}
+			}
+		case "title":
+			n.title = v.str
+		case "description":
+			n.description = v.str
+		case "format":
+			n.format = v.str
+		case "enum":
+			n.enum, n.hasEnum = v.items, true
+		case "const":
+			n.enum, n.hasEnum = []*jsonNode{v}, true
+		case "default":
+			n.dflt = v
+		case "properties":
+			for _, p := range v.members {
+				c, err := r.child(file, kp+"/"+escapePointerToken(p.key), p.val)
+				if err != nil {
+					return err
+				}
+				n.props = append(n.props, nodeProp{p.key, c})
+			}
+		case "required":
+			for _, it := range v.items {
+				n.required = append(n.required, it.str)
+			}
+		case "additionalProperties":
+			switch {
+			case v.kind == 't' && !v.boolean:
+				n.closed = true
+			case v.kind == 't':
+				n.open = true
+			default:
+				c, err := r.child(file, kp, v)
+				if err != nil {
+					return err
+				}
+				n.additional = c
+			}
+		case "items":
+			c, err := r.child(file, kp, v)
+			if err != nil {
+				return err
+			}
+			n.items = c
+		case "anyOf", "oneOf", "allOf":
+			var list []*node
+			for i, it := range v.items {
+				c, err := r.child(file, fmt.Sprintf("%s/%d", kp, i), it)
+				if err != nil {
+					return err
+				}
+				list = append(list, c)
+			}
+			switch m.key {
+			case "anyOf":
+				n.anyOf = list
+			case "oneOf":
+				n.oneOf = list
+			default:
+				n.allOf = list
+			}
+		case "x-flightline-order":
+			if v.kind != '[' {
+				return errorf(n.loc+"/x-flightline-order", "want an array of property names")
+			}
+			for _, it := range v.items {
+				if it.kind != '"' {
+					return errorf(n.loc+"/x-flightline-order", "want an array of property names")
+				}
+				n.order = append(n.order, it.str)
+			}
+		case "x-flightline-lift":
+			l, err := readLiftSpec(n.loc+"/x-flightline-lift", v)
+			if err != nil {
+				return err
+			}
+			n.lift = l
+		default:
+			if annotationKeywords[m.key] || strings.HasPrefix(m.key, "x-") {
+				continue
+			}
+			if n.unsupported == "" {
+				n.unsupported = m.key
+			}
+		}
+	}
+	if n.ref != "" {
+		for _, m := range j.members {
+			switch m.key {
+			case "$ref", "title", "description", "default", "$comment", "examples", "deprecated", "readOnly", "writeOnly":
+			default:
+				if !strings.HasPrefix(m.key, "x-") {
+					n.siblings = append(n.siblings, m.key)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// readLiftSpec reads an x-flightline-lift annotation.
+func readLiftSpec(loc string, v *jsonNode) (*liftSpec, error) {
+	if v.kind != '{' {
+		return nil, errorf(loc, "want an object with into, set and drop")
+	}
+	l := &liftSpec{loc: loc}
+	for _, m := range v.members {
+		switch m.key {
+		case "into":
+			if m.val.kind != '"' {
+				return nil, errorf(loc+"/into", "want a type name")
+			}
+			l.into = m.val.str
+		case "set":
+			if m.val.kind != '{' {
+				return nil, errorf(loc+"/set", "want an object of field: JSON pointer")
+			}
+			for _, s := range m.val.members {
+				if s.val.kind != '"' {
+					return nil, errorf(loc+"/set/"+escapePointerToken(s.key), "want a JSON pointer")
+				}
+				l.set = append(l.set, [2]string{s.key, s.val.str})
+			}
+		case "drop":
+			if m.val.kind != '[' {
+				return nil, errorf(loc+"/drop", "want an array of field names")
+			}
+			for _, it := range m.val.items {
+				l.drop = append(l.drop, it.str)
+			}
+		default:
+			return nil, errorf(loc+"/"+escapePointerToken(m.key), "unknown lift setting; want into, set or drop")
+		}
+	}
+	if l.into == "" {
+		return nil, errorf(loc, "missing into")
+	}
+	return l, nil
+}
+
+// splitRef resolves ref, written in file, to a file and a JSON pointer.
+func splitRef(file, ref string) (string, string, error) {
+	target, pointer, _ := strings.Cut(ref, "#")
+	if strings.Contains(target, "://") || strings.HasPrefix(target, "urn:") {
+		return "", "", fmt.Errorf("reference %q: only references to local files are supported", ref)
+	}
+	if pointer != "" && !strings.HasPrefix(pointer, "/") {
+		return "", "", fmt.Errorf("reference %q: anchors are not supported; use a JSON pointer", ref)
+	}
+	if target == "" {
+		return file, pointer, nil
+	}
+	return path.Join(path.Dir(file), target), pointer, nil
+}
+
+// defName names the schema at file#pointer when it is a definition: a
+// document root is named by its title, or else its file name; a schema
+// under $defs or definitions by its key. Other schemas have no name.
+func defName(file, pointer string, j *jsonNode) string {
+	if pointer == "" {
+		if t := j.get("title"); t != nil && t.kind == '"' && t.str != "" {
+			return t.str
+		}
+		base := path.Base(file)
+		return strings.TrimSuffix(strings.TrimSuffix(base, ".json"), ".schema")
+	}
+	i := strings.LastIndex(pointer, "/")
+	switch pointer[:i] {
+	case "/$defs", "/definitions":
+		return strings.NewReplacer("~1", "/", "~0", "~").Replace(pointer[i+1:])
+	}
+	return ""
+}
+
+// sortedKeys returns the keys of m in sorted order.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

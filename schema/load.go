@@ -1,0 +1,65 @@
+package schema
+
+import (
+	"embed"
+	"os"
+)
+
+// The built-in schema files, in the order gen loads them.
+const (
+	// EntryFile describes ClusterTimelineEntry, one entry of a merged timeline.
+	EntryFile = "cluster_timeline_entry.schema.json"
+	// RunnerEntryFile describes RunnerFlightRecorderEntry, the per-runner shape.
+	RunnerEntryFile = "runner_flight_recorder_entry.schema.json"
+	// TimelineFile describes ClusterTimeline, the cluster timeline endpoint's response.
+	TimelineFile = "cluster_timeline.schema.json"
+)
+
+// BuiltinFiles lists the built-in schema files.
+var BuiltinFiles = []string{EntryFile, RunnerEntryFile, TimelineFile}
+
+//go:embed *.schema.json
+var builtin embed.FS
+
+// ReadBuiltin reads a built-in schema file by name.
+func ReadBuiltin(name string) ([]byte, error) { return builtin.ReadFile(name) }
+
+// LoadBuiltin loads the built-in schemas.
+func LoadBuiltin() (*Model, error) { return LoadJSONSchema(ReadBuiltin, BuiltinFiles...) }
+
+// LoadJSONSchema loads JSON Schema (draft 2020-12) files; the root of each
+// is a root of the Model. readFile reads them and the files their $refs
+// name, relative to the referring file; nil means os.ReadFile.
+func LoadJSONSchema(readFile func(string) ([]byte, error), files ...string) (*Model, error) {
+	if readFile == nil {
+		readFile = os.ReadFile
+	}
+	r := newJSONSchemaReader(readFile)
+	var roots []*node
+	for _, f := range files {
+		n, err := r.node(f, "")
+		if err != nil {
+			return nil, err
+		}
+		roots = append(roots, n)
+	}
+	return build(roots)
+}
+
+// LoadOpenAPI loads the named component schemas of an OpenAPI 3.0 or 3.1
+// document, such as the openapi.json a FastAPI service publishes.
+func LoadOpenAPI(file string, components ...string) (*Model, error) {
+	r, err := loadOpenAPI(file)
+	if err != nil {
+		return nil, err
+	}
+	var roots []*node
+	for _, c := range components {
+		n, err := r.component(c)
+		if err != nil {
+			return nil, err
+		}
+		roots = append(roots, n)
+	}
+	return build(roots)
+}

@@ -1,0 +1,145 @@
+// Package schema holds flightline's schema files, the single source of truth
+// for the cluster timeline, and loads a schema, from JSON Schema or OpenAPI,
+// into the Model that the generator turns into Go.
+//
+// The Model is a small intermediate representation: named types (objects,
+// enums, unions) with their fields, and the merge annotations that drive the
+// generated ordering and lift helpers. Everything the generator needs is
+// decided here, so two schemas that mean the same thing (a JSON Schema file
+// and the OpenAPI document a FastAPI service publishes) load into equal
+// Models and generate identical code.
+package schema
+
+// A Model is a loaded schema: the named types reachable from its roots and
+// the annotations that ask for merge helpers.
+type Model struct {
+	// Roots are the types the schema documents describe, in load order.
+	Roots []*Type
+	// Types are every named type (object, enum, union), roots first, then
+	// in the order a depth-first walk of the roots' fields meets them.
+	Types []*Type
+	// Order is the merge order declared with x-flightline-order, or nil.
+	Order *Order
+	// Lifts are the conversions declared with x-flightline-lift.
+	Lifts []*Lift
+}
+
+// Kind is the shape of a Type.
+type Kind int
+
+// The kinds of types a Model holds. String, Integer, Number, Boolean, Array,
+// Map and Any are anonymous; Object, Enum and Union are named. Any admits
+// every JSON value and stays raw JSON in Go.
+const (
+	String Kind = iota + 1
+	Integer
+	Number
+	Boolean
+	Array
+	Map
+	Object
+	Enum
+	Union
+	Any
+)
+
+var kindNames = [...]string{
+	String: "string", Integer: "integer", Number: "number", Boolean: "boolean",
+	Array: "array", Map: "map", Object: "object", Enum: "enum", Union: "union", Any: "any",
+}
+
+func (k Kind) String() string {
+	if k > 0 && int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return "invalid"
+}
+
+// Named reports whether types of kind k carry a name and become Go types of
+// their own.
+func (k Kind) Named() bool { return k == Object || k == Enum || k == Union }
+
+// A Type is one schema type.
+type Type struct {
+	Kind Kind
+	// Name is the Go type name of a named type; empty for anonymous kinds.
+	Name        string
+	Description string
+	// Loc is where the type is defined, as file#/json/pointer.
+	Loc string
+
+	// Format is the string format, such as "date-time".
+	Format string
+
+	// Fields are an object's properties, in schema order.
+	Fields []*Field
+	// Open reports that an object accepts properties it does not declare.
+	Open bool
+
+	// Values are an enum's values, in schema order.
+	Values []string
+
+	// Elem is the item type of an array or the value type of a map.
+	Elem *Type
+	// ElemNullable reports that array items or map values may be null.
+	ElemNullable bool
+
+	// Variants are a union's alternatives. Each has a different JSON kind,
+	// except that an integer and a number variant may stand together: a
+	// literal without fraction or exponent is the integer one.
+	Variants []*Type
+}
+
+// Timestamp reports whether values of t are timestamps to be compared as
+// instants (format date-time).
+func (t *Type) Timestamp() bool { return t.Kind == String && t.Format == "date-time" }
+
+// Field returns the object field with the JSON name name, or nil.
+func (t *Type) Field(name string) *Field {
+	for _, f := range t.Fields {
+		if f.Name == name {
+			return f
+		}
+	}
+	return nil
+}
+
+// A Field is one property of an object type.
+type Field struct {
+	// Name is the JSON property name.
+	Name string
+	// GoName is the exported Go field name.
+	GoName      string
+	Description string
+	Type        *Type
+	Required    bool
+	// Nullable reports that the value may be null.
+	Nullable bool
+	// Default is the JSON text of the schema default, or "" when none.
+	Default string
+	Loc     string
+}
+
+// An Order is the ordering of an object type's values declared with
+// x-flightline-order: by each key field in turn, timestamps by instant.
+type Order struct {
+	Type *Type
+	Keys []*Field
+}
+
+// A Lift converts values of one object type into another, declared on the
+// source type with x-flightline-lift: fields of the same name are copied,
+// Set fields are taken from a path into the source, Drop fields are left
+// behind.
+type Lift struct {
+	From, Into *Type
+	Set        []LiftSet
+	Drop       []*Field
+}
+
+// A LiftSet fills Field of the target from the source field reached by
+// following Path.
+type LiftSet struct {
+	Field *Field
+	Path  []*Field
+}

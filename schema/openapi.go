@@ -1,0 +1,293 @@
+package schema
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// openAPIReader reads component schemas of an OpenAPI 3.0 or 3.1 document,
+// loaded and resolved by kin-openapi, into nodes.
+type openAPIReader struct {
+	file  string
+	doc   *openapi3.T
+	is31  bool
+	nodes map[*openapi3.Schema]*node
+}
+
+// loadOpenAPI loads and validates the document in file.
+func loadOpenAPI(file string) (*openAPIReader, error) {
+	loader := openapi3.NewLoader()
+	loader.IncludeOrigin = true // property order and $ref siblings come from it
+	doc, err := loader.LoadFromFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", file, err)
+	}
+	if err := doc.Validate(loader.Context); err != nil {
+		return nil, fmt.Errorf("%s: not a valid OpenAPI document: %v", file, err)
+	}
+	return &openAPIReader{file: file, doc: doc, is31: doc.IsOpenAPI31OrLater(), nodes: map[*openapi3.Schema]*node{}}, nil
+}
+
+// component returns the node of the component schema name.
+func (r *openAPIReader) component(name string) (*node, error) {
+	var sr *openapi3.SchemaRef
+	if r.doc.Components != nil {
+		sr = r.doc.Components.Schemas[name]
+	}
+	if sr == nil || sr.Value == nil {
+		return nil, fmt.Errorf("%s: no component schema %q; the document has %s", r.file, name, strings.Join(r.componentNames(), ", "))
+	}
+	return r.schema(sr.Value, r.file+"#/components/schemas/"+escapePointerToken(name), name)
+}
+
+func (r *openAPIReader) componentNames() []string {
+	if r.doc.Components == nil {
+		return nil
+	}
+	return sortedKeys(r.doc.Components.Schemas)
+}
+
+// ref converts a schema reference in a property, item or alternative.
+func (r *openAPIReader) ref(sr *openapi3.SchemaRef, loc string) (*node, error) {
+	if sr == nil || sr.Value == nil {
+		return nil, errorf(loc, "unresolved schema")
+	}
+	if sr.Ref == "" {
+		return r.schema(sr.Value, loc, "")
+	}
+	name, ok := strings.CutPrefix(sr.Ref, "#/components/schemas/")
+	if !ok || r.doc.Components.Schemas[name] == nil {
+		return nil, errorf(loc, "unsupported reference %q; only references to components/schemas of the same document are supported", sr.Ref)
+	}
+	target, err := r.component(name)
+	if err != nil {
+		return nil, err
+	}
+	n := &node{loc: loc, ref: sr.Ref, target: target}
+	// In OpenAPI 3.1 the description beside a $ref describes the property.
+	if sr.Origin != nil {
+		if _, has := sr.Origin.Fields.Lookup("description"); has {
+			n.description = sr.Value.Description
+		}
+	}
+	if len(sr.Value.AllOf) > len(r.doc.Components.Schemas[name].Value.AllOf) {
+		n.siblings = append(n.siblings, "assertions")
+	}
+	return n, nil
+}
+
+// schema converts one schema object; defName is its component name.
+func (r *openAPIReader) schema(s *openapi3.Schema, loc, defName string) (*node, error) {
+	if n, ok := r.nodes[s]; ok {
+		return n, nil
+	}
+	n := &node{loc: loc, defName: defName, title: s.Title, description: s.Description, format: s.Format}
+	r.nodes[s] = n
+	if kw := unsupportedOpenAPIKeyword(s); kw != "" {
+		n.unsupported = kw
+		return n, nil
+	}
+	if s.Type != nil {
+		n.types = slices.Clone(*s.Type)
+	}
+	if s.Nullable && len(n.types) > 0 && !slices.Contains(n.types, "null") {
+		n.types = append(n.types, "null") // OpenAPI 3.0 nullable
+	}
+	if s.Enum != nil {
+		n.hasEnum = true
+		for _, v := range s.Enum {
+			n.enum = append(n.enum, anyNode(v))
+		}
+	}
+	if s.Const != nil {
+		n.hasEnum = true
+		n.enum = []*jsonNode{anyNode(s.Const)}
+	}
+	switch {
+	case s.Default != nil:
+		n.dflt = anyNode(s.Default)
+	case r.hasField(s, "default"):
+		n.dflt = &jsonNode{kind: 'n'} // written as "default": null
+	}
+	for _, name := range r.propertyOrder(s) {
+		c, err := r.ref(s.Properties[name], loc+"/properties/"+escapePointerToken(name))
+		if err != nil {
+			return nil, err
+		}
+		n.props = append(n.props, nodeProp{name, c})
+	}
+	n.required = slices.Clone(s.Required)
+	ap := s.AdditionalProperties
+	switch {
+	case ap.Schema != nil:
+		c, err := r.ref(ap.Schema, loc+"/additionalProperties")
+		if err != nil {
+			return nil, err
+		}
+		n.additional = c
+	case ap.Has != nil && !*ap.Has:
+		n.closed = true
+	case ap.Has != nil:
+		n.open = true
+	}
+	if s.Items != nil {
+		c, err := r.ref(s.Items, loc+"/items")
+		if err != nil {
+			return nil, err
+		}
+		n.items = c
+	}
+	for _, list := range []struct {
+		key  string
+		refs openapi3.SchemaRefs
+		dst  *[]*node
+	}{{"anyOf", s.AnyOf, &n.anyOf}, {"oneOf", s.OneOf, &n.oneOf}, {"allOf", s.AllOf, &n.allOf}} {
+		for i, sr := range list.refs {
+			c, err := r.ref(sr, fmt.Sprintf("%s/%s/%d", loc, list.key, i))
+			if err != nil {
+				return nil, err
+			}
+			*list.dst = append(*list.dst, c)
+		}
+	}
+	if err := r.extensions(s, n); err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+// hasField reports whether the schema object was written with key, which
+// tells "default": null from no default at all.
+func (r *openAPIReader) hasField(s *openapi3.Schema, key string) bool {
+	if s.Origin == nil {
+		return false
+	}
+	_, ok := s.Origin.Fields.Lookup(key)
+	return ok
+}
+
+// propertyOrder returns the property names of s in document order. Go maps
+// forget it, so it comes from the position of each property's key.
+func (r *openAPIReader) propertyOrder(s *openapi3.Schema) []string {
+	names := sortedKeys(s.Properties)
+	pos := func(name string) [2]int {
+		sr := s.Properties[name]
+		if sr.Origin != nil && sr.Origin.Key != nil {
+			return [2]int{sr.Origin.Key.Line, sr.Origin.Key.Column}
+		}
+		return [2]int{}
+	}
+	slices.SortStableFunc(names, func(a, b string) int {
+		pa, pb := pos(a), pos(b)
+		if pa[0] != pb[0] {
+			return pa[0] - pb[0]
+		}
+		return pa[1] - pb[1]
+	})
+	return names
+}
+
+// extensions reads the x-flightline annotations of s.
+func (r *openAPIReader) extensions(s *openapi3.Schema, n *node) error {
+	if v, ok := s.Extensions["x-flightline-order"]; ok {
+		list, ok := v.([]any)
+		if !ok {
+			return errorf(n.loc+"/x-flightline-order", "want an array of property names")
+		}
+		for _, it := range list {
+			name, ok := it.(string)
+			if !ok {
+				return errorf(n.loc+"/x-flightline-order", "want an array of property names")
+			}
+			n.order = append(n.order, name)
+		}
+	}
+	if v, ok := s.Extensions["x-flightline-lift"]; ok {
+		l, err := readLiftSpec(n.loc+"/x-flightline-lift", anyNode(v))
+		if err != nil {
+			return err
+		}
+		n.lift = l
+	}
+	return nil
+}
+
+// unsupportedOpenAPIKeyword names a keyword of s the builder cannot
+// represent, or returns "".
+func unsupportedOpenAPIKeyword(s *openapi3.Schema) string {
+	checks := []struct {
+		key string
+		set bool
+	}{
+		{"not", s.Not != nil},
+		{"if", s.If != nil},
+		{"then", s.Then != nil},
+		{"else", s.Else != nil},
+		{"patternProperties", len(s.PatternProperties) > 0},
+		{"prefixItems", len(s.PrefixItems) > 0},
+		{"contains", s.Contains != nil},
+		{"dependentSchemas", len(s.DependentSchemas) > 0},
+		{"dependentRequired", len(s.DependentRequired) > 0},
+		{"propertyNames", s.PropertyNames != nil},
+		{"unevaluatedItems", s.UnevaluatedItems.Has != nil || s.UnevaluatedItems.Schema != nil},
+		{"unevaluatedProperties", s.UnevaluatedProperties.Has != nil || s.UnevaluatedProperties.Schema != nil},
+		{"minimum", s.Min != nil},
+		{"maximum", s.Max != nil},
+		{"exclusiveMinimum", s.ExclusiveMin.IsSet()},
+		{"exclusiveMaximum", s.ExclusiveMax.IsSet()},
+		{"multipleOf", s.MultipleOf != nil},
+		{"minLength", s.MinLength > 0},
+		{"maxLength", s.MaxLength != nil},
+		{"pattern", s.Pattern != ""},
+		{"minItems", s.MinItems > 0},
+		{"maxItems", s.MaxItems != nil},
+		{"uniqueItems", s.UniqueItems},
+		{"minProperties", s.MinProps > 0},
+		{"maxProperties", s.MaxProps != nil},
+		{"discriminator", s.Discriminator != nil},
+		{"$dynamicRef", s.DynamicRef != ""},
+		{"contentSchema", s.ContentSchema != nil},
+	}
+	for _, c := range checks {
+		if c.set {
+			return c.key
+		}
+	}
+	return ""
+}
+
+// anyNode converts a value decoded by encoding/json into a jsonNode.
+func anyNode(v any) *jsonNode {
+	switch v := v.(type) {
+	case nil:
+		return &jsonNode{kind: 'n'}
+	case bool:
+		return &jsonNode{kind: 't', boolean: v}
+	case string:
+		return &jsonNode{kind: '"', str: v}
+	case float64:
+		b, _ := json.Marshal(v)
+		return &jsonNode{kind: '0', str: string(b)}
+	case json.Number:
+		return &jsonNode{kind: '0', str: string(v)}
+	case int:
+		return &jsonNode{kind: '0', str: fmt.Sprint(v)}
+	case []any:
+		n := &jsonNode{kind: '['}
+		for _, it := range v {
+			n.items = append(n.items, anyNode(it))
+		}
+		return n
+	case map[string]any:
+		n := &jsonNode{kind: '{'}
+		for _, k := range sortedKeys(v) {
+			n.members = append(n.members, jsonMember{k, anyNode(v[k])})
+		}
+		return n
+	}
+	return &jsonNode{kind: '"', str: fmt.Sprint(v)}
+}
