@@ -44,11 +44,11 @@ func (g *generator) marshal(f *jen.File, t *schema.Type) {
 }
 
 func (g *generator) encodeObject(f *jen.File, t *schema.Type) {
-	body := []jen.Code{jen.Id("sep").Op(":=").LitByte('{')}
+	body := []jen.Code{jen.Id("sep").Op(":=").Byte().Call(jen.LitRune('{'))}
 	member := func(fl *schema.Field) []jen.Code {
 		return []jen.Code{
 			jen.Id("e").Dot("buf").Op("=").Append(jen.Id("e").Dot("buf"), jen.Id("sep")),
-			jen.Id("sep").Op("=").LitByte(','),
+			jen.Id("sep").Op("=").LitRune(','),
 			jen.Id("e").Dot("raw").Call(jen.Lit(jsonKey(fl.Name))),
 		}
 	}
@@ -57,12 +57,12 @@ func (g *generator) encodeObject(f *jen.File, t *schema.Type) {
 		v := jen.Id("x").Dot(fl.GoName)
 		switch {
 		case pointer(fl) && omitted(fl):
-			body = append(body, jen.If(v.Clone().Op("!=").Nil()).Block(append(member(fl), g.writeValue(fl.Type, jen.Op("*").Add(v.Clone()), name, 0)...)...))
+			body = append(body, jen.If(v.Clone().Op("!=").Nil()).Block(append(member(fl), g.writePointed(fl.Type, v.Clone(), name, 0)...)...))
 		case naturalNil(fl.Type) && omitted(fl):
 			body = append(body, jen.If(v.Clone().Op("!=").Nil()).Block(append(member(fl), g.writeValue(fl.Type, v.Clone(), name, 0)...)...))
 		case pointer(fl):
 			body = append(body, member(fl)...)
-			body = append(body, jen.If(v.Clone().Op("==").Nil()).Block(jen.Id("e").Dot("null").Call()).Else().Block(g.writeValue(fl.Type, jen.Op("*").Add(v.Clone()), name, 0)...))
+			body = append(body, jen.If(v.Clone().Op("==").Nil()).Block(jen.Id("e").Dot("null").Call()).Else().Block(g.writePointed(fl.Type, v.Clone(), name, 0)...))
 		case naturalNil(fl.Type) && fl.Nullable:
 			body = append(body, member(fl)...)
 			body = append(body, jen.If(v.Clone().Op("==").Nil()).Block(jen.Id("e").Dot("null").Call()).Else().Block(g.writeValue(fl.Type, v.Clone(), name, 0)...))
@@ -75,16 +75,16 @@ func (g *generator) encodeObject(f *jen.File, t *schema.Type) {
 		body = append(body,
 			jen.For(jen.List(jen.Id("_"), jen.Id("k")).Op(":=").Range().Qual("slices", "Sorted").Call(jen.Qual("maps", "Keys").Call(jen.Id("x").Dot(extraField)))).Block(
 				jen.Id("e").Dot("buf").Op("=").Append(jen.Id("e").Dot("buf"), jen.Id("sep")),
-				jen.Id("sep").Op("=").LitByte(','),
+				jen.Id("sep").Op("=").LitRune(','),
 				jen.Id("e").Dot("str").Call(jen.Lit(t.Name), jen.Id("k")),
-				jen.Id("e").Dot("buf").Op("=").Append(jen.Id("e").Dot("buf"), jen.LitByte(':')),
+				jen.Id("e").Dot("buf").Op("=").Append(jen.Id("e").Dot("buf"), jen.LitRune(':')),
 				jen.Id("e").Dot("rawValue").Call(jen.Lit(t.Name+"."+extraField), jen.Id("x").Dot(extraField).Index(jen.Id("k"))),
 			),
 		)
 	}
 	body = append(body,
-		jen.If(jen.Id("sep").Op("==").LitByte('{')).Block(jen.Id("e").Dot("buf").Op("=").Append(jen.Id("e").Dot("buf"), jen.LitByte('{'))),
-		jen.Id("e").Dot("buf").Op("=").Append(jen.Id("e").Dot("buf"), jen.LitByte('}')),
+		jen.If(jen.Id("sep").Op("==").LitRune('{')).Block(jen.Id("e").Dot("buf").Op("=").Append(jen.Id("e").Dot("buf"), jen.LitRune('{'))),
+		jen.Id("e").Dot("buf").Op("=").Append(jen.Id("e").Dot("buf"), jen.LitRune('}')),
 	)
 	f.Func().Params(jen.Id("e").Op("*").Id("encoder")).Id("encode" + t.Name).Params(jen.Id("x").Op("*").Id(t.Name)).Block(body...)
 	f.Line()
@@ -92,6 +92,20 @@ func (g *generator) encodeObject(f *jen.File, t *schema.Type) {
 
 // writeValue writes v, a Go value of t's type, as JSON.
 func (g *generator) writeValue(t *schema.Type, v *jen.Statement, name string, depth int) []jen.Code {
+	return g.write(t, v, false, name, depth)
+}
+
+// writePointed writes the value p, a pointer to a Go value of t's type,
+// points to.
+func (g *generator) writePointed(t *schema.Type, p *jen.Statement, name string, depth int) []jen.Code {
+	return g.write(t, p, true, name, depth)
+}
+
+// write writes a value of t, held in v or, when ptr, pointed to by v.
+func (g *generator) write(t *schema.Type, v *jen.Statement, ptr bool, name string, depth int) []jen.Code {
+	if ptr && t.Kind != schema.Object && t.Kind != schema.Union {
+		v = jen.Parens(jen.Op("*").Add(v))
+	}
 	switch t.Kind {
 	case schema.String:
 		return []jen.Code{jen.Id("e").Dot("str").Call(jen.Lit(name), v)}
@@ -109,29 +123,30 @@ func (g *generator) writeValue(t *schema.Type, v *jen.Statement, name string, de
 		return []jen.Code{jen.If(v.Clone().Op("==").Nil()).Block(jen.Id("e").Dot("null").Call()).Else().Block(
 			jen.Id("e").Dot("rawValue").Call(jen.Lit(name), v.Clone()))}
 	case schema.Object, schema.Union:
-		return []jen.Code{jen.Id("e").Dot("encode" + t.Name).Call(jen.Op("&").Parens(v))}
+		if ptr {
+			return []jen.Code{jen.Id("e").Dot("encode" + t.Name).Call(v)}
+		}
+		return []jen.Code{jen.Id("e").Dot("encode" + t.Name).Call(jen.Op("&").Add(v))}
 	case schema.Array:
 		i, item := jen.Id(fmt.Sprintf("i%d", depth)), jen.Id(fmt.Sprintf("item%d", depth))
 		return []jen.Code{
-			jen.Id("e").Dot("buf").Op("=").Append(jen.Id("e").Dot("buf"), jen.LitByte('[')),
-			jen.For(jen.List(i.Clone(), item.Clone()).Op(":=").Range().Add(v)).Block(
-				jen.If(i.Clone().Op(">").Lit(0)).Block(jen.Id("e").Dot("buf").Op("=").Append(jen.Id("e").Dot("buf"), jen.LitByte(','))),
-				jen.Add(g.writeElem(t, item.Clone(), name+"[]", depth+1)...),
-			),
-			jen.Id("e").Dot("buf").Op("=").Append(jen.Id("e").Dot("buf"), jen.LitByte(']')),
+			jen.Id("e").Dot("buf").Op("=").Append(jen.Id("e").Dot("buf"), jen.LitRune('[')),
+			jen.For(jen.List(i.Clone(), item.Clone()).Op(":=").Range().Add(v)).Block(append([]jen.Code{
+				jen.If(i.Clone().Op(">").Lit(0)).Block(jen.Id("e").Dot("buf").Op("=").Append(jen.Id("e").Dot("buf"), jen.LitRune(','))),
+			}, g.writeElem(t, item.Clone(), name+"[]", depth+1)...)...),
+			jen.Id("e").Dot("buf").Op("=").Append(jen.Id("e").Dot("buf"), jen.LitRune(']')),
 		}
 	case schema.Map:
 		i, k, item := jen.Id(fmt.Sprintf("i%d", depth)), jen.Id(fmt.Sprintf("k%d", depth)), jen.Id(fmt.Sprintf("item%d", depth))
 		return []jen.Code{
-			jen.Id("e").Dot("buf").Op("=").Append(jen.Id("e").Dot("buf"), jen.LitByte('{')),
-			jen.For(jen.List(i.Clone(), k.Clone()).Op(":=").Range().Qual("slices", "Sorted").Call(jen.Qual("maps", "Keys").Call(v.Clone()))).Block(
-				jen.If(i.Clone().Op(">").Lit(0)).Block(jen.Id("e").Dot("buf").Op("=").Append(jen.Id("e").Dot("buf"), jen.LitByte(','))),
+			jen.Id("e").Dot("buf").Op("=").Append(jen.Id("e").Dot("buf"), jen.LitRune('{')),
+			jen.For(jen.List(i.Clone(), k.Clone()).Op(":=").Range().Qual("slices", "Sorted").Call(jen.Qual("maps", "Keys").Call(v.Clone()))).Block(append([]jen.Code{
+				jen.If(i.Clone().Op(">").Lit(0)).Block(jen.Id("e").Dot("buf").Op("=").Append(jen.Id("e").Dot("buf"), jen.LitRune(','))),
 				jen.Id("e").Dot("str").Call(jen.Lit(name), k.Clone()),
-				jen.Id("e").Dot("buf").Op("=").Append(jen.Id("e").Dot("buf"), jen.LitByte(':')),
+				jen.Id("e").Dot("buf").Op("=").Append(jen.Id("e").Dot("buf"), jen.LitRune(':')),
 				item.Clone().Op(":=").Add(v.Clone()).Index(k.Clone()),
-				jen.Add(g.writeElem(t, item.Clone(), name+"{}", depth+1)...),
-			),
-			jen.Id("e").Dot("buf").Op("=").Append(jen.Id("e").Dot("buf"), jen.LitByte('}')),
+			}, g.writeElem(t, item.Clone(), name+"{}", depth+1)...)...),
+			jen.Id("e").Dot("buf").Op("=").Append(jen.Id("e").Dot("buf"), jen.LitRune('}')),
 		}
 	}
 	panic("gen: writeValue: unexpected kind " + t.Kind.String())
@@ -142,7 +157,7 @@ func (g *generator) writeValue(t *schema.Type, v *jen.Statement, name string, de
 func (g *generator) writeElem(t *schema.Type, v *jen.Statement, name string, depth int) []jen.Code {
 	if t.ElemNullable && !naturalNil(t.Elem) {
 		return []jen.Code{jen.If(v.Clone().Op("==").Nil()).Block(jen.Id("e").Dot("null").Call()).Else().Block(
-			g.writeValue(t.Elem, jen.Op("*").Add(v.Clone()), name, depth)...)}
+			g.writePointed(t.Elem, v.Clone(), name, depth)...)}
 	}
 	if t.ElemNullable && naturalNil(t.Elem) && t.Elem.Kind != schema.Any {
 		return []jen.Code{jen.If(v.Clone().Op("==").Nil()).Block(jen.Id("e").Dot("null").Call()).Else().Block(

@@ -26,11 +26,16 @@ func (g *generator) types(f *jen.File) {
 	}
 }
 
+// typeDoc is the doc comment of a named type: its description, led by
+// the type's name as Go doc comments are.
 func typeDoc(t *schema.Type, fallback string) string {
-	if t.Description != "" {
-		return wrap(t.Name + ": " + t.Description)
+	switch {
+	case t.Description == "":
+		return wrap(fallback)
+	case strings.HasPrefix(t.Description, t.Name+" "):
+		return wrap(t.Description)
 	}
-	return wrap(fallback)
+	return wrap(t.Name + ": " + t.Description)
 }
 
 func (g *generator) structType(f *jen.File, t *schema.Type) {

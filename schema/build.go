@@ -282,8 +282,8 @@ func (b *builder) union(n *node, variants []*node, hint string) (*Type, error) {
 	}
 	t := &Type{Kind: Union, Name: name, Loc: n.loc, Description: definitionDescription(n)}
 	seen := map[string]string{}
-	for _, v := range variants {
-		vt, null, err := b.typeOf(v, name+"Variant")
+	for i, v := range variants {
+		vt, null, err := b.typeOf(v, fmt.Sprintf("%sVariant%d", name, i+1))
 		if err != nil {
 			return nil, err
 		}

@@ -41,19 +41,19 @@ func (r *jsonSchemaReader) doc(file string) (*jsonNode, error) {
 	if s := d.get("$schema"); s != nil && s.kind == '"' && !strings.Contains(s.str, "2020-12") {
 		return nil, errorf(file+"#/$schema", "dialect %q is not supported; use https://json-schema.org/draft/2020-12/schema", s.str)
 	}
-	if err := metaValidate(r.readFile, file); err != nil {
-		return nil, err
-	}
 	r.docs[file] = d
 	return d, nil
 }
 
-// metaValidate compiles the document with the project's JSON Schema
-// validator, which checks it against the 2020-12 meta-schema.
-func metaValidate(readFile func(string) ([]byte, error), file string) error {
-	_, err := Compile(readFile, file)
-	if err != nil {
-		return fmt.Errorf("%s: not a valid JSON Schema: %v", file, err)
+// metaValidate compiles every document read with the project's JSON
+// Schema validator, which checks them against the 2020-12 meta-schema. It
+// runs after reading, so that a problem the reader can locate exactly is
+// reported that way.
+func (r *jsonSchemaReader) metaValidate() error {
+	for _, file := range sortedKeys(r.docs) {
+		if _, err := Compile(r.readFile, file); err != nil {
+			return fmt.Errorf("%s: not a valid JSON Schema: %v", file, err)
+		}
 	}
 	return nil
 }
@@ -64,11 +64,10 @@ func metaValidate(readFile func(string) ([]byte, error), file string) error {
 func Compile(readFile func(string) ([]byte, error), file string) (*jsonschema.Schema, error) {
 	c := jsonschema.NewCompiler()
 	c.Draft = jsonschema.Draft2020
-	const base = "file:///flightline/"
 	c.LoadURL = func(u string) (io.ReadCloser, error) {
-		name, ok := strings.CutPrefix(u, base)
+		name, ok := fileOfURL(u)
 		if !ok {
-			return nil, fmt.Errorf("reference %s is outside the schema files", u)
+			return nil, fmt.Errorf("reference %s is not to a local file", u)
 		}
 		data, err := readFile(name)
 		if err != nil {
@@ -76,7 +75,40 @@ func Compile(readFile func(string) ([]byte, error), file string) (*jsonschema.Sc
 		}
 		return io.NopCloser(bytes.NewReader(data)), nil
 	}
-	return c.Compile(base + strings.TrimPrefix(path.Clean(file), "/"))
+	return c.Compile(urlOfFile(file))
+}
+
+// The compiler resolves references between documents as URLs. A relative
+// file name becomes a URL under a deep virtual root, so that references
+// that climb out of the working directory (../x.json) resolve to URLs that
+// map back to the right relative name.
+const (
+	urlRoot   = "file:///flightline/"
+	rootDepth = 64
+)
+
+var virtualRoot = urlRoot + strings.Repeat("_/", rootDepth)
+
+func urlOfFile(file string) string {
+	if path.IsAbs(file) {
+		return "file://" + path.Clean(file)
+	}
+	return virtualRoot + path.Clean(file)
+}
+
+func fileOfURL(u string) (string, bool) {
+	rest, ok := strings.CutPrefix(u, urlRoot)
+	if !ok {
+		abs, ok := strings.CutPrefix(u, "file://")
+		return path.Clean(abs), ok
+	}
+	rest = path.Clean(rest)
+	depth := 0
+	for strings.HasPrefix(rest, "_/") && depth < rootDepth {
+		rest = rest[2:]
+		depth++
+	}
+	return path.Clean(strings.Repeat("../", rootDepth-depth) + rest), true
 }
 
 // node returns the schema at pointer in file.

@@ -43,7 +43,14 @@ func LoadJSONSchema(readFile func(string) ([]byte, error), files ...string) (*Mo
 		}
 		roots = append(roots, n)
 	}
-	return build(roots)
+	m, err := build(roots)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.metaValidate(); err != nil {
+		return nil, err
+	}
+	return m, nil
 }
 
 // LoadOpenAPI loads the named component schemas of an OpenAPI 3.0 or 3.1

@@ -162,29 +162,29 @@ func (x *ClusterTimelineUnreachable) AppendJSON(b []byte) ([]byte, error) {
 }
 
 func (e *encoder) encodeClusterTimelineEntry(x *ClusterTimelineEntry) {
-	sep := byte(0x7b)
+	sep := byte('{')
 	e.buf = append(e.buf, sep)
-	sep = byte(0x2c)
+	sep = ','
 	e.raw("\"at\":")
 	e.str("ClusterTimelineEntry.at", x.At)
 	e.buf = append(e.buf, sep)
-	sep = byte(0x2c)
+	sep = ','
 	e.raw("\"nodeId\":")
 	e.str("ClusterTimelineEntry.nodeId", x.NodeID)
 	e.buf = append(e.buf, sep)
-	sep = byte(0x2c)
+	sep = ','
 	e.raw("\"runnerId\":")
 	e.str("ClusterTimelineEntry.runnerId", x.RunnerID)
 	e.buf = append(e.buf, sep)
-	sep = byte(0x2c)
+	sep = ','
 	e.raw("\"deviceRank\":")
 	e.int(x.DeviceRank)
 	e.buf = append(e.buf, sep)
-	sep = byte(0x2c)
+	sep = ','
 	e.raw("\"worldSize\":")
 	e.int(x.WorldSize)
 	e.buf = append(e.buf, sep)
-	sep = byte(0x2c)
+	sep = ','
 	e.raw("\"phase\":")
 	if !x.Phase.Valid() {
 		e.fail("ClusterTimelineEntry.phase", "invalid Phase "+strconv.Quote(string(x.Phase)))
@@ -192,71 +192,71 @@ func (e *encoder) encodeClusterTimelineEntry(x *ClusterTimelineEntry) {
 		e.str("ClusterTimelineEntry.phase", string(x.Phase))
 	}
 	e.buf = append(e.buf, sep)
-	sep = byte(0x2c)
+	sep = ','
 	e.raw("\"event\":")
 	e.str("ClusterTimelineEntry.event", x.Event)
 	e.buf = append(e.buf, sep)
-	sep = byte(0x2c)
+	sep = ','
 	e.raw("\"detail\":")
 	if x.Detail == nil {
 		e.null()
 	} else {
-		e.str("ClusterTimelineEntry.detail", *x.Detail)
+		e.str("ClusterTimelineEntry.detail", (*x.Detail))
 	}
 	if x.Attrs != nil {
 		e.buf = append(e.buf, sep)
-		sep = byte(0x2c)
+		sep = ','
 		e.raw("\"attrs\":")
-		e.buf = append(e.buf, byte(0x7b))
+		e.buf = append(e.buf, '{')
 		for i0, k0 := range slices.Sorted(maps.Keys(x.Attrs)) {
 			if i0 > 0 {
-				e.buf = append(e.buf, byte(0x2c))
+				e.buf = append(e.buf, ',')
 			}
 			e.str("ClusterTimelineEntry.attrs", k0)
-			e.buf = append(e.buf, byte(0x3a))
+			e.buf = append(e.buf, ':')
 			item0 := x.Attrs[k0]
-			e.encodeAttrsValue(&(item0))
+			e.encodeAttrsValue(&item0)
 		}
-		e.buf = append(e.buf, byte(0x7d))
+		e.buf = append(e.buf, '}')
 	}
 	e.buf = append(e.buf, sep)
-	sep = byte(0x2c)
+	sep = ','
 	e.raw("\"taskId\":")
 	if x.TaskID == nil {
 		e.null()
 	} else {
-		e.str("ClusterTimelineEntry.taskId", *x.TaskID)
+		e.str("ClusterTimelineEntry.taskId", (*x.TaskID))
 	}
 	e.buf = append(e.buf, sep)
-	sep = byte(0x2c)
+	sep = ','
 	e.raw("\"commandId\":")
 	if x.CommandID == nil {
 		e.null()
 	} else {
-		e.str("ClusterTimelineEntry.commandId", *x.CommandID)
+		e.str("ClusterTimelineEntry.commandId", (*x.CommandID))
 	}
 	e.buf = append(e.buf, sep)
-	sep = byte(0x2c)
+	sep = ','
 	e.raw("\"mlxMemory\":")
 	if x.MlxMemory == nil {
 		e.null()
 	} else {
-		e.encodeMlxMemorySnapshot(&(*x.MlxMemory))
+		e.encodeMlxMemorySnapshot(x.MlxMemory)
 	}
-	if sep == byte(0x7b) {
-		e.buf = append(e.buf, byte(0x7b))
+	if sep == '{' {
+		e.buf = append(e.buf, '{')
 	}
-	e.buf = append(e.buf, byte(0x7d))
+	e.buf = append(e.buf, '}')
 }
 
 func (e *encoder) encodeRunnerFlightRecorderEntry(x *RunnerFlightRecorderEntry) {
-	sep := byte(0x7b)
+	sep := byte('{')
 	e.buf = append(e.buf, sep)
-	sep = byte(0x2c)
+	sep = ','
 	e.raw("\"at\":")
 	e.str("RunnerFlightRecorderEntry.at", x.At)
 	e.buf = append(e.buf, sep)
-	sep = byte(0x2c)
+	sep = ','
 	e.raw("\"phase\":")
 	if !x.Phase.Valid() {
 		e.fail("RunnerFlightRecorderEntry.phase", "invalid Phase "+strconv.Quote(string(x.Phase)))
@@ -264,128 +264,128 @@ func (e *encoder) encodeRunnerFlightRecorderEntry(x *RunnerFlightRecorderEntry) 
 		e.str("RunnerFlightRecorderEntry.phase", string(x.Phase))
 	}
 	e.buf = append(e.buf, sep)
-	sep = byte(0x2c)
+	sep = ','
 	e.raw("\"event\":")
 	e.str("RunnerFlightRecorderEntry.event", x.Event)
 	e.buf = append(e.buf, sep)
-	sep = byte(0x2c)
+	sep = ','
 	e.raw("\"detail\":")
 	if x.Detail == nil {
 		e.null()
 	} else {
-		e.str("RunnerFlightRecorderEntry.detail", *x.Detail)
+		e.str("RunnerFlightRecorderEntry.detail", (*x.Detail))
 	}
 	if x.Attrs != nil {
 		e.buf = append(e.buf, sep)
-		sep = byte(0x2c)
+		sep = ','
 		e.raw("\"attrs\":")
-		e.buf = append(e.buf, byte(0x7b))
+		e.buf = append(e.buf, '{')
 		for i0, k0 := range slices.Sorted(maps.Keys(x.Attrs)) {
 			if i0 > 0 {
-				e.buf = append(e.buf, byte(0x2c))
+				e.buf = append(e.buf, ',')
 			}
 			e.str("RunnerFlightRecorderEntry.attrs", k0)
-			e.buf = append(e.buf, byte(0x3a))
+			e.buf = append(e.buf, ':')
 			item0 := x.Attrs[k0]
-			e.encodeAttrsValue(&(item0))
+			e.encodeAttrsValue(&item0)
 		}
-		e.buf = append(e.buf, byte(0x7d))
+		e.buf = append(e.buf, '}')
 	}
 	e.buf = append(e.buf, sep)
-	sep = byte(0x2c)
+	sep = ','
 	e.raw("\"context\":")
-	e.encodeRunnerDiagnosticContext(&(x.Context))
+	e.encodeRunnerDiagnosticContext(&x.Context)
 	e.buf = append(e.buf, sep)
-	sep = byte(0x2c)
+	sep = ','
 	e.raw("\"taskId\":")
 	if x.TaskID == nil {
 		e.null()
 	} else {
-		e.str("RunnerFlightRecorderEntry.taskId", *x.TaskID)
+		e.str("RunnerFlightRecorderEntry.taskId", (*x.TaskID))
 	}
 	e.buf = append(e.buf, sep)
-	sep = byte(0x2c)
+	sep = ','
 	e.raw("\"commandId\":")
 	if x.CommandID == nil {
 		e.null()
 	} else {
-		e.str("RunnerFlightRecorderEntry.commandId", *x.CommandID)
+		e.str("RunnerFlightRecorderEntry.commandId", (*x.CommandID))
 	}
 	e.buf = append(e.buf, sep)
-	sep = byte(0x2c)
+	sep = ','
 	e.raw("\"mlxMemory\":")
 	if x.MlxMemory == nil {
 		e.null()
 	} else {
-		e.encodeMlxMemorySnapshot(&(*x.MlxMemory))
+		e.encodeMlxMemorySnapshot(x.MlxMemory)
 	}
-	if sep == byte(0x7b) {
-		e.buf = append(e.buf, byte(0x7b))
+	if sep == '{' {
+		e.buf = append(e.buf, '{')
 	}
-	e.buf = append(e.buf, byte(0x7d))
+	e.buf = append(e.buf, '}')
 }
 
 func (e *encoder) encodeClusterTimeline(x *ClusterTimeline) {
-	sep := byte(0x7b)
+	sep := byte('{')
 	e.buf = append(e.buf, sep)
-	sep = byte(0x2c)
+	sep = ','
 	e.raw("\"generatedAt\":")
 	e.str("ClusterTimeline.generatedAt", x.GeneratedAt)
 	e.buf = append(e.buf, sep)
-	sep = byte(0x2c)
+	sep = ','
 	e.raw("\"localNodeId\":")
 	e.str("ClusterTimeline.localNodeId", x.LocalNodeID)
 	e.buf = append(e.buf, sep)
-	sep = byte(0x2c)
+	sep = ','
 	e.raw("\"masterNodeId\":")
 	if x.MasterNodeID == nil {
 		e.null()
 	} else {
-		e.str("ClusterTimeline.masterNodeId", *x.MasterNodeID)
+		e.str("ClusterTimeline.masterNodeId", (*x.MasterNodeID))
 	}
 	if x.Runners != nil {
 		e.buf = append(e.buf, sep)
-		sep = byte(0x2c)
+		sep = ','
 		e.raw("\"runners\":")
-		e.buf = append(e.buf, byte(0x5b))
+		e.buf = append(e.buf, '[')
 		for i0, item0 := range x.Runners {
 			if i0 > 0 {
-				e.buf = append(e.buf, byte(0x2c))
+				e.buf = append(e.buf, ',')
 			}
-			e.encodeClusterTimelineRunner(&(item0))
+			e.encodeClusterTimelineRunner(&item0)
 		}
-		e.buf = append(e.buf, byte(0x5d))
+		e.buf = append(e.buf, ']')
 	}
 	if x.Timeline != nil {
 		e.buf = append(e.buf, sep)
-		sep = byte(0x2c)
+		sep = ','
 		e.raw("\"timeline\":")
-		e.buf = append(e.buf, byte(0x5b))
+		e.buf = append(e.buf, '[')
 		for i0, item0 := range x.Timeline {
 			if i0 > 0 {
-				e.buf = append(e.buf, byte(0x2c))
+				e.buf = append(e.buf, ',')
 			}
-			e.encodeClusterTimelineEntry(&(item0))
+			e.encodeClusterTimelineEntry(&item0)
 		}
-		e.buf = append(e.buf, byte(0x5d))
+		e.buf = append(e.buf, ']')
 	}
 	if x.UnreachableNodes != nil {
 		e.buf = append(e.buf, sep)
-		sep = byte(0x2c)
+		sep = ','
 		e.raw("\"unreachableNodes\":")
-		e.buf = append(e.buf, byte(0x5b))
+		e.buf = append(e.buf, '[')
 		for i0, item0 := range x.UnreachableNodes {
 			if i0 > 0 {
-				e.buf = append(e.buf, byte(0x2c))
+				e.buf = append(e.buf, ',')
 			}
-			e.encodeClusterTimelineUnreachable(&(item0))
+			e.encodeClusterTimelineUnreachable(&item0)
 		}
-		e.buf = append(e.buf, byte(0x5d))
+		e.buf = append(e.buf, ']')
 	}
-	if sep == byte(0x7b) {
-		e.buf = append(e.buf, byte(0x7b))
+	if sep == '{' {
+		e.buf = append(e.buf, '{')
 	}
-	e.buf = append(e.buf, byte(0x7d))
+	e.buf = append(e.buf, '}')
 }
 
 func (e *encoder) encodeAttrsValue(x *AttrsValue) {
@@ -399,175 +399,175 @@ func (e *encoder) encodeAttrsValue(x *AttrsValue) {
 	case AttrsValueBoolean:
 		e.boolean(x.Boolean)
 	case AttrsValueArray:
-		e.buf = append(e.buf, byte(0x5b))
+		e.buf = append(e.buf, '[')
 		for i0, item0 := range x.Array {
 			if i0 > 0 {
-				e.buf = append(e.buf, byte(0x2c))
+				e.buf = append(e.buf, ',')
 			}
 			e.str("AttrsValue[]", item0)
 		}
-		e.buf = append(e.buf, byte(0x5d))
+		e.buf = append(e.buf, ']')
 	default:
 		e.fail("AttrsValue", "no kind set")
 	}
 }
 
 func (e *encoder) encodeMlxMemorySnapshot(x *MlxMemorySnapshot) {
-	sep := byte(0x7b)
+	sep := byte('{')
 	e.buf = append(e.buf, sep)
-	sep = byte(0x2c)
+	sep = ','
 	e.raw("\"generatedAt\":")
 	e.str("MlxMemorySnapshot.generatedAt", x.GeneratedAt)
 	e.buf = append(e.buf, sep)
-	sep = byte(0x2c)
+	sep = ','
 	e.raw("\"active\":")
 	if x.Active == nil {
 		e.null()
 	} else {
-		e.encodeMemory(&(*x.Active))
+		e.encodeMemory(x.Active)
 	}
 	e.buf = append(e.buf, sep)
-	sep = byte(0x2c)
+	sep = ','
 	e.raw("\"cache\":")
 	if x.Cache == nil {
 		e.null()
 	} else {
-		e.encodeMemory(&(*x.Cache))
+		e.encodeMemory(x.Cache)
 	}
 	e.buf = append(e.buf, sep)
-	sep = byte(0x2c)
+	sep = ','
 	e.raw("\"peak\":")
 	if x.Peak == nil {
 		e.null()
 	} else {
-		e.encodeMemory(&(*x.Peak))
+		e.encodeMemory(x.Peak)
 	}
 	e.buf = append(e.buf, sep)
-	sep = byte(0x2c)
+	sep = ','
 	e.raw("\"wiredLimit\":")
 	if x.WiredLimit == nil {
 		e.null()
 	} else {
-		e.encodeMemory(&(*x.WiredLimit))
+		e.encodeMemory(x.WiredLimit)
 	}
 	e.buf = append(e.buf, sep)
-	sep = byte(0x2c)
+	sep = ','
 	e.raw("\"source\":")
 	e.str("MlxMemorySnapshot.source", x.Source)
-	if sep == byte(0x7b) {
-		e.buf = append(e.buf, byte(0x7b))
+	if sep == '{' {
+		e.buf = append(e.buf, '{')
 	}
-	e.buf = append(e.buf, byte(0x7d))
+	e.buf = append(e.buf, '}')
 }
 
 func (e *encoder) encodeMemory(x *Memory) {
-	sep := byte(0x7b)
+	sep := byte('{')
 	e.buf = append(e.buf, sep)
-	sep = byte(0x2c)
+	sep = ','
 	e.raw("\"inBytes\":")
 	e.int(x.InBytes)
-	if sep == byte(0x7b) {
-		e.buf = append(e.buf, byte(0x7b))
+	if sep == '{' {
+		e.buf = append(e.buf, '{')
 	}
-	e.buf = append(e.buf, byte(0x7d))
+	e.buf = append(e.buf, '}')
 }
 
 func (e *encoder) encodeRunnerDiagnosticContext(x *RunnerDiagnosticContext) {
-	sep := byte(0x7b)
+	sep := byte('{')
 	e.buf = append(e.buf, sep)
-	sep = byte(0x2c)
+	sep = ','
 	e.raw("\"nodeId\":")
 	e.str("RunnerDiagnosticContext.nodeId", x.NodeID)
 	e.buf = append(e.buf, sep)
-	sep = byte(0x2c)
+	sep = ','
 	e.raw("\"runnerId\":")
 	e.str("RunnerDiagnosticContext.runnerId", x.RunnerID)
 	e.buf = append(e.buf, sep)
-	sep = byte(0x2c)
+	sep = ','
 	e.raw("\"pid\":")
 	if x.Pid == nil {
 		e.null()
 	} else {
-		e.int(*x.Pid)
+		e.int((*x.Pid))
 	}
 	e.buf = append(e.buf, sep)
-	sep = byte(0x2c)
+	sep = ','
 	e.raw("\"instanceId\":")
 	e.str("RunnerDiagnosticContext.instanceId", x.InstanceID)
 	e.buf = append(e.buf, sep)
-	sep = byte(0x2c)
+	sep = ','
 	e.raw("\"modelId\":")
 	e.str("RunnerDiagnosticContext.modelId", x.ModelID)
 	e.buf = append(e.buf, sep)
-	sep = byte(0x2c)
+	sep = ','
 	e.raw("\"rank\":")
 	e.int(x.Rank)
 	e.buf = append(e.buf, sep)
-	sep = byte(0x2c)
+	sep = ','
 	e.raw("\"worldSize\":")
 	e.int(x.WorldSize)
 	e.buf = append(e.buf, sep)
-	sep = byte(0x2c)
+	sep = ','
 	e.raw("\"startLayer\":")
 	e.int(x.StartLayer)
 	e.buf = append(e.buf, sep)
-	sep = byte(0x2c)
+	sep = ','
 	e.raw("\"endLayer\":")
 	e.int(x.EndLayer)
 	e.buf = append(e.buf, sep)
-	sep = byte(0x2c)
+	sep = ','
 	e.raw("\"nLayers\":")
 	e.int(x.NLayers)
-	if sep == byte(0x7b) {
-		e.buf = append(e.buf, byte(0x7b))
+	if sep == '{' {
+		e.buf = append(e.buf, '{')
 	}
-	e.buf = append(e.buf, byte(0x7d))
+	e.buf = append(e.buf, '}')
 }
 
 func (e *encoder) encodeClusterTimelineRunner(x *ClusterTimelineRunner) {
-	sep := byte(0x7b)
+	sep := byte('{')
 	e.buf = append(e.buf, sep)
-	sep = byte(0x2c)
+	sep = ','
 	e.raw("\"nodeId\":")
 	e.str("ClusterTimelineRunner.nodeId", x.NodeID)
 	e.buf = append(e.buf, sep)
-	sep = byte(0x2c)
+	sep = ','
 	e.raw("\"runnerId\":")
 	e.str("ClusterTimelineRunner.runnerId", x.RunnerID)
 	e.buf = append(e.buf, sep)
-	sep = byte(0x2c)
+	sep = ','
 	e.raw("\"instanceId\":")
 	e.str("ClusterTimelineRunner.instanceId", x.InstanceID)
 	e.buf = append(e.buf, sep)
-	sep = byte(0x2c)
+	sep = ','
 	e.raw("\"modelId\":")
 	e.str("ClusterTimelineRunner.modelId", x.ModelID)
 	e.buf = append(e.buf, sep)
-	sep = byte(0x2c)
+	sep = ','
 	e.raw("\"deviceRank\":")
 	e.int(x.DeviceRank)
 	e.buf = append(e.buf, sep)
-	sep = byte(0x2c)
+	sep = ','
 	e.raw("\"worldSize\":")
 	e.int(x.WorldSize)
 	e.buf = append(e.buf, sep)
-	sep = byte(0x2c)
+	sep = ','
 	e.raw("\"pid\":")
 	if x.Pid == nil {
 		e.null()
 	} else {
-		e.int(*x.Pid)
+		e.int((*x.Pid))
 	}
 	e.buf = append(e.buf, sep)
-	sep = byte(0x2c)
+	sep = ','
 	e.raw("\"processAlive\":")
 	e.boolean(x.ProcessAlive)
 	e.buf = append(e.buf, sep)
-	sep = byte(0x2c)
+	sep = ','
 	e.raw("\"statusKind\":")
 	e.str("ClusterTimelineRunner.statusKind", x.StatusKind)
 	e.buf = append(e.buf, sep)
-	sep = byte(0x2c)
+	sep = ','
 	e.raw("\"phase\":")
 	if !x.Phase.Valid() {
 		e.fail("ClusterTimelineRunner.phase", "invalid Phase "+strconv.Quote(string(x.Phase)))
@@ -575,75 +575,75 @@ func (e *encoder) encodeClusterTimelineRunner(x *ClusterTimelineRunner) {
 		e.str("ClusterTimelineRunner.phase", string(x.Phase))
 	}
 	e.buf = append(e.buf, sep)
-	sep = byte(0x2c)
+	sep = ','
 	e.raw("\"phaseDetail\":")
 	if x.PhaseDetail == nil {
 		e.null()
 	} else {
-		e.str("ClusterTimelineRunner.phaseDetail", *x.PhaseDetail)
+		e.str("ClusterTimelineRunner.phaseDetail", (*x.PhaseDetail))
 	}
 	e.buf = append(e.buf, sep)
-	sep = byte(0x2c)
+	sep = ','
 	e.raw("\"secondsInPhase\":")
 	e.float("ClusterTimelineRunner.secondsInPhase", x.SecondsInPhase)
 	e.buf = append(e.buf, sep)
-	sep = byte(0x2c)
+	sep = ','
 	e.raw("\"lastProgressAt\":")
 	if x.LastProgressAt == nil {
 		e.null()
 	} else {
-		e.str("ClusterTimelineRunner.lastProgressAt", *x.LastProgressAt)
+		e.str("ClusterTimelineRunner.lastProgressAt", (*x.LastProgressAt))
 	}
 	e.buf = append(e.buf, sep)
-	sep = byte(0x2c)
+	sep = ','
 	e.raw("\"activeTaskId\":")
 	if x.ActiveTaskID == nil {
 		e.null()
 	} else {
-		e.str("ClusterTimelineRunner.activeTaskId", *x.ActiveTaskID)
+		e.str("ClusterTimelineRunner.activeTaskId", (*x.ActiveTaskID))
 	}
 	e.buf = append(e.buf, sep)
-	sep = byte(0x2c)
+	sep = ','
 	e.raw("\"activeCommandId\":")
 	if x.ActiveCommandID == nil {
 		e.null()
 	} else {
-		e.str("ClusterTimelineRunner.activeCommandId", *x.ActiveCommandID)
+		e.str("ClusterTimelineRunner.activeCommandId", (*x.ActiveCommandID))
 	}
 	e.buf = append(e.buf, sep)
-	sep = byte(0x2c)
+	sep = ','
 	e.raw("\"lastMlxMemory\":")
 	if x.LastMlxMemory == nil {
 		e.null()
 	} else {
-		e.encodeMlxMemorySnapshot(&(*x.LastMlxMemory))
+		e.encodeMlxMemorySnapshot(x.LastMlxMemory)
 	}
-	if sep == byte(0x7b) {
-		e.buf = append(e.buf, byte(0x7b))
+	if sep == '{' {
+		e.buf = append(e.buf, '{')
 	}
-	e.buf = append(e.buf, byte(0x7d))
+	e.buf = append(e.buf, '}')
 }
 
 func (e *encoder) encodeClusterTimelineUnreachable(x *ClusterTimelineUnreachable) {
-	sep := byte(0x7b)
+	sep := byte('{')
 	e.buf = append(e.buf, sep)
-	sep = byte(0x2c)
+	sep = ','
 	e.raw("\"nodeId\":")
 	e.str("ClusterTimelineUnreachable.nodeId", x.NodeID)
 	e.buf = append(e.buf, sep)
-	sep = byte(0x2c)
+	sep = ','
 	e.raw("\"url\":")
 	if x.URL == nil {
 		e.null()
 	} else {
-		e.str("ClusterTimelineUnreachable.url", *x.URL)
+		e.str("ClusterTimelineUnreachable.url", (*x.URL))
 	}
 	e.buf = append(e.buf, sep)
-	sep = byte(0x2c)
+	sep = ','
 	e.raw("\"error\":")
 	e.str("ClusterTimelineUnreachable.error", x.Error)
-	if sep == byte(0x7b) {
-		e.buf = append(e.buf, byte(0x7b))
+	if sep == '{' {
+		e.buf = append(e.buf, '{')
 	}
-	e.buf = append(e.buf, byte(0x7d))
+	e.buf = append(e.buf, '}')
 }

@@ -1,0 +1,166 @@
+package gen_test
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/flightline-dev/flightline/gen"
+	"github.com/flightline-dev/flightline/schema"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+func generate(t *testing.T, m *schema.Model, pkg string) []gen.File {
+	t.Helper()
+	files, err := gen.Generate(m, gen.Config{Package: pkg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+// TestGolden compares the generated code for the test schemas with golden
+// files (run go test ./gen -update to rewrite them), then compiles it and
+// runs the behaviour test kept beside the golden files, in a module of its
+// own: generated code must build with nothing but the standard library.
+func TestGolden(t *testing.T) {
+	for _, name := range []string{"kitchensink"} {
+		t.Run(name, func(t *testing.T) {
+			m, err := schema.LoadJSONSchema(nil, filepath.Join("..", "testdata", "gen", name+".schema.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			files := generate(t, m, name)
+			dir := filepath.Join("..", "testdata", "gen", name)
+			for _, f := range files {
+				if strings.HasPrefix(f.Name, "runtime_") {
+					continue // a copy of gen/internal/jsonrt, tested there
+				}
+				golden := filepath.Join(dir, f.Name+".golden")
+				if *update {
+					if err := os.WriteFile(golden, f.Content, 0o644); err != nil {
+						t.Fatal(err)
+					}
+					continue
+				}
+				want, err := os.ReadFile(golden)
+				if err != nil {
+					t.Fatalf("%v (run go test ./gen -update)", err)
+				}
+				if !bytes.Equal(f.Content, want) {
+					t.Errorf("%s differs from %s (run go test ./gen -update and review the diff)", f.Name, golden)
+				}
+			}
+			if testing.Short() {
+				t.Skip("skipping the compile and behaviour test in short mode")
+			}
+			mod := t.TempDir()
+			if err := gen.WriteDir(mod, files); err != nil {
+				t.Fatal(err)
+			}
+			os.WriteFile(filepath.Join(mod, "go.mod"), []byte("module example.com/"+name+"\n\ngo 1.25\n"), 0o644)
+			tests, _ := filepath.Glob(filepath.Join(dir, "*_test.go"))
+			for _, tf := range tests {
+				data, err := os.ReadFile(tf)
+				if err != nil {
+					t.Fatal(err)
+				}
+				os.WriteFile(filepath.Join(mod, filepath.Base(tf)), data, 0o644)
+			}
+			for _, args := range [][]string{{"vet", "./..."}, {"test", "./..."}} {
+				cmd := exec.Command("go", args...)
+				cmd.Dir = mod
+				cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")
+				if out, err := cmd.CombinedOutput(); err != nil {
+					t.Fatalf("go %s in the generated package: %v\n%s", strings.Join(args, " "), err, out)
+				}
+			}
+		})
+	}
+}
+
+// TestOpenAPIMatchesJSONSchema: the OpenAPI document FastAPI publishes for
+// the same schema generates byte-identical code.
+func TestOpenAPIMatchesJSONSchema(t *testing.T) {
+	fromJSON, err := schema.LoadBuiltin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromOpenAPI, err := schema.LoadOpenAPI(filepath.Join("..", "testdata", "openapi", "skulk.openapi.json"),
+		"ClusterTimelineEntry", "RunnerFlightRecorderEntry", "ClusterTimeline")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := generate(t, fromJSON, "timeline"), generate(t, fromOpenAPI, "timeline")
+	if len(a) != len(b) {
+		t.Fatalf("%d files from JSON Schema, %d from OpenAPI", len(a), len(b))
+	}
+	for i := range a {
+		if a[i].Name != b[i].Name || !bytes.Equal(a[i].Content, b[i].Content) {
+			t.Errorf("%s differs between JSON Schema and OpenAPI", a[i].Name)
+		}
+	}
+}
+
+// TestDeterministic generates the same package several times from fresh
+// loads: map order or anything else random must not leak into the output.
+func TestDeterministic(t *testing.T) {
+	var first []gen.File
+	for i := range 5 {
+		m, err := schema.LoadBuiltin()
+		if err != nil {
+			t.Fatal(err)
+		}
+		files := generate(t, m, "timeline")
+		if i == 0 {
+			first = files
+			continue
+		}
+		for j := range files {
+			if !bytes.Equal(files[j].Content, first[j].Content) {
+				t.Fatalf("run %d: %s differs", i, files[j].Name)
+			}
+		}
+	}
+	for _, f := range first {
+		if !bytes.HasPrefix(f.Content, []byte("// "+gen.Header+"\n")) {
+			t.Errorf("%s does not start with the generated-code header", f.Name)
+		}
+	}
+}
+
+// TestBuiltinIsUpToDate is make check-generated as a test: the committed
+// package is what the generator makes of the built-in schema.
+func TestBuiltinIsUpToDate(t *testing.T) {
+	m, err := schema.LoadBuiltin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := gen.Generate(m, gen.Config{Package: "timeline",
+		GoGenerate: "go run github.com/flightline-dev/flightline/cmd/flightline gen --package timeline --out . --go-generate"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stale, err := gen.Stale(filepath.Join("..", "generated", "timeline"), files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(stale) > 0 {
+		t.Errorf("generated/timeline is stale (run make generate): %v", stale)
+	}
+}
+
+func TestGenerateRejectsBadPackageName(t *testing.T) {
+	m, err := schema.LoadBuiltin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := gen.Generate(m, gen.Config{Package: "not-a-name"}); err == nil {
+		t.Error("want an error for a package name that is not an identifier")
+	}
+}

@@ -1,0 +1,132 @@
+package schema
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestUnsupportedSchemas: a schema the generator cannot represent is an
+// error that names the JSON pointer of the construct and the construct.
+func TestUnsupportedSchemas(t *testing.T) {
+	cases := []struct {
+		name, props, want string
+	}{
+		{"pattern", `"a": {"type": "string", "pattern": "^x"}`, `s.json#/properties/a: unsupported keyword "pattern"`},
+		{"minimum", `"a": {"type": "integer", "minimum": 0}`, `s.json#/properties/a: unsupported keyword "minimum"`},
+		{"not", `"a": {"not": {"type": "string"}}`, `s.json#/properties/a: unsupported keyword "not"`},
+		{"if", `"a": {"if": {}, "then": {}}`, `#/properties/a: unsupported keyword`},
+		{"patternProperties", `"a": {"type": "object", "patternProperties": {"^x": {}}}`, `#/properties/a: unsupported keyword "patternProperties"`},
+		{"allOf of two", `"a": {"allOf": [{"type": "string"}, {"type": "string"}]}`, `#/properties/a: unsupported allOf`},
+		{"two string alternatives", `"a": {"anyOf": [{"type": "string"}, {"enum": ["x"]}]}`, `#/properties/a/anyOf/1: unsupported: two string alternatives`},
+		{"two objects", `"a": {"anyOf": [{"type": "object", "properties": {"x": {}}}, {"type": "object", "properties": {"y": {}}}]}`, `unsupported: two object alternatives`},
+		{"oneOf integer and number", `"a": {"oneOf": [{"type": "integer"}, {"type": "number"}]}`, `#/properties/a: unsupported: oneOf with both integer and number`},
+		{"integer enum", `"a": {"type": "integer", "enum": [1, 2]}`, `#/properties/a: unsupported: enum of integer values`},
+		{"only null", `"a": {"type": "null"}`, `#/properties/a: unsupported: a schema that only admits null`},
+		{"nullable alternative", `"a": {"anyOf": [{"type": ["string", "null"]}, {"type": "integer"}]}`, `unsupported: a nullable alternative`},
+		{"ref with constraint", `"a": {"$ref": "#/$defs/S", "maxLength": 3}`, `#/properties/a: unsupported keyword "maxLength"`},
+		{"remote ref", `"a": {"$ref": "https://example.com/s.json"}`, `only references to local files`},
+		{"missing ref", `"a": {"$ref": "#/$defs/Nope"}`, `s.json#/$defs/Nope: no schema at this location`},
+		{"typed additionalProperties beside properties", `"a": {"type": "object", "properties": {"x": {}}, "additionalProperties": {"type": "string"}}`, `#/properties/a: unsupported: properties together with an additionalProperties schema`},
+		{"bad default", `"a": {"type": "integer", "default": "x"}`, `#/properties/a/default: default "x" does not fit`},
+		{"name clash", `"nodeId": {"type": "string"}, "node_id": {"type": "string"}`, `both become the Go field NodeID`},
+		{"reserved name", `"a": {"title": "Validator", "type": "object", "properties": {"x": {}}}`, `type name Validator is taken`},
+		{"two types, one name", `"a": {"title": "T", "enum": ["x"]}, "b": {"title": "T", "enum": ["y"]}`, `two different types are both named T`},
+	}
+	dir := t.TempDir()
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			doc := `{"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "Root", "type": "object", ` +
+				`"properties": {` + c.props + `}, "$defs": {"S": {"type": "string"}}}`
+			file := filepath.Join(dir, "s.json")
+			if err := os.WriteFile(file, []byte(doc), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, err := LoadJSONSchema(nil, file)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("got %v\nwant an error containing %s", err, c.want)
+			}
+		})
+	}
+}
+
+func TestBadDocuments(t *testing.T) {
+	cases := map[string]string{
+		`{"type": "object", "properties": {"a": {}}, "properties": {}}`: `duplicate member "properties"`,
+		`{"type": "object"`: `s.json:`,
+		`{"$schema": "http://json-schema.org/draft-07/schema#", "type": "object"}`: `dialect`,
+		`{"type": "object", "properties": {"a": {"type": 5}}}`:                     `not a valid JSON Schema`,
+		`{"type": "string"}`: `a root schema must be an object`,
+		`{"type": "object", "properties": {"a": {}}, "required": ["b"]}`:                  `required property "b" is not declared`,
+		`{"type": "object", "properties": {"a": {}}, "x-flightline-order": ["a"]}`:        `"a" must be required`,
+		`{"type": "object", "properties": {"a": {}}, "x-flightline-lift": {"into": "X"}}`: `no object type X`,
+		`{"type": "object", "properties": {"a": {}}, "x-flightline-lift": {"onto": "X"}}`: `unknown lift setting`,
+		`{"type": "object", "properties": {"a": {}}, "x-flightline-order": "a"}`:          `want an array of property names`,
+	}
+	dir := t.TempDir()
+	for doc, want := range cases {
+		file := filepath.Join(dir, "s.json")
+		if err := os.WriteFile(file, []byte(doc), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := LoadJSONSchema(nil, file)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s:\n got %v\nwant an error containing %s", doc, err, want)
+		}
+	}
+}
+
+func TestLiftErrors(t *testing.T) {
+	into := `{"title": "Into", "type": "object", "properties": {"a": {"type": "string"}, "b": {"type": "integer"}}, "required": ["a", "b"], "additionalProperties": false}`
+	cases := map[string]string{
+		`"properties": {"a": {"type": "string"}, "b": {"type": "integer"}, "c": {}}, "required": ["a", "b"]`:                                                                                                        `would lose From.c`,
+		`"properties": {"a": {"type": "string"}}, "required": ["a"]`:                                                                                                                                                `Into.b has no source`,
+		`"properties": {"a": {"type": "string"}, "b": {"type": "string"}}, "required": ["a", "b"]`:                                                                                                                  `different types`,
+		`"properties": {"a": {"type": "string"}, "b": {"type": "integer"}}, "required": ["a"]`:                                                                                                                      `may be absent but b is required`,
+		`"properties": {"a": {"type": "string"}, "c": {"type": "object", "properties": {"n": {"type": "integer"}}}}, "required": ["a"], "x-flightline-lift": {"into": "Into", "set": {"b": "/c/n"}, "drop": ["c"]}`: `may be absent or null`,
+	}
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "into.json"), []byte(into), 0o644)
+	for props, want := range cases {
+		lift := `, "x-flightline-lift": {"into": "Into"}`
+		if strings.Contains(props, "x-flightline-lift") {
+			lift = ""
+		}
+		doc := `{"title": "From", "type": "object", ` + props + lift + `}`
+		os.WriteFile(filepath.Join(dir, "from.json"), []byte(doc), 0o644)
+		_, err := LoadJSONSchema(nil, filepath.Join(dir, "into.json"), filepath.Join(dir, "from.json"))
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s:\n got %v\nwant an error containing %s", props, err, want)
+		}
+	}
+}
+
+func TestCrossFileReferences(t *testing.T) {
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "a", "b"), 0o755)
+	os.WriteFile(filepath.Join(dir, "shared.json"), []byte(`{"$defs": {"Id": {"title": "Id", "type": "object", "properties": {"v": {"type": "string"}}}}}`), 0o644)
+	os.WriteFile(filepath.Join(dir, "a", "b", "root.json"), []byte(`{"title": "Root", "type": "object", "properties": {"id": {"$ref": "../../shared.json#/$defs/Id"}}}`), 0o644)
+	wd, _ := os.Getwd()
+	defer os.Chdir(wd)
+	os.Chdir(filepath.Join(dir, "a"))
+	m, err := LoadJSONSchema(nil, filepath.Join("b", "root.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Types) != 2 || m.Types[1].Name != "ID" {
+		t.Errorf("types %v", dump(m))
+	}
+}
+
+func TestGoName(t *testing.T) {
+	for in, want := range map[string]string{
+		"nodeId": "NodeID", "runnerId": "RunnerID", "url": "URL", "wiredLimit": "WiredLimit", "nLayers": "NLayers",
+		"Task Kind": "TaskKind", "decode_wait_first_token": "DecodeWaitFirstToken", "HTTPServer": "HTTPServer",
+		"dark-green": "DarkGreen", "2fa": "X2fa", "": "X", "inBytes": "InBytes", "pid": "Pid",
+	} {
+		if got := GoName(in); got != want {
+			t.Errorf("GoName(%q) = %s, want %s", in, got, want)
+		}
+	}
+}
