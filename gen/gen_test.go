@@ -31,12 +31,12 @@ func generate(t *testing.T, m *schema.Model, pkg string) []gen.File {
 func TestGolden(t *testing.T) {
 	for _, name := range []string{"kitchensink"} {
 		t.Run(name, func(t *testing.T) {
-			m, err := schema.LoadJSONSchema(nil, filepath.Join("..", "testdata", "gen", name+".schema.json"))
+			m, err := schema.LoadJSONSchema(nil, filepath.Join("..", "testdata", "codegen", name+".schema.json"))
 			if err != nil {
 				t.Fatal(err)
 			}
 			files := generate(t, m, name)
-			dir := filepath.Join("..", "testdata", "gen", name)
+			dir := filepath.Join("..", "testdata", "codegen", name)
 			for _, f := range files {
 				if strings.HasPrefix(f.Name, "runtime_") {
 					continue // a copy of gen/internal/jsonrt, tested there

@@ -1,4 +1,4 @@
-// This test runs inside the package generated from kitchensink.schema.json
+// This test runs inside the package generated from ../kitchensink.schema.json
 // (gen's tests copy it there): it checks the constructs the built-in
 // schema does not use.
 package kitchensink
