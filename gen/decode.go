@@ -48,6 +48,13 @@ func (g *generator) validator(f *jen.File) {
 	docComment(f, wrap("A Validator checks JSON documents against the schema without building Go values, and reports every violation with the JSON pointer of the value at fault. It reuses its memory from one document to the next: the zero value is ready to use, and a Validator must not be used by several goroutines at once."))
 	f.Type().Id("Validator").Struct(jen.Id("s").Id("scanner"))
 	f.Line()
+	if g.hasTimestamps() {
+		docComment(f, wrap("DateTimes returns the values of the date-time properties of the document last checked, in document order, valid until the next call."))
+		f.Func().Params(jen.Id("v").Op("*").Id("Validator")).Id("DateTimes").Params().Index().Id("DateTime").Block(
+			jen.Return(jen.Id("v").Dot("s").Dot("dates")),
+		)
+		f.Line()
+	}
 	for _, t := range g.documents {
 		params := []jen.Code{jen.Id("data").Index().Byte()}
 		doc := fmt.Sprintf("%s reports how data breaks the %s schema, or nil when it does not. The violations stay valid until the next call.", t.Name, t.Name)
@@ -214,6 +221,9 @@ func (g *generator) readNonNull(t *schema.Type, store func(jen.Code) jen.Code, v
 	switch t.Kind {
 	case schema.String:
 		body := append([]jen.Code{jen.If(live).Block(store(jen.String().Call(v.Clone())))}, toView(jen.Id("s").Dot("stable").Call(v.Clone()))...)
+		if t.Timestamp() {
+			body = append(body, jen.If(jen.Id("x").Op("==").Nil()).Block(jen.Id("s").Dot("dateTime").Call(v.Clone())))
+		}
 		return []jen.Code{jen.If(jen.List(v.Clone(), ok).Op(":=").Id("s").Dot("str").Call(), ok).Block(body...)}
 	case schema.Enum:
 		body := append([]jen.Code{jen.If(live).Block(store(v.Clone()))}, toView(v.Clone())...)

@@ -362,7 +362,7 @@ func (b *builder) register(n *node, t *Type) (*Type, error) {
 // reservedNames are declared by the runtime that gen writes beside the
 // types, and by the merge helpers.
 var reservedNames = map[string]bool{
-	"Violation": true, "ValidationError": true, "Validator": true, "MergeError": true,
+	"Violation": true, "ValidationError": true, "Validator": true, "MergeError": true, "DateTime": true,
 	"Timestamp": true, "TimeKey": true, "SortKey": true, "ParseTimestamp": true,
 	"MakeTimeKey": true, "ParseInteger": true, "MaxDepth": true, "Compare": true,
 	"CompareSortKeys": true, "Sort": true, "IsSorted": true, "Merge": true,

@@ -17,6 +17,12 @@ type Validator struct {
 	s scanner
 }
 
+// DateTimes returns the values of the date-time properties of the document
+// last checked, in document order, valid until the next call.
+func (v *Validator) DateTimes() []DateTime {
+	return v.s.dates
+}
+
 // ClusterTimelineEntry reports how data breaks the ClusterTimelineEntry
 // schema, or nil when it does not. The violations stay valid until the next
 // call. When view is not nil it is filled with the document's top-level
@@ -214,6 +220,9 @@ func (s *scanner) decodeClusterTimelineEntry(x *ClusterTimelineEntry, view *Clus
 				}
 				if view != nil {
 					view.At = s.stable(v0)
+				}
+				if x == nil {
+					s.dateTime(v0)
 				}
 			}
 			s.pop()
@@ -488,6 +497,9 @@ func (s *scanner) decodeRunnerFlightRecorderEntry(x *RunnerFlightRecorderEntry) 
 				if x != nil {
 					x.At = string(v0)
 				}
+				if x == nil {
+					s.dateTime(v0)
+				}
 			}
 			s.pop()
 		case "phase":
@@ -682,6 +694,9 @@ func (s *scanner) decodeClusterTimeline(x *ClusterTimeline) {
 			if v0, ok := s.str(); ok {
 				if x != nil {
 					x.GeneratedAt = string(v0)
+				}
+				if x == nil {
+					s.dateTime(v0)
 				}
 			}
 			s.pop()
@@ -956,6 +971,9 @@ func (s *scanner) decodeMlxMemorySnapshot(x *MlxMemorySnapshot) {
 			if v0, ok := s.str(); ok {
 				if x != nil {
 					x.GeneratedAt = string(v0)
+				}
+				if x == nil {
+					s.dateTime(v0)
 				}
 			}
 			s.pop()
@@ -1499,6 +1517,9 @@ func (s *scanner) decodeClusterTimelineRunner(x *ClusterTimelineRunner) {
 				if v0, ok := s.str(); ok {
 					if x != nil {
 						x.LastProgressAt = ptrTo(string(v0))
+					}
+					if x == nil {
+						s.dateTime(v0)
 					}
 				}
 			} else {

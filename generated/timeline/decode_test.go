@@ -3,6 +3,7 @@ package timeline_test
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -323,5 +324,21 @@ func TestClusterTimelineDecode(t *testing.T) {
 	vs := v.ClusterTimeline([]byte(doc))
 	if len(vs) != 1 || vs[0].Pointer != "/timeline/1/phase" {
 		t.Errorf("violations %v, want one at /timeline/1/phase", vs)
+	}
+}
+
+func TestValidatorDateTimes(t *testing.T) {
+	doc := entryWith("mlxMemory", `{"generatedAt":"2026-04-24T22:03:51\u002e5Z","source":"mlx.core"}`)
+	var v timeline.Validator
+	if vs := v.ClusterTimelineEntry([]byte(doc), nil); vs != nil {
+		t.Fatal(vs)
+	}
+	var got []string
+	for _, d := range v.DateTimes() {
+		got = append(got, d.Pointer()+"="+string(d.Value)+"@"+fmt.Sprint(doc[d.Offset:d.Offset+6]))
+	}
+	want := []string{`/at=2026-04-24T22:03:51.508000+00:00@"2026-`, `/mlxMemory/generatedAt=2026-04-24T22:03:51.5Z@"2026-`}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("got %v, want %v", got, want)
 	}
 }

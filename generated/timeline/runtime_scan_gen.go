@@ -29,12 +29,40 @@ type scanner struct {
 	// of large ones, by the mark their tracking started at.
 	mapKeys [][]byte
 	bigMaps map[int]map[string]struct{}
+	// lastString is where the last string read started; dates are the
+	// date-time values found, with their paths kept in datePaths.
+	lastString int
+	dates      []DateTime
+	datePaths  []pathElem
+}
+
+// A DateTime is one value of a property the schema formats as date-time,
+// in the document a Validator last checked, so that timestamps can be
+// checked without reading the document again.
+type DateTime struct {
+	// Value is the string, unescaped. It stays valid until the
+	// Validator's next call.
+	Value []byte
+	// Offset is the byte offset of the string in the document.
+	Offset int
+	path   []pathElem
+}
+
+// Pointer returns the JSON pointer of the value in its document.
+func (d DateTime) Pointer() string { return string(appendPointer(nil, d.path)) }
+
+// dateTime records v, a date-time string just read.
+func (s *scanner) dateTime(v []byte) {
+	start := len(s.datePaths)
+	s.datePaths = append(s.datePaths, s.path...)
+	s.dates = append(s.dates, DateTime{Value: s.stable(v), Offset: s.lastString, path: s.datePaths[start:len(s.datePaths):len(s.datePaths)]})
 }
 
 func (s *scanner) reset(data []byte) {
 	s.data, s.pos, s.failed, s.depth = data, 0, false, 0
 	s.scratch, s.keys, s.stack = s.scratch[:0], s.keys[:0], s.stack[:0]
 	s.path, s.vs, s.mapKeys = s.path[:0], s.vs[:0], s.mapKeys[:0]
+	s.dates, s.datePaths = s.dates[:0], s.datePaths[:0]
 	clear(s.bigMaps)
 }
 
@@ -619,6 +647,7 @@ func hasZeroByte(v uint64) uint64 { return (v - lsb) & ^v & msb }
 // the document when the string has no escapes and s.scratch otherwise.
 func (s *scanner) readString() ([]byte, bool) {
 	d := s.data
+	s.lastString = s.pos
 	i := s.pos + 1
 	for {
 		for i+8 <= len(d) && plainWord(binary.LittleEndian.Uint64(d[i:])) {
