@@ -166,7 +166,7 @@ func (g *generator) viewSortKey(f *jen.File, o *schema.Order) {
 		case k.Type.Kind == schema.Boolean:
 			return // booleans are not in the view
 		case k.Type.Timestamp():
-			values[jen.Id(k.GoName)] = jen.Id("makeTimeKeyBytes").Call(v)
+			values[jen.Id(k.GoName)] = jen.Id("MakeTimeKey").Call(v)
 		case k.Type.Kind == schema.String:
 			values[jen.Id(k.GoName)] = jen.String().Call(v)
 		case k.Type.Kind == schema.Enum:

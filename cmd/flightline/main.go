@@ -47,6 +47,7 @@ func (e *env) errorf(format string, args ...any) {
 func commands() []command {
 	return []command{
 		{"gen", "generate Go code from a timeline schema", runGen},
+		{"validate", "validate timeline dumps: JSON, schema, timestamps, order, ranks", runValidate},
 	}
 }
 

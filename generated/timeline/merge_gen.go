@@ -41,7 +41,7 @@ func (v *ClusterTimelineEntryView) SortKey() (SortKey, error) {
 		return SortKey{}, errors.New("deviceRank: " + err.Error())
 	}
 	return SortKey{
-		At:         makeTimeKeyBytes(v.At),
+		At:         MakeTimeKey(v.At),
 		DeviceRank: nDeviceRank,
 		NodeID:     string(v.NodeID),
 		RunnerID:   string(v.RunnerID),

@@ -22,7 +22,7 @@ type Timestamp struct {
 // separated by T, t or a space; the fraction may have any number of digits
 // (beyond nanoseconds they are dropped); the offset is Z, z, ±HH:MM or
 // ±HH:MM:SS. A time without an offset names no instant and is an error.
-func ParseTimestamp(s string) (Timestamp, error) { return parseTimestamp(s) }
+func ParseTimestamp[S ~string | ~[]byte](s S) (Timestamp, error) { return parseTimestamp(s) }
 
 // Time returns t as a time.Time in its written offset.
 func (t Timestamp) Time() time.Time {
@@ -186,10 +186,10 @@ type TimeKey struct {
 }
 
 // MakeTimeKey returns the ordering key of the timestamp text.
-func MakeTimeKey(text string) TimeKey {
+func MakeTimeKey[S ~string | ~[]byte](text S) TimeKey {
 	t, err := parseTimestamp(text)
 	if err != nil {
-		return TimeKey{Text: text}
+		return TimeKey{Text: string(text)}
 	}
 	return TimeKey{Timestamp: t, Valid: true}
 }
@@ -207,12 +207,3 @@ func (a TimeKey) Compare(b TimeKey) int {
 	return cmp.Compare(a.Text, b.Text)
 }
 
-// makeTimeKeyBytes is MakeTimeKey for a text held in bytes; it copies the
-// text only when it does not parse.
-func makeTimeKeyBytes(text []byte) TimeKey {
-	t, err := parseTimestamp(text)
-	if err != nil {
-		return TimeKey{Text: string(text)}
-	}
-	return TimeKey{Timestamp: t, Valid: true}
-}

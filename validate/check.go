@@ -1,0 +1,284 @@
+package validate
+
+import (
+	"bytes"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// A streamChecker applies the rules that span entries: order, rank and
+// world size, runner identity, and duplicates. It sees the entries of one
+// dump in order, and keeps state per runner and per task only.
+type streamChecker struct {
+	format  Format
+	emit    func(Finding)
+	last    orderMark // the entry the next one follows, for the order rule
+	runners map[string]*runnerState
+	tasks   map[string]*taskState
+	order   []*taskState // tasks in the order they first appear
+}
+
+// orderMark is the key of an entry the order rule compares with.
+type orderMark struct {
+	set          bool
+	sec, nano    int64 // the instant of at
+	rank         int64
+	node, runner []byte
+	at           []byte
+	index, line  int
+}
+
+// dupWindow is how many of a runner's recent entries the duplicate rule
+// remembers: a flight recorder keeps 128.
+const dupWindow = 128
+
+type runnerState struct {
+	node        []byte
+	rank, world int64
+	hasRank     bool
+	hasWorld    bool
+	index, line int
+	last        orderMark // for node dumps, whose order is per runner
+	recent      [dupWindow]dupSlot
+	next        int
+}
+
+type dupSlot struct {
+	hash        uint64
+	index, line int
+	set         bool
+}
+
+type taskState struct {
+	id          string
+	world       int64
+	hasWorld    bool
+	index, line int
+	ranks       map[int64]rankHolder
+	reported    map[string]bool
+}
+
+type rankHolder struct {
+	runner      string
+	index, line int
+}
+
+func newStreamChecker(format Format, emit func(Finding)) *streamChecker {
+	return &streamChecker{format: format, emit: emit, runners: map[string]*runnerState{}, tasks: map[string]*taskState{}}
+}
+
+func (c *streamChecker) errorf(e *Entry, pointer, rule, format string, args ...any) {
+	c.emit(Finding{Line: e.Line, Entry: e.Index, Pointer: pointer, Severity: Error, Rule: rule, Message: fmt.Sprintf(format, args...)})
+}
+
+func (c *streamChecker) warnf(e *Entry, pointer, rule, format string, args ...any) {
+	c.emit(Finding{Line: e.Line, Entry: e.Index, Pointer: pointer, Severity: Warning, Rule: rule, Message: fmt.Sprintf(format, args...)})
+}
+
+// add checks one entry against the ones before it.
+func (c *streamChecker) add(e *Entry, f *facts) {
+	if !f.usable {
+		return
+	}
+	c.checkRanks(e, f)
+	var r *runnerState
+	if f.runnerID != nil {
+		r = c.runner(e, f)
+	}
+	if f.hasTask {
+		c.checkTask(e, f)
+	}
+	if c.format == Node {
+		if r != nil {
+			c.checkOrder(e, f, &r.last)
+		}
+	} else {
+		c.checkOrder(e, f, &c.last)
+	}
+	if r != nil {
+		c.checkDuplicate(e, f, r)
+	}
+}
+
+func (c *streamChecker) checkRanks(e *Entry, f *facts) {
+	if f.worldBad != nil {
+		c.errorf(e, "/worldSize", ruleRankRange, "worldSize %s is outside the 64-bit range", f.worldBad)
+	}
+	if f.rankBad != nil {
+		c.errorf(e, "/deviceRank", ruleRankRange, "deviceRank %s is outside the 64-bit range", f.rankBad)
+	}
+	if f.hasWorld && f.world < 1 {
+		c.errorf(e, "/worldSize", ruleRankRange, "worldSize %d is below 1", f.world)
+		return
+	}
+	if f.hasRank && f.hasWorld && (f.rank < 0 || f.rank >= f.world) {
+		c.errorf(e, "/deviceRank", ruleRankRange, "deviceRank %d is outside [0, %d), the ranks of worldSize %d", f.rank, f.world, f.world)
+	} else if f.hasRank && f.rank < 0 {
+		c.errorf(e, "/deviceRank", ruleRankRange, "deviceRank %d is negative", f.rank)
+	}
+}
+
+// runner checks that a runner keeps its node, rank and world size, and
+// returns its state.
+func (c *streamChecker) runner(e *Entry, f *facts) *runnerState {
+	r, ok := c.runners[string(f.runnerID)]
+	if !ok {
+		r = &runnerState{node: bytes.Clone(f.nodeID), rank: f.rank, hasRank: f.hasRank, world: f.world, hasWorld: f.hasWorld, index: e.Index, line: e.Line}
+		c.runners[string(f.runnerID)] = r
+		return r
+	}
+	since := fmt.Sprintf("entry %d, line %d", r.index, r.line)
+	if f.nodeID != nil && r.node != nil && !bytes.Equal(f.nodeID, r.node) {
+		c.errorf(e, "/nodeId", ruleRunnerIdent, "runner %q is on node %q here but on node %q since %s", f.runnerID, f.nodeID, r.node, since)
+		r.node, r.index, r.line = bytes.Clone(f.nodeID), e.Index, e.Line
+	}
+	if f.hasRank && r.hasRank && f.rank != r.rank {
+		c.errorf(e, "/deviceRank", ruleRunnerIdent, "runner %q has deviceRank %d here but %d since %s", f.runnerID, f.rank, r.rank, since)
+		r.rank, r.index, r.line = f.rank, e.Index, e.Line
+	}
+	if f.hasWorld && r.hasWorld && f.world != r.world {
+		c.errorf(e, "/worldSize", ruleRunnerIdent, "runner %q has worldSize %d here but %d since %s", f.runnerID, f.world, r.world, since)
+		r.world, r.index, r.line = f.world, e.Index, e.Line
+	}
+	return r
+}
+
+// checkTask checks that the entries of a task agree on the world size and
+// that each of its ranks is held by one runner.
+func (c *streamChecker) checkTask(e *Entry, f *facts) {
+	t, ok := c.tasks[string(f.taskID)]
+	if !ok {
+		t = &taskState{id: string(f.taskID), ranks: map[int64]rankHolder{}, reported: map[string]bool{}}
+		c.tasks[t.id] = t
+		c.order = append(c.order, t)
+	}
+	if f.hasWorld {
+		switch {
+		case !t.hasWorld:
+			t.world, t.hasWorld, t.index, t.line = f.world, true, e.Index, e.Line
+		case f.world != t.world:
+			if key := "world " + strconv.FormatInt(f.world, 10); !t.reported[key] {
+				t.reported[key] = true
+				c.errorf(e, "/worldSize", ruleTaskWorldSize, "task %q has worldSize %d here but %d at entry %d (line %d)", t.id, f.world, t.world, t.index, t.line)
+			}
+		}
+	}
+	if !f.hasRank || f.runnerID == nil {
+		return
+	}
+	h, ok := t.ranks[f.rank]
+	switch {
+	case !ok:
+		t.ranks[f.rank] = rankHolder{string(f.runnerID), e.Index, e.Line}
+	case h.runner != string(f.runnerID):
+		if key := "rank " + strconv.FormatInt(f.rank, 10) + " " + string(f.runnerID); !t.reported[key] {
+			t.reported[key] = true
+			c.errorf(e, "/runnerId", ruleTaskRank, "rank %d of task %q is held by runner %q here but by runner %q at entry %d (line %d)", f.rank, t.id, f.runnerID, h.runner, h.index, h.line)
+		}
+	}
+}
+
+// checkOrder checks that the entry does not sort before last, the entry it
+// follows, and makes it the new last. An entry whose at is not a timestamp
+// is left out: the timestamp rule reports it, and it cannot be placed.
+func (c *streamChecker) checkOrder(e *Entry, f *facts, last *orderMark) {
+	if f.at == nil || !f.atKey.Valid || f.nodeID == nil || f.runnerID == nil || !f.hasRank {
+		return
+	}
+	cur := orderMark{set: true, sec: f.atKey.Unix, nano: int64(f.atKey.Nano), rank: f.rank,
+		node: f.nodeID, runner: f.runnerID, at: f.at, index: e.Index, line: e.Line}
+	if last.set && compareMarks(&cur, last) < 0 {
+		var by string
+		switch {
+		case cur.sec != last.sec || cur.nano != last.nano:
+			by = "the instant of at"
+			if bytes.Compare(cur.at, last.at) > 0 {
+				by += " (though not by its text)"
+			}
+		case !bytes.Equal(cur.node, last.node):
+			by = "nodeId, at the same instant"
+		case cur.rank != last.rank:
+			by = "deviceRank, at the same instant and node"
+		default:
+			by = "runnerId, at the same instant, node and rank"
+		}
+		c.errorf(e, "", ruleOrder, "the entry goes backwards: by %s it sorts before the entry it follows, entry %d (line %d: at %s, node %s, rank %d, runner %s), and should have come before it",
+			by, last.index, last.line, last.at, last.node, last.rank, last.runner)
+	}
+	cur.node, cur.runner, cur.at = append(last.node[:0], f.nodeID...), append(last.runner[:0], f.runnerID...), append(last.at[:0], f.at...)
+	*last = cur
+}
+
+func compareMarks(a, b *orderMark) int {
+	switch {
+	case a.sec != b.sec:
+		return cmpInt(a.sec, b.sec)
+	case a.nano != b.nano:
+		return cmpInt(a.nano, b.nano)
+	}
+	if c := bytes.Compare(a.node, b.node); c != 0 {
+		return c
+	}
+	if a.rank != b.rank {
+		return cmpInt(a.rank, b.rank)
+	}
+	return bytes.Compare(a.runner, b.runner)
+}
+
+func cmpInt(a, b int64) int {
+	if a < b {
+		return -1
+	}
+	return 1
+}
+
+// checkDuplicate warns about an entry that is the same, byte for byte, as
+// one of the runner's recent entries.
+func (c *streamChecker) checkDuplicate(e *Entry, f *facts, r *runnerState) {
+	for _, s := range r.recent {
+		if s.set && s.hash == f.hash {
+			c.warnf(e, "", ruleDuplicate, "the same entry as entry %d (line %d)", s.index, s.line)
+			break
+		}
+	}
+	r.recent[r.next] = dupSlot{f.hash, e.Index, e.Line, true}
+	r.next = (r.next + 1) % dupWindow
+}
+
+// finish applies the rules that need the whole dump: ranks that never
+// reported.
+func (c *streamChecker) finish() {
+	for _, t := range c.order {
+		if !t.hasWorld {
+			continue
+		}
+		var missing []int64
+		for r := int64(0); r < t.world && len(missing) <= 64; r++ {
+			if _, ok := t.ranks[r]; !ok {
+				missing = append(missing, r)
+			}
+		}
+		if len(missing) == 0 {
+			continue
+		}
+		text := rankList(missing, t.world, len(t.ranks))
+		c.emit(Finding{Line: t.line, Entry: t.index, Severity: Warning, Rule: ruleMissingRank,
+			Message: fmt.Sprintf("task %q (worldSize %d): %s never reported: a missing dump, or a rank that never started", t.id, t.world, text)})
+	}
+}
+
+// rankList describes the missing ranks, shortening long lists.
+func rankList(missing []int64, world int64, seen int) string {
+	if len(missing) == 1 {
+		return "rank " + strconv.FormatInt(missing[0], 10)
+	}
+	if len(missing) > 64 {
+		return fmt.Sprintf("%d of its ranks", world-int64(seen))
+	}
+	var parts []string
+	for _, r := range missing {
+		parts = append(parts, strconv.FormatInt(r, 10))
+	}
+	return "ranks " + strings.Join(parts, ", ")
+}

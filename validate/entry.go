@@ -1,0 +1,214 @@
+package validate
+
+import (
+	"encoding/json"
+	"fmt"
+	"hash/maphash"
+	"strings"
+
+	"github.com/flightline-dev/flightline/generated/timeline"
+)
+
+// facts are what the rules across entries need to know of one entry.
+// Strings point into memory the entry's batch owns.
+type facts struct {
+	// usable reports that the entry is well-formed JSON; the fields that
+	// are set below passed the schema's type checks.
+	usable                   bool
+	at                       []byte
+	atKey                    timeline.TimeKey
+	nodeID, runnerID, taskID []byte
+	hasTask                  bool
+	rank, world              int64
+	hasRank, hasWorld        bool
+	// rankBad and worldBad hold a rank or world size outside the 64-bit
+	// range, as written.
+	rankBad, worldBad []byte
+	hash              uint64
+}
+
+// An entryChecker checks entries one at a time: the schema, and the
+// timestamps. Each goroutine of a validation has its own.
+type entryChecker struct {
+	schema *Schema // nil: the generated validator of the built-in schema
+	v      timeline.Validator
+	view   timeline.ClusterTimelineEntryView
+	seed   maphash.Seed
+}
+
+// check checks the entry e, appending its findings to out and filling f;
+// strings f keeps are copied into *arena.
+func (c *entryChecker) check(e *Entry, out []Finding, f *facts, arena *[]byte) []Finding {
+	*f = facts{}
+	add := func(v violation, sev Severity, rule string) {
+		out = append(out, Finding{Line: e.Line, Entry: e.Index, Pointer: v.pointer, Severity: sev, Rule: rule, Message: v.message})
+	}
+	keep := func(b []byte) []byte {
+		if b == nil {
+			return nil
+		}
+		start := len(*arena)
+		*arena = append(*arena, b...)
+		return (*arena)[start:len(*arena):len(*arena)]
+	}
+	f.hash = maphash.Bytes(c.seed, e.Raw)
+
+	if e.Runner {
+		// A node dump's entry that could not be lifted: check it against
+		// its own schema, so that the pointers name what the dump holds.
+		for _, v := range c.v.RunnerFlightRecorderEntry(e.Raw) {
+			add(violation{v.Pointer, v.Keyword, v.Message}, Error, ruleOf(v.Keyword, v.Message))
+		}
+		return out
+	}
+
+	if c.schema != nil {
+		return c.checkGeneral(e, out, f, keep, add)
+	}
+
+	syntaxOK := true
+	for _, v := range c.v.ClusterTimelineEntry(e.Raw, &c.view) {
+		add(violation{v.Pointer, v.Keyword, v.Message}, Error, ruleOf(v.Keyword, v.Message))
+		syntaxOK = syntaxOK && v.Keyword != "syntax"
+	}
+	if !syntaxOK {
+		return out
+	}
+	for _, d := range c.v.DateTimes() {
+		out = checkTimestamp(out, e, d.Value, d.Pointer)
+	}
+	view := &c.view
+	f.usable = true
+	f.at, f.nodeID, f.runnerID = keep(view.At), keep(view.NodeID), keep(view.RunnerID)
+	if view.TaskID != nil {
+		f.taskID, f.hasTask = keep(view.TaskID), true
+	}
+	f.rank, f.hasRank, f.rankBad = integerFact(view.DeviceRank)
+	f.world, f.hasWorld, f.worldBad = integerFact(view.WorldSize)
+	f.rankBad, f.worldBad = keep(f.rankBad), keep(f.worldBad)
+	if f.at != nil {
+		f.atKey = timeline.MakeTimeKey(f.at)
+	}
+	return out
+}
+
+// integerFact reads an integer kept as its literal.
+func integerFact(lit []byte) (n int64, ok bool, bad []byte) {
+	if lit == nil {
+		return 0, false, nil
+	}
+	n, err := timeline.ParseInteger(lit)
+	if err != nil {
+		return 0, false, lit
+	}
+	return n, true, nil
+}
+
+// checkGeneral checks an entry with the jsonschema/v5 schema.
+func (c *entryChecker) checkGeneral(e *Entry, out []Finding, f *facts, keep func([]byte) []byte, add func(violation, Severity, string)) []Finding {
+	value, vs := decodeValue(e.Raw)
+	for _, v := range vs {
+		add(v, Error, ruleOf(v.keyword, v.message))
+	}
+	for _, v := range vs {
+		if v.keyword == "syntax" {
+			return out
+		}
+	}
+	for _, v := range c.schema.validate(value) {
+		add(v, Error, ruleOf(v.keyword, v.message))
+	}
+	for _, path := range c.schema.dateTimes {
+		if s, ok := lookup(value, path).(string); ok {
+			out = checkTimestamp(out, e, []byte(s), func() string { return "/" + strings.Join(escapeAll(path), "/") })
+		}
+	}
+	m, _ := value.(map[string]any)
+	f.usable = m != nil
+	str := func(key string) []byte {
+		if s, ok := m[key].(string); ok {
+			return keep([]byte(s))
+		}
+		return nil
+	}
+	num := func(key string) []byte {
+		if n, ok := m[key].(json.Number); ok {
+			return []byte(n)
+		}
+		return nil
+	}
+	f.at, f.nodeID, f.runnerID = str("at"), str("nodeId"), str("runnerId")
+	if t := str("taskId"); t != nil {
+		f.taskID, f.hasTask = t, true
+	}
+	f.rank, f.hasRank, f.rankBad = integerFact(num("deviceRank"))
+	f.world, f.hasWorld, f.worldBad = integerFact(num("worldSize"))
+	f.rankBad, f.worldBad = keep(f.rankBad), keep(f.worldBad)
+	if f.at != nil {
+		f.atKey = timeline.MakeTimeKey(f.at)
+	}
+	return out
+}
+
+func lookup(v any, path []string) any {
+	for _, p := range path {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil
+		}
+		v = m[p]
+	}
+	return v
+}
+
+func escapeAll(path []string) []string {
+	out := make([]string, len(path))
+	for i, p := range path {
+		out[i] = escapeToken(p)
+	}
+	return out
+}
+
+// checkTimestamp checks one date-time value: it must be RFC 3339 as
+// Python's isoformat writes it, and should be in UTC.
+func checkTimestamp(out []Finding, e *Entry, value []byte, pointer func() string) []Finding {
+	ts, err := timeline.ParseTimestamp(value)
+	switch {
+	case err != nil:
+		out = append(out, Finding{Line: e.Line, Entry: e.Index, Pointer: pointer(), Severity: Error, Rule: ruleTimestamp,
+			Message: fmt.Sprintf("%q: %v", value, err)})
+	case ts.Offset != 0:
+		out = append(out, Finding{Line: e.Line, Entry: e.Index, Pointer: pointer(), Severity: Warning, Rule: ruleOffset,
+			Message: fmt.Sprintf("%q is written with UTC offset %s; cluster timestamps are written in UTC", value, formatOffset(ts.Offset))})
+	}
+	return out
+}
+
+func formatOffset(seconds int32) string {
+	sign := '+'
+	if seconds < 0 {
+		sign, seconds = '-', -seconds
+	}
+	s := fmt.Sprintf("%c%02d:%02d", sign, seconds/3600, seconds/60%60)
+	if seconds%60 != 0 {
+		s += fmt.Sprintf(":%02d", seconds%60)
+	}
+	return s
+}
+
+// ruleOf is the rule of a violation the validators report.
+func ruleOf(keyword, message string) string {
+	switch keyword {
+	case "syntax":
+		switch {
+		case strings.Contains(message, "unexpected end"):
+			return ruleJSONTruncated
+		case strings.Contains(message, "after the top-level value"):
+			return ruleJSONTrailing
+		}
+		return ruleJSONSyntax
+	case "duplicate":
+		return ruleJSONDuplicate
+	}
+	return ruleSchema
+}

@@ -1,0 +1,178 @@
+package validate
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/santhosh-tekuri/jsonschema/v5"
+
+	"github.com/flightline-dev/flightline/schema"
+)
+
+// A Schema validates entries with github.com/santhosh-tekuri/jsonschema/v5,
+// the general path: any JSON Schema, compiled once. Without one, Dump
+// validates the built-in schema with the generated validator, which is
+// much faster and reports the same violations.
+type Schema struct {
+	compiled *jsonschema.Schema
+	// dateTimes are the property paths of the entry's date-time values.
+	dateTimes [][]string
+}
+
+// LoadSchema compiles the JSON Schema file for validating entries.
+func LoadSchema(file string) (*Schema, error) {
+	return loadSchema(os.ReadFile, file)
+}
+
+// BuiltinSchema compiles the built-in ClusterTimelineEntry schema for the
+// general path, which the tests use as the oracle of the generated one.
+func BuiltinSchema() (*Schema, error) {
+	return loadSchema(schema.ReadBuiltin, schema.EntryFile)
+}
+
+func loadSchema(readFile func(string) ([]byte, error), file string) (*Schema, error) {
+	c, err := schema.Compile(readFile, file)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", file, err)
+	}
+	s := &Schema{compiled: c, dateTimes: [][]string{{"at"}}}
+	// The timestamps to check are the schema's date-time properties, when
+	// the generator's loader understands the schema.
+	if m, err := schema.LoadJSONSchema(readFile, file); err == nil && len(m.Roots) > 0 {
+		s.dateTimes = dateTimePaths(m.Roots[0], nil, map[*schema.Type]bool{})
+	}
+	return s, nil
+}
+
+// dateTimePaths lists the paths to the date-time properties of t, through
+// nested objects.
+func dateTimePaths(t *schema.Type, prefix []string, seen map[*schema.Type]bool) [][]string {
+	if seen[t] {
+		return nil
+	}
+	seen[t] = true
+	defer delete(seen, t)
+	var paths [][]string
+	for _, f := range t.Fields {
+		p := append(append([]string(nil), prefix...), f.Name)
+		switch {
+		case f.Type.Timestamp():
+			paths = append(paths, p)
+		case f.Type.Kind == schema.Object:
+			paths = append(paths, dateTimePaths(f.Type, p, seen)...)
+		}
+	}
+	return paths
+}
+
+// validate reports how v breaks the schema, as the generated validator
+// reports it: one violation per offending value, a missing or unknown
+// property named by its own pointer, and an alternative that fails as a
+// whole reported where it stands unless one alternative fits the value's
+// kind, whose own violations are reported instead.
+func (s *Schema) validate(v any) []violation {
+	err := s.compiled.Validate(v)
+	if err == nil {
+		return nil
+	}
+	var ve *jsonschema.ValidationError
+	if !errors.As(err, &ve) {
+		return []violation{{"", "schema", err.Error()}}
+	}
+	var out []violation
+	leafViolations(ve, &out)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].pointer < out[j].pointer })
+	return out
+}
+
+func leafViolations(e *jsonschema.ValidationError, out *[]violation) {
+	kw := keyword(e.KeywordLocation)
+	if len(e.Causes) == 0 {
+		ptr := pointerOf(e.InstanceLocation)
+		switch kw {
+		case "required":
+			for _, name := range quotedNames(e.Message) {
+				*out = append(*out, violation{ptr + "/" + escapeToken(name), "required", "missing required property"})
+			}
+		case "additionalProperties":
+			for _, name := range quotedNames(e.Message) {
+				*out = append(*out, violation{ptr + "/" + escapeToken(name), "additionalProperties", "unknown property"})
+			}
+		default:
+			*out = append(*out, violation{ptr, kw, e.Message})
+		}
+		return
+	}
+	if kw == "anyOf" || kw == "oneOf" {
+		var fitting []*jsonschema.ValidationError
+		for _, c := range e.Causes {
+			if !kindMismatch(c, e.InstanceLocation) {
+				fitting = append(fitting, c)
+			}
+		}
+		if len(fitting) == 1 {
+			leafViolations(fitting[0], out)
+			return
+		}
+		*out = append(*out, violation{pointerOf(e.InstanceLocation), "anyOf", "the value fits none of the alternatives: " + e.Message})
+		return
+	}
+	for _, c := range e.Causes {
+		leafViolations(c, out)
+	}
+}
+
+// kindMismatch reports an alternative that failed only because the value
+// at loc is of another JSON kind.
+func kindMismatch(e *jsonschema.ValidationError, loc string) bool {
+	for len(e.Causes) == 1 {
+		e = e.Causes[0]
+	}
+	if len(e.Causes) > 0 {
+		return false
+	}
+	return e.InstanceLocation == loc && keyword(e.KeywordLocation) == "type"
+}
+
+func keyword(loc string) string { return loc[strings.LastIndex(loc, "/")+1:] }
+
+// pointerOf turns an instance location of jsonschema/v5, whose tokens are
+// URL-path-escaped, into a plain JSON pointer.
+func pointerOf(loc string) string {
+	if loc == "" {
+		return ""
+	}
+	tokens := strings.Split(loc, "/")
+	for i, t := range tokens {
+		if u, err := url.PathUnescape(t); err == nil {
+			tokens[i] = u
+		}
+	}
+	return strings.Join(tokens, "/")
+}
+
+func escapeToken(s string) string { return strings.NewReplacer("~", "~0", "/", "~1").Replace(s) }
+
+var quotedName = regexp.MustCompile(`'((?:[^'\\]|\\.)*)'`)
+
+// quotedNames extracts the property names jsonschema/v5 quotes in a
+// message such as "missing properties: 'at', 'nodeId'".
+func quotedNames(msg string) []string {
+	var names []string
+	for _, m := range quotedName.FindAllStringSubmatch(msg, -1) {
+		inner := strings.ReplaceAll(m[1], `\'`, `'`)
+		inner = strings.ReplaceAll(inner, `"`, `\"`)
+		if s, err := strconv.Unquote(`"` + inner + `"`); err == nil {
+			names = append(names, s)
+		} else {
+			names = append(names, m[1])
+		}
+	}
+	return names
+}
