@@ -206,4 +206,3 @@ func (a TimeKey) Compare(b TimeKey) int {
 	}
 	return cmp.Compare(a.Text, b.Text)
 }
-
