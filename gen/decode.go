@@ -143,6 +143,7 @@ func (g *generator) decodeObject(f *jen.File, t *schema.Type) {
 	if t.Open {
 		cases = append(cases, jen.Default().Block(
 			jen.Id("k").Op("=").Id("s").Dot("pushKey").Call(jen.Id("k")),
+			jen.If(jen.Id("s").Dot("repeatedKey").Call(jen.Id("mark"), jen.Id("k"))).Block(jen.Id("s").Dot("duplicate").Call()),
 			jen.Id("start").Op(":=").Id("s").Dot("valueStart").Call(),
 			jen.Id("s").Dot("skip").Call(),
 			jen.If(live.Clone().Op("&&").Op("!").Id("s").Dot("failed")).Block(
@@ -154,9 +155,10 @@ func (g *generator) decodeObject(f *jen.File, t *schema.Type) {
 			jen.Id("s").Dot("pop").Call(),
 		))
 	} else {
-		cases = append(cases, jen.Default().Block(jen.Id("s").Dot("unknown").Call(jen.Id("k"))))
+		cases = append(cases, jen.Default().Block(jen.Id("s").Dot("unknown").Call(jen.Id("mark"), jen.Id("k"))))
 	}
 	body = append(body,
+		jen.Id("mark").Op(":=").Id("s").Dot("beginKeys").Call(),
 		jen.For(
 			jen.Id("more").Op(":=").Id("s").Dot("firstMember").Call(),
 			jen.Id("more"),
@@ -166,6 +168,7 @@ func (g *generator) decodeObject(f *jen.File, t *schema.Type) {
 			jen.If(jen.Op("!").Id("ok")).Block(jen.Return()),
 			jen.Switch(jen.String().Call(jen.Id("k"))).Block(cases...),
 		),
+		jen.Id("s").Dot("endKeys").Call(jen.Id("mark")),
 		jen.If(jen.Id("s").Dot("failed")).Block(jen.Return()),
 	)
 	for i, fl := range t.Fields {

@@ -40,9 +40,6 @@ type entryChecker struct {
 // strings f keeps are copied into *arena.
 func (c *entryChecker) check(e *Entry, out []Finding, f *facts, arena *[]byte) []Finding {
 	*f = facts{}
-	add := func(v violation, sev Severity, rule string) {
-		out = append(out, Finding{Line: e.Line, Entry: e.Index, Pointer: v.pointer, Severity: sev, Rule: rule, Message: v.message})
-	}
 	keep := func(b []byte) []byte {
 		if b == nil {
 			return nil
@@ -57,18 +54,18 @@ func (c *entryChecker) check(e *Entry, out []Finding, f *facts, arena *[]byte) [
 		// A node dump's entry that could not be lifted: check it against
 		// its own schema, so that the pointers name what the dump holds.
 		for _, v := range c.v.RunnerFlightRecorderEntry(e.Raw) {
-			add(violation{v.Pointer, v.Keyword, v.Message}, Error, ruleOf(v.Keyword, v.Message))
+			out = violationFinding(out, e, violation{v.Pointer, v.Keyword, v.Message})
 		}
 		return out
 	}
 
 	if c.schema != nil {
-		return c.checkGeneral(e, out, f, keep, add)
+		return c.checkGeneral(e, out, f, keep)
 	}
 
 	syntaxOK := true
 	for _, v := range c.v.ClusterTimelineEntry(e.Raw, &c.view) {
-		add(violation{v.Pointer, v.Keyword, v.Message}, Error, ruleOf(v.Keyword, v.Message))
+		out = violationFinding(out, e, violation{v.Pointer, v.Keyword, v.Message})
 		syntaxOK = syntaxOK && v.Keyword != "syntax"
 	}
 	if !syntaxOK {
@@ -92,6 +89,11 @@ func (c *entryChecker) check(e *Entry, out []Finding, f *facts, arena *[]byte) [
 	return out
 }
 
+// violationFinding appends the finding of a violation of entry e.
+func violationFinding(out []Finding, e *Entry, v violation) []Finding {
+	return append(out, Finding{Line: e.Line, Entry: e.Index, Pointer: v.pointer, Severity: Error, Rule: ruleOf(v.keyword, v.message), Message: v.message})
+}
+
 // integerFact reads an integer kept as its literal.
 func integerFact(lit []byte) (n int64, ok bool, bad []byte) {
 	if lit == nil {
@@ -105,10 +107,10 @@ func integerFact(lit []byte) (n int64, ok bool, bad []byte) {
 }
 
 // checkGeneral checks an entry with the jsonschema/v5 schema.
-func (c *entryChecker) checkGeneral(e *Entry, out []Finding, f *facts, keep func([]byte) []byte, add func(violation, Severity, string)) []Finding {
+func (c *entryChecker) checkGeneral(e *Entry, out []Finding, f *facts, keep func([]byte) []byte) []Finding {
 	value, vs := decodeValue(e.Raw)
 	for _, v := range vs {
-		add(v, Error, ruleOf(v.keyword, v.message))
+		out = violationFinding(out, e, v)
 	}
 	for _, v := range vs {
 		if v.keyword == "syntax" {
@@ -116,7 +118,7 @@ func (c *entryChecker) checkGeneral(e *Entry, out []Finding, f *facts, keep func
 		}
 	}
 	for _, v := range c.schema.validate(value) {
-		add(v, Error, ruleOf(v.keyword, v.message))
+		out = violationFinding(out, e, v)
 	}
 	for _, path := range c.schema.dateTimes {
 		if s, ok := lookup(value, path).(string); ok {

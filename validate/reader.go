@@ -245,7 +245,11 @@ func (r *Reader) array(pointer string) bool {
 			return false
 		case c == ',':
 			s.pos++
-			if c, ok := s.peek(); ok && c == ']' {
+			switch c, ok := s.peek(); {
+			case !ok:
+				r.truncated("the array that starts at line " + itoa(startLine))
+				return false
+			case c == ']':
 				r.problem(s.line, ruleJSONSyntax, "a comma before ']'", true)
 				return false
 			}
@@ -274,7 +278,15 @@ func (r *Reader) object() {
 	s := r.src
 	startLine := s.line
 	s.pin = s.pos
-	s.pos++ // {
+	if r.entryLine() {
+		// The first line is an entry: read the dump line by line, so that
+		// a cut-off line cannot run into the next.
+		s.pos, s.line, s.pin = s.pin, startLine, -1
+		r.format = NDJSON
+		r.ndjson()
+		return
+	}
+	s.pos, s.line = s.pin+1, startLine
 	var members []Member
 	decided := func() bool { return r.format == Timeline || r.format == Node }
 	c, ok := s.peek()
@@ -375,7 +387,32 @@ func (r *Reader) object() {
 	r.ndjson()
 }
 
-// ndjson reads the lines after the first of an NDJSON dump.
+// entryKeys are the properties of an entry. An object whose first
+// property, on its first line, is one of them starts an NDJSON dump.
+var entryKeys = map[string]bool{
+	"at": true, "nodeId": true, "runnerId": true, "deviceRank": true, "worldSize": true, "phase": true,
+	"event": true, "detail": true, "attrs": true, "taskId": true, "commandId": true, "mlxMemory": true,
+}
+
+// entryLine reports whether the object at s.pin starts with an entry's
+// property on the same line. It moves the read position; the caller
+// rewinds to s.pin.
+func (r *Reader) entryLine() bool {
+	s := r.src
+	line := s.line
+	s.pos++ // {
+	if c, ok := s.peek(); !ok || c != '"' || s.line != line {
+		return false
+	}
+	keyText, _, ferr := s.frame()
+	if ferr != nil || s.line != line {
+		return false
+	}
+	var key string
+	return json.Unmarshal(keyText, &key) == nil && entryKeys[key]
+}
+
+// ndjson reads the lines of an NDJSON dump.
 func (r *Reader) ndjson() {
 	s := r.src
 	for !r.stopped {

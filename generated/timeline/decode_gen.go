@@ -202,6 +202,7 @@ func (s *scanner) decodeClusterTimelineEntry(x *ClusterTimelineEntry, view *Clus
 		return
 	}
 	var seen uint64
+	mark := s.beginKeys()
 	for more := s.firstMember(); more; more = s.nextMember() {
 		k, ok := s.key()
 		if !ok {
@@ -444,9 +445,10 @@ func (s *scanner) decodeClusterTimelineEntry(x *ClusterTimelineEntry, view *Clus
 			}
 			s.pop()
 		default:
-			s.unknown(k)
+			s.unknown(mark, k)
 		}
 	}
+	s.endKeys(mark)
 	if s.failed {
 		return
 	}
@@ -481,6 +483,7 @@ func (s *scanner) decodeRunnerFlightRecorderEntry(x *RunnerFlightRecorderEntry) 
 		return
 	}
 	var seen uint64
+	mark := s.beginKeys()
 	for more := s.firstMember(); more; more = s.nextMember() {
 		k, ok := s.key()
 		if !ok {
@@ -651,9 +654,10 @@ func (s *scanner) decodeRunnerFlightRecorderEntry(x *RunnerFlightRecorderEntry) 
 			}
 			s.pop()
 		default:
-			s.unknown(k)
+			s.unknown(mark, k)
 		}
 	}
+	s.endKeys(mark)
 	if s.failed {
 		return
 	}
@@ -679,6 +683,7 @@ func (s *scanner) decodeClusterTimeline(x *ClusterTimeline) {
 		return
 	}
 	var seen uint64
+	mark := s.beginKeys()
 	for more := s.firstMember(); more; more = s.nextMember() {
 		k, ok := s.key()
 		if !ok {
@@ -812,9 +817,10 @@ func (s *scanner) decodeClusterTimeline(x *ClusterTimeline) {
 			}
 			s.pop()
 		default:
-			s.unknown(k)
+			s.unknown(mark, k)
 		}
 	}
+	s.endKeys(mark)
 	if s.failed {
 		return
 	}
@@ -956,6 +962,7 @@ func (s *scanner) decodeMlxMemorySnapshot(x *MlxMemorySnapshot) {
 		return
 	}
 	var seen uint64
+	mark := s.beginKeys()
 	for more := s.firstMember(); more; more = s.nextMember() {
 		k, ok := s.key()
 		if !ok {
@@ -1070,9 +1077,10 @@ func (s *scanner) decodeMlxMemorySnapshot(x *MlxMemorySnapshot) {
 			}
 			s.pop()
 		default:
-			s.unknown(k)
+			s.unknown(mark, k)
 		}
 	}
+	s.endKeys(mark)
 	if s.failed {
 		return
 	}
@@ -1092,6 +1100,7 @@ func (s *scanner) decodeMemory(x *Memory) {
 		return
 	}
 	var seen uint64
+	mark := s.beginKeys()
 	for more := s.firstMember(); more; more = s.nextMember() {
 		k, ok := s.key()
 		if !ok {
@@ -1115,9 +1124,10 @@ func (s *scanner) decodeMemory(x *Memory) {
 			}
 			s.pop()
 		default:
-			s.unknown(k)
+			s.unknown(mark, k)
 		}
 	}
+	s.endKeys(mark)
 	if s.failed {
 		return
 	}
@@ -1131,6 +1141,7 @@ func (s *scanner) decodeRunnerDiagnosticContext(x *RunnerDiagnosticContext) {
 		return
 	}
 	var seen uint64
+	mark := s.beginKeys()
 	for more := s.firstMember(); more; more = s.nextMember() {
 		k, ok := s.key()
 		if !ok {
@@ -1288,9 +1299,10 @@ func (s *scanner) decodeRunnerDiagnosticContext(x *RunnerDiagnosticContext) {
 			}
 			s.pop()
 		default:
-			s.unknown(k)
+			s.unknown(mark, k)
 		}
 	}
+	s.endKeys(mark)
 	if s.failed {
 		return
 	}
@@ -1331,6 +1343,7 @@ func (s *scanner) decodeClusterTimelineRunner(x *ClusterTimelineRunner) {
 		return
 	}
 	var seen uint64
+	mark := s.beginKeys()
 	for more := s.firstMember(); more; more = s.nextMember() {
 		k, ok := s.key()
 		if !ok {
@@ -1585,9 +1598,10 @@ func (s *scanner) decodeClusterTimelineRunner(x *ClusterTimelineRunner) {
 			}
 			s.pop()
 		default:
-			s.unknown(k)
+			s.unknown(mark, k)
 		}
 	}
+	s.endKeys(mark)
 	if s.failed {
 		return
 	}
@@ -1631,6 +1645,7 @@ func (s *scanner) decodeClusterTimelineUnreachable(x *ClusterTimelineUnreachable
 		return
 	}
 	var seen uint64
+	mark := s.beginKeys()
 	for more := s.firstMember(); more; more = s.nextMember() {
 		k, ok := s.key()
 		if !ok {
@@ -1680,9 +1695,10 @@ func (s *scanner) decodeClusterTimelineUnreachable(x *ClusterTimelineUnreachable
 			}
 			s.pop()
 		default:
-			s.unknown(k)
+			s.unknown(mark, k)
 		}
 	}
+	s.endKeys(mark)
 	if s.failed {
 		return
 	}

@@ -440,10 +440,16 @@ func (s *scanner) nextItem() bool {
 	return false
 }
 
-// unknown records a property the schema does not declare and skips its value.
-func (s *scanner) unknown(k []byte) {
-	s.pushKey(k)
-	s.violate("additionalProperties", "unknown property")
+// unknown records a property the schema does not declare and skips its
+// value; an unknown property given twice is reported once more, as given
+// twice. mark is where the object's keys are tracked (see beginKeys).
+func (s *scanner) unknown(mark int, k []byte) {
+	k = s.pushKey(k)
+	if s.repeatedKey(mark, k) {
+		s.duplicate()
+	} else {
+		s.violate("additionalProperties", "unknown property")
+	}
 	s.skip()
 	s.pop()
 }

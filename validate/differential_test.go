@@ -1,0 +1,222 @@
+package validate
+
+import (
+	"encoding/json"
+	"fmt"
+	"hash/maphash"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// richEntry uses every property and every kind of attrs value.
+const richEntry = `{"at":"2026-04-24T22:03:51.508000+00:00","nodeId":"node-a","runnerId":"runner-0","deviceRank":0,` +
+	`"worldSize":2,"phase":"decode_barrier","event":"barrier_wait","detail":"waiting for rank 1",` +
+	`"attrs":{"rank":0,"tps":41.5,"ok":true,"mode":"pipeline","stages":["prefill","decode"],"big":12345678901234567890},` +
+	`"taskId":"task-1","commandId":"cmd-1","mlxMemory":{"generatedAt":"2026-04-24T22:03:51.500000+00:00",` +
+	`"active":{"inBytes":1024},"cache":{"inBytes":0},"peak":null,"wiredLimit":null,"source":"mlx.core"}}`
+
+// paths differ compares what the generated validator and the jsonschema/v5
+// path find in one entry: the same verdict and the same JSON pointers.
+func checkBothPaths(t *testing.T, raw []byte) {
+	t.Helper()
+	if builtinForTests == nil {
+		var err error
+		if builtinForTests, err = BuiltinSchema(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	general := builtinForTests
+	fast, slow := generatedFindings(raw, nil), generatedFindings(raw, general)
+	if v, _ := decodeValue(raw); hasEmptyKey(v) {
+		// jsonschema/v5 leaves an empty property name out of the instance
+		// location ("/attrs" where RFC 6901 says "/attrs/"): compare the
+		// verdicts only.
+		fast, slow = []string{fmt.Sprint(len(fast) > 0)}, []string{fmt.Sprint(len(slow) > 0)}
+	}
+	if !slices.Equal(fast, slow) {
+		t.Errorf("the validators disagree on %s\n generated: %q\n jsonschema: %q", raw, fast, slow)
+	}
+}
+
+var builtinForTests *Schema
+
+// generatedFindings checks one entry with the generated validator (s nil)
+// or the jsonschema/v5 one, and returns its findings as "rule pointer",
+// sorted. When the entry is not well-formed JSON only that is compared:
+// the generated validator reports what it found before the syntax error,
+// the other cannot read the entry at all.
+func generatedFindings(raw []byte, s *Schema) []string {
+	c := &entryChecker{schema: s, seed: testSeed}
+	var f facts
+	var arena []byte
+	found := c.check(&Entry{Raw: raw}, nil, &f, &arena)
+	var out, syntax []string
+	for _, fi := range found {
+		item := fi.Rule + " " + fi.Pointer
+		out = append(out, item)
+		if strings.HasPrefix(fi.Rule, "json-") && fi.Rule != ruleJSONDuplicate {
+			syntax = append(syntax, fi.Rule)
+		}
+	}
+	if syntax != nil {
+		out = syntax
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// mutations returns variants of the entry: every value deleted, set to
+// null, retyped, given an unknown key, or given an out-of-place value.
+func mutations(t *testing.T, entry string) []string {
+	var doc any
+	dec := json.NewDecoder(strings.NewReader(entry))
+	dec.UseNumber()
+	if err := dec.Decode(&doc); err != nil {
+		t.Fatal(err)
+	}
+	replacements := []any{nil, "s", json.Number("1"), json.Number("1.5"), json.Number("1.0"), json.Number("-0"),
+		json.Number("1e2"), json.Number("99999999999999999999999"), json.Number("1e400"), true, map[string]any{},
+		[]any{}, []any{"a"}, []any{json.Number("1")}, "2026-04-24T22:03:51", "2026-04-24T23:03:51+01:00", "bogus"}
+	var out []string
+	emit := func() {
+		b, err := json.Marshal(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, string(b))
+	}
+	var walk func(v any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			v["zzUnknown"] = json.Number("1")
+			emit()
+			delete(v, "zzUnknown")
+			for _, k := range sortedKeys(v) {
+				old := v[k]
+				delete(v, k)
+				emit()
+				for _, r := range replacements {
+					v[k] = r
+					emit()
+				}
+				v[k] = old
+				walk(old)
+			}
+		case []any:
+			for i, old := range v {
+				for _, r := range replacements {
+					v[i] = r
+					emit()
+				}
+				v[i] = old
+				walk(old)
+			}
+		}
+	}
+	walk(doc)
+	return out
+}
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// TestDifferentialMutations: for every mutation of a valid entry the two
+// validation paths agree on the verdict and the pointers.
+func TestDifferentialMutations(t *testing.T) {
+	ms := mutations(t, richEntry)
+	if len(ms) < 400 {
+		t.Fatalf("only %d mutations", len(ms))
+	}
+	for _, m := range ms {
+		checkBothPaths(t, []byte(m))
+	}
+	// Damage to the text itself: cut short, and a byte replaced.
+	for i := 1; i < len(richEntry); i += 7 {
+		checkBothPaths(t, []byte(richEntry[:i]))
+		for _, c := range []string{"\xff", "\"", "\\", "{", "]", ",", "\x01", "x"} {
+			checkBothPaths(t, []byte(richEntry[:i]+c+richEntry[i+1:]))
+		}
+	}
+	for _, extra := range []string{
+		`{"attrs":{"a":1,"a":2}}`, `{"at":"x","at":"y"}`, `{"a":1,"a":2}`, `[]`, `"x"`, `null`, `{}`,
+		`{"attrs":{"k":"\ud800"}}`, `{"event":"\u00e9\ud83d\ude00"}`, `{"deviceRank":1e999999999}`,
+		`{"worldSize":-1.0e1}`, strings.Repeat("[", 600) + strings.Repeat("]", 600),
+		`{"attrs":{"a/b~c":{}}}`, `{"attrs":{"sp ace":null,"é":{}}}`,
+	} {
+		checkBothPaths(t, []byte(extra))
+	}
+}
+
+// TestDifferentialCorpus runs both paths on every entry of the test dumps.
+func TestDifferentialCorpus(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("..", "testdata", "dumps", "*", "*"))
+	n := 0
+	for _, file := range files {
+		if strings.HasSuffix(file, ".golden") || strings.HasSuffix(file, ".md") {
+			continue
+		}
+		f, err := os.Open(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		NewReader(f, 0).Read(func(it Item) bool {
+			if it.Problem == nil && !it.Entry.Runner {
+				n++
+				checkBothPaths(t, it.Entry.Raw)
+			}
+			return true
+		})
+		f.Close()
+	}
+	t.Logf("%d entries from %d files", n, len(files))
+}
+
+func FuzzValidators(f *testing.F) {
+	f.Add([]byte(richEntry))
+	f.Add([]byte(`{"attrs":{"a":[1,"x"]},"mlxMemory":{"peak":{"inBytes":"1"}}}`))
+	f.Add([]byte(`{"at":"2026-04-24T22:03:51Z","phase":"idle","x":{"y":[1,2,{"z":null}]}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		// A hang is a failure too: the input is saved.
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			checkBothPaths(t, data)
+		}()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("validating %q took more than 10s", data)
+		}
+	})
+}
+
+var testSeed = maphash.MakeSeed()
+
+func hasEmptyKey(v any) bool {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, x := range v {
+			if k == "" || hasEmptyKey(x) {
+				return true
+			}
+		}
+	case []any:
+		for _, x := range v {
+			if hasEmptyKey(x) {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -1,0 +1,135 @@
+package validate
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// run validates a dump and renders its findings, one "line rule pointer"
+// a line.
+func run(t *testing.T, input string, opts Options) ([]string, Stats) {
+	t.Helper()
+	var got []string
+	stats := Dump("dump", strings.NewReader(input), opts, func(f Finding) {
+		if f.Path != "dump" {
+			t.Errorf("finding path %q", f.Path)
+		}
+		got = append(got, fmt.Sprintf("%d %s %s", f.Line, f.Rule, f.Pointer))
+	})
+	return got, stats
+}
+
+// e writes an entry; fields override the defaults ("-" removes one).
+func e(fields ...string) string {
+	base := [][2]string{
+		{"at", `"2026-04-24T22:03:50.000000+00:00"`}, {"nodeId", `"node-a"`}, {"runnerId", `"runner-0"`},
+		{"deviceRank", `0`}, {"worldSize", `1`}, {"phase", `"decode_stream"`}, {"event", `"enter"`},
+	}
+	for i := 0; i+1 < len(fields); i += 2 {
+		found := false
+		for j := range base {
+			if base[j][0] == fields[i] {
+				base[j][1], found = fields[i+1], true
+			}
+		}
+		if !found {
+			base = append(base, [2]string{fields[i], fields[i+1]})
+		}
+	}
+	var parts []string
+	for _, f := range base {
+		if f[1] != "-" {
+			parts = append(parts, `"`+f[0]+`":`+f[1])
+		}
+	}
+	return "{" + strings.Join(parts, ",") + "}"
+}
+
+func lines(entries ...string) string { return strings.Join(entries, "\n") + "\n" }
+
+func TestRules(t *testing.T) {
+	at := func(s string) string { return `"2026-04-24T22:03:` + s + `"` }
+	cases := []struct {
+		name  string
+		input string
+		want  []string
+	}{
+		{"valid", lines(e(), e("at", at("51+00:00"))), nil},
+		{"Z then +00:00 in order", lines(e("at", at("50Z")), e("at", at("50.5+00:00")), e("at", at("51+00:00"))), nil},
+		{"order by instant, not text", lines(e("at", at("51+01:00")), e("at", at("50+00:00"))),
+			[]string{"1 timestamp-offset /at"}},
+		{"goes backwards", lines(e("at", at("52Z")), e("at", at("51Z")), e("at", at("53Z"))), []string{"2 order "}},
+		{"ties by node, rank, runner", lines(
+			e("nodeId", `"a"`, "runnerId", `"r1"`), e("nodeId", `"b"`, "runnerId", `"r0"`),
+			e("nodeId", `"b"`, "runnerId", `"r2"`, "deviceRank", `0`), e("nodeId", `"a"`, "runnerId", `"r3"`)),
+			[]string{"4 order "}},
+		{"unparsable at is skipped by order", lines(e("at", at("55Z")), e("at", `"noon"`), e("at", at("56Z"))), []string{"2 timestamp /at"}},
+		{"no offset", lines(e("at", `"2026-04-24T22:03:50"`)), []string{"1 timestamp /at"}},
+		{"bad generatedAt", lines(e("mlxMemory", `{"generatedAt":"2026-02-30T00:00:00Z","source":"mlx.core"}`)), []string{"1 timestamp /mlxMemory/generatedAt"}},
+		{"schema", lines(e("phase", `"nope"`, "extra", `1`, "event", "-")), []string{"1 schema /phase", "1 schema /extra", "1 schema /event"}},
+		{"world size below 1", lines(e("worldSize", `0`)), []string{"1 rank-range /worldSize"}},
+		{"rank out of range", lines(e("deviceRank", `1`)), []string{"1 rank-range /deviceRank"}},
+		{"negative rank", lines(e("deviceRank", `-1`, "worldSize", `2`)), []string{"1 rank-range /deviceRank"}},
+		{"runner moves", lines(e("worldSize", `2`), e("at", at("51Z"), "nodeId", `"node-b"`, "worldSize", `2`)), []string{"2 runner-identity /nodeId"}},
+		{"task world size", lines(e("taskId", `"t"`), e("taskId", `"t"`, "runnerId", `"r1"`, "worldSize", `2`, "deviceRank", `1`, "at", at("51Z"))),
+			[]string{"2 task-world-size /worldSize"}},
+		{"rank held twice", lines(e("taskId", `"t"`, "worldSize", `2`), e("taskId", `"t"`, "runnerId", `"r9"`, "worldSize", `2`, "at", at("51Z")),
+			e("taskId", `"t"`, "runnerId", `"r1"`, "deviceRank", `1`, "worldSize", `2`, "at", at("52Z"))),
+			[]string{"2 task-rank-conflict /runnerId"}},
+		{"missing rank", lines(e("taskId", `"t"`, "worldSize", `3`), e("taskId", `"t"`, "runnerId", `"r2"`, "deviceRank", `2`, "worldSize", `3`, "at", at("51Z"))),
+			[]string{"1 task-missing-rank "}},
+		{"duplicate", lines(e(), e(), e("at", at("51Z"))), []string{"2 duplicate-entry "}},
+		{"empty", "", []string{"1 empty "}},
+		{"empty array", "[]", []string{"1 empty "}},
+		{"json problems", lines(e()[:20], e()+" {}", `{"a":1,"a":2}`), []string{"1 json-truncated /at", "2 json-trailing ", "3 schema /a", "3 json-duplicate-key /a",
+			"3 schema /at", "3 schema /nodeId", "3 schema /runnerId", "3 schema /deviceRank", "3 schema /worldSize", "3 schema /phase", "3 schema /event"}},
+	}
+	for _, c := range cases {
+		for _, jobs := range []int{1, 3} {
+			got, _ := run(t, c.input, Options{Jobs: jobs})
+			if !slices.Equal(got, c.want) {
+				t.Errorf("%s (jobs %d):\n got %q\nwant %q", c.name, jobs, got, c.want)
+			}
+		}
+	}
+}
+
+func TestTimelineMembers(t *testing.T) {
+	doc := `{"generatedAt":"yesterday","localNodeId":"n",` + "\n" + `"runners":[{"nodeId":"n"}],` + "\n" +
+		`"timeline":[` + e() + `],"extra":1}`
+	got, stats := run(t, doc, Options{})
+	want := []string{"2 schema /runners/0/runnerId", "2 schema /runners/0/instanceId", "2 schema /runners/0/modelId",
+		"2 schema /runners/0/deviceRank", "2 schema /runners/0/worldSize", "2 schema /runners/0/processAlive",
+		"2 schema /runners/0/statusKind", "2 schema /runners/0/phase", "2 schema /runners/0/secondsInPhase",
+		"3 schema /extra", "1 timestamp /generatedAt"}
+	if !slices.Equal(got, want) || stats.Format != Timeline || stats.Entries != 1 {
+		t.Errorf("%v %v\n got %q\nwant %q", stats.Format, stats.Entries, got, want)
+	}
+}
+
+// TestManyEntriesInOrder: findings come out in input order whatever the
+// number of goroutines, across many batches.
+func TestManyEntriesInOrder(t *testing.T) {
+	var b strings.Builder
+	for i := range 5000 {
+		at := fmt.Sprintf(`"2026-04-24T%02d:%02d:%02d.%06d+00:00"`, 10+i/3600, i/60%60, i%60, 0)
+		if i%997 == 0 {
+			b.WriteString(e("at", at, "phase", `"nope"`) + "\n")
+		} else {
+			b.WriteString(e("at", at) + "\n")
+		}
+	}
+	var prev []string
+	for _, jobs := range []int{1, 2, 7} {
+		got, stats := run(t, b.String(), Options{Jobs: jobs})
+		if stats.Entries != 5000 || len(got) != 6 {
+			t.Fatalf("jobs %d: %d entries, findings %v", jobs, stats.Entries, got)
+		}
+		if prev != nil && !slices.Equal(got, prev) {
+			t.Errorf("jobs %d: %v, jobs 1: %v", jobs, got, prev)
+		}
+		prev = got
+	}
+}
