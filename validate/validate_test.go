@@ -2,6 +2,8 @@ package validate
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -131,5 +133,19 @@ func TestManyEntriesInOrder(t *testing.T) {
 			t.Errorf("jobs %d: %v, jobs 1: %v", jobs, got, prev)
 		}
 		prev = got
+	}
+}
+
+// TestREADMEListsEveryRule keeps the README's rule table in step with Rules.
+func TestREADMEListsEveryRule(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range Rules {
+		row := fmt.Sprintf("| `%s` | %s |", r.ID, r.Severity)
+		if !strings.Contains(string(readme), row) {
+			t.Errorf("README.md has no row for rule %s (%s)", r.ID, r.Severity)
+		}
 	}
 }
