@@ -5,18 +5,24 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
+
+	"github.com/flightline-dev/flightline/schema"
 )
 
 // A streamChecker applies the rules that span entries: order, rank and
 // world size, runner identity, and duplicates. It sees the entries of one
 // dump in order, and keeps state per runner and per task only.
 type streamChecker struct {
-	format  Format
-	emit    func(Finding)
-	last    orderMark // the entry the next one follows, for the order rule
-	runners map[string]*runnerState
-	tasks   map[string]*taskState
-	order   []*taskState // tasks in the order they first appear
+	format Format
+	emit   func(Finding)
+	last   orderMark // the entry the next one follows, for the order rule
+	// recorders are the last entries of each runner of a node dump, whose
+	// flight recorders are in order each on its own.
+	recorders map[int]*orderMark
+	runners   map[string]*runnerState
+	tasks     map[string]*taskState
+	order     []*taskState // tasks in the order they first appear
 }
 
 // orderMark is the key of an entry the order rule compares with.
@@ -39,7 +45,6 @@ type runnerState struct {
 	hasRank     bool
 	hasWorld    bool
 	index, line int
-	last        orderMark // for node dumps, whose order is per runner
 	recent      [dupWindow]dupSlot
 	next        int
 }
@@ -65,11 +70,42 @@ type rankHolder struct {
 }
 
 func newStreamChecker(format Format, emit func(Finding)) *streamChecker {
-	return &streamChecker{format: format, emit: emit, runners: map[string]*runnerState{}, tasks: map[string]*taskState{}}
+	return &streamChecker{format: format, emit: emit, runners: map[string]*runnerState{}, tasks: map[string]*taskState{}, recorders: map[int]*orderMark{}}
 }
 
 func (c *streamChecker) errorf(e *Entry, pointer, rule, format string, args ...any) {
+	if e.RunnerIndex >= 0 {
+		pointer = liftSource(pointer)
+	}
 	c.emit(Finding{Line: e.Line, Entry: e.Index, Pointer: pointer, Severity: Error, Rule: rule, Message: fmt.Sprintf(format, args...)})
+}
+
+// liftSources map the pointers of a lifted entry's fields to where a node
+// dump's entry holds them, as the schema's lift declares (/nodeId is
+// /context/nodeId).
+var liftSources = sync.OnceValue(func() map[string]string {
+	m := map[string]string{}
+	model, err := schema.LoadBuiltin()
+	if err != nil {
+		return m
+	}
+	for _, l := range model.Lifts {
+		for _, set := range l.Set {
+			var path strings.Builder
+			for _, f := range set.Path {
+				path.WriteString("/" + escapeToken(f.Name))
+			}
+			m["/"+escapeToken(set.Field.Name)] = path.String()
+		}
+	}
+	return m
+})
+
+func liftSource(pointer string) string {
+	if p, ok := liftSources()[pointer]; ok {
+		return p
+	}
+	return pointer
 }
 
 func (c *streamChecker) warnf(e *Entry, pointer, rule, format string, args ...any) {
@@ -90,9 +126,12 @@ func (c *streamChecker) add(e *Entry, f *facts) {
 		c.checkTask(e, f)
 	}
 	if c.format == Node {
-		if r != nil {
-			c.checkOrder(e, f, &r.last)
+		last, ok := c.recorders[e.RunnerIndex]
+		if !ok {
+			last = &orderMark{}
+			c.recorders[e.RunnerIndex] = last
 		}
+		c.checkOrder(e, f, last)
 	} else {
 		c.checkOrder(e, f, &c.last)
 	}
@@ -189,22 +228,22 @@ func (c *streamChecker) checkOrder(e *Entry, f *facts, last *orderMark) {
 	cur := orderMark{set: true, sec: f.atKey.Unix, nano: int64(f.atKey.Nano), rank: f.rank,
 		node: f.nodeID, runner: f.runnerID, at: f.at, index: e.Index, line: e.Line}
 	if last.set && compareMarks(&cur, last) < 0 {
-		var by string
+		var why string
 		switch {
 		case cur.sec != last.sec || cur.nano != last.nano:
-			by = "the instant of at"
+			why = "its at is an earlier instant"
 			if bytes.Compare(cur.at, last.at) > 0 {
-				by += " (though not by its text)"
+				why += ", though not an earlier text"
 			}
 		case !bytes.Equal(cur.node, last.node):
-			by = "nodeId, at the same instant"
+			why = "at the same instant, its nodeId sorts first"
 		case cur.rank != last.rank:
-			by = "deviceRank, at the same instant and node"
+			why = "at the same instant and node, its deviceRank is lower"
 		default:
-			by = "runnerId, at the same instant, node and rank"
+			why = "at the same instant, node and rank, its runnerId sorts first"
 		}
-		c.errorf(e, "", ruleOrder, "the entry goes backwards: by %s it sorts before the entry it follows, entry %d (line %d: at %s, node %s, rank %d, runner %s), and should have come before it",
-			by, last.index, last.line, last.at, last.node, last.rank, last.runner)
+		c.errorf(e, "", ruleOrder, "goes backwards: it belongs before the entry it follows, entry %d at line %d (at %s, node %s, rank %d, runner %s): %s",
+			last.index, last.line, last.at, last.node, last.rank, last.runner, why)
 	}
 	cur.node, cur.runner, cur.at = append(last.node[:0], f.nodeID...), append(last.runner[:0], f.runnerID...), append(last.at[:0], f.at...)
 	*last = cur
@@ -257,6 +296,12 @@ func (c *streamChecker) finish() {
 			continue
 		}
 		var missing []int64
+		seen := 0
+		for r := range t.ranks {
+			if r >= 0 && r < t.world {
+				seen++
+			}
+		}
 		for r := int64(0); r < t.world && len(missing) <= 64; r++ {
 			if _, ok := t.ranks[r]; !ok {
 				missing = append(missing, r)
@@ -265,7 +310,7 @@ func (c *streamChecker) finish() {
 		if len(missing) == 0 {
 			continue
 		}
-		text := rankList(missing, t.world, len(t.ranks))
+		text := rankList(missing, t.world, seen)
 		c.emit(Finding{Line: t.line, Entry: t.index, Severity: Warning, Rule: ruleMissingRank,
 			Message: fmt.Sprintf("task %q (worldSize %d): %s never reported: a missing dump, or a rank that never started", t.id, t.world, text)})
 	}

@@ -53,8 +53,11 @@ func (c *entryChecker) check(e *Entry, out []Finding, f *facts, arena *[]byte) [
 	if e.Runner {
 		// A node dump's entry that could not be lifted: check it against
 		// its own schema, so that the pointers name what the dump holds.
-		for _, v := range c.v.RunnerFlightRecorderEntry(e.Raw) {
-			out = violationFinding(out, e, violation{v.Pointer, v.Keyword, v.Message})
+		out, ok := c.generatedViolations(out, e, c.v.RunnerFlightRecorderEntry(e.Raw))
+		if ok {
+			for _, d := range c.v.DateTimes() {
+				out = checkTimestamp(out, e, d.Value, d.Pointer)
+			}
 		}
 		return out
 	}
@@ -63,12 +66,8 @@ func (c *entryChecker) check(e *Entry, out []Finding, f *facts, arena *[]byte) [
 		return c.checkGeneral(e, out, f, keep)
 	}
 
-	syntaxOK := true
-	for _, v := range c.v.ClusterTimelineEntry(e.Raw, &c.view) {
-		out = violationFinding(out, e, violation{v.Pointer, v.Keyword, v.Message})
-		syntaxOK = syntaxOK && v.Keyword != "syntax"
-	}
-	if !syntaxOK {
+	out, ok := c.generatedViolations(out, e, c.v.ClusterTimelineEntry(e.Raw, &c.view))
+	if !ok {
 		return out
 	}
 	for _, d := range c.v.DateTimes() {
@@ -89,21 +88,43 @@ func (c *entryChecker) check(e *Entry, out []Finding, f *facts, arena *[]byte) [
 	return out
 }
 
+// generatedViolations appends the findings of the generated validator's
+// violations. An entry that is not well-formed JSON gets only that
+// finding: what the validator found before the syntax error is partial,
+// and the general path cannot read the entry at all. ok reports a
+// well-formed entry.
+func (c *entryChecker) generatedViolations(out []Finding, e *Entry, vs []timeline.Violation) ([]Finding, bool) {
+	for _, v := range vs {
+		if v.Keyword == "syntax" {
+			return violationFinding(out, e, violation{pointer: v.Pointer, keyword: v.Keyword, message: v.Message}), false
+		}
+	}
+	for _, v := range vs {
+		out = violationFinding(out, e, violation{pointer: v.Pointer, keyword: v.Keyword, message: v.Message})
+	}
+	return out, true
+}
+
 // violationFinding appends the finding of a violation of entry e.
 func violationFinding(out []Finding, e *Entry, v violation) []Finding {
 	return append(out, Finding{Line: e.Line, Entry: e.Index, Pointer: v.pointer, Severity: Error, Rule: ruleOf(v.keyword, v.message), Message: v.message})
 }
 
-// integerFact reads an integer kept as its literal.
+// integerFact reads an integer kept as its literal. bad holds a whole
+// number outside the 64-bit range; a literal that is not a whole number
+// is the schema rule's to report, and yields nothing.
 func integerFact(lit []byte) (n int64, ok bool, bad []byte) {
 	if lit == nil {
 		return 0, false, nil
 	}
 	n, err := timeline.ParseInteger(lit)
-	if err != nil {
+	switch {
+	case err == nil:
+		return n, true, nil
+	case strings.Contains(err.Error(), "range"):
 		return 0, false, lit
 	}
-	return n, true, nil
+	return 0, false, nil
 }
 
 // checkGeneral checks an entry with the jsonschema/v5 schema.

@@ -12,6 +12,7 @@ import (
 // either validation path reports it.
 type violation struct {
 	pointer, keyword, message string
+	offset                    int // where in the text, for the reader's own checks
 }
 
 // decodeValue reads one JSON document into the values jsonschema/v5
@@ -42,9 +43,16 @@ type valueDecoder struct {
 	vs     []violation
 }
 
+// maxPointerDepth bounds the pointers of syntax errors deep inside a
+// value, which would otherwise name every level of a hostile nesting.
+const maxPointerDepth = 16
+
 func (d *valueDecoder) pointer() string {
 	var b strings.Builder
-	for _, p := range d.path {
+	for i, p := range d.path {
+		if i == maxPointerDepth {
+			break
+		}
 		b.WriteByte('/')
 		b.WriteString(strings.NewReplacer("~", "~0", "/", "~1").Replace(p))
 	}
@@ -54,7 +62,7 @@ func (d *valueDecoder) pointer() string {
 func (d *valueDecoder) syntax(msg string) {
 	if !d.failed {
 		d.failed = true
-		d.vs = append(d.vs, violation{d.pointer(), "syntax", msg})
+		d.vs = append(d.vs, violation{d.pointer(), "syntax", msg, d.pos})
 	}
 }
 
@@ -135,7 +143,7 @@ func (d *valueDecoder) object(depth int) any {
 		d.pos++
 		d.path = append(d.path, k)
 		if _, dup := m[k]; dup {
-			d.vs = append(d.vs, violation{d.pointer(), "duplicate", "property given more than once"})
+			d.vs = append(d.vs, violation{d.pointer(), "duplicate", "property given more than once", d.pos})
 		}
 		m[k] = d.value(depth + 1)
 		d.path = d.path[:len(d.path)-1]

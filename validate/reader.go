@@ -92,6 +92,7 @@ type Member struct {
 // A Reader reads the entries of one dump as a stream, whatever its format.
 type Reader struct {
 	src     *source
+	start   int // the line where the top-level value starts
 	format  Format
 	fn      func(Item) bool
 	stopped bool
@@ -117,6 +118,9 @@ func (r *Reader) Format() Format { return r.format }
 // object other than its entries, once Read has returned.
 func (r *Reader) Members() []Member { return r.members }
 
+// Start returns the line where the dump's top-level value starts.
+func (r *Reader) Start() int { return r.start }
+
 // Runners returns the supervisor runners of a node dump, each as its JSON
 // text, once Read has returned.
 func (r *Reader) Runners() [][]byte { return r.runners }
@@ -129,6 +133,7 @@ func (r *Reader) Read(fn func(Item) bool) {
 		return
 	}
 	c, ok := r.src.peek()
+	r.start = r.src.line
 	switch {
 	case !ok:
 		r.readErr()
@@ -174,36 +179,48 @@ func (r *Reader) readErr() {
 	}
 }
 
-// open recognises gzip and a byte order mark.
+// open recognises gzip, a byte order mark and UTF-16.
 func (r *Reader) open() bool {
 	s := r.src
-	for s.end-s.pos < 3 {
-		if _, ok := s.more(s.pos); !ok {
-			break
+	fill := func() {
+		for s.end-s.pos < 4 {
+			if _, ok := s.more(s.pos); !ok {
+				return
+			}
 		}
 	}
+	fill()
 	if s.end-s.pos >= 2 && s.buf[s.pos] == 0x1f && s.buf[s.pos+1] == 0x8b {
 		zr, err := gzip.NewReader(io.MultiReader(bytes.NewReader(bytes.Clone(s.buf[s.pos:s.end])), s.r))
 		if err != nil {
 			r.problem(1, readError, "gzip: "+err.Error(), true)
 			return false
 		}
-		s.r, s.pos, s.end, s.err = zr, 0, 0, nil
-		for s.end-s.pos < 3 {
-			if _, ok := s.more(s.pos); !ok {
-				break
-			}
-		}
+		s.r, s.pos, s.end, s.err = gzipReader{zr}, 0, 0, nil
+		fill()
 	}
-	if s.err != nil && s.err != io.EOF {
-		r.readErr()
-		return false
-	}
-	if bytes.HasPrefix(s.buf[s.pos:s.end], []byte("\xef\xbb\xbf")) {
+	head := s.buf[s.pos:s.end]
+	switch {
+	case bytes.HasPrefix(head, []byte("\xef\xbb\xbf")):
 		s.pos += 3
 		r.emit(Item{Problem: &Problem{Line: 1, Entry: -1, Severity: Warning, Rule: ruleBOM, Message: "the file starts with a UTF-8 byte order mark; it is skipped"}})
+	case bytes.HasPrefix(head, []byte("\xff\xfe")) || bytes.HasPrefix(head, []byte("\xfe\xff")) ||
+		(len(head) >= 2 && (head[0] == 0 || head[1] == 0)):
+		r.problem(1, ruleFormat, "the file looks like UTF-16; JSON dumps must be UTF-8", true)
+		return false
 	}
 	return true
+}
+
+// gzipReader names gzip in the errors of a gzip stream.
+type gzipReader struct{ z *gzip.Reader }
+
+func (g gzipReader) Read(p []byte) (int, error) {
+	n, err := g.z.Read(p)
+	if err != nil && err != io.EOF && !strings.HasPrefix(err.Error(), "gzip: ") {
+		err = fmt.Errorf("gzip: %w", err)
+	}
+	return n, err
 }
 
 // end checks that nothing but whitespace follows the top-level value.
@@ -310,19 +327,24 @@ func (r *Reader) object() {
 			return
 		}
 		c, ok = s.peek()
-		switch {
-		case !ok:
+		if !ok {
 			r.truncated("the object that starts at line " + itoa(startLine))
 			return
-		case !decided() && c == '[' && (key == "timeline" || key == "supervisorRunners"):
-			if key == "timeline" {
-				r.format = Timeline
-			} else {
+		}
+		if !decided() && (key == "timeline" || key == "supervisorRunners") {
+			// The member that makes the object a ClusterTimeline or a node
+			// dump; what came before it stays for the rest of the document.
+			r.format = Timeline
+			if key == "supervisorRunners" {
 				r.format = Node
 			}
 			s.pin = -1
 			r.members = append(r.members, members...)
 			members = nil
+		}
+		switch {
+		case c == '[' && ((r.format == Timeline && key == "timeline") || (r.format == Node && key == "supervisorRunners")) && !r.hasMember(key):
+			r.members = append(r.members, Member{Key: key, Line: s.line})
 			var done bool
 			if r.format == Timeline {
 				done = r.array("/timeline")
@@ -338,10 +360,11 @@ func (r *Reader) object() {
 				r.frameProblem(ferr)
 				return
 			}
+			m := Member{key, bytes.Clone(text), line}
 			if decided() {
-				r.members = append(r.members, Member{key, bytes.Clone(text), line})
+				r.members = append(r.members, m)
 			} else {
-				members = append(members, Member{key, bytes.Clone(text), line})
+				members = append(members, m)
 			}
 		}
 		c, ok = s.peek()
@@ -370,6 +393,9 @@ func (r *Reader) object() {
 	}
 	s.pos++ // }
 	if decided() {
+		if r.format == Node {
+			r.checkNodeMembers()
+		}
 		r.end()
 		return
 	}
@@ -377,14 +403,30 @@ func (r *Reader) object() {
 	// entry: the first line of an NDJSON dump.
 	raw := bytes.Clone(s.buf[s.pin:s.pos])
 	s.pin = -1
-	if s.line != startLine {
-		r.problem(startLine, ruleFormat, fmt.Sprintf("the entry that starts at line %d ends at line %d: an NDJSON dump needs one entry per line (or write a JSON array of entries)", startLine, s.line), true)
-		return
-	}
 	r.format = NDJSON
-	rest, _ := s.readLine()
-	r.entry(append(raw, rest...), startLine)
+	if s.line != startLine {
+		r.spansLines(startLine, s.line)
+		r.entry(raw, startLine)
+	} else {
+		rest, _ := s.readLine()
+		r.entry(append(raw, rest...), startLine)
+	}
 	r.ndjson()
+}
+
+// hasMember reports whether the object being read had the member key
+// already: a second timeline is a member like any other, and a duplicate.
+func (r *Reader) hasMember(key string) bool {
+	for _, m := range r.members {
+		if m.Key == key {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *Reader) spansLines(start, end int) {
+	r.problem(start, ruleFormat, fmt.Sprintf("the entry that starts at line %d ends at line %d: an NDJSON dump needs one entry per line (or write a JSON array of entries)", start, end), false)
 }
 
 // entryKeys are the properties of an entry. An object whose first
@@ -412,21 +454,91 @@ func (r *Reader) entryLine() bool {
 	return json.Unmarshal(keyText, &key) == nil && entryKeys[key]
 }
 
-// ndjson reads the lines of an NDJSON dump.
+// maxJoinedLines bounds how many lines an entry written across lines in an
+// NDJSON dump may span before it is taken for a cut-off line.
+const maxJoinedLines = 10000
+
+// ndjson reads the lines of an NDJSON dump. An entry that was written
+// across several lines (a pretty-printed entry pasted in) is reported
+// once, as the format problem it is, and still checked as one entry.
 func (r *Reader) ndjson() {
 	s := r.src
-	for !r.stopped {
+	var pending []ndjsonLine // lines read ahead while joining an entry
+	next := func() (ndjsonLine, bool) {
+		if len(pending) > 0 {
+			l := pending[0]
+			pending = pending[1:]
+			return l, true
+		}
 		line := s.line
 		text, ok := s.readLine()
+		return ndjsonLine{text, line}, ok
+	}
+	for !r.stopped {
+		l, ok := next()
 		if !ok {
 			r.readErr()
 			return
 		}
-		if len(bytes.Trim(text, " \t\r")) == 0 {
+		text := bytes.TrimRight(l.text, " \t\r")
+		if bytes.HasPrefix(text, []byte("\xef\xbb\xbf")) {
+			text = text[3:]
+			r.emit(Item{Problem: &Problem{Line: l.line, Entry: -1, Severity: Warning, Rule: ruleBOM,
+				Message: "a byte order mark at the start of the line (files joined together?); it is skipped"}})
+		}
+		if len(bytes.TrimLeft(text, " \t")) == 0 {
 			continue
 		}
-		r.entry(text, line)
+		if text[len(text)-1] == '}' || !opensValue(text) {
+			r.entry(text, l.line)
+			continue
+		}
+		// The line ends inside a value: see whether the next lines
+		// complete it.
+		joined := bytes.Clone(text)
+		var read []ndjsonLine
+		complete := false
+		for len(read) < maxJoinedLines && len(joined) <= s.max {
+			nl, ok := next()
+			if !ok {
+				break
+			}
+			nl.text = bytes.Clone(nl.text)
+			read = append(read, nl)
+			joined = append(append(joined, '\n'), nl.text...)
+			if !opensValue(joined) {
+				complete = true
+				break
+			}
+		}
+		if complete {
+			r.spansLines(l.line, read[len(read)-1].line)
+			r.entry(joined, l.line)
+			continue
+		}
+		// A cut-off line: check it alone, and the lines read ahead as
+		// lines of their own. (text may be gone from the buffer: joined
+		// starts with a copy.)
+		r.entry(joined[:len(text)], l.line)
+		pending = append(read, pending...)
 	}
+}
+
+type ndjsonLine struct {
+	text []byte
+	line int
+}
+
+// opensValue reports whether text starts a JSON object or array that it
+// does not close.
+func opensValue(text []byte) bool {
+	src := memSource(text, 1)
+	c, ok := src.peek()
+	if !ok || (c != '{' && c != '[') {
+		return false
+	}
+	_, _, ferr := src.frame()
+	return ferr != nil && ferr.rule == jsonTruncated
 }
 
 // supervisorRunners reads the runners of a node dump and lifts the entries
@@ -454,6 +566,10 @@ func (r *Reader) supervisorRunners() bool {
 			return false
 		case c == ',':
 			s.pos++
+			if c, ok := s.peek(); ok && c == ']' {
+				r.problem(s.line, ruleJSONSyntax, "a comma before ']'", true)
+				return false
+			}
 		case c == ']':
 			s.pos++
 			return true
@@ -465,64 +581,138 @@ func (r *Reader) supervisorRunners() bool {
 	return false
 }
 
-// runnerIdentity is who a supervisor runner says it is.
+// checkNodeMembers checks that the members of a node dump other than its
+// runners are well-formed JSON; their content is Skulk's business.
+func (r *Reader) checkNodeMembers() {
+	for _, m := range r.members {
+		if m.Raw == nil {
+			continue
+		}
+		_, vs := decodeValue(m.Raw)
+		r.jsonProblems(vs, m.Raw, m.Line, "/"+escapeToken(m.Key))
+	}
+}
+
+// jsonProblems reports the syntax errors and duplicate properties of a
+// value the reader checked whole; text starts at line, at pointer. It
+// reports whether the value is well-formed.
+func (r *Reader) jsonProblems(vs []violation, text []byte, line int, pointer string) bool {
+	ok := true
+	for _, v := range vs {
+		if v.keyword != "syntax" && v.keyword != "duplicate" {
+			continue
+		}
+		ok = ok && v.keyword != "syntax"
+		at := line + bytes.Count(text[:min(v.offset, len(text))], nl)
+		r.emit(Item{Problem: &Problem{Line: at, Entry: -1, Pointer: pointer + v.pointer, Severity: Error, Rule: ruleOf(v.keyword, v.message), Message: v.message}})
+	}
+	return ok
+}
+
+// runnerIdentity is who a supervisor runner says it is; a field it does
+// not state is nil.
 type runnerIdentity struct {
-	NodeID     string `json:"nodeId"`
-	RunnerID   string `json:"runnerId"`
-	DeviceRank int64  `json:"deviceRank"`
-	WorldSize  int64  `json:"worldSize"`
+	node, runner *string
+	rank, world  *int64
 }
 
 // runner reads one supervisor runner of a node dump.
 func (r *Reader) runner(text []byte, line, ri int) {
 	r.runners = append(r.runners, text)
 	pointer := "/supervisorRunners/" + itoa(ri)
-	members, perr := objectMembers(text, line)
-	if perr != nil {
-		r.emit(Item{Problem: &Problem{Line: perr.line, Entry: -1, Pointer: pointer, Severity: Error, Rule: perr.rule, Message: perr.msg}})
+	value, vs := decodeValue(text)
+	if !r.jsonProblems(vs, text, line, pointer) {
+		return
+	}
+	fields, ok := value.(map[string]any)
+	if !ok {
+		r.emit(Item{Problem: &Problem{Line: line, Entry: -1, Pointer: pointer, Severity: Error, Rule: ruleSchema, Message: "got " + jsonKind(value) + ", want a supervisor runner object"}})
 		return
 	}
 	var id runnerIdentity
-	var recorder *Member
-	for i, m := range members {
-		switch m.Key {
-		case "nodeId", "runnerId", "deviceRank", "worldSize":
-			b, _ := json.Marshal(map[string]json.RawMessage{m.Key: m.Raw})
-			if err := json.Unmarshal(b, &id); err != nil {
-				r.emit(Item{Problem: &Problem{Line: m.Line, Entry: -1, Pointer: pointer + "/" + m.Key, Severity: Error, Rule: ruleSchema, Message: "not a valid " + m.Key}})
+	idField := func(key, want string) any {
+		v, ok := fields[key]
+		if !ok {
+			return nil
+		}
+		if jsonKind(v) != want {
+			r.emit(Item{Problem: &Problem{Line: line, Entry: -1, Pointer: pointer + "/" + key, Severity: Error, Rule: ruleSchema,
+				Message: "got " + jsonKind(v) + ", want " + want}})
+			return nil
+		}
+		return v
+	}
+	if v, ok := idField("nodeId", "string").(string); ok {
+		id.node = &v
+	}
+	if v, ok := idField("runnerId", "string").(string); ok {
+		id.runner = &v
+	}
+	for _, f := range []struct {
+		key string
+		dst **int64
+	}{{"deviceRank", &id.rank}, {"worldSize", &id.world}} {
+		if n, ok := idField(f.key, "number").(json.Number); ok {
+			if v, err := timeline.ParseInteger([]byte(n)); err == nil {
+				*f.dst = &v
+			} else {
+				r.emit(Item{Problem: &Problem{Line: line, Entry: -1, Pointer: pointer + "/" + f.key, Severity: Error, Rule: ruleSchema,
+					Message: "got " + string(n) + ", want an integer"}})
 			}
-		case "flightRecorder":
-			recorder = &members[i]
 		}
 	}
-	if recorder == nil {
+	recorder, ok := fields["flightRecorder"]
+	if !ok {
 		return
 	}
-	src := memSource(recorder.Raw, recorder.Line)
-	if c, ok := src.peek(); !ok || c != '[' {
-		r.emit(Item{Problem: &Problem{Line: recorder.Line, Entry: -1, Pointer: pointer + "/flightRecorder", Severity: Error, Rule: ruleSchema, Message: "flightRecorder is not an array"}})
+	if _, ok := recorder.([]any); !ok {
+		r.emit(Item{Problem: &Problem{Line: line, Entry: -1, Pointer: pointer + "/flightRecorder", Severity: Error, Rule: ruleSchema,
+			Message: "got " + jsonKind(recorder) + ", want an array of flight-recorder entries"}})
 		return
 	}
-	src.pos++
-	for {
-		c, ok := src.peek()
-		if !ok || c == ']' {
-			return
-		}
-		if c == ',' {
-			src.pos++
+	members, _ := objectMembers(text, line)
+	for _, m := range members {
+		if m.Key != "flightRecorder" {
 			continue
 		}
-		raw, eline, ferr := src.frame()
-		if ferr != nil {
-			r.frameProblem(ferr)
-			return
-		}
-		r.liftEntry(raw, eline, ri, id)
-		if r.stopped {
-			return
+		src := memSource(m.Raw, m.Line)
+		src.pos++ // [
+		for {
+			c, ok := src.peek()
+			if !ok || c == ']' {
+				break
+			}
+			if c == ',' {
+				src.pos++
+				continue
+			}
+			raw, eline, ferr := src.frame()
+			if ferr != nil {
+				break // cannot happen: the runner is well-formed
+			}
+			r.liftEntry(raw, eline, ri, id)
+			if r.stopped {
+				return
+			}
 		}
 	}
+}
+
+// jsonKind names the JSON kind of a value decodeValue made.
+func jsonKind(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "boolean"
+	case string:
+		return "string"
+	case json.Number:
+		return "number"
+	case []any:
+		return "array"
+	}
+	return "object"
 }
 
 // liftEntry lifts one flight-recorder entry onto its runner, as Skulk does
@@ -538,26 +728,37 @@ func (r *Reader) liftEntry(raw []byte, line, ri int, id runnerIdentity) {
 	r.lift = lifted
 	var e timeline.ClusterTimelineEntry
 	if err := e.UnmarshalJSON(lifted); err == nil {
-		var diffs []string
-		if e.NodeID != id.NodeID {
-			diffs = append(diffs, fmt.Sprintf("node %q, not %q", e.NodeID, id.NodeID))
-		}
-		if e.RunnerID != id.RunnerID {
-			diffs = append(diffs, fmt.Sprintf("runner %q, not %q", e.RunnerID, id.RunnerID))
-		}
-		if e.DeviceRank != id.DeviceRank {
-			diffs = append(diffs, fmt.Sprintf("rank %d, not %d", e.DeviceRank, id.DeviceRank))
-		}
-		if e.WorldSize != id.WorldSize {
-			diffs = append(diffs, fmt.Sprintf("world size %d, not %d", e.WorldSize, id.WorldSize))
-		}
-		if len(diffs) > 0 {
+		differs := (id.node != nil && *id.node != e.NodeID) || (id.runner != nil && *id.runner != e.RunnerID) ||
+			(id.rank != nil && *id.rank != e.DeviceRank) || (id.world != nil && *id.world != e.WorldSize)
+		if differs {
 			r.emit(Item{Problem: &Problem{Line: line, Entry: r.index, Pointer: "/context", Severity: Error, Rule: ruleRunnerIdent,
-				Message: "the entry's context names " + joinList(diffs) + " as the supervisor runner that holds it; the entry is lifted onto its context"}})
+				Message: fmt.Sprintf("the entry's context (%s) is not the supervisor runner that holds it (%s); the entry is lifted onto its context",
+					describeRunner(&e.NodeID, &e.RunnerID, &e.DeviceRank, &e.WorldSize), describeRunner(id.node, id.runner, id.rank, id.world))}})
 		}
 	}
 	r.emit(Item{Entry: Entry{Raw: lifted, Line: line, Index: r.index, RunnerIndex: ri}})
 	r.index++
+}
+
+// describeRunner writes a runner's identity as "node-a, runner-0, rank 1 of
+// 2", leaving out what is unknown.
+func describeRunner(node, runner *string, rank, world *int64) string {
+	var parts []string
+	if node != nil {
+		parts = append(parts, "node "+strconv.Quote(*node))
+	}
+	if runner != nil {
+		parts = append(parts, "runner "+strconv.Quote(*runner))
+	}
+	switch {
+	case rank != nil && world != nil:
+		parts = append(parts, fmt.Sprintf("rank %d of %d", *rank, *world))
+	case rank != nil:
+		parts = append(parts, fmt.Sprintf("rank %d", *rank))
+	case world != nil:
+		parts = append(parts, fmt.Sprintf("world size %d", *world))
+	}
+	return strings.Join(parts, ", ")
 }
 
 // objectMembers splits the JSON object text, which starts at line, into

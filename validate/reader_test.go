@@ -24,6 +24,10 @@ func readAll(r io.Reader, max int) (string, Format) {
 		return true
 	})
 	for _, m := range rd.Members() {
+		if m.Raw == nil {
+			fmt.Fprintf(&b, "member %s line %d: (the entries)\n", m.Key, m.Line)
+			continue
+		}
 		fmt.Fprintf(&b, "member %s line %d: %s\n", m.Key, m.Line, m.Raw)
 	}
 	return b.String(), rd.Format()
@@ -39,7 +43,7 @@ func TestReaderFormats(t *testing.T) {
 		want        string
 	}{
 		{"ndjson", entryA + "\n\n" + entryB + "\r\n", NDJSON,
-			"entry 0 line 1 runner=false: " + entryA + "\nentry 1 line 3 runner=false: " + entryB + "\r\n"},
+			"entry 0 line 1 runner=false: " + entryA + "\nentry 1 line 3 runner=false: " + entryB + "\n"},
 		{"ndjson without final newline", entryA + "\n" + entryB, NDJSON,
 			"entry 0 line 1 runner=false: " + entryA + "\nentry 1 line 2 runner=false: " + entryB + "\n"},
 		{"pretty array", "[\n  " + entryA + ",\n\n  " + entryB + "\n]\n", Array,
@@ -47,7 +51,7 @@ func TestReaderFormats(t *testing.T) {
 		{"entry spanning lines in an array", "[{\n\"at\": 1\n},\n{}]", Array,
 			"entry 0 line 1 runner=false: {\n\"at\": 1\n}\nentry 1 line 4 runner=false: {}\n"},
 		{"timeline", `{"generatedAt":"g","runners":[],` + "\n" + `"timeline":[` + entryA + "," + entryB + `],"unreachableNodes":[]}`, Timeline,
-			"entry 0 line 2 runner=false: " + entryA + "\nentry 1 line 2 runner=false: " + entryB + "\nmember generatedAt line 1: \"g\"\nmember runners line 1: []\nmember unreachableNodes line 2: []\n"},
+			"entry 0 line 2 runner=false: " + entryA + "\nentry 1 line 2 runner=false: " + entryB + "\nmember generatedAt line 1: \"g\"\nmember runners line 1: []\nmember timeline line 2: (the entries)\nmember unreachableNodes line 2: []\n"},
 		{"empty", " \n\t\n", Empty, ""},
 		{"empty array", "[ ]", Array, ""},
 		{"array of scalars", "[1, \"x\", true, null]", Array,
@@ -60,7 +64,10 @@ func TestReaderFormats(t *testing.T) {
 		{"missing comma", "[{} {}]", Array, "entry 0 line 1 runner=false: {}\nproblem line 1 error json-syntax fatal=true: want ',' or ']' after the array element that starts at line 1, found '{'\n"},
 		{"mismatched closer", "[{]", Array, "problem line 1 error json-syntax fatal=true: unexpected ']'\n"},
 		{"not json", "hello", Empty, "problem line 1 error format fatal=true: want an entry object, a JSON array or a ClusterTimeline object; the input starts with 'h'\n"},
-		{"pretty entry", "{\n\"at\": 1\n}\n", Empty, "problem line 1 error format fatal=true: the entry that starts at line 1 ends at line 3: an NDJSON dump needs one entry per line (or write a JSON array of entries)\n"},
+		{"pretty entry", "{\n\"at\": 1\n}\n", NDJSON, "problem line 1 error format fatal=false: the entry that starts at line 1 ends at line 3: an NDJSON dump needs one entry per line (or write a JSON array of entries)\nentry 0 line 1 runner=false: {\n\"at\": 1\n}\n"},
+		{"pretty entries in NDJSON", entryA + "\n{\"at\": 1,\n\"b\": [\n2]}\n" + entryA + "\n{\"cut\": \n" + entryB + "\n", NDJSON,
+			"entry 0 line 1 runner=false: " + entryA + "\nproblem line 2 error format fatal=false: the entry that starts at line 2 ends at line 4: an NDJSON dump needs one entry per line (or write a JSON array of entries)\n" +
+				"entry 1 line 2 runner=false: {\"at\": 1,\n\"b\": [\n2]}\nentry 2 line 5 runner=false: " + entryA + "\nentry 3 line 6 runner=false: {\"cut\":\nentry 4 line 7 runner=false: " + entryB + "\n"},
 		{"bom", "\xef\xbb\xbf" + entryA, NDJSON, "problem line 1 warning json-bom fatal=false: the file starts with a UTF-8 byte order mark; it is skipped\nentry 0 line 1 runner=false: " + entryA + "\n"},
 	}
 	for _, c := range cases {
@@ -123,9 +130,9 @@ func TestReaderNodeDump(t *testing.T) {
 	got, format := readAll(strings.NewReader(dump), 0)
 	want := "entry 0 line 3 runner=false: {\"at\":\"2026-04-24T22:03:50+00:00\",\"nodeId\":\"node-a\",\"runnerId\":\"runner-0\",\"deviceRank\":0,\"worldSize\":2,\"phase\":\"idle\",\"event\":\"e\"}\n" +
 		"entry 1 line 4 runner=true: {\"at\":\"2026-04-24T22:03:51+00:00\",\"phase\":\"bogus\",\"event\":\"e\"," + ctx + "}\n" +
-		"problem line 6 error runner-identity fatal=false: the entry's context names node \"node-a\", not \"node-b\", runner \"runner-0\", not \"runner-1\" and rank 0, not 1 as the supervisor runner that holds it; the entry is lifted onto its context\n" +
+		"problem line 6 error runner-identity fatal=false: the entry's context (node \"node-a\", runner \"runner-0\", rank 0 of 2) is not the supervisor runner that holds it (node \"node-b\", runner \"runner-1\", rank 1 of 2); the entry is lifted onto its context\n" +
 		"entry 2 line 6 runner=false: {\"at\":\"2026-04-24T22:03:52+00:00\",\"nodeId\":\"node-a\",\"runnerId\":\"runner-0\",\"deviceRank\":0,\"worldSize\":2,\"phase\":\"idle\",\"event\":\"e\"}\n" +
-		"member generatedAt line 1: \"2026-04-24T22:03:53+00:00\"\n"
+		"member generatedAt line 1: \"2026-04-24T22:03:53+00:00\"\nmember supervisorRunners line 1: (the entries)\n"
 	if format != Node || got != want {
 		t.Errorf("format %v\n got %s\nwant %s", format, got, want)
 	}

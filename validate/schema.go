@@ -83,7 +83,7 @@ func (s *Schema) validate(v any) []violation {
 	}
 	var ve *jsonschema.ValidationError
 	if !errors.As(err, &ve) {
-		return []violation{{"", "schema", err.Error()}}
+		return []violation{{keyword: "schema", message: err.Error()}}
 	}
 	var out []violation
 	leafViolations(ve, &out)
@@ -98,14 +98,14 @@ func leafViolations(e *jsonschema.ValidationError, out *[]violation) {
 		switch kw {
 		case "required":
 			for _, name := range quotedNames(e.Message) {
-				*out = append(*out, violation{ptr + "/" + escapeToken(name), "required", "missing required property"})
+				*out = append(*out, violation{pointer: ptr + "/" + escapeToken(name), keyword: "required", message: "missing required property"})
 			}
 		case "additionalProperties":
 			for _, name := range quotedNames(e.Message) {
-				*out = append(*out, violation{ptr + "/" + escapeToken(name), "additionalProperties", "unknown property"})
+				*out = append(*out, violation{pointer: ptr + "/" + escapeToken(name), keyword: "additionalProperties", message: "unknown property"})
 			}
 		default:
-			*out = append(*out, violation{ptr, kw, e.Message})
+			*out = append(*out, violation{pointer: ptr, keyword: kw, message: e.Message})
 		}
 		return
 	}
@@ -120,12 +120,37 @@ func leafViolations(e *jsonschema.ValidationError, out *[]violation) {
 			leafViolations(fitting[0], out)
 			return
 		}
-		*out = append(*out, violation{pointerOf(e.InstanceLocation), "anyOf", "the value fits none of the alternatives: " + e.Message})
+		*out = append(*out, violation{pointer: pointerOf(e.InstanceLocation), keyword: "anyOf", message: alternativesMessage(e)})
 		return
 	}
 	for _, c := range e.Causes {
 		leafViolations(c, out)
 	}
+}
+
+var typeMessage = regexp.MustCompile(`^expected (.+), but got (\w+)$`)
+
+// alternativesMessage says what a value that fits none of its
+// alternatives is, and what they want: "got object, want string, integer
+// or boolean".
+func alternativesMessage(e *jsonschema.ValidationError) string {
+	var wants []string
+	got := ""
+	for _, c := range e.Causes {
+		for len(c.Causes) == 1 {
+			c = c.Causes[0]
+		}
+		if m := typeMessage.FindStringSubmatch(c.Message); m != nil {
+			wants = append(wants, m[1])
+			got = m[2]
+			continue
+		}
+		wants = append(wants, "another value")
+	}
+	if got == "" || len(wants) == 0 {
+		return "the value fits none of the alternatives"
+	}
+	return "got " + got + ", want " + joinList(wants)
 }
 
 // kindMismatch reports an alternative that failed only because the value

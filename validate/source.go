@@ -136,13 +136,13 @@ type frameError struct {
 // frame reads the JSON value that starts at the current position (after
 // whitespace) and returns its text and the line it starts on. It follows
 // nesting and strings only: the value's own syntax is left to whoever
-// checks it, but a closer that does not match its opener, nesting deeper
-// than maxDepth, a value larger than s.max and input that ends inside the
-// value are errors.
+// checks it, but a closer that does not match its opener, a value larger
+// than s.max and input that ends inside the value are errors. Errors are
+// reported at the line where the value starts.
 func (s *source) frame() (text []byte, line int, ferr *frameError) {
 	c, ok := s.peek()
 	if !ok {
-		return nil, s.line, s.endError("a value")
+		return nil, s.line, s.endError("a value", s.line)
 	}
 	start, line := s.pos, s.line
 	i := s.pos
@@ -160,7 +160,7 @@ func (s *source) frame() (text []byte, line int, ferr *frameError) {
 				if len(stack) == 0 && i > start && !isDelimiterNeeded(s.buf[start]) {
 					break // a scalar that ends with the input
 				}
-				return nil, line, s.endError("the value that starts at line " + itoa(line))
+				return nil, line, s.endError("the value that starts at line "+itoa(line), line)
 			}
 			continue
 		}
@@ -170,7 +170,7 @@ func (s *source) frame() (text []byte, line int, ferr *frameError) {
 			j, ok := s.skipString(i+1, &start)
 			i = j
 			if !ok {
-				return nil, line, s.endError("a string of the value that starts at line " + itoa(line))
+				return nil, line, s.endError("a string of the value that starts at line "+itoa(line), line)
 			}
 			if len(stack) == 0 {
 				s.pos = i
@@ -181,10 +181,8 @@ func (s *source) frame() (text []byte, line int, ferr *frameError) {
 			s.pos = i // the end of a scalar
 			return s.buf[start:i], line, nil
 		case c == '{' || c == '[':
-			if len(stack) >= maxDepth {
-				s.pos = i
-				return nil, line, &frameError{jsonSyntax, "nesting deeper than " + itoa(maxDepth) + " levels", s.line}
-			}
+			// The nesting limit is the entry validator's to report, so
+			// that a deep entry does not stop the reading of the others.
 			stack = append(stack, c)
 		case c == '}' || c == ']':
 			if len(stack) == 0 || (c == '}') != (stack[len(stack)-1] == '{') {
@@ -245,14 +243,14 @@ func (s *source) skipString(i int, start *int) (int, bool) {
 
 var nl = []byte{'\n'}
 
-func (s *source) endError(what string) *frameError {
+func (s *source) endError(what string, line int) *frameError {
 	if s.err == errTooLarge {
-		return &frameError{jsonSyntax, "a value larger than the entry limit", s.line}
+		return &frameError{jsonSyntax, "a value larger than the entry limit", line}
 	}
 	if s.err != nil && s.err != io.EOF {
 		return &frameError{readError, s.err.Error(), s.line}
 	}
-	return &frameError{jsonTruncated, "the input ends inside " + what, s.line}
+	return &frameError{jsonTruncated, "the input ends inside " + what, line}
 }
 
 // expect consumes the byte c after whitespace.

@@ -134,7 +134,8 @@ func Dump(name string, r io.Reader, opts Options, report func(Finding)) Stats {
 	for b := range ordered {
 		<-b.done
 		if stream == nil {
-			stream = newStreamChecker(reader.Format(), emit)
+			stats.Format = reader.Format()
+			stream = newStreamChecker(stats.Format, emit)
 		}
 		for i := range b.items {
 			it := &b.items[i]
@@ -146,6 +147,9 @@ func Dump(name string, r io.Reader, opts Options, report func(Finding)) Stats {
 			}
 			stats.Entries++
 			for _, f := range b.findings[it.fstart : it.fstart+it.fcount] {
+				if f.Rule == ruleJSONTrailing && stats.Format == NDJSON {
+					f.Message = "more than one value on the line: " + f.Message
+				}
 				emit(f)
 			}
 			it.entry.Raw = b.buf[it.start:it.end]
@@ -160,13 +164,22 @@ func Dump(name string, r io.Reader, opts Options, report func(Finding)) Stats {
 	stream.finish()
 	if !fatal {
 		if reader.Format() == Timeline {
-			checkTimelineMembers(reader.Members(), emit)
+			checkTimelineMembers(reader.Members(), reader.Start(), emit)
 		}
 		if stats.Entries == 0 {
-			emit(Finding{Line: 1, Entry: -1, Severity: Warning, Rule: ruleEmpty, Message: "the dump holds no entries (" + stats.Format.String() + ")"})
+			emit(Finding{Line: 1, Entry: -1, Severity: Warning, Rule: ruleEmpty, Message: "the dump holds no entries: " + emptyWhat[stats.Format]})
 		}
 	}
 	return stats
+}
+
+// emptyWhat says what an empty dump of each format is.
+var emptyWhat = map[Format]string{
+	Empty:    "the file is empty",
+	NDJSON:   "every line is blank",
+	Array:    "an empty JSON array",
+	Timeline: "a ClusterTimeline whose timeline is empty",
+	Node:     "a node dump whose runners recorded nothing",
 }
 
 // checkBatch checks the entries of b.
@@ -184,33 +197,48 @@ func (c *entryChecker) checkBatch(b *batch) {
 }
 
 // checkTimelineMembers checks the rest of a ClusterTimeline object, the
-// members other than its timeline, against the ClusterTimeline schema.
-func checkTimelineMembers(members []Member, emit func(Finding)) {
+// members other than its timeline, against the ClusterTimeline schema: a
+// document is put together from them, with an empty timeline in place of
+// the one read as a stream.
+func checkTimelineMembers(members []Member, start int, emit func(Finding)) {
 	var doc bytes.Buffer
-	doc.WriteString(`{"timeline":[]`)
-	for _, m := range members {
-		doc.WriteByte(',')
+	starts := make([]int, len(members))
+	doc.WriteByte('{')
+	for i, m := range members {
+		if i > 0 {
+			doc.WriteByte(',')
+		}
 		key, _ := marshalString(m.Key)
 		doc.Write(key)
 		doc.WriteByte(':')
-		doc.Write(m.Raw)
+		starts[i] = doc.Len()
+		if m.Raw == nil {
+			doc.WriteString("[]") // the timeline, read as a stream
+		} else {
+			doc.Write(m.Raw)
+		}
 	}
 	doc.WriteByte('}')
-	line := func(pointer string) int {
-		top, _, _ := strings.Cut(strings.TrimPrefix(pointer, "/"), "/")
-		for _, m := range members {
-			if escapeToken(m.Key) == top {
-				return m.Line
+	// line finds the line of a value from its offset in doc.
+	line := func(offset int) int {
+		for i := len(members) - 1; i >= 0; i-- {
+			if offset >= starts[i] {
+				m := members[i]
+				return m.Line + bytes.Count(m.Raw[:min(offset-starts[i], len(m.Raw))], nl)
 			}
 		}
 		return 1
 	}
 	var v timeline.Validator
 	for _, vi := range v.ClusterTimeline(doc.Bytes()) {
-		emit(Finding{Line: line(vi.Pointer), Entry: -1, Pointer: vi.Pointer, Severity: Error, Rule: ruleOf(vi.Keyword, vi.Message), Message: vi.Message})
+		at := line(vi.Offset)
+		if vi.Keyword == "required" && strings.Count(vi.Pointer, "/") == 1 {
+			at = start // a property the object lacks: the object's line
+		}
+		emit(Finding{Line: at, Entry: -1, Pointer: vi.Pointer, Severity: Error, Rule: ruleOf(vi.Keyword, vi.Message), Message: vi.Message})
 	}
 	for _, d := range v.DateTimes() {
-		e := Entry{Line: line(d.Pointer()), Index: -1}
+		e := Entry{Line: line(d.Offset), Index: -1}
 		for _, f := range checkTimestamp(nil, &e, d.Value, d.Pointer) {
 			emit(f)
 		}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -59,8 +60,8 @@ func runValidate(e *env, args []string) int {
 	for _, arg := range fs.Args() {
 		files, err := dumpFiles(arg)
 		if err != nil {
-			e.errorf("validate: %v", err)
-			sum.unreadable = append(sum.unreadable, unreadable{arg, err.Error()})
+			e.errorf("validate: %s", pathError(err))
+			sum.unreadable = append(sum.unreadable, unreadable{arg, pathError(err)})
 			code = exitUsage
 			continue
 		}
@@ -74,8 +75,8 @@ func runValidate(e *env, args []string) int {
 				out.finding(f)
 			})
 			if err != nil {
-				e.errorf("validate: %v", err)
-				sum.unreadable = append(sum.unreadable, unreadable{path, err.Error()})
+				e.errorf("validate: %s", pathError(err))
+				sum.unreadable = append(sum.unreadable, unreadable{path, pathError(err)})
 				code = exitUsage
 				continue
 			}
@@ -93,6 +94,16 @@ func runValidate(e *env, args []string) int {
 		return exitFindings
 	}
 	return exitOK
+}
+
+// pathError says what went wrong with a path in the words a user wants:
+// "dumps/x.json: no such file or directory", not "stat dumps/x.json: ...".
+func pathError(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Path + ": " + pe.Err.Error()
+	}
+	return err.Error()
 }
 
 // dumpFiles expands a PATH argument: a file, a directory of dumps, or -.

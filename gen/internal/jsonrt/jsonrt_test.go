@@ -173,20 +173,22 @@ func TestParseTimestamp(t *testing.T) {
 		}
 	}
 	for s, want := range map[string]string{
-		"2026-04-24T22:03:51":        "no UTC offset",
-		"2026-04-24":                 "not an RFC 3339",
-		"2026-13-01T00:00:00Z":       "month 13",
-		"2026-02-29T00:00:00Z":       "day 29",
-		"2026-04-31T00:00:00Z":       "day 31",
-		"2026-04-24T24:00:00Z":       "hour 24",
-		"2026-04-24T22:60:00Z":       "minute 60",
-		"2026-04-24T22:03:60Z":       "second 60",
-		"2026-04-24T22:03:50+0100":   "offset",
-		"2026-04-24T22:03:50.Z":      "not an RFC 3339",
-		"2026-04-24T22:03:50Z junk":  "not an RFC 3339",
-		"yesterday":                  "not an RFC 3339",
-		"2026-04-24T22:03:50+24:00":  "offset",
-		"2026-04-24T22:03:50 +00:00": "not an RFC 3339",
+		"2026-04-24T22:03:51":          "no UTC offset",
+		"2026-04-24":                   "not an RFC 3339",
+		"2026-13-01T00:00:00Z":         "month 13",
+		"2026-02-29T00:00:00Z":         "day 29",
+		"2026-04-31T00:00:00Z":         "day 31",
+		"2026-04-24T24:00:00Z":         "hour 24",
+		"2026-04-24T22:60:00Z":         "minute 60",
+		"2026-04-24T22:03:60Z":         "second 60",
+		"2026-04-24T22:03:50+0100":     "offset",
+		"2026-04-24T22:03:50.Z":        "not an RFC 3339",
+		"2026-04-24T22:03:50Z junk":    "not an RFC 3339",
+		"yesterday":                    "not an RFC 3339",
+		"2026-04-24T22:03:50+24:00":    "offset",
+		"2026-04-24T22:03:50 +00:00":   "not an RFC 3339",
+		"2026-04-24T22:03:50,5Z":       "not an RFC 3339",
+		"2026-04-24T22:03:50+00:00:00": "not an RFC 3339",
 	} {
 		_, err := ParseTimestamp(s)
 		if err == nil || !strings.Contains(err.Error(), want) {

@@ -18,10 +18,11 @@ type Timestamp struct {
 // ParseTimestamp parses an RFC 3339 timestamp as Python's
 // datetime.isoformat() writes one: 2026-04-24T22:03:51.508000+00:00, or
 // 2026-04-24T22:03:50+00:00 when the microseconds are zero, or with Z for
-// the offset as other producers write it. The date and time may be
-// separated by T, t or a space; the fraction may have any number of digits
-// (beyond nanoseconds they are dropped); the offset is Z, z, ±HH:MM or
-// ±HH:MM:SS. A time without an offset names no instant and is an error.
+// the offset as other producers write it. The date and time are separated
+// by T (or t, or a space, which RFC 3339 allows for readability); the
+// fraction follows a dot and may have any number of digits (beyond
+// nanoseconds they are dropped); the offset is Z, z or ±HH:MM. A time
+// without an offset names no instant and is an error.
 func ParseTimestamp[S ~string | ~[]byte](s S) (Timestamp, error) { return parseTimestamp(s) }
 
 // Time returns t as a time.Time in its written offset.
@@ -89,7 +90,7 @@ func parseTimestamp[S ~string | ~[]byte](s S) (Timestamp, error) {
 	}
 	i := 19
 	nano := 0
-	if at(i, '.') || at(i, ',') {
+	if at(i, '.') {
 		i++
 		start := i
 		for scale := 100000000; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
@@ -111,19 +112,10 @@ func parseTimestamp[S ~string | ~[]byte](s S) (Timestamp, error) {
 			return Timestamp{}, errors.New("UTC offset is not ±HH:MM")
 		}
 		offset = oh*3600 + om*60
-		n := 6
-		if at(i+6, ':') {
-			os, ok := num(i+7, 2)
-			if !ok || os > 59 {
-				return Timestamp{}, errors.New("UTC offset is not ±HH:MM:SS")
-			}
-			offset += os
-			n = 9
-		}
 		if s[i] == '-' {
 			offset = -offset
 		}
-		i += n
+		i += 6
 	case i == len(s):
 		return Timestamp{}, errors.New("no UTC offset: the time names no instant (add Z or +00:00)")
 	default:
