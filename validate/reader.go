@@ -58,6 +58,9 @@ type Entry struct {
 	// RunnerIndex is, for an entry of a node dump, the index of the
 	// supervisor runner that holds it; -1 otherwise.
 	RunnerIndex int
+	// Item is the entry's position in the array that holds it: the dump,
+	// the timeline, or the runner's flight recorder.
+	Item int
 }
 
 // A Problem is a defect of a dump found while reading it, as opposed to a
@@ -118,6 +121,22 @@ func (r *Reader) Format() Format { return r.format }
 // object other than its entries, once Read has returned.
 func (r *Reader) Members() []Member { return r.members }
 
+// Pointer returns the JSON pointer of the entry e in the dump: "/12" in
+// an array, "/timeline/12" in a ClusterTimeline, and
+// "/supervisorRunners/0/flightRecorder/12" in a node dump; "" in NDJSON,
+// where the line says it all.
+func (r *Reader) Pointer(e *Entry) string {
+	switch r.format {
+	case Array:
+		return "/" + itoa(e.Item)
+	case Timeline:
+		return "/timeline/" + itoa(e.Item)
+	case Node:
+		return "/supervisorRunners/" + itoa(e.RunnerIndex) + "/flightRecorder/" + itoa(e.Item)
+	}
+	return ""
+}
+
 // Start returns the line where the dump's top-level value starts.
 func (r *Reader) Start() int { return r.start }
 
@@ -156,7 +175,7 @@ func (r *Reader) emit(it Item) {
 }
 
 func (r *Reader) entry(raw []byte, line int) {
-	r.emit(Item{Entry: Entry{Raw: raw, Line: line, Index: r.index, RunnerIndex: -1}})
+	r.emit(Item{Entry: Entry{Raw: raw, Line: line, Index: r.index, RunnerIndex: -1, Item: r.index}})
 	r.index++
 }
 
@@ -677,6 +696,7 @@ func (r *Reader) runner(text []byte, line, ri int) {
 		}
 		src := memSource(m.Raw, m.Line)
 		src.pos++ // [
+		item := 0
 		for {
 			c, ok := src.peek()
 			if !ok || c == ']' {
@@ -690,7 +710,8 @@ func (r *Reader) runner(text []byte, line, ri int) {
 			if ferr != nil {
 				break // cannot happen: the runner is well-formed
 			}
-			r.liftEntry(raw, eline, ri, id)
+			r.liftEntry(raw, eline, ri, item, id)
+			item++
 			if r.stopped {
 				return
 			}
@@ -718,10 +739,10 @@ func jsonKind(v any) string {
 // liftEntry lifts one flight-recorder entry onto its runner, as Skulk does
 // when it builds the cluster timeline, and checks that the entry's context
 // names the runner that holds it.
-func (r *Reader) liftEntry(raw []byte, line, ri int, id runnerIdentity) {
+func (r *Reader) liftEntry(raw []byte, line, ri, item int, id runnerIdentity) {
 	lifted, err := timeline.LiftRunnerFlightRecorderEntryJSON(r.lift[:0], raw)
 	if err != nil {
-		r.emit(Item{Entry: Entry{Raw: raw, Line: line, Index: r.index, Runner: true, RunnerIndex: ri}})
+		r.emit(Item{Entry: Entry{Raw: raw, Line: line, Index: r.index, Runner: true, RunnerIndex: ri, Item: item}})
 		r.index++
 		return
 	}
@@ -736,7 +757,7 @@ func (r *Reader) liftEntry(raw []byte, line, ri int, id runnerIdentity) {
 					describeRunner(&e.NodeID, &e.RunnerID, &e.DeviceRank, &e.WorldSize), describeRunner(id.node, id.runner, id.rank, id.world))}})
 		}
 	}
-	r.emit(Item{Entry: Entry{Raw: lifted, Line: line, Index: r.index, RunnerIndex: ri}})
+	r.emit(Item{Entry: Entry{Raw: lifted, Line: line, Index: r.index, RunnerIndex: ri, Item: item}})
 	r.index++
 }
 

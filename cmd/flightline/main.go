@@ -48,6 +48,9 @@ func commands() []command {
 	return []command{
 		{"gen", "generate Go code from a timeline schema", runGen},
 		{"validate", "validate timeline dumps: JSON, schema, timestamps, order, ranks", runValidate},
+		{"merge", "merge per-node and per-rank dumps into one timeline", runMerge},
+		{"explain", "name the rank that holds the others up", runExplain},
+		{"export", "write a timeline as a Chrome trace for Perfetto", runExport},
 	}
 }
 

@@ -10,8 +10,9 @@ import (
 	"testing"
 )
 
-// binary is the flightline command built once for the end-to-end tests.
-var binary string
+// binary is the flightline command built once for the end-to-end tests,
+// and genBinary the data generator of testdata/gen.
+var binary, genBinary string
 
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "flightline-test")
@@ -22,10 +23,13 @@ func TestMain(m *testing.M) {
 	if runtime.GOOS == "windows" {
 		binary += ".exe"
 	}
-	build := exec.Command("go", "build", "-o", binary, ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		os.Stderr.Write(out)
-		panic(err)
+	genBinary = filepath.Join(dir, "gen")
+	for _, b := range [][2]string{{binary, "."}, {genBinary, "../../testdata/gen"}} {
+		build := exec.Command("go", "build", "-o", b[0], b[1])
+		if out, err := build.CombinedOutput(); err != nil {
+			os.Stderr.Write(out)
+			panic(err)
+		}
 	}
 	code := m.Run()
 	os.RemoveAll(dir)

@@ -1,0 +1,411 @@
+// Package merge merges cluster timeline dumps, per node or per rank and in
+// any of the dump formats, into one timeline in the schema's merge order:
+// what Skulk's timeline endpoint serves, built offline.
+//
+// Inputs that are in order are merged as streams, k ways, holding a batch
+// of entries per input. An input that turns out not to be in order is
+// sorted in memory first (a node dump always is: its flight recorders are
+// in order each on its own), and the merge starts over. Entries pass
+// through as written: an NDJSON line byte for byte, an entry of a node dump
+// as the generated lift writes it, with every value as written.
+package merge
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"hash/maphash"
+	"io"
+	"slices"
+
+	"github.com/flightline-dev/flightline/generated/timeline"
+	"github.com/flightline-dev/flightline/validate"
+)
+
+// An Input is one dump to merge. Open may be called more than once: the
+// merge starts over when an input turns out not to be in order.
+type Input struct {
+	Name string
+	Open func() (io.ReadCloser, error)
+}
+
+// Options configure Merge.
+type Options struct {
+	// Dedupe drops entries that are the same as an entry of the same key
+	// before them (the same node dumped twice); they are counted either way.
+	Dedupe bool
+	// MaxEntryBytes bounds one entry; 0 means validate.DefaultMaxEntryBytes.
+	MaxEntryBytes int
+	// Pointers asks for the JSON pointer of each entry in its input.
+	Pointers bool
+}
+
+// An Entry is one entry of the merged timeline.
+type Entry struct {
+	// Raw is the entry's JSON text, on one line. It is valid until the
+	// emit function returns.
+	Raw []byte
+	Key timeline.SortKey
+	// Input and Line say where the entry comes from, and Pointer, when
+	// Options.Pointers asks for it, where in the input's document.
+	Input   int
+	Line    int
+	Pointer string
+}
+
+// An InputError is a problem of one input that stops the merge.
+type InputError struct {
+	Path    string
+	Line    int
+	Rule    string
+	Message string
+}
+
+func (e *InputError) Error() string {
+	return fmt.Sprintf("%s:%d: %s: %s", e.Path, e.Line, e.Rule, e.Message)
+}
+
+// A Report says what a merge did.
+type Report struct {
+	Entries int
+	Inputs  []InputReport
+	// Duplicates counts entries that were the same as the entry before
+	// them; Dropped those that --dedupe left out.
+	Duplicates, Dropped int
+	// Moved counts entries whose place follows the instant of their at
+	// where Skulk, which compares at as text, would put them elsewhere.
+	Moved int
+	// Doc is the rest of the inputs' documents, for a ClusterTimeline
+	// output.
+	Doc Document
+}
+
+// An InputReport says what one input held.
+type InputReport struct {
+	Name    string
+	Format  validate.Format
+	Entries int
+	// Sorted reports an input that was not in order and was sorted first.
+	Sorted bool
+	// Warnings are what reading it found that does not stop the merge.
+	Warnings []string
+}
+
+// Merge reads the inputs and calls emit with each entry of the merged
+// timeline, in the order of timeline.Compare. reset is called before the
+// merge starts over (emit must then forget what it was given). A malformed
+// input, an entry that breaks the schema or whose at is not a timestamp
+// stops the merge with an *InputError.
+func Merge(inputs []Input, opts Options, reset func() error, emit func(*Entry) error) (*Report, error) {
+	sortFirst := make([]bool, len(inputs))
+	for {
+		rep, unsorted, err := mergeOnce(inputs, sortFirst, opts, emit)
+		if err != nil || unsorted < 0 {
+			return rep, err
+		}
+		// An input was out of order: sort it first, and start over.
+		sortFirst[unsorted] = true
+		if err := reset(); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// mergeOnce merges the inputs, the ones marked in sortFirst sorted in
+// memory. It stops early, returning the index of the input, when an input
+// read as a stream turns out to be out of order.
+func mergeOnce(inputs []Input, sortFirst []bool, opts Options, emit func(*Entry) error) (*Report, int, error) {
+	rep := &Report{Inputs: make([]InputReport, len(inputs))}
+	stop := make(chan struct{})
+	defer close(stop)
+	sources := make([]*source, len(inputs))
+	for i, in := range inputs {
+		rep.Inputs[i].Name = in.Name
+		sources[i] = startSource(i, in, opts, sortFirst[i], stop)
+	}
+
+	var heads mergeHeap
+	next := func(s *source) (bool, error) {
+		e, err := s.next()
+		if err != nil || e == nil {
+			return false, err
+		}
+		heads.push(head{e, s})
+		return true, nil
+	}
+	for _, s := range sources {
+		if _, err := next(s); err != nil {
+			return rep, -1, err
+		}
+	}
+
+	var dups dupWindow
+	var prevText prevKey
+	seed := maphash.MakeSeed()
+	for heads.len() > 0 {
+		h := heads.pop()
+		e, s := h.entry, h.src
+		if e.unsorted {
+			return rep, s.index, nil
+		}
+		rep.Entries++
+		if prevText.less(e) {
+			rep.Moved++
+		}
+		prevText.set(e)
+		if dups.same(e, seed) {
+			rep.Duplicates++
+			if opts.Dedupe {
+				rep.Dropped++
+				rep.Entries--
+				if _, err := next(s); err != nil {
+					return rep, -1, err
+				}
+				continue
+			}
+		}
+		out := Entry{Raw: e.raw, Key: e.key, Input: s.index, Line: e.line, Pointer: e.pointer}
+		if err := emit(&out); err != nil {
+			return rep, -1, err
+		}
+		if _, err := next(s); err != nil {
+			return rep, -1, err
+		}
+	}
+	for i, s := range sources {
+		rep.Inputs[i].Format = s.format
+		rep.Inputs[i].Entries = s.count
+		rep.Inputs[i].Sorted = s.sorted
+		rep.Inputs[i].Warnings = s.warnings
+		rep.Doc.add(s)
+	}
+	rep.Doc.finish()
+	return rep, -1, nil
+}
+
+// A head is the next entry of a source, in the merge heap.
+type head struct {
+	entry *entry
+	src   *source
+}
+
+// mergeHeap orders heads by the merge key, then by input, so that equal
+// entries come in the order of their inputs.
+type mergeHeap struct{ h []head }
+
+func (m *mergeHeap) len() int { return len(m.h) }
+
+func (m *mergeHeap) less(i, j int) bool {
+	a, b := m.h[i], m.h[j]
+	if c := timeline.CompareSortKeys(&a.entry.key, &b.entry.key); c != 0 {
+		return c < 0
+	}
+	return a.src.index < b.src.index
+}
+
+func (m *mergeHeap) push(h head) {
+	m.h = append(m.h, h)
+	for i := len(m.h) - 1; i > 0; {
+		p := (i - 1) / 2
+		if !m.less(i, p) {
+			break
+		}
+		m.h[i], m.h[p] = m.h[p], m.h[i]
+		i = p
+	}
+}
+
+func (m *mergeHeap) pop() head {
+	top := m.h[0]
+	last := len(m.h) - 1
+	m.h[0] = m.h[last]
+	m.h = m.h[:last]
+	for i := 0; ; {
+		l, r, min := 2*i+1, 2*i+2, i
+		if l < len(m.h) && m.less(l, min) {
+			min = l
+		}
+		if r < len(m.h) && m.less(r, min) {
+			min = r
+		}
+		if min == i {
+			break
+		}
+		m.h[i], m.h[min] = m.h[min], m.h[i]
+		i = min
+	}
+	return top
+}
+
+// prevKey is Skulk's key of the entry before, to count the entries whose
+// place differs from Skulk's order: at compared as text, then nodeId,
+// then deviceRank.
+type prevKey struct {
+	ok         bool
+	at, nodeID []byte
+	rank       int64
+}
+
+func (p *prevKey) less(e *entry) bool {
+	if !p.ok {
+		return false
+	}
+	if c := bytes.Compare(e.atText, p.at); c != 0 {
+		return c < 0
+	}
+	if c := bytes.Compare([]byte(e.key.NodeID), p.nodeID); c != 0 {
+		return c < 0
+	}
+	return e.key.DeviceRank < p.rank
+}
+
+func (p *prevKey) set(e *entry) {
+	p.ok = true
+	p.at = append(p.at[:0], e.atText...)
+	p.nodeID = append(p.nodeID[:0], e.key.NodeID...)
+	p.rank = e.key.DeviceRank
+}
+
+// dupWindow finds an entry the same as one before it. Equal entries have
+// equal keys, so they are neighbours in the merged order: the window holds
+// the entries of the current key. Entries are compared by their content
+// as the schema reads it, so that the same entry from an NDJSON dump and
+// from a node dump is one.
+type dupWindow struct {
+	key    timeline.SortKey
+	hashes []uint64
+	set    bool
+}
+
+func (d *dupWindow) same(e *entry, seed maphash.Seed) bool {
+	if !d.set || timeline.CompareSortKeys(&d.key, &e.key) != 0 {
+		d.key, d.set, d.hashes = e.key, true, d.hashes[:0]
+	}
+	h := canonicalHash(e.raw, seed)
+	if slices.Contains(d.hashes, h) {
+		return true
+	}
+	d.hashes = append(d.hashes, h)
+	return false
+}
+
+// canonicalHash hashes an entry as the schema reads it: decoded and
+// encoded again, whatever its spacing or escapes.
+func canonicalHash(raw []byte, seed maphash.Seed) uint64 {
+	var e timeline.ClusterTimelineEntry
+	if err := e.UnmarshalJSON(raw); err == nil {
+		if canon, err := e.MarshalJSON(); err == nil {
+			return maphash.Bytes(seed, canon)
+		}
+	}
+	return maphash.Bytes(seed, raw)
+}
+
+// A Document is what a merged ClusterTimeline carries besides its
+// timeline, gathered from the inputs.
+type Document struct {
+	// GeneratedAt, LocalNodeID and MasterNodeID come from the first input
+	// that has them.
+	GeneratedAt  string
+	LocalNodeID  string
+	MasterNodeID *string
+	// Runners are the runners the inputs describe, one per runner id,
+	// sorted by modelId, deviceRank and runnerId as Skulk sorts them.
+	Runners []timeline.ClusterTimelineRunner
+	// Unreachable are the inputs' unreachable nodes, each once.
+	Unreachable []timeline.ClusterTimelineUnreachable
+	// Problems are parts of the inputs that could not be carried over.
+	Problems []string
+}
+
+func (d *Document) add(s *source) {
+	d.Problems = append(d.Problems, s.docProblems...)
+	for _, m := range s.members {
+		var v any
+		switch m.Key {
+		case "generatedAt":
+			v = &d.GeneratedAt
+			if d.GeneratedAt != "" {
+				continue
+			}
+		case "localNodeId":
+			v = &d.LocalNodeID
+			if d.LocalNodeID != "" {
+				continue
+			}
+		case "masterNodeId":
+			if d.MasterNodeID != nil {
+				continue
+			}
+			v = &d.MasterNodeID
+		case "runners":
+			var rs []timeline.ClusterTimelineRunner
+			if err := json.Unmarshal(m.Raw, &rs); err != nil {
+				d.Problems = append(d.Problems, fmt.Sprintf("%s:%d: runners: %v", s.name, m.Line, err))
+				continue
+			}
+			d.Runners = append(d.Runners, rs...)
+			continue
+		case "unreachableNodes":
+			var us []timeline.ClusterTimelineUnreachable
+			if err := json.Unmarshal(m.Raw, &us); err != nil {
+				d.Problems = append(d.Problems, fmt.Sprintf("%s:%d: unreachableNodes: %v", s.name, m.Line, err))
+				continue
+			}
+			for _, u := range us {
+				if !slices.ContainsFunc(d.Unreachable, func(x timeline.ClusterTimelineUnreachable) bool { return sameUnreachable(x, u) }) {
+					d.Unreachable = append(d.Unreachable, u)
+				}
+			}
+			continue
+		default:
+			continue
+		}
+		if m.Raw != nil {
+			json.Unmarshal(m.Raw, v)
+		}
+	}
+	if d.LocalNodeID == "" && s.nodeID != "" {
+		d.LocalNodeID = s.nodeID
+	}
+	d.Runners = append(d.Runners, s.runners...)
+}
+
+func sameUnreachable(a, b timeline.ClusterTimelineUnreachable) bool {
+	same := a.NodeID == b.NodeID && a.Error == b.Error
+	return same && ((a.URL == nil && b.URL == nil) || (a.URL != nil && b.URL != nil && *a.URL == *b.URL))
+}
+
+// finish sorts the runners as Skulk does and keeps one per runner id, the
+// first an input gave.
+func (d *Document) finish() {
+	var rs []timeline.ClusterTimelineRunner
+	for _, r := range d.Runners {
+		if !slices.ContainsFunc(rs, func(x timeline.ClusterTimelineRunner) bool { return x.RunnerID == r.RunnerID }) {
+			rs = append(rs, r)
+		}
+	}
+	slices.SortStableFunc(rs, func(a, b timeline.ClusterTimelineRunner) int {
+		if a.ModelID != b.ModelID {
+			return cmpString(a.ModelID, b.ModelID)
+		}
+		if a.DeviceRank != b.DeviceRank {
+			if a.DeviceRank < b.DeviceRank {
+				return -1
+			}
+			return 1
+		}
+		return cmpString(a.RunnerID, b.RunnerID)
+	})
+	d.Runners = rs
+}
+
+func cmpString(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,340 @@
+package merge
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/flightline-dev/flightline/generated/timeline"
+	"github.com/flightline-dev/flightline/schema"
+	"github.com/flightline-dev/flightline/validate"
+)
+
+// An entry is one checked entry of an input, with its merge key.
+type entry struct {
+	raw    []byte
+	key    timeline.SortKey
+	atText  []byte
+	line    int
+	pointer string
+	// unsorted marks an entry of an input read as a stream that sorts
+	// before the one before it: the input must be sorted first.
+	unsorted bool
+}
+
+// A source reads one input on a goroutine of its own and hands its
+// entries over in batches.
+type source struct {
+	index   int
+	name    string
+	batches chan *batch
+	cur     *batch
+	pos     int
+	count   int
+
+	// Known once the input is read: written by the reading goroutine before
+	// it closes batches.
+	format      validate.Format
+	sorted      bool
+	warnings    []string
+	members     []validate.Member
+	runners     []timeline.ClusterTimelineRunner
+	nodeID      string
+	docProblems []string
+}
+
+type batch struct {
+	entries []entry
+	buf     []byte
+	err     error
+}
+
+const (
+	batchEntries = 1024
+	batchBytes   = 1 << 20
+)
+
+func startSource(i int, in Input, opts Options, sortFirst bool, stop <-chan struct{}) *source {
+	s := &source{index: i, name: in.Name, batches: make(chan *batch, 4)}
+	go s.read(in, opts, sortFirst, stop)
+	return s
+}
+
+// next returns the input's next entry, or nil at its end. The entry stays
+// valid until the one after it is asked for.
+func (s *source) next() (*entry, error) {
+	for s.cur == nil || s.pos >= len(s.cur.entries) {
+		if s.cur != nil && s.cur.err != nil {
+			return nil, s.cur.err
+		}
+		b, ok := <-s.batches
+		if !ok {
+			return nil, nil
+		}
+		s.cur, s.pos = b, 0
+	}
+	e := &s.cur.entries[s.pos]
+	s.pos++
+	s.count++
+	return e, nil
+}
+
+// read reads the input, checks its entries and sends them in batches. An
+// input to sort first (and every node dump) is read whole, sorted and then
+// sent.
+func (s *source) read(in Input, opts Options, sortFirst bool, stop <-chan struct{}) {
+	defer close(s.batches)
+	send := func(b *batch) bool {
+		select {
+		case s.batches <- b:
+			return true
+		case <-stop:
+			return false
+		}
+	}
+	rc, err := in.Open()
+	if err != nil {
+		send(&batch{err: err})
+		return
+	}
+	defer rc.Close()
+
+	r := validate.NewReader(rc, opts.MaxEntryBytes)
+	c := checker{name: in.Name, intern: map[string]string{}}
+	b := &batch{}
+	var all []entry // the entries of an input read whole
+	collect := sortFirst
+	var prev timeline.SortKey
+	havePrev, stopped := false, false
+	r.Read(func(it validate.Item) bool {
+		if p := it.Problem; p != nil {
+			if p.Severity == validate.Warning {
+				s.warnings = append(s.warnings, fmt.Sprintf("%s:%d: %s: %s", in.Name, p.Line, p.Rule, p.Message))
+				return true
+			}
+			msg := p.Message
+			if p.Pointer != "" {
+				msg = p.Pointer + ": " + msg
+			}
+			b.err = &InputError{in.Name, p.Line, p.Rule, msg}
+			return false
+		}
+		if r.Format() == validate.Node {
+			collect = true // a node dump's flight recorders are in order each on its own
+		}
+		e, err := c.check(&it.Entry)
+		if err != nil {
+			b.err = err
+			return false
+		}
+		if opts.Pointers {
+			e.pointer = r.Pointer(&it.Entry)
+		}
+		if collect {
+			e.raw, e.atText = bytes.Clone(e.raw), bytes.Clone(e.atText)
+			all = append(all, e)
+			return true
+		}
+		if havePrev && timeline.CompareSortKeys(&e.key, &prev) < 0 {
+			e.unsorted = true
+			b.add(e)
+			return false
+		}
+		prev, havePrev = e.key, true
+		b.add(e)
+		if len(b.entries) >= batchEntries || len(b.buf) >= batchBytes {
+			if !send(b) {
+				stopped = true
+				return false
+			}
+			b = &batch{}
+		}
+		return true
+	})
+	if stopped {
+		return
+	}
+	s.format = r.Format()
+	s.members = r.Members()
+	s.describeNode(r)
+	if collect && b.err == nil {
+		sorted := slices.IsSortedFunc(all, func(x, y entry) int { return timeline.CompareSortKeys(&x.key, &y.key) })
+		if !sorted {
+			slices.SortStableFunc(all, func(x, y entry) int { return timeline.CompareSortKeys(&x.key, &y.key) })
+			s.sorted = true
+		}
+		for i := 0; i < len(all); i += batchEntries {
+			if !send(&batch{entries: all[i:min(i+batchEntries, len(all))]}) {
+				return
+			}
+		}
+	}
+	send(b)
+}
+
+// add copies the entry's texts into the batch.
+func (b *batch) add(e entry) {
+	start := len(b.buf)
+	b.buf = append(b.buf, e.raw...)
+	e.raw = b.buf[start:len(b.buf):len(b.buf)]
+	start = len(b.buf)
+	b.buf = append(b.buf, e.atText...)
+	e.atText = b.buf[start:len(b.buf):len(b.buf)]
+	b.entries = append(b.entries, e)
+}
+
+// A checker checks one input's entries and makes their merge keys.
+type checker struct {
+	name   string
+	v      timeline.Validator
+	view   timeline.ClusterTimelineEntryView
+	intern map[string]string
+}
+
+func (c *checker) str(b []byte) string {
+	if s, ok := c.intern[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	c.intern[s] = s
+	return s
+}
+
+// check checks an entry and returns it with its key and its text on one
+// line. The texts may alias the entry and the checker's memory: they are
+// valid until the next call.
+func (c *checker) check(it *validate.Entry) (entry, error) {
+	fail := func(rule, msg string) (entry, error) {
+		return entry{}, &InputError{c.name, it.Line, rule, msg}
+	}
+	var vs []timeline.Violation
+	if it.Runner {
+		vs = c.v.RunnerFlightRecorderEntry(it.Raw)
+	} else {
+		vs = c.v.ClusterTimelineEntry(it.Raw, &c.view)
+	}
+	if len(vs) > 0 {
+		v := vs[0]
+		msg := v.Message
+		if v.Pointer != "" {
+			msg = v.Pointer + ": " + msg
+		}
+		if len(vs) > 1 {
+			msg += fmt.Sprintf(" (and %d more; flightline validate lists them)", len(vs)-1)
+		}
+		rule := "schema"
+		if v.Keyword == "syntax" {
+			rule = "json-syntax"
+		}
+		return fail(rule, msg)
+	}
+	at := timeline.MakeTimeKey(c.view.At)
+	if !at.Valid {
+		_, err := timeline.ParseTimestamp(c.view.At)
+		return fail("timestamp", fmt.Sprintf("/at: %q: %v; the entry cannot be placed in time", c.view.At, err))
+	}
+	rank, err := timeline.ParseInteger(c.view.DeviceRank)
+	if err != nil {
+		return fail("rank-range", fmt.Sprintf("/deviceRank: %s is %v", c.view.DeviceRank, err))
+	}
+	e := entry{
+		key:    timeline.SortKey{At: at, NodeID: c.str(c.view.NodeID), DeviceRank: rank, RunnerID: c.str(c.view.RunnerID)},
+		atText: c.view.At,
+		line:   it.Line,
+		raw:    it.Raw,
+	}
+	if bytes.ContainsAny(it.Raw, "\n\r") {
+		e.raw = compact(it.Raw)
+	}
+	return e, nil
+}
+
+// compact removes the whitespace between the tokens of valid JSON text,
+// leaving strings as written.
+func compact(text []byte) []byte {
+	out := make([]byte, 0, len(text))
+	inString := false
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		switch {
+		case inString && c == '\\':
+			out = append(out, c, text[i+1])
+			i++
+			continue
+		case c == '"':
+			inString = !inString
+		case !inString && (c == ' ' || c == '\t' || c == '\n' || c == '\r'):
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// runnerFields are the properties of a ClusterTimelineRunner, which a node
+// dump's supervisor runner has among others.
+var runnerFields = sync.OnceValue(func() []string {
+	m, err := schema.LoadBuiltin()
+	if err != nil {
+		return nil
+	}
+	for _, t := range m.Types {
+		if t.Name == "ClusterTimelineRunner" {
+			var names []string
+			for _, f := range t.Fields {
+				names = append(names, f.Name)
+			}
+			return names
+		}
+	}
+	return nil
+})
+
+// describeNode gathers, from a node dump, its node's id and a
+// ClusterTimelineRunner for each of its supervisor runners.
+func (s *source) describeNode(r *validate.Reader) {
+	if r.Format() != validate.Node {
+		return
+	}
+	for _, m := range r.Members() {
+		if m.Key == "runtime" {
+			var rt struct {
+				NodeID string `json:"nodeId"`
+			}
+			json.Unmarshal(m.Raw, &rt)
+			s.nodeID = rt.NodeID
+		}
+	}
+	for i, raw := range r.Runners() {
+		var fields map[string]json.RawMessage
+		if err := json.Unmarshal(raw, &fields); err != nil {
+			continue // reported when the dump was read
+		}
+		var synopsis bytes.Buffer
+		synopsis.WriteByte('{')
+		for _, name := range runnerFields() {
+			v, ok := fields[name]
+			if !ok {
+				continue
+			}
+			if synopsis.Len() > 1 {
+				synopsis.WriteByte(',')
+			}
+			key, _ := json.Marshal(name)
+			synopsis.Write(key)
+			synopsis.WriteByte(':')
+			synopsis.Write(v)
+		}
+		synopsis.WriteByte('}')
+		var runner timeline.ClusterTimelineRunner
+		if err := runner.UnmarshalJSON(synopsis.Bytes()); err != nil {
+			s.docProblems = append(s.docProblems, fmt.Sprintf("%s: supervisorRunners/%d cannot be described as a ClusterTimelineRunner: %s",
+				s.name, i, strings.TrimPrefix(err.Error(), "decode ClusterTimelineRunner: ")))
+			continue
+		}
+		s.runners = append(s.runners, runner)
+	}
+}
