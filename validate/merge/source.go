@@ -15,8 +15,8 @@ import (
 
 // An entry is one checked entry of an input, with its merge key.
 type entry struct {
-	raw    []byte
-	key    timeline.SortKey
+	raw     []byte
+	key     timeline.SortKey
 	atText  []byte
 	line    int
 	pointer string
