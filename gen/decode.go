@@ -120,6 +120,39 @@ func (g *generator) decodeObject(f *jen.File, t *schema.Type) {
 	} else {
 		body = append(body, jen.Var().Id("seen").Index(jen.Lit((n+63)/64)).Uint64())
 	}
+
+	// The member names, as JSON text with the colon, to recognise members
+	// that come in schema order without reading their names.
+	keys := "keys" + t.Name
+	var keyTexts []jen.Code
+	var lookup []jen.Code
+	for i, fl := range t.Fields {
+		keyTexts = append(keyTexts, jen.Lit(quoteKey(fl.Name)+":"))
+		lookup = append(lookup, jen.Case(jen.Lit(fl.Name)).Block(jen.Id("field").Op("=").Lit(i)))
+	}
+	f.Var().Id(keys).Op("=").Index(jen.Lit(n)).String().Values(keyTexts...)
+	f.Line()
+
+	var unknown jen.Code
+	if t.Open {
+		unknown = jen.Block(
+			jen.Id("k").Op("=").Id("s").Dot("pushKey").Call(jen.Id("k")),
+			jen.If(jen.Id("s").Dot("repeatedKey").Call(jen.Id("mark"), jen.Id("k"))).Block(jen.Id("s").Dot("duplicate").Call()),
+			jen.Id("start").Op(":=").Id("s").Dot("valueStart").Call(),
+			jen.Id("s").Dot("skip").Call(),
+			jen.If(live.Clone().Op("&&").Op("!").Id("s").Dot("failed")).Block(
+				jen.If(jen.Id("x").Dot(extraField).Op("==").Nil()).Block(
+					jen.Id("x").Dot(extraField).Op("=").Map(jen.String()).Qual(jsonPkg, "RawMessage").Values(),
+				),
+				jen.Id("x").Dot(extraField).Index(jen.String().Call(jen.Id("k"))).Op("=").Qual("bytes", "Clone").Call(jen.Id("s").Dot("data").Index(jen.Id("start").Op(":").Id("s").Dot("pos"))),
+			),
+			jen.Id("s").Dot("pop").Call(),
+			jen.Continue(),
+		)
+	} else {
+		unknown = jen.Block(jen.Id("s").Dot("unknown").Call(jen.Id("mark"), jen.Id("k")), jen.Continue())
+	}
+
 	var cases []jen.Code
 	for i, fl := range t.Fields {
 		word, mask := seenBit(n, i)
@@ -132,41 +165,30 @@ func (g *generator) decodeObject(f *jen.File, t *schema.Type) {
 			}
 		}
 		stmts := []jen.Code{
-			jen.Id("s").Dot("push").Call(jen.Lit(fl.Name)),
-			jen.If(word.Clone().Op("&").Add(mask).Op("!=").Lit(0)).Block(jen.Id("s").Dot("duplicate").Call()),
+			jen.If(word.Clone().Op("&").Add(mask).Op("!=").Lit(0)).Block(jen.Id("s").Dot("duplicateAt").Call(jen.Lit(fl.Name))),
 			word.Clone().Op("|=").Add(mask),
 		}
 		stmts = append(stmts, g.readField(fl, viewField)...)
-		stmts = append(stmts, jen.Id("s").Dot("pop").Call())
-		cases = append(cases, jen.Case(jen.Lit(fl.Name)).Block(stmts...))
-	}
-	if t.Open {
-		cases = append(cases, jen.Default().Block(
-			jen.Id("k").Op("=").Id("s").Dot("pushKey").Call(jen.Id("k")),
-			jen.If(jen.Id("s").Dot("repeatedKey").Call(jen.Id("mark"), jen.Id("k"))).Block(jen.Id("s").Dot("duplicate").Call()),
-			jen.Id("start").Op(":=").Id("s").Dot("valueStart").Call(),
-			jen.Id("s").Dot("skip").Call(),
-			jen.If(live.Clone().Op("&&").Op("!").Id("s").Dot("failed")).Block(
-				jen.If(jen.Id("x").Dot(extraField).Op("==").Nil()).Block(
-					jen.Id("x").Dot(extraField).Op("=").Map(jen.String()).Qual(jsonPkg, "RawMessage").Values(),
-				),
-				jen.Id("x").Dot(extraField).Index(jen.String().Call(jen.Id("k"))).Op("=").Qual("bytes", "Clone").Call(jen.Id("s").Dot("data").Index(jen.Id("start").Op(":").Id("s").Dot("pos"))),
-			),
-			jen.Id("s").Dot("pop").Call(),
-		))
-	} else {
-		cases = append(cases, jen.Default().Block(jen.Id("s").Dot("unknown").Call(jen.Id("mark"), jen.Id("k"))))
+		cases = append(cases, jen.Case(jen.Lit(i)).Block(stmts...))
 	}
 	body = append(body,
 		jen.Id("mark").Op(":=").Id("s").Dot("beginKeys").Call(),
+		jen.Id("next").Op(":=").Lit(0),
 		jen.For(
 			jen.Id("more").Op(":=").Id("s").Dot("firstMember").Call(),
 			jen.Id("more"),
 			jen.Id("more").Op("=").Id("s").Dot("nextMember").Call(),
 		).Block(
-			jen.List(jen.Id("k"), jen.Id("ok")).Op(":=").Id("s").Dot("key").Call(),
-			jen.If(jen.Op("!").Id("ok")).Block(jen.Return()),
-			jen.Switch(jen.String().Call(jen.Id("k"))).Block(cases...),
+			jen.Id("field").Op(":=").Lit(-1),
+			jen.If(jen.Id("next").Op("<").Lit(n).Op("&&").Id("s").Dot("matchKey").Call(jen.Id(keys).Index(jen.Id("next")))).Block(
+				jen.Id("field").Op("=").Id("next"),
+			).Else().Block(
+				jen.List(jen.Id("k"), jen.Id("ok")).Op(":=").Id("s").Dot("key").Call(),
+				jen.If(jen.Op("!").Id("ok")).Block(jen.Return()),
+				jen.Switch(jen.String().Call(jen.Id("k"))).Block(append(lookup, jen.Default().Add(unknown))...),
+			),
+			jen.Id("next").Op("=").Id("field").Op("+").Lit(1),
+			jen.Switch(jen.Id("field")).Block(cases...),
 		),
 		jen.Id("s").Dot("endKeys").Call(jen.Id("mark")),
 		jen.If(jen.Id("s").Dot("failed")).Block(jen.Return()),
@@ -186,20 +208,42 @@ func (g *generator) decodeObject(f *jen.File, t *schema.Type) {
 	f.Line()
 }
 
+// quoteKey is the JSON text of a member name, with only what JSON
+// requires escaped.
+func quoteKey(name string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range name {
+		switch {
+		case r == '"' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r < 0x20:
+			fmt.Fprintf(&b, "\\u%04x", r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
 // readField reads the value of one property into x.
 func (g *generator) readField(fl *schema.Field, viewField string) []jen.Code {
 	set := func(v jen.Code) jen.Code { return jen.Id("x").Dot(fl.GoName).Op("=").Add(v) }
-	return g.readValue(fl.Type, fl.Nullable, pointer(fl), set, viewField, 0)
+	return g.readValue(fl.Type, fl.Nullable, pointer(fl), set, viewField, fl.Name, 0)
 }
 
 // readValue reads one value of t, or null when nullable, and when the
-// decode is live stores it with set. ptr says set takes a pointer.
-func (g *generator) readValue(t *schema.Type, nullable, ptr bool, set func(jen.Code) jen.Code, viewField string, depth int) []jen.Code {
+// decode is live stores it with set. ptr says set takes a pointer. leaf
+// is the name of the member the value belongs to, or "" for an array item
+// or a map value, whose place is on the path already.
+func (g *generator) readValue(t *schema.Type, nullable, ptr bool, set func(jen.Code) jen.Code, viewField, leaf string, depth int) []jen.Code {
 	store := set
 	if ptr {
 		store = func(v jen.Code) jen.Code { return set(jen.Id("ptrTo").Call(v)) }
 	}
-	read := g.readNonNull(t, store, viewField, depth)
+	read := g.readNonNull(t, store, viewField, leaf, depth)
 	if !nullable || t.Kind == schema.Any {
 		return read
 	}
@@ -211,10 +255,24 @@ func (g *generator) readValue(t *schema.Type, nullable, ptr bool, set func(jen.C
 }
 
 // readNonNull reads one value of t and stores it with store, which takes
-// a value of t's Go type.
-func (g *generator) readNonNull(t *schema.Type, store func(jen.Code) jen.Code, viewField string, depth int) []jen.Code {
+// a value of t's Go type. A container value is read with its member name
+// pushed on the path; a scalar one names it to the reader.
+func (g *generator) readNonNull(t *schema.Type, store func(jen.Code) jen.Code, viewField, leaf string, depth int) []jen.Code {
+	switch t.Kind {
+	case schema.String, schema.Enum, schema.Integer, schema.Number, schema.Boolean:
+		return g.readScalar(t, store, viewField, leaf, depth)
+	}
+	read := g.readContainer(t, store, depth)
+	if leaf == "" {
+		return read
+	}
+	return append(append([]jen.Code{jen.Id("s").Dot("push").Call(jen.Lit(leaf))}, read...), jen.Id("s").Dot("pop").Call())
+}
+
+func (g *generator) readScalar(t *schema.Type, store func(jen.Code) jen.Code, viewField, leaf string, depth int) []jen.Code {
 	v := jen.Id(fmt.Sprintf("v%d", depth))
 	ok := jen.Id("ok")
+	name := jen.Lit(leaf)
 	toView := func(raw jen.Code) []jen.Code {
 		if viewField == "" {
 			return nil
@@ -225,28 +283,35 @@ func (g *generator) readNonNull(t *schema.Type, store func(jen.Code) jen.Code, v
 	case schema.String:
 		body := append([]jen.Code{jen.If(live).Block(store(jen.String().Call(v.Clone())))}, toView(jen.Id("s").Dot("stable").Call(v.Clone()))...)
 		if t.Timestamp() {
-			body = append(body, jen.If(jen.Id("x").Op("==").Nil()).Block(jen.Id("s").Dot("dateTime").Call(v.Clone())))
+			body = append(body, jen.If(jen.Id("x").Op("==").Nil()).Block(jen.Id("s").Dot("dateTime").Call(name, v.Clone())))
 		}
-		return []jen.Code{jen.If(jen.List(v.Clone(), ok).Op(":=").Id("s").Dot("str").Call(), ok).Block(body...)}
+		return []jen.Code{jen.If(jen.List(v.Clone(), ok).Op(":=").Id("s").Dot("str").Call(name), ok).Block(body...)}
 	case schema.Enum:
 		body := append([]jen.Code{jen.If(live).Block(store(v.Clone()))}, toView(v.Clone())...)
-		return []jen.Code{jen.If(jen.List(v.Clone(), ok).Op(":=").Id("s").Dot("decode"+t.Name).Call(), ok).Block(body...)}
+		return []jen.Code{jen.If(jen.List(v.Clone(), ok).Op(":=").Id("s").Dot("decode"+t.Name).Call(name), ok).Block(body...)}
 	case schema.Integer:
 		body := append([]jen.Code{jen.If(live).Block(
 			jen.If(jen.List(jen.Id("n"), jen.Err()).Op(":=").Id("ParseInteger").Call(v.Clone()), jen.Err().Op("!=").Nil()).Block(
-				jen.Id("s").Dot("violate").Call(jen.Lit("range"), jen.Lit("integer ").Op("+").String().Call(v.Clone()).Op("+").Lit(" is ").Op("+").Err().Dot("Error").Call()),
+				jen.Id("s").Dot("violateAt").Call(name, jen.Lit("range"), jen.Lit("integer ").Op("+").String().Call(v.Clone()).Op("+").Lit(" is ").Op("+").Err().Dot("Error").Call()),
 			).Else().Block(store(jen.Id("n"))),
 		)}, toView(v.Clone())...)
-		return []jen.Code{jen.If(jen.List(v.Clone(), ok).Op(":=").Id("s").Dot("integer").Call(), ok).Block(body...)}
+		return []jen.Code{jen.If(jen.List(v.Clone(), ok).Op(":=").Id("s").Dot("integer").Call(name), ok).Block(body...)}
 	case schema.Number:
 		body := append([]jen.Code{jen.If(live).Block(
 			jen.If(jen.List(jen.Id("n"), jen.Err()).Op(":=").Qual("strconv", "ParseFloat").Call(jen.String().Call(v.Clone()), jen.Lit(64)), jen.Err().Op("!=").Nil()).Block(
-				jen.Id("s").Dot("violate").Call(jen.Lit("range"), jen.Lit("number ").Op("+").String().Call(v.Clone()).Op("+").Lit(" is out of the float64 range")),
+				jen.Id("s").Dot("violateAt").Call(name, jen.Lit("range"), jen.Lit("number ").Op("+").String().Call(v.Clone()).Op("+").Lit(" is out of the float64 range")),
 			).Else().Block(store(jen.Id("n"))),
 		)}, toView(v.Clone())...)
-		return []jen.Code{jen.If(jen.List(v.Clone(), ok).Op(":=").Id("s").Dot("number").Call(), ok).Block(body...)}
-	case schema.Boolean:
-		return []jen.Code{jen.If(jen.List(v.Clone(), ok).Op(":=").Id("s").Dot("boolean").Call(), ok.Clone().Op("&&").Add(live)).Block(store(v.Clone()))}
+		return []jen.Code{jen.If(jen.List(v.Clone(), ok).Op(":=").Id("s").Dot("number").Call(name), ok).Block(body...)}
+	}
+	// Boolean.
+	return []jen.Code{jen.If(jen.List(v.Clone(), ok).Op(":=").Id("s").Dot("boolean").Call(name), ok.Clone().Op("&&").Add(live)).Block(store(v.Clone()))}
+}
+
+// readContainer reads an object, union, array, map or any value.
+func (g *generator) readContainer(t *schema.Type, store func(jen.Code) jen.Code, depth int) []jen.Code {
+	v := jen.Id(fmt.Sprintf("v%d", depth))
+	switch t.Kind {
 	case schema.Any:
 		start := jen.Id(fmt.Sprintf("start%d", depth))
 		return []jen.Code{jen.Block(
@@ -279,7 +344,7 @@ func (g *generator) readNonNull(t *schema.Type, store func(jen.Code) jen.Code, v
 				jen.List(i.Clone(), more.Clone()).Op("=").List(i.Clone().Op("+").Lit(1), jen.Id("s").Dot("nextItem").Call()),
 			).Block(append(append(
 				[]jen.Code{jen.Id("s").Dot("pushIndex").Call(i.Clone())},
-				g.readValue(t.Elem, t.ElemNullable, elemPtr, appendItem, "", depth+1)...),
+				g.readValue(t.Elem, t.ElemNullable, elemPtr, appendItem, "", "", depth+1)...),
 				jen.Id("s").Dot("pop").Call())...),
 			jen.If(live).Block(store(list.Clone())),
 		)}
@@ -295,7 +360,7 @@ func (g *generator) readNonNull(t *schema.Type, store func(jen.Code) jen.Code, v
 			k.Clone().Op("=").Id("s").Dot("pushKey").Call(k.Clone()),
 			jen.If(jen.Id("s").Dot("repeatedKey").Call(mark.Clone(), k.Clone())).Block(jen.Id("s").Dot("duplicate").Call()),
 		}
-		loop = append(loop, g.readValue(t.Elem, t.ElemNullable, elemPtr, put, "", depth+1)...)
+		loop = append(loop, g.readValue(t.Elem, t.ElemNullable, elemPtr, put, "", "", depth+1)...)
 		loop = append(loop, jen.Id("s").Dot("pop").Call())
 		return []jen.Code{jen.If(jen.Id("s").Dot("object").Call()).Block(
 			jen.Var().Add(m.Clone()).Add(goType(t)),
@@ -310,7 +375,7 @@ func (g *generator) readNonNull(t *schema.Type, store func(jen.Code) jen.Code, v
 			jen.If(live).Block(store(m.Clone())),
 		)}
 	}
-	panic("gen: readNonNull: unexpected kind " + t.Kind.String())
+	panic("gen: readContainer: unexpected kind " + t.Kind.String())
 }
 
 func (g *generator) decodeEnum(f *jen.File, t *schema.Type) {
@@ -318,11 +383,11 @@ func (g *generator) decodeEnum(f *jen.File, t *schema.Type) {
 	for _, v := range t.Values {
 		cases = append(cases, jen.Case(jen.Lit(v)).Block(jen.Return(jen.Id(enumConst(t, v)), jen.True())))
 	}
-	f.Func().Params(jen.Id("s").Op("*").Id("scanner")).Id("decode"+t.Name).Params().Params(jen.Id(t.Name), jen.Bool()).Block(
-		jen.List(jen.Id("v"), jen.Id("ok")).Op(":=").Id("s").Dot("str").Call(),
+	f.Func().Params(jen.Id("s").Op("*").Id("scanner")).Id("decode"+t.Name).Params(jen.Id("name").String()).Params(jen.Id(t.Name), jen.Bool()).Block(
+		jen.List(jen.Id("v"), jen.Id("ok")).Op(":=").Id("s").Dot("str").Call(jen.Id("name")),
 		jen.If(jen.Op("!").Id("ok")).Block(jen.Return(jen.Lit(""), jen.False())),
 		jen.Switch(jen.String().Call(jen.Id("v"))).Block(cases...),
-		jen.Id("s").Dot("violate").Call(jen.Lit("enum"), jen.Qual("strconv", "Quote").Call(jen.String().Call(jen.Id("v"))).Op("+").Lit(" is not a "+t.Name+"; want one of "+strings.Join(t.Values, ", "))),
+		jen.Id("s").Dot("violateAt").Call(jen.Id("name"), jen.Lit("enum"), jen.Qual("strconv", "Quote").Call(jen.String().Call(jen.Id("v"))).Op("+").Lit(" is not a "+t.Name+"; want one of "+strings.Join(t.Values, ", "))),
 		jen.Return(jen.Lit(""), jen.False()),
 	)
 	f.Line()
@@ -348,7 +413,7 @@ func (g *generator) decodeUnion(f *jen.File, t *schema.Type) {
 	}
 	var cases []jen.Code
 	if v := variant("string"); v != nil {
-		cases = append(cases, jen.Case(jen.LitRune('"')).Block(g.readNonNull(v, setKind(v), "", 0)...))
+		cases = append(cases, jen.Case(jen.LitRune('"')).Block(g.readNonNull(v, setKind(v), "", "", 0)...))
 	}
 	intV, numV := variant("integer"), variant("number")
 	if intV != nil || numV != nil {
@@ -379,13 +444,13 @@ func (g *generator) decodeUnion(f *jen.File, t *schema.Type) {
 			jen.LitRune('4'), jen.LitRune('5'), jen.LitRune('6'), jen.LitRune('7'), jen.LitRune('8'), jen.LitRune('9')).Block(body...))
 	}
 	if v := variant("boolean"); v != nil {
-		cases = append(cases, jen.Case(jen.LitRune('t'), jen.LitRune('f')).Block(g.readNonNull(v, setKind(v), "", 0)...))
+		cases = append(cases, jen.Case(jen.LitRune('t'), jen.LitRune('f')).Block(g.readNonNull(v, setKind(v), "", "", 0)...))
 	}
 	if v := variant("array"); v != nil {
-		cases = append(cases, jen.Case(jen.LitRune('[')).Block(g.readNonNull(v, setKind(v), "", 0)...))
+		cases = append(cases, jen.Case(jen.LitRune('[')).Block(g.readNonNull(v, setKind(v), "", "", 0)...))
 	}
 	if v := variant("object"); v != nil {
-		cases = append(cases, jen.Case(jen.LitRune('{')).Block(g.readNonNull(v, setKind(v), "", 0)...))
+		cases = append(cases, jen.Case(jen.LitRune('{')).Block(g.readNonNull(v, setKind(v), "", "", 0)...))
 	}
 	cases = append(cases, jen.Default().Block(
 		jen.If(jen.Id("got").Op(":=").Id("s").Dot("kind").Call(), jen.Id("got").Op("!=").Lit("")).Block(

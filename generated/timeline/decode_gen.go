@@ -191,6 +191,8 @@ func (x *ClusterTimelineUnreachable) UnmarshalJSON(data []byte) error {
 	return s.result("ClusterTimelineUnreachable")
 }
 
+var keysClusterTimelineEntry = [12]string{"\"at\":", "\"nodeId\":", "\"runnerId\":", "\"deviceRank\":", "\"worldSize\":", "\"phase\":", "\"event\":", "\"detail\":", "\"attrs\":", "\"taskId\":", "\"commandId\":", "\"mlxMemory\":"}
+
 func (s *scanner) decodeClusterTimelineEntry(x *ClusterTimelineEntry, view *ClusterTimelineEntryView) {
 	if x != nil {
 		*x = ClusterTimelineEntry{}
@@ -203,19 +205,56 @@ func (s *scanner) decodeClusterTimelineEntry(x *ClusterTimelineEntry, view *Clus
 	}
 	var seen uint64
 	mark := s.beginKeys()
+	next := 0
 	for more := s.firstMember(); more; more = s.nextMember() {
-		k, ok := s.key()
-		if !ok {
-			return
+		field := -1
+		if next < 12 && s.matchKey(keysClusterTimelineEntry[next]) {
+			field = next
+		} else {
+			k, ok := s.key()
+			if !ok {
+				return
+			}
+			switch string(k) {
+			case "at":
+				field = 0
+			case "nodeId":
+				field = 1
+			case "runnerId":
+				field = 2
+			case "deviceRank":
+				field = 3
+			case "worldSize":
+				field = 4
+			case "phase":
+				field = 5
+			case "event":
+				field = 6
+			case "detail":
+				field = 7
+			case "attrs":
+				field = 8
+			case "taskId":
+				field = 9
+			case "commandId":
+				field = 10
+			case "mlxMemory":
+				field = 11
+			default:
+				{
+					s.unknown(mark, k)
+					continue
+				}
+			}
 		}
-		switch string(k) {
-		case "at":
-			s.push("at")
+		next = field + 1
+		switch field {
+		case 0:
 			if seen&(1<<0) != 0 {
-				s.duplicate()
+				s.duplicateAt("at")
 			}
 			seen |= (1 << 0)
-			if v0, ok := s.str(); ok {
+			if v0, ok := s.str("at"); ok {
 				if x != nil {
 					x.At = string(v0)
 				}
@@ -223,17 +262,15 @@ func (s *scanner) decodeClusterTimelineEntry(x *ClusterTimelineEntry, view *Clus
 					view.At = s.stable(v0)
 				}
 				if x == nil {
-					s.dateTime(v0)
+					s.dateTime("at", v0)
 				}
 			}
-			s.pop()
-		case "nodeId":
-			s.push("nodeId")
+		case 1:
 			if seen&(1<<1) != 0 {
-				s.duplicate()
+				s.duplicateAt("nodeId")
 			}
 			seen |= (1 << 1)
-			if v0, ok := s.str(); ok {
+			if v0, ok := s.str("nodeId"); ok {
 				if x != nil {
 					x.NodeID = string(v0)
 				}
@@ -241,14 +278,12 @@ func (s *scanner) decodeClusterTimelineEntry(x *ClusterTimelineEntry, view *Clus
 					view.NodeID = s.stable(v0)
 				}
 			}
-			s.pop()
-		case "runnerId":
-			s.push("runnerId")
+		case 2:
 			if seen&(1<<2) != 0 {
-				s.duplicate()
+				s.duplicateAt("runnerId")
 			}
 			seen |= (1 << 2)
-			if v0, ok := s.str(); ok {
+			if v0, ok := s.str("runnerId"); ok {
 				if x != nil {
 					x.RunnerID = string(v0)
 				}
@@ -256,17 +291,15 @@ func (s *scanner) decodeClusterTimelineEntry(x *ClusterTimelineEntry, view *Clus
 					view.RunnerID = s.stable(v0)
 				}
 			}
-			s.pop()
-		case "deviceRank":
-			s.push("deviceRank")
+		case 3:
 			if seen&(1<<3) != 0 {
-				s.duplicate()
+				s.duplicateAt("deviceRank")
 			}
 			seen |= (1 << 3)
-			if v0, ok := s.integer(); ok {
+			if v0, ok := s.integer("deviceRank"); ok {
 				if x != nil {
 					if n, err := ParseInteger(v0); err != nil {
-						s.violate("range", "integer "+string(v0)+" is "+err.Error())
+						s.violateAt("deviceRank", "range", "integer "+string(v0)+" is "+err.Error())
 					} else {
 						x.DeviceRank = n
 					}
@@ -275,17 +308,15 @@ func (s *scanner) decodeClusterTimelineEntry(x *ClusterTimelineEntry, view *Clus
 					view.DeviceRank = v0
 				}
 			}
-			s.pop()
-		case "worldSize":
-			s.push("worldSize")
+		case 4:
 			if seen&(1<<4) != 0 {
-				s.duplicate()
+				s.duplicateAt("worldSize")
 			}
 			seen |= (1 << 4)
-			if v0, ok := s.integer(); ok {
+			if v0, ok := s.integer("worldSize"); ok {
 				if x != nil {
 					if n, err := ParseInteger(v0); err != nil {
-						s.violate("range", "integer "+string(v0)+" is "+err.Error())
+						s.violateAt("worldSize", "range", "integer "+string(v0)+" is "+err.Error())
 					} else {
 						x.WorldSize = n
 					}
@@ -294,14 +325,12 @@ func (s *scanner) decodeClusterTimelineEntry(x *ClusterTimelineEntry, view *Clus
 					view.WorldSize = v0
 				}
 			}
-			s.pop()
-		case "phase":
-			s.push("phase")
+		case 5:
 			if seen&(1<<5) != 0 {
-				s.duplicate()
+				s.duplicateAt("phase")
 			}
 			seen |= (1 << 5)
-			if v0, ok := s.decodePhase(); ok {
+			if v0, ok := s.decodePhase("phase"); ok {
 				if x != nil {
 					x.Phase = v0
 				}
@@ -309,14 +338,12 @@ func (s *scanner) decodeClusterTimelineEntry(x *ClusterTimelineEntry, view *Clus
 					view.Phase = v0
 				}
 			}
-			s.pop()
-		case "event":
-			s.push("event")
+		case 6:
 			if seen&(1<<6) != 0 {
-				s.duplicate()
+				s.duplicateAt("event")
 			}
 			seen |= (1 << 6)
-			if v0, ok := s.str(); ok {
+			if v0, ok := s.str("event"); ok {
 				if x != nil {
 					x.Event = string(v0)
 				}
@@ -324,15 +351,13 @@ func (s *scanner) decodeClusterTimelineEntry(x *ClusterTimelineEntry, view *Clus
 					view.Event = s.stable(v0)
 				}
 			}
-			s.pop()
-		case "detail":
-			s.push("detail")
+		case 7:
 			if seen&(1<<7) != 0 {
-				s.duplicate()
+				s.duplicateAt("detail")
 			}
 			seen |= (1 << 7)
 			if !s.null() {
-				if v0, ok := s.str(); ok {
+				if v0, ok := s.str("detail"); ok {
 					if x != nil {
 						x.Detail = ptrTo(string(v0))
 					}
@@ -345,13 +370,12 @@ func (s *scanner) decodeClusterTimelineEntry(x *ClusterTimelineEntry, view *Clus
 					x.Detail = nil
 				}
 			}
-			s.pop()
-		case "attrs":
-			s.push("attrs")
+		case 8:
 			if seen&(1<<8) != 0 {
-				s.duplicate()
+				s.duplicateAt("attrs")
 			}
 			seen |= (1 << 8)
+			s.push("attrs")
 			if s.object() {
 				var m0 map[string]AttrsValue
 				if x != nil {
@@ -382,14 +406,13 @@ func (s *scanner) decodeClusterTimelineEntry(x *ClusterTimelineEntry, view *Clus
 				}
 			}
 			s.pop()
-		case "taskId":
-			s.push("taskId")
+		case 9:
 			if seen&(1<<9) != 0 {
-				s.duplicate()
+				s.duplicateAt("taskId")
 			}
 			seen |= (1 << 9)
 			if !s.null() {
-				if v0, ok := s.str(); ok {
+				if v0, ok := s.str("taskId"); ok {
 					if x != nil {
 						x.TaskID = ptrTo(string(v0))
 					}
@@ -402,15 +425,13 @@ func (s *scanner) decodeClusterTimelineEntry(x *ClusterTimelineEntry, view *Clus
 					x.TaskID = nil
 				}
 			}
-			s.pop()
-		case "commandId":
-			s.push("commandId")
+		case 10:
 			if seen&(1<<10) != 0 {
-				s.duplicate()
+				s.duplicateAt("commandId")
 			}
 			seen |= (1 << 10)
 			if !s.null() {
-				if v0, ok := s.str(); ok {
+				if v0, ok := s.str("commandId"); ok {
 					if x != nil {
 						x.CommandID = ptrTo(string(v0))
 					}
@@ -423,14 +444,13 @@ func (s *scanner) decodeClusterTimelineEntry(x *ClusterTimelineEntry, view *Clus
 					x.CommandID = nil
 				}
 			}
-			s.pop()
-		case "mlxMemory":
-			s.push("mlxMemory")
+		case 11:
 			if seen&(1<<11) != 0 {
-				s.duplicate()
+				s.duplicateAt("mlxMemory")
 			}
 			seen |= (1 << 11)
 			if !s.null() {
+				s.push("mlxMemory")
 				if x != nil {
 					var v0 MlxMemorySnapshot
 					s.decodeMlxMemorySnapshot(&v0)
@@ -438,14 +458,12 @@ func (s *scanner) decodeClusterTimelineEntry(x *ClusterTimelineEntry, view *Clus
 				} else {
 					s.decodeMlxMemorySnapshot(nil)
 				}
+				s.pop()
 			} else {
 				if x != nil {
 					x.MlxMemory = nil
 				}
 			}
-			s.pop()
-		default:
-			s.unknown(mark, k)
 		}
 	}
 	s.endKeys(mark)
@@ -475,6 +493,8 @@ func (s *scanner) decodeClusterTimelineEntry(x *ClusterTimelineEntry, view *Clus
 	}
 }
 
+var keysRunnerFlightRecorderEntry = [9]string{"\"at\":", "\"phase\":", "\"event\":", "\"detail\":", "\"attrs\":", "\"context\":", "\"taskId\":", "\"commandId\":", "\"mlxMemory\":"}
+
 func (s *scanner) decodeRunnerFlightRecorderEntry(x *RunnerFlightRecorderEntry) {
 	if x != nil {
 		*x = RunnerFlightRecorderEntry{}
@@ -484,59 +504,84 @@ func (s *scanner) decodeRunnerFlightRecorderEntry(x *RunnerFlightRecorderEntry) 
 	}
 	var seen uint64
 	mark := s.beginKeys()
+	next := 0
 	for more := s.firstMember(); more; more = s.nextMember() {
-		k, ok := s.key()
-		if !ok {
-			return
+		field := -1
+		if next < 9 && s.matchKey(keysRunnerFlightRecorderEntry[next]) {
+			field = next
+		} else {
+			k, ok := s.key()
+			if !ok {
+				return
+			}
+			switch string(k) {
+			case "at":
+				field = 0
+			case "phase":
+				field = 1
+			case "event":
+				field = 2
+			case "detail":
+				field = 3
+			case "attrs":
+				field = 4
+			case "context":
+				field = 5
+			case "taskId":
+				field = 6
+			case "commandId":
+				field = 7
+			case "mlxMemory":
+				field = 8
+			default:
+				{
+					s.unknown(mark, k)
+					continue
+				}
+			}
 		}
-		switch string(k) {
-		case "at":
-			s.push("at")
+		next = field + 1
+		switch field {
+		case 0:
 			if seen&(1<<0) != 0 {
-				s.duplicate()
+				s.duplicateAt("at")
 			}
 			seen |= (1 << 0)
-			if v0, ok := s.str(); ok {
+			if v0, ok := s.str("at"); ok {
 				if x != nil {
 					x.At = string(v0)
 				}
 				if x == nil {
-					s.dateTime(v0)
+					s.dateTime("at", v0)
 				}
 			}
-			s.pop()
-		case "phase":
-			s.push("phase")
+		case 1:
 			if seen&(1<<1) != 0 {
-				s.duplicate()
+				s.duplicateAt("phase")
 			}
 			seen |= (1 << 1)
-			if v0, ok := s.decodePhase(); ok {
+			if v0, ok := s.decodePhase("phase"); ok {
 				if x != nil {
 					x.Phase = v0
 				}
 			}
-			s.pop()
-		case "event":
-			s.push("event")
+		case 2:
 			if seen&(1<<2) != 0 {
-				s.duplicate()
+				s.duplicateAt("event")
 			}
 			seen |= (1 << 2)
-			if v0, ok := s.str(); ok {
+			if v0, ok := s.str("event"); ok {
 				if x != nil {
 					x.Event = string(v0)
 				}
 			}
-			s.pop()
-		case "detail":
-			s.push("detail")
+		case 3:
 			if seen&(1<<3) != 0 {
-				s.duplicate()
+				s.duplicateAt("detail")
 			}
 			seen |= (1 << 3)
 			if !s.null() {
-				if v0, ok := s.str(); ok {
+				if v0, ok := s.str("detail"); ok {
 					if x != nil {
 						x.Detail = ptrTo(string(v0))
 					}
@@ -546,13 +591,12 @@ func (s *scanner) decodeRunnerFlightRecorderEntry(x *RunnerFlightRecorderEntry) 
 					x.Detail = nil
 				}
 			}
-			s.pop()
-		case "attrs":
-			s.push("attrs")
+		case 4:
 			if seen&(1<<4) != 0 {
-				s.duplicate()
+				s.duplicateAt("attrs")
 			}
 			seen |= (1 << 4)
+			s.push("attrs")
 			if s.object() {
 				var m0 map[string]AttrsValue
 				if x != nil {
@@ -583,12 +627,12 @@ func (s *scanner) decodeRunnerFlightRecorderEntry(x *RunnerFlightRecorderEntry) 
 				}
 			}
 			s.pop()
-		case "context":
-			s.push("context")
+		case 5:
 			if seen&(1<<5) != 0 {
-				s.duplicate()
+				s.duplicateAt("context")
 			}
 			seen |= (1 << 5)
+			s.push("context")
 			if x != nil {
 				var v0 RunnerDiagnosticContext
 				s.decodeRunnerDiagnosticContext(&v0)
@@ -597,14 +641,13 @@ func (s *scanner) decodeRunnerFlightRecorderEntry(x *RunnerFlightRecorderEntry) 
 				s.decodeRunnerDiagnosticContext(nil)
 			}
 			s.pop()
-		case "taskId":
-			s.push("taskId")
+		case 6:
 			if seen&(1<<6) != 0 {
-				s.duplicate()
+				s.duplicateAt("taskId")
 			}
 			seen |= (1 << 6)
 			if !s.null() {
-				if v0, ok := s.str(); ok {
+				if v0, ok := s.str("taskId"); ok {
 					if x != nil {
 						x.TaskID = ptrTo(string(v0))
 					}
@@ -614,15 +657,13 @@ func (s *scanner) decodeRunnerFlightRecorderEntry(x *RunnerFlightRecorderEntry) 
 					x.TaskID = nil
 				}
 			}
-			s.pop()
-		case "commandId":
-			s.push("commandId")
+		case 7:
 			if seen&(1<<7) != 0 {
-				s.duplicate()
+				s.duplicateAt("commandId")
 			}
 			seen |= (1 << 7)
 			if !s.null() {
-				if v0, ok := s.str(); ok {
+				if v0, ok := s.str("commandId"); ok {
 					if x != nil {
 						x.CommandID = ptrTo(string(v0))
 					}
@@ -632,14 +673,13 @@ func (s *scanner) decodeRunnerFlightRecorderEntry(x *RunnerFlightRecorderEntry) 
 					x.CommandID = nil
 				}
 			}
-			s.pop()
-		case "mlxMemory":
-			s.push("mlxMemory")
+		case 8:
 			if seen&(1<<8) != 0 {
-				s.duplicate()
+				s.duplicateAt("mlxMemory")
 			}
 			seen |= (1 << 8)
 			if !s.null() {
+				s.push("mlxMemory")
 				if x != nil {
 					var v0 MlxMemorySnapshot
 					s.decodeMlxMemorySnapshot(&v0)
@@ -647,14 +687,12 @@ func (s *scanner) decodeRunnerFlightRecorderEntry(x *RunnerFlightRecorderEntry) 
 				} else {
 					s.decodeMlxMemorySnapshot(nil)
 				}
+				s.pop()
 			} else {
 				if x != nil {
 					x.MlxMemory = nil
 				}
 			}
-			s.pop()
-		default:
-			s.unknown(mark, k)
 		}
 	}
 	s.endKeys(mark)
@@ -675,6 +713,8 @@ func (s *scanner) decodeRunnerFlightRecorderEntry(x *RunnerFlightRecorderEntry) 
 	}
 }
 
+var keysClusterTimeline = [6]string{"\"generatedAt\":", "\"localNodeId\":", "\"masterNodeId\":", "\"runners\":", "\"timeline\":", "\"unreachableNodes\":"}
+
 func (s *scanner) decodeClusterTimeline(x *ClusterTimeline) {
 	if x != nil {
 		*x = ClusterTimeline{}
@@ -684,47 +724,68 @@ func (s *scanner) decodeClusterTimeline(x *ClusterTimeline) {
 	}
 	var seen uint64
 	mark := s.beginKeys()
+	next := 0
 	for more := s.firstMember(); more; more = s.nextMember() {
-		k, ok := s.key()
-		if !ok {
-			return
+		field := -1
+		if next < 6 && s.matchKey(keysClusterTimeline[next]) {
+			field = next
+		} else {
+			k, ok := s.key()
+			if !ok {
+				return
+			}
+			switch string(k) {
+			case "generatedAt":
+				field = 0
+			case "localNodeId":
+				field = 1
+			case "masterNodeId":
+				field = 2
+			case "runners":
+				field = 3
+			case "timeline":
+				field = 4
+			case "unreachableNodes":
+				field = 5
+			default:
+				{
+					s.unknown(mark, k)
+					continue
+				}
+			}
 		}
-		switch string(k) {
-		case "generatedAt":
-			s.push("generatedAt")
+		next = field + 1
+		switch field {
+		case 0:
 			if seen&(1<<0) != 0 {
-				s.duplicate()
+				s.duplicateAt("generatedAt")
 			}
 			seen |= (1 << 0)
-			if v0, ok := s.str(); ok {
+			if v0, ok := s.str("generatedAt"); ok {
 				if x != nil {
 					x.GeneratedAt = string(v0)
 				}
 				if x == nil {
-					s.dateTime(v0)
+					s.dateTime("generatedAt", v0)
 				}
 			}
-			s.pop()
-		case "localNodeId":
-			s.push("localNodeId")
+		case 1:
 			if seen&(1<<1) != 0 {
-				s.duplicate()
+				s.duplicateAt("localNodeId")
 			}
 			seen |= (1 << 1)
-			if v0, ok := s.str(); ok {
+			if v0, ok := s.str("localNodeId"); ok {
 				if x != nil {
 					x.LocalNodeID = string(v0)
 				}
 			}
-			s.pop()
-		case "masterNodeId":
-			s.push("masterNodeId")
+		case 2:
 			if seen&(1<<2) != 0 {
-				s.duplicate()
+				s.duplicateAt("masterNodeId")
 			}
 			seen |= (1 << 2)
 			if !s.null() {
-				if v0, ok := s.str(); ok {
+				if v0, ok := s.str("masterNodeId"); ok {
 					if x != nil {
 						x.MasterNodeID = ptrTo(string(v0))
 					}
@@ -734,13 +795,12 @@ func (s *scanner) decodeClusterTimeline(x *ClusterTimeline) {
 					x.MasterNodeID = nil
 				}
 			}
-			s.pop()
-		case "runners":
-			s.push("runners")
+		case 3:
 			if seen&(1<<3) != 0 {
-				s.duplicate()
+				s.duplicateAt("runners")
 			}
 			seen |= (1 << 3)
+			s.push("runners")
 			if s.array() {
 				var list0 []ClusterTimelineRunner
 				if x != nil {
@@ -762,12 +822,12 @@ func (s *scanner) decodeClusterTimeline(x *ClusterTimeline) {
 				}
 			}
 			s.pop()
-		case "timeline":
-			s.push("timeline")
+		case 4:
 			if seen&(1<<4) != 0 {
-				s.duplicate()
+				s.duplicateAt("timeline")
 			}
 			seen |= (1 << 4)
+			s.push("timeline")
 			if s.array() {
 				var list0 []ClusterTimelineEntry
 				if x != nil {
@@ -789,12 +849,12 @@ func (s *scanner) decodeClusterTimeline(x *ClusterTimeline) {
 				}
 			}
 			s.pop()
-		case "unreachableNodes":
-			s.push("unreachableNodes")
+		case 5:
 			if seen&(1<<5) != 0 {
-				s.duplicate()
+				s.duplicateAt("unreachableNodes")
 			}
 			seen |= (1 << 5)
+			s.push("unreachableNodes")
 			if s.array() {
 				var list0 []ClusterTimelineUnreachable
 				if x != nil {
@@ -816,8 +876,6 @@ func (s *scanner) decodeClusterTimeline(x *ClusterTimeline) {
 				}
 			}
 			s.pop()
-		default:
-			s.unknown(mark, k)
 		}
 	}
 	s.endKeys(mark)
@@ -832,8 +890,8 @@ func (s *scanner) decodeClusterTimeline(x *ClusterTimeline) {
 	}
 }
 
-func (s *scanner) decodePhase() (Phase, bool) {
-	v, ok := s.str()
+func (s *scanner) decodePhase(name string) (Phase, bool) {
+	v, ok := s.str(name)
 	if !ok {
 		return "", false
 	}
@@ -883,7 +941,7 @@ func (s *scanner) decodePhase() (Phase, bool) {
 	case "shutdown_cleanup":
 		return PhaseShutdownCleanup, true
 	}
-	s.violate("enum", strconv.Quote(string(v))+" is not a Phase; want one of created, idle, connect_group, load_model, warmup, task_submission, task_agreement, prompt_build, vision_preprocess, kv_cache_lookup, prefill_barrier, prefill_pipeline, prefill_stream, decode_barrier, decode_wait_first_token, decode_stream, parser, cancel_requested, cancel_observed, completion, error, shutdown_cleanup")
+	s.violateAt(name, "enum", strconv.Quote(string(v))+" is not a Phase; want one of created, idle, connect_group, load_model, warmup, task_submission, task_agreement, prompt_build, vision_preprocess, kv_cache_lookup, prefill_barrier, prefill_pipeline, prefill_stream, decode_barrier, decode_wait_first_token, decode_stream, parser, cancel_requested, cancel_observed, completion, error, shutdown_cleanup")
 	return "", false
 }
 
@@ -893,7 +951,7 @@ func (s *scanner) decodeAttrsValue(x *AttrsValue) {
 	}
 	switch s.peek() {
 	case '"':
-		if v0, ok := s.str(); ok {
+		if v0, ok := s.str(""); ok {
 			if x != nil {
 				*x = AttrsValue{
 					Kind:   AttrsValueString,
@@ -918,7 +976,7 @@ func (s *scanner) decodeAttrsValue(x *AttrsValue) {
 			}
 		}
 	case 't', 'f':
-		if v0, ok := s.boolean(); ok && x != nil {
+		if v0, ok := s.boolean(""); ok && x != nil {
 			*x = AttrsValue{
 				Boolean: v0,
 				Kind:    AttrsValueBoolean,
@@ -932,7 +990,7 @@ func (s *scanner) decodeAttrsValue(x *AttrsValue) {
 			}
 			for i0, more0 := 0, s.firstItem(); more0; i0, more0 = i0+1, s.nextItem() {
 				s.pushIndex(i0)
-				if v1, ok := s.str(); ok {
+				if v1, ok := s.str(""); ok {
 					if x != nil {
 						list0 = append(list0, string(v1))
 					}
@@ -954,6 +1012,8 @@ func (s *scanner) decodeAttrsValue(x *AttrsValue) {
 	}
 }
 
+var keysMlxMemorySnapshot = [6]string{"\"generatedAt\":", "\"active\":", "\"cache\":", "\"peak\":", "\"wiredLimit\":", "\"source\":"}
+
 func (s *scanner) decodeMlxMemorySnapshot(x *MlxMemorySnapshot) {
 	if x != nil {
 		*x = MlxMemorySnapshot{}
@@ -963,34 +1023,58 @@ func (s *scanner) decodeMlxMemorySnapshot(x *MlxMemorySnapshot) {
 	}
 	var seen uint64
 	mark := s.beginKeys()
+	next := 0
 	for more := s.firstMember(); more; more = s.nextMember() {
-		k, ok := s.key()
-		if !ok {
-			return
+		field := -1
+		if next < 6 && s.matchKey(keysMlxMemorySnapshot[next]) {
+			field = next
+		} else {
+			k, ok := s.key()
+			if !ok {
+				return
+			}
+			switch string(k) {
+			case "generatedAt":
+				field = 0
+			case "active":
+				field = 1
+			case "cache":
+				field = 2
+			case "peak":
+				field = 3
+			case "wiredLimit":
+				field = 4
+			case "source":
+				field = 5
+			default:
+				{
+					s.unknown(mark, k)
+					continue
+				}
+			}
 		}
-		switch string(k) {
-		case "generatedAt":
-			s.push("generatedAt")
+		next = field + 1
+		switch field {
+		case 0:
 			if seen&(1<<0) != 0 {
-				s.duplicate()
+				s.duplicateAt("generatedAt")
 			}
 			seen |= (1 << 0)
-			if v0, ok := s.str(); ok {
+			if v0, ok := s.str("generatedAt"); ok {
 				if x != nil {
 					x.GeneratedAt = string(v0)
 				}
 				if x == nil {
-					s.dateTime(v0)
+					s.dateTime("generatedAt", v0)
 				}
 			}
-			s.pop()
-		case "active":
-			s.push("active")
+		case 1:
 			if seen&(1<<1) != 0 {
-				s.duplicate()
+				s.duplicateAt("active")
 			}
 			seen |= (1 << 1)
 			if !s.null() {
+				s.push("active")
 				if x != nil {
 					var v0 Memory
 					s.decodeMemory(&v0)
@@ -998,19 +1082,19 @@ func (s *scanner) decodeMlxMemorySnapshot(x *MlxMemorySnapshot) {
 				} else {
 					s.decodeMemory(nil)
 				}
+				s.pop()
 			} else {
 				if x != nil {
 					x.Active = nil
 				}
 			}
-			s.pop()
-		case "cache":
-			s.push("cache")
+		case 2:
 			if seen&(1<<2) != 0 {
-				s.duplicate()
+				s.duplicateAt("cache")
 			}
 			seen |= (1 << 2)
 			if !s.null() {
+				s.push("cache")
 				if x != nil {
 					var v0 Memory
 					s.decodeMemory(&v0)
@@ -1018,19 +1102,19 @@ func (s *scanner) decodeMlxMemorySnapshot(x *MlxMemorySnapshot) {
 				} else {
 					s.decodeMemory(nil)
 				}
+				s.pop()
 			} else {
 				if x != nil {
 					x.Cache = nil
 				}
 			}
-			s.pop()
-		case "peak":
-			s.push("peak")
+		case 3:
 			if seen&(1<<3) != 0 {
-				s.duplicate()
+				s.duplicateAt("peak")
 			}
 			seen |= (1 << 3)
 			if !s.null() {
+				s.push("peak")
 				if x != nil {
 					var v0 Memory
 					s.decodeMemory(&v0)
@@ -1038,19 +1122,19 @@ func (s *scanner) decodeMlxMemorySnapshot(x *MlxMemorySnapshot) {
 				} else {
 					s.decodeMemory(nil)
 				}
+				s.pop()
 			} else {
 				if x != nil {
 					x.Peak = nil
 				}
 			}
-			s.pop()
-		case "wiredLimit":
-			s.push("wiredLimit")
+		case 4:
 			if seen&(1<<4) != 0 {
-				s.duplicate()
+				s.duplicateAt("wiredLimit")
 			}
 			seen |= (1 << 4)
 			if !s.null() {
+				s.push("wiredLimit")
 				if x != nil {
 					var v0 Memory
 					s.decodeMemory(&v0)
@@ -1058,26 +1142,22 @@ func (s *scanner) decodeMlxMemorySnapshot(x *MlxMemorySnapshot) {
 				} else {
 					s.decodeMemory(nil)
 				}
+				s.pop()
 			} else {
 				if x != nil {
 					x.WiredLimit = nil
 				}
 			}
-			s.pop()
-		case "source":
-			s.push("source")
+		case 5:
 			if seen&(1<<5) != 0 {
-				s.duplicate()
+				s.duplicateAt("source")
 			}
 			seen |= (1 << 5)
-			if v0, ok := s.str(); ok {
+			if v0, ok := s.str("source"); ok {
 				if x != nil {
 					x.Source = string(v0)
 				}
 			}
-			s.pop()
-		default:
-			s.unknown(mark, k)
 		}
 	}
 	s.endKeys(mark)
@@ -1092,6 +1172,8 @@ func (s *scanner) decodeMlxMemorySnapshot(x *MlxMemorySnapshot) {
 	}
 }
 
+var keysMemory = [1]string{"\"inBytes\":"}
+
 func (s *scanner) decodeMemory(x *Memory) {
 	if x != nil {
 		*x = Memory{}
@@ -1101,30 +1183,42 @@ func (s *scanner) decodeMemory(x *Memory) {
 	}
 	var seen uint64
 	mark := s.beginKeys()
+	next := 0
 	for more := s.firstMember(); more; more = s.nextMember() {
-		k, ok := s.key()
-		if !ok {
-			return
+		field := -1
+		if next < 1 && s.matchKey(keysMemory[next]) {
+			field = next
+		} else {
+			k, ok := s.key()
+			if !ok {
+				return
+			}
+			switch string(k) {
+			case "inBytes":
+				field = 0
+			default:
+				{
+					s.unknown(mark, k)
+					continue
+				}
+			}
 		}
-		switch string(k) {
-		case "inBytes":
-			s.push("inBytes")
+		next = field + 1
+		switch field {
+		case 0:
 			if seen&(1<<0) != 0 {
-				s.duplicate()
+				s.duplicateAt("inBytes")
 			}
 			seen |= (1 << 0)
-			if v0, ok := s.integer(); ok {
+			if v0, ok := s.integer("inBytes"); ok {
 				if x != nil {
 					if n, err := ParseInteger(v0); err != nil {
-						s.violate("range", "integer "+string(v0)+" is "+err.Error())
+						s.violateAt("inBytes", "range", "integer "+string(v0)+" is "+err.Error())
 					} else {
 						x.InBytes = n
 					}
 				}
 			}
-			s.pop()
-		default:
-			s.unknown(mark, k)
 		}
 	}
 	s.endKeys(mark)
@@ -1132,6 +1226,8 @@ func (s *scanner) decodeMemory(x *Memory) {
 		return
 	}
 }
+
+var keysRunnerDiagnosticContext = [10]string{"\"nodeId\":", "\"runnerId\":", "\"pid\":", "\"instanceId\":", "\"modelId\":", "\"rank\":", "\"worldSize\":", "\"startLayer\":", "\"endLayer\":", "\"nLayers\":"}
 
 func (s *scanner) decodeRunnerDiagnosticContext(x *RunnerDiagnosticContext) {
 	if x != nil {
@@ -1142,47 +1238,76 @@ func (s *scanner) decodeRunnerDiagnosticContext(x *RunnerDiagnosticContext) {
 	}
 	var seen uint64
 	mark := s.beginKeys()
+	next := 0
 	for more := s.firstMember(); more; more = s.nextMember() {
-		k, ok := s.key()
-		if !ok {
-			return
+		field := -1
+		if next < 10 && s.matchKey(keysRunnerDiagnosticContext[next]) {
+			field = next
+		} else {
+			k, ok := s.key()
+			if !ok {
+				return
+			}
+			switch string(k) {
+			case "nodeId":
+				field = 0
+			case "runnerId":
+				field = 1
+			case "pid":
+				field = 2
+			case "instanceId":
+				field = 3
+			case "modelId":
+				field = 4
+			case "rank":
+				field = 5
+			case "worldSize":
+				field = 6
+			case "startLayer":
+				field = 7
+			case "endLayer":
+				field = 8
+			case "nLayers":
+				field = 9
+			default:
+				{
+					s.unknown(mark, k)
+					continue
+				}
+			}
 		}
-		switch string(k) {
-		case "nodeId":
-			s.push("nodeId")
+		next = field + 1
+		switch field {
+		case 0:
 			if seen&(1<<0) != 0 {
-				s.duplicate()
+				s.duplicateAt("nodeId")
 			}
 			seen |= (1 << 0)
-			if v0, ok := s.str(); ok {
+			if v0, ok := s.str("nodeId"); ok {
 				if x != nil {
 					x.NodeID = string(v0)
 				}
 			}
-			s.pop()
-		case "runnerId":
-			s.push("runnerId")
+		case 1:
 			if seen&(1<<1) != 0 {
-				s.duplicate()
+				s.duplicateAt("runnerId")
 			}
 			seen |= (1 << 1)
-			if v0, ok := s.str(); ok {
+			if v0, ok := s.str("runnerId"); ok {
 				if x != nil {
 					x.RunnerID = string(v0)
 				}
 			}
-			s.pop()
-		case "pid":
-			s.push("pid")
+		case 2:
 			if seen&(1<<2) != 0 {
-				s.duplicate()
+				s.duplicateAt("pid")
 			}
 			seen |= (1 << 2)
 			if !s.null() {
-				if v0, ok := s.integer(); ok {
+				if v0, ok := s.integer("pid"); ok {
 					if x != nil {
 						if n, err := ParseInteger(v0); err != nil {
-							s.violate("range", "integer "+string(v0)+" is "+err.Error())
+							s.violateAt("pid", "range", "integer "+string(v0)+" is "+err.Error())
 						} else {
 							x.Pid = ptrTo(n)
 						}
@@ -1193,113 +1318,96 @@ func (s *scanner) decodeRunnerDiagnosticContext(x *RunnerDiagnosticContext) {
 					x.Pid = nil
 				}
 			}
-			s.pop()
-		case "instanceId":
-			s.push("instanceId")
+		case 3:
 			if seen&(1<<3) != 0 {
-				s.duplicate()
+				s.duplicateAt("instanceId")
 			}
 			seen |= (1 << 3)
-			if v0, ok := s.str(); ok {
+			if v0, ok := s.str("instanceId"); ok {
 				if x != nil {
 					x.InstanceID = string(v0)
 				}
 			}
-			s.pop()
-		case "modelId":
-			s.push("modelId")
+		case 4:
 			if seen&(1<<4) != 0 {
-				s.duplicate()
+				s.duplicateAt("modelId")
 			}
 			seen |= (1 << 4)
-			if v0, ok := s.str(); ok {
+			if v0, ok := s.str("modelId"); ok {
 				if x != nil {
 					x.ModelID = string(v0)
 				}
 			}
-			s.pop()
-		case "rank":
-			s.push("rank")
+		case 5:
 			if seen&(1<<5) != 0 {
-				s.duplicate()
+				s.duplicateAt("rank")
 			}
 			seen |= (1 << 5)
-			if v0, ok := s.integer(); ok {
+			if v0, ok := s.integer("rank"); ok {
 				if x != nil {
 					if n, err := ParseInteger(v0); err != nil {
-						s.violate("range", "integer "+string(v0)+" is "+err.Error())
+						s.violateAt("rank", "range", "integer "+string(v0)+" is "+err.Error())
 					} else {
 						x.Rank = n
 					}
 				}
 			}
-			s.pop()
-		case "worldSize":
-			s.push("worldSize")
+		case 6:
 			if seen&(1<<6) != 0 {
-				s.duplicate()
+				s.duplicateAt("worldSize")
 			}
 			seen |= (1 << 6)
-			if v0, ok := s.integer(); ok {
+			if v0, ok := s.integer("worldSize"); ok {
 				if x != nil {
 					if n, err := ParseInteger(v0); err != nil {
-						s.violate("range", "integer "+string(v0)+" is "+err.Error())
+						s.violateAt("worldSize", "range", "integer "+string(v0)+" is "+err.Error())
 					} else {
 						x.WorldSize = n
 					}
 				}
 			}
-			s.pop()
-		case "startLayer":
-			s.push("startLayer")
+		case 7:
 			if seen&(1<<7) != 0 {
-				s.duplicate()
+				s.duplicateAt("startLayer")
 			}
 			seen |= (1 << 7)
-			if v0, ok := s.integer(); ok {
+			if v0, ok := s.integer("startLayer"); ok {
 				if x != nil {
 					if n, err := ParseInteger(v0); err != nil {
-						s.violate("range", "integer "+string(v0)+" is "+err.Error())
+						s.violateAt("startLayer", "range", "integer "+string(v0)+" is "+err.Error())
 					} else {
 						x.StartLayer = n
 					}
 				}
 			}
-			s.pop()
-		case "endLayer":
-			s.push("endLayer")
+		case 8:
 			if seen&(1<<8) != 0 {
-				s.duplicate()
+				s.duplicateAt("endLayer")
 			}
 			seen |= (1 << 8)
-			if v0, ok := s.integer(); ok {
+			if v0, ok := s.integer("endLayer"); ok {
 				if x != nil {
 					if n, err := ParseInteger(v0); err != nil {
-						s.violate("range", "integer "+string(v0)+" is "+err.Error())
+						s.violateAt("endLayer", "range", "integer "+string(v0)+" is "+err.Error())
 					} else {
 						x.EndLayer = n
 					}
 				}
 			}
-			s.pop()
-		case "nLayers":
-			s.push("nLayers")
+		case 9:
 			if seen&(1<<9) != 0 {
-				s.duplicate()
+				s.duplicateAt("nLayers")
 			}
 			seen |= (1 << 9)
-			if v0, ok := s.integer(); ok {
+			if v0, ok := s.integer("nLayers"); ok {
 				if x != nil {
 					if n, err := ParseInteger(v0); err != nil {
-						s.violate("range", "integer "+string(v0)+" is "+err.Error())
+						s.violateAt("nLayers", "range", "integer "+string(v0)+" is "+err.Error())
 					} else {
 						x.NLayers = n
 					}
 				}
 			}
-			s.pop()
-		default:
-			s.unknown(mark, k)
 		}
 	}
 	s.endKeys(mark)
@@ -1335,6 +1443,8 @@ func (s *scanner) decodeRunnerDiagnosticContext(x *RunnerDiagnosticContext) {
 	}
 }
 
+var keysClusterTimelineRunner = [16]string{"\"nodeId\":", "\"runnerId\":", "\"instanceId\":", "\"modelId\":", "\"deviceRank\":", "\"worldSize\":", "\"pid\":", "\"processAlive\":", "\"statusKind\":", "\"phase\":", "\"phaseDetail\":", "\"secondsInPhase\":", "\"lastProgressAt\":", "\"activeTaskId\":", "\"activeCommandId\":", "\"lastMlxMemory\":"}
+
 func (s *scanner) decodeClusterTimelineRunner(x *ClusterTimelineRunner) {
 	if x != nil {
 		*x = ClusterTimelineRunner{}
@@ -1344,103 +1454,136 @@ func (s *scanner) decodeClusterTimelineRunner(x *ClusterTimelineRunner) {
 	}
 	var seen uint64
 	mark := s.beginKeys()
+	next := 0
 	for more := s.firstMember(); more; more = s.nextMember() {
-		k, ok := s.key()
-		if !ok {
-			return
+		field := -1
+		if next < 16 && s.matchKey(keysClusterTimelineRunner[next]) {
+			field = next
+		} else {
+			k, ok := s.key()
+			if !ok {
+				return
+			}
+			switch string(k) {
+			case "nodeId":
+				field = 0
+			case "runnerId":
+				field = 1
+			case "instanceId":
+				field = 2
+			case "modelId":
+				field = 3
+			case "deviceRank":
+				field = 4
+			case "worldSize":
+				field = 5
+			case "pid":
+				field = 6
+			case "processAlive":
+				field = 7
+			case "statusKind":
+				field = 8
+			case "phase":
+				field = 9
+			case "phaseDetail":
+				field = 10
+			case "secondsInPhase":
+				field = 11
+			case "lastProgressAt":
+				field = 12
+			case "activeTaskId":
+				field = 13
+			case "activeCommandId":
+				field = 14
+			case "lastMlxMemory":
+				field = 15
+			default:
+				{
+					s.unknown(mark, k)
+					continue
+				}
+			}
 		}
-		switch string(k) {
-		case "nodeId":
-			s.push("nodeId")
+		next = field + 1
+		switch field {
+		case 0:
 			if seen&(1<<0) != 0 {
-				s.duplicate()
+				s.duplicateAt("nodeId")
 			}
 			seen |= (1 << 0)
-			if v0, ok := s.str(); ok {
+			if v0, ok := s.str("nodeId"); ok {
 				if x != nil {
 					x.NodeID = string(v0)
 				}
 			}
-			s.pop()
-		case "runnerId":
-			s.push("runnerId")
+		case 1:
 			if seen&(1<<1) != 0 {
-				s.duplicate()
+				s.duplicateAt("runnerId")
 			}
 			seen |= (1 << 1)
-			if v0, ok := s.str(); ok {
+			if v0, ok := s.str("runnerId"); ok {
 				if x != nil {
 					x.RunnerID = string(v0)
 				}
 			}
-			s.pop()
-		case "instanceId":
-			s.push("instanceId")
+		case 2:
 			if seen&(1<<2) != 0 {
-				s.duplicate()
+				s.duplicateAt("instanceId")
 			}
 			seen |= (1 << 2)
-			if v0, ok := s.str(); ok {
+			if v0, ok := s.str("instanceId"); ok {
 				if x != nil {
 					x.InstanceID = string(v0)
 				}
 			}
-			s.pop()
-		case "modelId":
-			s.push("modelId")
+		case 3:
 			if seen&(1<<3) != 0 {
-				s.duplicate()
+				s.duplicateAt("modelId")
 			}
 			seen |= (1 << 3)
-			if v0, ok := s.str(); ok {
+			if v0, ok := s.str("modelId"); ok {
 				if x != nil {
 					x.ModelID = string(v0)
 				}
 			}
-			s.pop()
-		case "deviceRank":
-			s.push("deviceRank")
+		case 4:
 			if seen&(1<<4) != 0 {
-				s.duplicate()
+				s.duplicateAt("deviceRank")
 			}
 			seen |= (1 << 4)
-			if v0, ok := s.integer(); ok {
+			if v0, ok := s.integer("deviceRank"); ok {
 				if x != nil {
 					if n, err := ParseInteger(v0); err != nil {
-						s.violate("range", "integer "+string(v0)+" is "+err.Error())
+						s.violateAt("deviceRank", "range", "integer "+string(v0)+" is "+err.Error())
 					} else {
 						x.DeviceRank = n
 					}
 				}
 			}
-			s.pop()
-		case "worldSize":
-			s.push("worldSize")
+		case 5:
 			if seen&(1<<5) != 0 {
-				s.duplicate()
+				s.duplicateAt("worldSize")
 			}
 			seen |= (1 << 5)
-			if v0, ok := s.integer(); ok {
+			if v0, ok := s.integer("worldSize"); ok {
 				if x != nil {
 					if n, err := ParseInteger(v0); err != nil {
-						s.violate("range", "integer "+string(v0)+" is "+err.Error())
+						s.violateAt("worldSize", "range", "integer "+string(v0)+" is "+err.Error())
 					} else {
 						x.WorldSize = n
 					}
 				}
 			}
-			s.pop()
-		case "pid":
-			s.push("pid")
+		case 6:
 			if seen&(1<<6) != 0 {
-				s.duplicate()
+				s.duplicateAt("pid")
 			}
 			seen |= (1 << 6)
 			if !s.null() {
-				if v0, ok := s.integer(); ok {
+				if v0, ok := s.integer("pid"); ok {
 					if x != nil {
 						if n, err := ParseInteger(v0); err != nil {
-							s.violate("range", "integer "+string(v0)+" is "+err.Error())
+							s.violateAt("pid", "range", "integer "+string(v0)+" is "+err.Error())
 						} else {
 							x.Pid = ptrTo(n)
 						}
@@ -1451,49 +1594,41 @@ func (s *scanner) decodeClusterTimelineRunner(x *ClusterTimelineRunner) {
 					x.Pid = nil
 				}
 			}
-			s.pop()
-		case "processAlive":
-			s.push("processAlive")
+		case 7:
 			if seen&(1<<7) != 0 {
-				s.duplicate()
+				s.duplicateAt("processAlive")
 			}
 			seen |= (1 << 7)
-			if v0, ok := s.boolean(); ok && x != nil {
+			if v0, ok := s.boolean("processAlive"); ok && x != nil {
 				x.ProcessAlive = v0
 			}
-			s.pop()
-		case "statusKind":
-			s.push("statusKind")
+		case 8:
 			if seen&(1<<8) != 0 {
-				s.duplicate()
+				s.duplicateAt("statusKind")
 			}
 			seen |= (1 << 8)
-			if v0, ok := s.str(); ok {
+			if v0, ok := s.str("statusKind"); ok {
 				if x != nil {
 					x.StatusKind = string(v0)
 				}
 			}
-			s.pop()
-		case "phase":
-			s.push("phase")
+		case 9:
 			if seen&(1<<9) != 0 {
-				s.duplicate()
+				s.duplicateAt("phase")
 			}
 			seen |= (1 << 9)
-			if v0, ok := s.decodePhase(); ok {
+			if v0, ok := s.decodePhase("phase"); ok {
 				if x != nil {
 					x.Phase = v0
 				}
 			}
-			s.pop()
-		case "phaseDetail":
-			s.push("phaseDetail")
+		case 10:
 			if seen&(1<<10) != 0 {
-				s.duplicate()
+				s.duplicateAt("phaseDetail")
 			}
 			seen |= (1 << 10)
 			if !s.null() {
-				if v0, ok := s.str(); ok {
+				if v0, ok := s.str("phaseDetail"); ok {
 					if x != nil {
 						x.PhaseDetail = ptrTo(string(v0))
 					}
@@ -1503,36 +1638,32 @@ func (s *scanner) decodeClusterTimelineRunner(x *ClusterTimelineRunner) {
 					x.PhaseDetail = nil
 				}
 			}
-			s.pop()
-		case "secondsInPhase":
-			s.push("secondsInPhase")
+		case 11:
 			if seen&(1<<11) != 0 {
-				s.duplicate()
+				s.duplicateAt("secondsInPhase")
 			}
 			seen |= (1 << 11)
-			if v0, ok := s.number(); ok {
+			if v0, ok := s.number("secondsInPhase"); ok {
 				if x != nil {
 					if n, err := strconv.ParseFloat(string(v0), 64); err != nil {
-						s.violate("range", "number "+string(v0)+" is out of the float64 range")
+						s.violateAt("secondsInPhase", "range", "number "+string(v0)+" is out of the float64 range")
 					} else {
 						x.SecondsInPhase = n
 					}
 				}
 			}
-			s.pop()
-		case "lastProgressAt":
-			s.push("lastProgressAt")
+		case 12:
 			if seen&(1<<12) != 0 {
-				s.duplicate()
+				s.duplicateAt("lastProgressAt")
 			}
 			seen |= (1 << 12)
 			if !s.null() {
-				if v0, ok := s.str(); ok {
+				if v0, ok := s.str("lastProgressAt"); ok {
 					if x != nil {
 						x.LastProgressAt = ptrTo(string(v0))
 					}
 					if x == nil {
-						s.dateTime(v0)
+						s.dateTime("lastProgressAt", v0)
 					}
 				}
 			} else {
@@ -1540,15 +1671,13 @@ func (s *scanner) decodeClusterTimelineRunner(x *ClusterTimelineRunner) {
 					x.LastProgressAt = nil
 				}
 			}
-			s.pop()
-		case "activeTaskId":
-			s.push("activeTaskId")
+		case 13:
 			if seen&(1<<13) != 0 {
-				s.duplicate()
+				s.duplicateAt("activeTaskId")
 			}
 			seen |= (1 << 13)
 			if !s.null() {
-				if v0, ok := s.str(); ok {
+				if v0, ok := s.str("activeTaskId"); ok {
 					if x != nil {
 						x.ActiveTaskID = ptrTo(string(v0))
 					}
@@ -1558,15 +1687,13 @@ func (s *scanner) decodeClusterTimelineRunner(x *ClusterTimelineRunner) {
 					x.ActiveTaskID = nil
 				}
 			}
-			s.pop()
-		case "activeCommandId":
-			s.push("activeCommandId")
+		case 14:
 			if seen&(1<<14) != 0 {
-				s.duplicate()
+				s.duplicateAt("activeCommandId")
 			}
 			seen |= (1 << 14)
 			if !s.null() {
-				if v0, ok := s.str(); ok {
+				if v0, ok := s.str("activeCommandId"); ok {
 					if x != nil {
 						x.ActiveCommandID = ptrTo(string(v0))
 					}
@@ -1576,14 +1703,13 @@ func (s *scanner) decodeClusterTimelineRunner(x *ClusterTimelineRunner) {
 					x.ActiveCommandID = nil
 				}
 			}
-			s.pop()
-		case "lastMlxMemory":
-			s.push("lastMlxMemory")
+		case 15:
 			if seen&(1<<15) != 0 {
-				s.duplicate()
+				s.duplicateAt("lastMlxMemory")
 			}
 			seen |= (1 << 15)
 			if !s.null() {
+				s.push("lastMlxMemory")
 				if x != nil {
 					var v0 MlxMemorySnapshot
 					s.decodeMlxMemorySnapshot(&v0)
@@ -1591,14 +1717,12 @@ func (s *scanner) decodeClusterTimelineRunner(x *ClusterTimelineRunner) {
 				} else {
 					s.decodeMlxMemorySnapshot(nil)
 				}
+				s.pop()
 			} else {
 				if x != nil {
 					x.LastMlxMemory = nil
 				}
 			}
-			s.pop()
-		default:
-			s.unknown(mark, k)
 		}
 	}
 	s.endKeys(mark)
@@ -1637,6 +1761,8 @@ func (s *scanner) decodeClusterTimelineRunner(x *ClusterTimelineRunner) {
 	}
 }
 
+var keysClusterTimelineUnreachable = [3]string{"\"nodeId\":", "\"url\":", "\"error\":"}
+
 func (s *scanner) decodeClusterTimelineUnreachable(x *ClusterTimelineUnreachable) {
 	if x != nil {
 		*x = ClusterTimelineUnreachable{}
@@ -1646,32 +1772,49 @@ func (s *scanner) decodeClusterTimelineUnreachable(x *ClusterTimelineUnreachable
 	}
 	var seen uint64
 	mark := s.beginKeys()
+	next := 0
 	for more := s.firstMember(); more; more = s.nextMember() {
-		k, ok := s.key()
-		if !ok {
-			return
+		field := -1
+		if next < 3 && s.matchKey(keysClusterTimelineUnreachable[next]) {
+			field = next
+		} else {
+			k, ok := s.key()
+			if !ok {
+				return
+			}
+			switch string(k) {
+			case "nodeId":
+				field = 0
+			case "url":
+				field = 1
+			case "error":
+				field = 2
+			default:
+				{
+					s.unknown(mark, k)
+					continue
+				}
+			}
 		}
-		switch string(k) {
-		case "nodeId":
-			s.push("nodeId")
+		next = field + 1
+		switch field {
+		case 0:
 			if seen&(1<<0) != 0 {
-				s.duplicate()
+				s.duplicateAt("nodeId")
 			}
 			seen |= (1 << 0)
-			if v0, ok := s.str(); ok {
+			if v0, ok := s.str("nodeId"); ok {
 				if x != nil {
 					x.NodeID = string(v0)
 				}
 			}
-			s.pop()
-		case "url":
-			s.push("url")
+		case 1:
 			if seen&(1<<1) != 0 {
-				s.duplicate()
+				s.duplicateAt("url")
 			}
 			seen |= (1 << 1)
 			if !s.null() {
-				if v0, ok := s.str(); ok {
+				if v0, ok := s.str("url"); ok {
 					if x != nil {
 						x.URL = ptrTo(string(v0))
 					}
@@ -1681,21 +1824,16 @@ func (s *scanner) decodeClusterTimelineUnreachable(x *ClusterTimelineUnreachable
 					x.URL = nil
 				}
 			}
-			s.pop()
-		case "error":
-			s.push("error")
+		case 2:
 			if seen&(1<<2) != 0 {
-				s.duplicate()
+				s.duplicateAt("error")
 			}
 			seen |= (1 << 2)
-			if v0, ok := s.str(); ok {
+			if v0, ok := s.str("error"); ok {
 				if x != nil {
 					x.Error = string(v0)
 				}
 			}
-			s.pop()
-		default:
-			s.unknown(mark, k)
 		}
 	}
 	s.endKeys(mark)

@@ -34,6 +34,9 @@ type scanner struct {
 	lastString int
 	dates      []DateTime
 	datePaths  []pathElem
+	// leaf names the member whose scalar value is being read: members
+	// with a scalar value are not pushed on the path, to save the work.
+	leaf string
 }
 
 // A DateTime is one value of a property the schema formats as date-time,
@@ -51,17 +54,21 @@ type DateTime struct {
 // Pointer returns the JSON pointer of the value in its document.
 func (d DateTime) Pointer() string { return string(appendPointer(nil, d.path)) }
 
-// dateTime records v, a date-time string just read.
-func (s *scanner) dateTime(v []byte) {
+// dateTime records v, a date-time string just read as the value of the
+// member name (or of the current path, when name is "").
+func (s *scanner) dateTime(name string, v []byte) {
 	start := len(s.datePaths)
 	s.datePaths = append(s.datePaths, s.path...)
+	if name != "" {
+		s.datePaths = append(s.datePaths, pathElem{name: name, index: -1})
+	}
 	s.dates = append(s.dates, DateTime{Value: s.stable(v), Offset: s.lastString, path: s.datePaths[start:len(s.datePaths):len(s.datePaths)]})
 }
 
 func (s *scanner) reset(data []byte) {
 	s.data, s.pos, s.failed, s.depth = data, 0, false, 0
 	s.scratch, s.keys, s.stack = s.scratch[:0], s.keys[:0], s.stack[:0]
-	s.path, s.vs, s.mapKeys = s.path[:0], s.vs[:0], s.mapKeys[:0]
+	s.path, s.vs, s.mapKeys, s.leaf = s.path[:0], s.vs[:0], s.mapKeys[:0], ""
 	s.dates, s.datePaths = s.dates[:0], s.datePaths[:0]
 	clear(s.bigMaps)
 }
@@ -169,24 +176,33 @@ func (s *scanner) result(typ string) error {
 // ptrTo returns a pointer to a copy of v.
 func ptrTo[T any](v T) *T { return &v }
 
-// violate records a violation at the current path.
+// violate records a violation at the current path (and leaf).
 func (s *scanner) violate(keyword, msg string) {
 	if len(s.vs) >= maxViolations {
 		return
 	}
 	s.vs = append(s.vs, Violation{
-		Pointer: string(appendPointer(nil, s.path)),
+		Pointer: s.pointer(),
 		Keyword: keyword,
 		Message: msg,
 		Offset:  s.pos,
 	})
 }
 
+func (s *scanner) pointer() string {
+	b := appendPointer(nil, s.path)
+	if s.leaf != "" {
+		b = appendPointerToken(append(b, '/'), s.leaf)
+	}
+	return string(b)
+}
+
 // violateAt records a violation for the member name of the current object.
 func (s *scanner) violateAt(name, keyword, msg string) {
-	s.push(name)
+	leaf := s.leaf
+	s.leaf = name
 	s.violate(keyword, msg)
-	s.pop()
+	s.leaf = leaf
 }
 
 // syntax records a syntax error and stops the scan.
@@ -197,11 +213,19 @@ func (s *scanner) syntax(msg string) {
 	s.failed = true
 	s.violate("syntax", msg)
 	if len(s.vs) >= maxViolations { // keep the error that explains the stop
-		s.vs[len(s.vs)-1] = Violation{Pointer: string(appendPointer(nil, s.path)), Keyword: "syntax", Message: msg, Offset: s.pos}
+		s.vs[len(s.vs)-1] = Violation{Pointer: s.pointer(), Keyword: "syntax", Message: msg, Offset: s.pos}
 	}
 }
 
 func (s *scanner) ws() {
+	// Compact JSON has no whitespace: one comparison decides.
+	if s.pos < len(s.data) && s.data[s.pos] > ' ' {
+		return
+	}
+	s.skipSpace()
+}
+
+func (s *scanner) skipSpace() {
 	for s.pos < len(s.data) {
 		switch s.data[s.pos] {
 		case ' ', '\t', '\n', '\r':
@@ -273,18 +297,33 @@ func (s *scanner) null() bool {
 	return s.literal("null")
 }
 
+// The scalar readers take the name of the member whose value they read,
+// or "" for an array item or a map value (whose place is on the path):
+// violations, syntax errors included, name the member.
+
 // str reads a string value. Another value is a type violation, skipped.
-func (s *scanner) str() ([]byte, bool) {
+func (s *scanner) str(name string) ([]byte, bool) {
+	s.leaf = name
 	if s.peek() == '"' {
-		return s.readString()
+		v, ok := s.readString()
+		s.leaf = ""
+		return v, ok
 	}
 	s.mismatch("string")
+	s.leaf = ""
 	return nil, false
 }
 
 // integer reads a number that is a whole number (JSON Schema's integer:
 // 1, 1.0 and 1e2 all are) and returns its literal.
-func (s *scanner) integer() ([]byte, bool) {
+func (s *scanner) integer(name string) ([]byte, bool) {
+	s.leaf = name
+	lit, ok := s.readInteger()
+	s.leaf = ""
+	return lit, ok
+}
+
+func (s *scanner) readInteger() ([]byte, bool) {
 	if c := s.peek(); c != '-' && (c < '0' || c > '9') {
 		s.mismatch("integer")
 		return nil, false
@@ -305,7 +344,9 @@ func (s *scanner) integer() ([]byte, bool) {
 }
 
 // number reads a number and returns its literal.
-func (s *scanner) number() ([]byte, bool) {
+func (s *scanner) number(name string) ([]byte, bool) {
+	s.leaf = name
+	defer s.clearLeaf()
 	if c := s.peek(); c != '-' && (c < '0' || c > '9') {
 		s.mismatch("number")
 		return nil, false
@@ -313,8 +354,12 @@ func (s *scanner) number() ([]byte, bool) {
 	return s.readNumber()
 }
 
+func (s *scanner) clearLeaf() { s.leaf = "" }
+
 // boolean reads true or false.
-func (s *scanner) boolean() (v, ok bool) {
+func (s *scanner) boolean(name string) (v, ok bool) {
+	s.leaf = name
+	defer s.clearLeaf()
 	switch s.peek() {
 	case 't':
 		return true, s.literal("true")
@@ -323,6 +368,17 @@ func (s *scanner) boolean() (v, ok bool) {
 	}
 	s.mismatch("boolean")
 	return false, false
+}
+
+// matchKey consumes the JSON text of an expected member name and its
+// colon, when it is next: members usually come in schema order, and
+// comparing the text is faster than reading and looking up the name.
+func (s *scanner) matchKey(text string) bool {
+	if len(s.data)-s.pos >= len(text) && string(s.data[s.pos:s.pos+len(text)]) == text {
+		s.pos += len(text)
+		return true
+	}
+	return false
 }
 
 // object enters an object. Another value is a type violation, skipped.
@@ -458,6 +514,11 @@ func (s *scanner) unknown(mark int, k []byte) {
 // encoding/json, and is still checked.
 func (s *scanner) duplicate() {
 	s.violate("duplicate", "property given more than once")
+}
+
+// duplicateAt records that the member name was given twice.
+func (s *scanner) duplicateAt(name string) {
+	s.violateAt(name, "duplicate", "property given more than once")
 }
 
 // missing records required properties that were not given.
@@ -655,6 +716,19 @@ func (s *scanner) readString() ([]byte, bool) {
 	d := s.data
 	s.lastString = s.pos
 	i := s.pos + 1
+	// Most strings are short and plain: look at their first bytes one by
+	// one, and leave longer ones to the loop below.
+	for n := min(len(d), i+16); i < n; i++ {
+		c := d[i]
+		if stringSafe[c] {
+			continue
+		}
+		if c == '"' {
+			s.pos = i + 1
+			return d[s.lastString+1 : i], true
+		}
+		break
+	}
 	for {
 		for i+8 <= len(d) && plainWord(binary.LittleEndian.Uint64(d[i:])) {
 			i += 8
