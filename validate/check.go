@@ -45,14 +45,21 @@ type runnerState struct {
 	hasRank     bool
 	hasWorld    bool
 	index, line int
-	recent      [dupWindow]dupSlot
-	next        int
+	// recent holds the hashes of the runner's last dupWindow entries, oldest
+	// at next once full; seen maps each of them to its latest entry.
+	recent [dupWindow]dupRef
+	next   int
+	full   bool
+	seen   map[uint64]dupSlot
 }
 
 type dupSlot struct {
-	hash        uint64
 	index, line int
-	set         bool
+}
+
+type dupRef struct {
+	hash  uint64
+	index int
 }
 
 type taskState struct {
@@ -167,17 +174,18 @@ func (c *streamChecker) runner(e *Entry, f *facts) *runnerState {
 		c.runners[string(f.runnerID)] = r
 		return r
 	}
-	since := fmt.Sprintf("entry %d, line %d", r.index, r.line)
+	index, line := r.index, r.line
+	since := func() string { return fmt.Sprintf("entry %d, line %d", index, line) }
 	if f.nodeID != nil && r.node != nil && !bytes.Equal(f.nodeID, r.node) {
-		c.errorf(e, "/nodeId", ruleRunnerIdent, "runner %q is on node %q here but on node %q since %s", f.runnerID, f.nodeID, r.node, since)
+		c.errorf(e, "/nodeId", ruleRunnerIdent, "runner %q is on node %q here but on node %q since %s", f.runnerID, f.nodeID, r.node, since())
 		r.node, r.index, r.line = bytes.Clone(f.nodeID), e.Index, e.Line
 	}
 	if f.hasRank && r.hasRank && f.rank != r.rank {
-		c.errorf(e, "/deviceRank", ruleRunnerIdent, "runner %q has deviceRank %d here but %d since %s", f.runnerID, f.rank, r.rank, since)
+		c.errorf(e, "/deviceRank", ruleRunnerIdent, "runner %q has deviceRank %d here but %d since %s", f.runnerID, f.rank, r.rank, since())
 		r.rank, r.index, r.line = f.rank, e.Index, e.Line
 	}
 	if f.hasWorld && r.hasWorld && f.world != r.world {
-		c.errorf(e, "/worldSize", ruleRunnerIdent, "runner %q has worldSize %d here but %d since %s", f.runnerID, f.world, r.world, since)
+		c.errorf(e, "/worldSize", ruleRunnerIdent, "runner %q has worldSize %d here but %d since %s", f.runnerID, f.world, r.world, since())
 		r.world, r.index, r.line = f.world, e.Index, e.Line
 	}
 	return r
@@ -275,14 +283,25 @@ func cmpInt(a, b int64) int {
 // checkDuplicate warns about an entry that is the same, byte for byte, as
 // one of the runner's recent entries.
 func (c *streamChecker) checkDuplicate(e *Entry, f *facts, r *runnerState) {
-	for _, s := range r.recent {
-		if s.set && s.hash == f.hash {
-			c.warnf(e, "", ruleDuplicate, "the same entry as entry %d (line %d)", s.index, s.line)
-			break
+	if r.seen == nil {
+		r.seen = make(map[uint64]dupSlot, 16)
+	}
+	if s, ok := r.seen[f.hash]; ok {
+		c.warnf(e, "", ruleDuplicate, "the same entry as entry %d (line %d)", s.index, s.line)
+	}
+	if r.full {
+		// Forget the oldest entry unless a later one has the same hash.
+		old := r.recent[r.next]
+		if r.seen[old.hash].index == old.index {
+			delete(r.seen, old.hash)
 		}
 	}
-	r.recent[r.next] = dupSlot{f.hash, e.Index, e.Line, true}
-	r.next = (r.next + 1) % dupWindow
+	r.seen[f.hash] = dupSlot{e.Index, e.Line}
+	r.recent[r.next] = dupRef{f.hash, e.Index}
+	r.next++
+	if r.next == dupWindow {
+		r.next, r.full = 0, true
+	}
 }
 
 // finish applies the rules that need the whole dump: ranks that never

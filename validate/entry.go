@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"hash/maphash"
@@ -56,7 +57,7 @@ func (c *entryChecker) check(e *Entry, out []Finding, f *facts, arena *[]byte) [
 		out, ok := c.generatedViolations(out, e, c.v.RunnerFlightRecorderEntry(e.Raw))
 		if ok {
 			for _, d := range c.v.DateTimes() {
-				out = checkTimestamp(out, e, d.Value, d.Pointer)
+				out, _, _ = checkTimestamp(out, e, d.Value, d.Pointer)
 			}
 		}
 		return out
@@ -70,10 +71,15 @@ func (c *entryChecker) check(e *Entry, out []Finding, f *facts, arena *[]byte) [
 	if !ok {
 		return out
 	}
-	for _, d := range c.v.DateTimes() {
-		out = checkTimestamp(out, e, d.Value, d.Pointer)
-	}
 	view := &c.view
+	for _, d := range c.v.DateTimes() {
+		var ts timeline.Timestamp
+		var ok bool
+		out, ts, ok = checkTimestamp(out, e, d.Value, d.Pointer)
+		if ok && !f.atKey.Valid && bytes.Equal(d.Value, view.At) {
+			f.atKey = timeline.TimeKey{Timestamp: ts, Valid: true}
+		}
+	}
 	f.usable = true
 	f.at, f.nodeID, f.runnerID = keep(view.At), keep(view.NodeID), keep(view.RunnerID)
 	if view.TaskID != nil {
@@ -82,7 +88,7 @@ func (c *entryChecker) check(e *Entry, out []Finding, f *facts, arena *[]byte) [
 	f.rank, f.hasRank, f.rankBad = integerFact(view.DeviceRank)
 	f.world, f.hasWorld, f.worldBad = integerFact(view.WorldSize)
 	f.rankBad, f.worldBad = keep(f.rankBad), keep(f.worldBad)
-	if f.at != nil {
+	if f.at != nil && !f.atKey.Valid {
 		f.atKey = timeline.MakeTimeKey(f.at)
 	}
 	return out
@@ -143,7 +149,7 @@ func (c *entryChecker) checkGeneral(e *Entry, out []Finding, f *facts, keep func
 	}
 	for _, path := range c.schema.dateTimes {
 		if s, ok := lookup(value, path).(string); ok {
-			out = checkTimestamp(out, e, []byte(s), func() string { return "/" + strings.Join(escapeAll(path), "/") })
+			out, _, _ = checkTimestamp(out, e, []byte(s), func() string { return "/" + strings.Join(escapeAll(path), "/") })
 		}
 	}
 	m, _ := value.(map[string]any)
@@ -193,18 +199,20 @@ func escapeAll(path []string) []string {
 }
 
 // checkTimestamp checks one date-time value: it must be RFC 3339 as
-// Python's isoformat writes it, and should be in UTC.
-func checkTimestamp(out []Finding, e *Entry, value []byte, pointer func() string) []Finding {
+// Python's isoformat writes it, and should be in UTC. It returns the
+// instant, when the value names one.
+func checkTimestamp(out []Finding, e *Entry, value []byte, pointer func() string) ([]Finding, timeline.Timestamp, bool) {
 	ts, err := timeline.ParseTimestamp(value)
 	switch {
 	case err != nil:
 		out = append(out, Finding{Line: e.Line, Entry: e.Index, Pointer: pointer(), Severity: Error, Rule: ruleTimestamp,
 			Message: fmt.Sprintf("%q: %v", value, err)})
+		return out, ts, false
 	case ts.Offset != 0:
 		out = append(out, Finding{Line: e.Line, Entry: e.Index, Pointer: pointer(), Severity: Warning, Rule: ruleOffset,
 			Message: fmt.Sprintf("%q is written with UTC offset %s; cluster timestamps are written in UTC", value, formatOffset(ts.Offset))})
 	}
-	return out
+	return out, ts, true
 }
 
 func formatOffset(seconds int32) string {

@@ -239,7 +239,8 @@ func checkTimelineMembers(members []Member, start int, emit func(Finding)) {
 	}
 	for _, d := range v.DateTimes() {
 		e := Entry{Line: line(d.Offset), Index: -1}
-		for _, f := range checkTimestamp(nil, &e, d.Value, d.Pointer) {
+		found, _, _ := checkTimestamp(nil, &e, d.Value, d.Pointer)
+		for _, f := range found {
 			emit(f)
 		}
 	}

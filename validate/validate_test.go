@@ -111,6 +111,45 @@ func TestTimelineMembers(t *testing.T) {
 	}
 }
 
+// TestDuplicateWindow: a runner's entry repeats one of its last 128, or it
+// is not a duplicate; the finding names the latest copy.
+func TestDuplicateWindow(t *testing.T) {
+	entry := func(i int) string { return e("attrs", fmt.Sprintf(`{"i":%d}`, i)) }
+	cases := []struct {
+		name string
+		seq  []int // the attrs.i of each entry
+		want []string
+	}{
+		{"127 between", append(append([]int{-1}, seqRange(127, 0)...), -1), []string{"129 duplicate-entry "}},
+		{"128 between", append(append([]int{-1}, seqRange(128, 0)...), -1), nil},
+		{"three copies", append(append([]int{-1, -1}, seqRange(127, 0)...), -1), []string{"2 duplicate-entry ", "130 duplicate-entry "}},
+		{"copy kept after its twin leaves", append(append([]int{-1}, seqRange(100, 0)...), append([]int{-1}, append(seqRange(40, 1000), -1)...)...),
+			[]string{"102 duplicate-entry ", "143 duplicate-entry "}},
+	}
+	for _, c := range cases {
+		var in []string
+		for _, i := range c.seq {
+			in = append(in, entry(i))
+		}
+		var got []string
+		Dump("dump", strings.NewReader(lines(in...)), Options{}, func(f Finding) {
+			got = append(got, fmt.Sprintf("%d %s %s", f.Line, f.Rule, f.Pointer))
+		})
+		if !slices.Equal(got, c.want) {
+			t.Errorf("%s:\n got %q\nwant %q", c.name, got, c.want)
+		}
+	}
+}
+
+// seqRange returns n integers from start.
+func seqRange(n, start int) []int {
+	s := make([]int, n)
+	for i := range s {
+		s[i] = start + i
+	}
+	return s
+}
+
 // TestManyEntriesInOrder: findings come out in input order whatever the
 // number of goroutines, across many batches.
 func TestManyEntriesInOrder(t *testing.T) {

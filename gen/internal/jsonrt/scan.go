@@ -2,6 +2,7 @@ package jsonrt
 
 import (
 	"encoding/binary"
+	"math/bits"
 	"strconv"
 	"unicode/utf8"
 )
@@ -698,11 +699,13 @@ const (
 	msb = 0x8080808080808080
 )
 
-// plainWord reports whether none of the 8 bytes in w needs attention in a
-// string: no control character, quote, backslash or non-ASCII byte.
-func plainWord(w uint64) bool {
+// specialBytes marks, with its high bit, each byte of w that needs
+// attention in a string: a control character, quote, backslash or
+// non-ASCII byte. Bytes above the first marked one may be marked
+// wrongly; the lowest mark is always right.
+func specialBytes(w uint64) uint64 {
 	control := (w - lsb*0x20) & ^w & msb
-	return control|hasZeroByte(w^(lsb*'"'))|hasZeroByte(w^(lsb*'\\'))|w&msb == 0
+	return control | hasZeroByte(w^(lsb*'"')) | hasZeroByte(w^(lsb*'\\')) | w&msb
 }
 
 // hasZeroByte is non-zero when a byte of v is zero.
@@ -714,21 +717,13 @@ func (s *scanner) readString() ([]byte, bool) {
 	d := s.data
 	s.lastString = s.pos
 	i := s.pos + 1
-	// Most strings are short and plain: look at their first bytes one by
-	// one, and leave longer ones to the loop below.
-	for n := min(len(d), i+16); i < n; i++ {
-		c := d[i]
-		if stringSafe[c] {
-			continue
-		}
-		if c == '"' {
-			s.pos = i + 1
-			return d[s.lastString+1 : i], true
-		}
-		break
-	}
 	for {
-		for i+8 <= len(d) && plainWord(binary.LittleEndian.Uint64(d[i:])) {
+		// Eight bytes at a time up to the first that needs attention.
+		for i+8 <= len(d) {
+			if m := specialBytes(binary.LittleEndian.Uint64(d[i:])); m != 0 {
+				i += bits.TrailingZeros64(m) >> 3
+				break
+			}
 			i += 8
 		}
 		for i < len(d) && stringSafe[d[i]] {
