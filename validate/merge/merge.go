@@ -93,7 +93,8 @@ type InputReport struct {
 
 // Merge reads the inputs and calls emit with each entry of the merged
 // timeline, in the order of timeline.Compare. reset is called before the
-// merge starts over (emit must then forget what it was given). A malformed
+// merge starts over (emit must then forget what it was given). The *Entry
+// emit gets is reused for the next entry: emit must not keep it. A malformed
 // input, an entry that breaks the schema or whose at is not a timestamp
 // stops the merge with an *InputError.
 func Merge(inputs []Input, opts Options, reset func() error, emit func(*Entry) error) (*Report, error) {
@@ -141,6 +142,7 @@ func mergeOnce(inputs []Input, sortFirst []bool, opts Options, emit func(*Entry)
 
 	var dups dupWindow
 	var prevText prevKey
+	out := new(Entry) // one for all: emit must not keep it
 	seed := maphash.MakeSeed()
 	for heads.len() > 0 {
 		h := heads.pop()
@@ -164,8 +166,8 @@ func mergeOnce(inputs []Input, sortFirst []bool, opts Options, emit func(*Entry)
 				continue
 			}
 		}
-		out := Entry{Raw: e.raw, Key: e.key, Input: s.index, Line: e.line, Pointer: e.pointer}
-		if err := emit(&out); err != nil {
+		*out = Entry{Raw: e.raw, Key: e.key, Input: s.index, Line: e.line, Pointer: e.pointer}
+		if err := emit(out); err != nil {
 			return rep, -1, err
 		}
 		if _, err := next(s); err != nil {
@@ -241,9 +243,10 @@ func (m *mergeHeap) pop() head {
 // place differs from Skulk's order: at compared as text, then nodeId,
 // then deviceRank.
 type prevKey struct {
-	ok         bool
-	at, nodeID []byte
-	rank       int64
+	ok     bool
+	at     []byte
+	nodeID string
+	rank   int64
 }
 
 func (p *prevKey) less(e *entry) bool {
@@ -253,8 +256,8 @@ func (p *prevKey) less(e *entry) bool {
 	if c := bytes.Compare(e.atText, p.at); c != 0 {
 		return c < 0
 	}
-	if c := bytes.Compare([]byte(e.key.NodeID), p.nodeID); c != 0 {
-		return c < 0
+	if e.key.NodeID != p.nodeID {
+		return e.key.NodeID < p.nodeID
 	}
 	return e.key.DeviceRank < p.rank
 }
@@ -262,7 +265,7 @@ func (p *prevKey) less(e *entry) bool {
 func (p *prevKey) set(e *entry) {
 	p.ok = true
 	p.at = append(p.at[:0], e.atText...)
-	p.nodeID = append(p.nodeID[:0], e.key.NodeID...)
+	p.nodeID = e.key.NodeID
 	p.rank = e.key.DeviceRank
 }
 
@@ -270,16 +273,23 @@ func (p *prevKey) set(e *entry) {
 // equal keys, so they are neighbours in the merged order: the window holds
 // the entries of the current key. Entries are compared by their content
 // as the schema reads it, so that the same entry from an NDJSON dump and
-// from a node dump is one.
+// from a node dump is one. Hashing that content costs a decode, so the
+// first entry of a key is only hashed when a second one comes; its text
+// is still valid then (see source.next).
 type dupWindow struct {
 	key    timeline.SortKey
-	hashes []uint64
 	set    bool
+	first  []byte // the first entry of the key, until hashed
+	hashes []uint64
 }
 
 func (d *dupWindow) same(e *entry, seed maphash.Seed) bool {
 	if !d.set || timeline.CompareSortKeys(&d.key, &e.key) != 0 {
-		d.key, d.set, d.hashes = e.key, true, d.hashes[:0]
+		d.key, d.set, d.hashes, d.first = e.key, true, d.hashes[:0], e.raw
+		return false
+	}
+	if len(d.hashes) == 0 {
+		d.hashes = append(d.hashes, canonicalHash(d.first, seed))
 	}
 	h := canonicalHash(e.raw, seed)
 	if slices.Contains(d.hashes, h) {

@@ -31,7 +31,9 @@ type source struct {
 	index   int
 	name    string
 	batches chan *batch
+	free    chan *batch // batches the merge is done with, to fill again
 	cur     *batch
+	prev    *batch // the batch before cur, still in use
 	pos     int
 	count   int
 
@@ -50,26 +52,39 @@ type batch struct {
 	entries []entry
 	buf     []byte
 	err     error
+	// pooled marks a batch that owns its memory and goes back to free.
+	pooled bool
 }
 
 const (
 	batchEntries = 1024
-	batchBytes   = 1 << 20
+	batchBytes   = 256 << 10
+	// batchesAhead is how many batches an input reads ahead of the merge.
+	batchesAhead = 3
 )
 
 func startSource(i int, in Input, opts Options, sortFirst bool, stop <-chan struct{}) *source {
-	s := &source{index: i, name: in.Name, batches: make(chan *batch, 4)}
+	s := &source{index: i, name: in.Name, batches: make(chan *batch, batchesAhead), free: make(chan *batch, batchesAhead+3)}
 	go s.read(in, opts, sortFirst, stop)
 	return s
 }
 
 // next returns the input's next entry, or nil at its end. The entry stays
-// valid until the one after it is asked for.
+// valid until the input has moved on by two batches: the merge compares
+// an entry with the one before it, which may be the last of the batch
+// before.
 func (s *source) next() (*entry, error) {
 	for s.cur == nil || s.pos >= len(s.cur.entries) {
 		if s.cur != nil && s.cur.err != nil {
 			return nil, s.cur.err
 		}
+		if s.prev != nil && s.prev.pooled {
+			select {
+			case s.free <- s.prev:
+			default:
+			}
+		}
+		s.prev = s.cur
 		b, ok := <-s.batches
 		if !ok {
 			return nil, nil
@@ -104,7 +119,16 @@ func (s *source) read(in Input, opts Options, sortFirst bool, stop <-chan struct
 
 	r := validate.NewReader(rc, opts.MaxEntryBytes)
 	c := checker{name: in.Name, intern: map[string]string{}}
-	b := &batch{}
+	fresh := func() *batch {
+		select {
+		case b := <-s.free:
+			b.entries, b.buf = b.entries[:0], b.buf[:0]
+			return b
+		default:
+			return &batch{entries: make([]entry, 0, batchEntries), buf: make([]byte, 0, batchBytes+batchBytes/4), pooled: true}
+		}
+	}
+	b := fresh()
 	var all []entry // the entries of an input read whole
 	collect := sortFirst
 	var prev timeline.SortKey
@@ -150,7 +174,7 @@ func (s *source) read(in Input, opts Options, sortFirst bool, stop <-chan struct
 				stopped = true
 				return false
 			}
-			b = &batch{}
+			b = fresh()
 		}
 		return true
 	})
@@ -246,7 +270,7 @@ func (c *checker) check(it *validate.Entry) (entry, error) {
 		line:   it.Line,
 		raw:    it.Raw,
 	}
-	if bytes.ContainsAny(it.Raw, "\n\r") {
+	if bytes.IndexByte(it.Raw, '\n') >= 0 || bytes.IndexByte(it.Raw, '\r') >= 0 {
 		e.raw = compact(it.Raw)
 	}
 	return e, nil
