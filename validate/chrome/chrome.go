@@ -11,6 +11,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strconv"
 
 	"github.com/flightline-dev/flightline/generated/timeline"
@@ -108,7 +110,16 @@ func (t *Writer) Close() error {
 		t.start(timeline.Timestamp{}, "")
 	}
 	for _, r := range t.order {
-		t.endSlice(t.open[r], t.end)
+		s := t.open[r]
+		// The runner recorded nothing after this entry: say so, since a
+		// stuck rank's last slice and a busy one's look alike.
+		s.args["lastEntry"] = "the runner's last entry; the slice runs to the end of the timeline"
+		t.endSlice(s, t.end)
+	}
+	// Viewers order processes by sort index: list the nodes by name.
+	nodes := slices.Sorted(maps.Keys(t.pids))
+	for i, n := range nodes {
+		t.write(event{Name: "process_sort_index", Ph: "M", Pid: t.pids[n], Args: map[string]any{"sort_index": i}})
 	}
 	t.raw("]}\n")
 	if t.err == nil {
@@ -130,7 +141,7 @@ func (t *Writer) track(e *timeline.ClusterTimelineEntry) (pid, tid int) {
 	if !ok {
 		pid = len(t.pids) + 1
 		t.pids[e.NodeID] = pid
-		t.write(event{Name: "process_name", Ph: "M", Pid: pid, Args: map[string]any{"name": "node " + e.NodeID}})
+		t.write(event{Name: "process_name", Ph: "M", Pid: pid, Args: map[string]any{"name": e.NodeID}})
 	}
 	tid, ok = t.tids[e.RunnerID]
 	if !ok {
