@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strconv"
@@ -23,7 +24,12 @@ type Schema struct {
 	compiled *jsonschema.Schema
 	// dateTimes are the property paths of the entry's date-time values.
 	dateTimes [][]string
+	identity  string
 }
+
+// Identity names the schema's content: the schema.Identity of the files
+// compiling it read, the file given first.
+func (s *Schema) Identity() string { return s.identity }
 
 // LoadSchema compiles the JSON Schema file for validating entries.
 func LoadSchema(file string) (*Schema, error) {
@@ -37,11 +43,23 @@ func BuiltinSchema() (*Schema, error) {
 }
 
 func loadSchema(readFile func(string) ([]byte, error), file string) (*Schema, error) {
-	c, err := schema.Compile(readFile, file)
+	read := map[string][]byte{}
+	var order []string
+	recorded := func(name string) ([]byte, error) {
+		data, err := readFile(name)
+		// Named by base name: the identity must not depend on where the
+		// command runs from.
+		if base := filepath.Base(name); err == nil && read[base] == nil {
+			read[base] = data
+			order = append(order, base)
+		}
+		return data, err
+	}
+	c, err := schema.Compile(recorded, file)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", file, err)
 	}
-	s := &Schema{compiled: c, dateTimes: [][]string{{"at"}}}
+	s := &Schema{compiled: c, dateTimes: [][]string{{"at"}}, identity: schema.Identity(read, order...)}
 	// The timestamps to check are the schema's date-time properties, when
 	// the generator's loader understands the schema.
 	if m, err := schema.LoadJSONSchema(readFile, file); err == nil && len(m.Roots) > 0 {

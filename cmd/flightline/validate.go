@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/flightline-dev/flightline/schema"
 	"github.com/flightline-dev/flightline/validate"
 )
 
@@ -46,6 +47,7 @@ func runValidate(e *env, args []string) int {
 		return exitUsage
 	}
 	opts := validate.Options{Jobs: *jobs, MaxEntryBytes: *maxEntry}
+	sum := summary{schema: reportSchema{Source: "built-in", Identity: schema.BuiltinIdentity()}}
 	if *schemaFile != "" {
 		s, err := validate.LoadSchema(*schemaFile)
 		if err != nil {
@@ -53,9 +55,9 @@ func runValidate(e *env, args []string) int {
 			return exitUsage
 		}
 		opts.Schema = s
+		sum.schema = reportSchema{Source: *schemaFile, Identity: s.Identity()}
 	}
 
-	var sum summary
 	code := exitOK
 	for _, arg := range fs.Args() {
 		files, err := dumpFiles(arg)
@@ -174,6 +176,16 @@ type summary struct {
 	errors, warnings int
 	shown, notShown  int
 	unreadable       []unreadable
+	schema           reportSchema
+}
+
+// reportSchema says which schema validated the dumps.
+type reportSchema struct {
+	// Source is "built-in" or the --schema file as given.
+	Source string `json:"source"`
+	// Identity is the hash of the schema's files; flightline version
+	// prints the built-in one.
+	Identity string `json:"identity"`
 }
 
 type unreadable struct {
@@ -245,7 +257,9 @@ func (r *jsonReport) summary(s *summary) {
 		Findings   []validate.Finding `json:"findings"`
 		Summary    any                `json:"summary"`
 		Unreadable []unreadable       `json:"unreadable"`
+		Schema     reportSchema       `json:"schema"`
 	}{
+		Schema:   s.schema,
 		Findings: r.findings,
 		Summary: struct {
 			Files    int `json:"files"`

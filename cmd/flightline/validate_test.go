@@ -1,14 +1,20 @@
 package main
 
 import (
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v5"
+
+	"github.com/flightline-dev/flightline/validate"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -125,5 +131,54 @@ func TestUnreadable(t *testing.T) {
 	}
 	if !strings.Contains(r.stdout, "4 entries in 1 file") {
 		t.Errorf("the readable path was not checked: %s", r.stdout)
+	}
+}
+
+// TestJSONReportSchema: what validate --format json writes is valid under
+// schema/validate_report.schema.json, for every dump of the corpus, an
+// unreadable path and an other schema; and the schema lists every rule.
+func TestJSONReportSchema(t *testing.T) {
+	c := jsonschema.NewCompiler()
+	report, err := c.Compile(filepath.Join(repoRoot, "schema", "validate_report.schema.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	runs := [][]string{
+		{"validate", "--format", "json", "--max-findings", "0", "testdata/dumps"},
+		{"validate", "--format", "json", "testdata/dumps/valid/skulk-example.ndjson", "testdata/dumps/no-such-file.ndjson"},
+		{"validate", "--format", "json", "--schema", "schema/cluster_timeline_entry.schema.json", "testdata/dumps/invalid/rules.ndjson"},
+	}
+	for _, args := range runs {
+		r := flightline(t, repoRoot, "", args...)
+		var doc any
+		d := json.NewDecoder(strings.NewReader(r.stdout))
+		d.UseNumber()
+		if err := d.Decode(&doc); err != nil {
+			t.Fatalf("%v: not JSON: %v\n%s", args, err, r.stdout)
+		}
+		if err := report.Validate(doc); err != nil {
+			t.Errorf("%v: the report breaks its schema: %#v", args, err)
+		}
+	}
+
+	var s struct {
+		Defs struct {
+			Finding struct {
+				Properties struct {
+					Rule struct {
+						Enum []string `json:"enum"`
+					} `json:"rule"`
+				} `json:"properties"`
+			} `json:"Finding"`
+		} `json:"$defs"`
+	}
+	data, _ := os.ReadFile(filepath.Join(repoRoot, "schema", "validate_report.schema.json"))
+	json.Unmarshal(data, &s)
+	var ids []string
+	for _, r := range validate.Rules {
+		ids = append(ids, r.ID)
+	}
+	if got := s.Defs.Finding.Properties.Rule.Enum; !slices.Equal(got, ids) {
+		t.Errorf("the report schema's rules\n %q\nare not validate.Rules\n %q", got, ids)
 	}
 }
