@@ -2,9 +2,9 @@
 GO ?= go
 
 # TOOLS are the project's programs under testdata, which ./... leaves out.
-TOOLS = ./testdata/gen ./testdata/tracepic
+TOOLS = ./testdata/gen ./testdata/tracepic ./testdata/benchcompare
 
-.PHONY: all build test vet fmt-check generate check-generated
+.PHONY: all build test vet fmt-check generate check-generated bench bench-compare
 
 all: test
 
@@ -29,3 +29,15 @@ vet:
 
 test: fmt-check vet check-generated
 	$(GO) test ./... $(TOOLS)
+
+# bench runs the Go benchmarks of decoding, validation and merging.
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./generated/... ./validate/...
+
+# bench-compare times flightline against its peers on a generated dump of
+# BENCH_N entries (see testdata/benchcompare); it installs the sourcemeta
+# CLI from npm into the user cache directory when it is missing.
+BENCH_N ?= 1000000
+BENCH_RUNS ?= 3
+bench-compare:
+	$(GO) run ./testdata/benchcompare -n $(BENCH_N) -runs $(BENCH_RUNS) $(BENCH_ARGS)
