@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/dave/jennifer/jen"
 
@@ -180,6 +181,14 @@ func variantType(v *schema.Type) *jen.Statement {
 	return goType(v)
 }
 
+// withArticle puts "a" or "an" before a type name, by its first letter.
+func withArticle(name string) string {
+	if name != "" && strings.ContainsRune("AEIOUaeiou", rune(name[0])) {
+		return "an " + name
+	}
+	return "a " + name
+}
+
 // kindPhrase describes values of t in a message: "a string", "an array of
 // strings".
 func kindPhrase(t *schema.Type) string {
@@ -189,9 +198,9 @@ func kindPhrase(t *schema.Type) string {
 	case schema.Map:
 		return "an object of " + plural(t.Elem)
 	case schema.Object:
-		return "a " + t.Name + " object"
+		return withArticle(t.Name) + " object"
 	case schema.Enum:
-		return "a " + t.Name
+		return withArticle(t.Name)
 	case schema.Integer:
 		return "an integer"
 	case schema.Any:

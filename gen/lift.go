@@ -64,7 +64,7 @@ func (g *generator) lift(f *jen.File, l *schema.Lift) {
 	if len(dropped) > 0 {
 		how += ", " + joinAnd(dropped) + " left behind"
 	}
-	docComment(f, wrap(fmt.Sprintf("%s returns x as a %s, as the schema's x-flightline-lift declares%s. The result shares x's maps, slices and pointers.", name, l.Into.Name, how)))
+	docComment(f, wrap(fmt.Sprintf("%s returns x as %s, as the schema's x-flightline-lift declares%s. The result shares x's maps, slices and pointers.", name, withArticle(l.Into.Name), how)))
 	f.Func().Id(name).Params(jen.Id("x").Op("*").Id(l.From.Name)).Id(l.Into.Name).Block(
 		jen.Return(jen.Id(l.Into.Name).Values(values)),
 	)

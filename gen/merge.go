@@ -39,7 +39,7 @@ func (g *generator) merge(f *jen.File) {
 	for _, k := range o.Keys {
 		fields = append(fields, jen.Id(k.GoName).Add(sortKeyType(k)))
 	}
-	docComment(f, wrap(fmt.Sprintf("A SortKey is the merge order of a %s, as the schema declares it: %s.%s", t.Name, order, timestampRule)))
+	docComment(f, wrap(fmt.Sprintf("A SortKey is the merge order of %s, as the schema declares it: %s.%s", withArticle(t.Name), order, timestampRule)))
 	f.Type().Id("SortKey").Struct(fields...)
 	f.Line()
 

@@ -177,7 +177,7 @@ func (g *generator) unionType(f *jen.File, t *schema.Type) {
 	f.Type().Id(name).Struct(fields...)
 	f.Line()
 
-	docComment(f, fmt.Sprintf("%s says which alternative a %s holds.", kind, name))
+	docComment(f, fmt.Sprintf("%s says which alternative %s holds.", kind, withArticle(name)))
 	f.Type().Id(kind).Uint8()
 	f.Line()
 	var consts []jen.Code
@@ -215,7 +215,7 @@ func (g *generator) unionType(f *jen.File, t *schema.Type) {
 			param = goType(v)
 			value = jen.Id("v")
 		}
-		docComment(f, fmt.Sprintf("%s returns a %s holding %s.", ctor, name, kindPhrase(v)))
+		docComment(f, fmt.Sprintf("%s returns %s holding %s.", ctor, withArticle(name), kindPhrase(v)))
 		f.Func().Id(ctor).Params(jen.Id("v").Add(param)).Id(name).Block(
 			jen.Return(jen.Id(name).Values(jen.Dict{
 				jen.Id("Kind"): jen.Id(variantConst(t, v)),

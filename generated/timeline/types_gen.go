@@ -186,7 +186,7 @@ type AttrsValue struct {
 	Array   []string
 }
 
-// AttrsValueKind says which alternative a AttrsValue holds.
+// AttrsValueKind says which alternative an AttrsValue holds.
 type AttrsValueKind uint8
 
 // The kinds of AttrsValue.
@@ -214,7 +214,7 @@ func (k AttrsValueKind) String() string {
 	return "invalid"
 }
 
-// StringAttrsValue returns a AttrsValue holding a string.
+// StringAttrsValue returns an AttrsValue holding a string.
 func StringAttrsValue(v string) AttrsValue {
 	return AttrsValue{
 		Kind:   AttrsValueString,
@@ -222,7 +222,7 @@ func StringAttrsValue(v string) AttrsValue {
 	}
 }
 
-// IntegerAttrsValue returns a AttrsValue holding an integer.
+// IntegerAttrsValue returns an AttrsValue holding an integer.
 func IntegerAttrsValue(v int64) AttrsValue {
 	return AttrsValue{
 		Integer: json.Number(strconv.FormatInt(v, 10)),
@@ -230,7 +230,7 @@ func IntegerAttrsValue(v int64) AttrsValue {
 	}
 }
 
-// NumberAttrsValue returns a AttrsValue holding a number.
+// NumberAttrsValue returns an AttrsValue holding a number.
 func NumberAttrsValue(v float64) AttrsValue {
 	return AttrsValue{
 		Kind:   AttrsValueNumber,
@@ -238,7 +238,7 @@ func NumberAttrsValue(v float64) AttrsValue {
 	}
 }
 
-// BooleanAttrsValue returns a AttrsValue holding a boolean.
+// BooleanAttrsValue returns an AttrsValue holding a boolean.
 func BooleanAttrsValue(v bool) AttrsValue {
 	return AttrsValue{
 		Boolean: v,
@@ -246,7 +246,7 @@ func BooleanAttrsValue(v bool) AttrsValue {
 	}
 }
 
-// ArrayAttrsValue returns a AttrsValue holding an array of strings.
+// ArrayAttrsValue returns an AttrsValue holding an array of strings.
 func ArrayAttrsValue(v []string) AttrsValue {
 	return AttrsValue{
 		Array: v,

@@ -73,7 +73,7 @@ func mergeSorted[T, K any](sources []iter.Seq2[T, error], key func(*T) (K, error
 				return false, nil
 			}
 			if err != nil {
-				return false, err
+				return false, sourceError(h.src, h.n+1, err)
 			}
 			k, err := key(&elem)
 			if err != nil {
