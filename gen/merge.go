@@ -15,14 +15,7 @@ import (
 func (g *generator) merge(f *jen.File) {
 	o := g.m.Order
 	t := o.Type
-	var phrases []string
-	for _, k := range o.Keys {
-		if k.Type.Timestamp() {
-			phrases = append(phrases, k.Name+" (as an instant)")
-		} else {
-			phrases = append(phrases, k.Name)
-		}
-	}
+	phrases := o.KeyNames()
 	order := joinAnd(phrases)
 	if len(phrases) > 1 {
 		order = phrases[0] + ", then " + joinAnd(phrases[1:])

@@ -127,6 +127,20 @@ type Order struct {
 	Keys []*Field
 }
 
+// KeyNames names the order's keys, each compared as an instant marked so:
+// "at (as an instant)", "nodeId".
+func (o *Order) KeyNames() []string {
+	var names []string
+	for _, k := range o.Keys {
+		if k.Type.Timestamp() {
+			names = append(names, k.Name+" (as an instant)")
+		} else {
+			names = append(names, k.Name)
+		}
+	}
+	return names
+}
+
 // A Lift converts values of one object type into another, declared on the
 // source type with x-flightline-lift: fields of the same name are copied,
 // Set fields are taken from a path into the source, Drop fields are left

@@ -51,6 +51,7 @@ func commands() []command {
 		{"merge", "merge per-node and per-rank dumps into one timeline", runMerge},
 		{"explain", "name the rank that holds the others up", runExplain},
 		{"export", "write a timeline as a Chrome trace for Perfetto", runExport},
+		{"diff", "compare two versions of a schema: what breaks old dumps or old code", runDiff},
 		{"version", "print the module version and the built-in schema's identity", runVersion},
 	}
 }
