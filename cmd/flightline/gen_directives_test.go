@@ -1,0 +1,279 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// goGenerateLine is a //go:generate line running args. The prefix is built
+// so that this file holds no such line itself: go generate, and flightline
+// gen ./..., would otherwise find the ones the tests write.
+func goGenerateLine(args string) string {
+	return "//go:" + "generate " + args + "\n"
+}
+
+// writeTree writes files (slash path -> content) under dir.
+func writeTree(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, content := range files {
+		path := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// genModule lays out a downstream module in a temporary directory: a copy
+// of the built-in entry schema in schema/, and the package flightline gen
+// --go-generate made from it in internal/tl. It returns the directory.
+func genModule(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	schemaText, err := os.ReadFile(filepath.Join("..", "..", "schema", "cluster_timeline_entry.schema.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeTree(t, dir, map[string]string{
+		"go.mod":                   "module example.com/downstream\n\ngo 1.25\n",
+		"schema/entry.schema.json": string(schemaText),
+	})
+	r := flightline(t, dir, "", "gen", "--schema", "schema/entry.schema.json", "--package", "tl", "--out", "internal/tl", "--go-generate")
+	if r.code != 0 {
+		t.Fatalf("gen: exit %d: %s", r.code, r.stderr)
+	}
+	return dir
+}
+
+func TestGenDirectivesCheck(t *testing.T) {
+	dir := genModule(t)
+	doc, err := os.ReadFile(filepath.Join(dir, "internal", "tl", "doc_gen.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := goGenerateLine("go run github.com/flightline-dev/flightline/cmd/flightline gen --schema ../../schema/entry.schema.json --package tl --out . --go-generate")
+	if !strings.Contains(string(doc), want) {
+		t.Fatalf("doc_gen.go lacks %q:\n%s", want, doc)
+	}
+
+	// Up to date, however the package is named.
+	for _, args := range [][]string{{"./..."}, {"..."}, {"internal/..."}, {"./internal/tl"}, {"internal/tl", "./..."}} {
+		r := flightline(t, dir, "", append([]string{"gen", "--check"}, args...)...)
+		if r.code != 0 || r.stdout != "" || r.stderr != "" {
+			t.Errorf("gen --check %v of fresh code: exit %d: %s%s", args, r.code, r.stdout, r.stderr)
+		}
+	}
+
+	// A changed schema makes the types stale; the file is named as seen from
+	// the current directory.
+	types := filepath.Join(dir, "internal", "tl", "types_gen.go")
+	fresh, err := os.ReadFile(types)
+	if err != nil {
+		t.Fatal(err)
+	}
+	schemaFile := filepath.Join(dir, "schema", "entry.schema.json")
+	schemaText, err := os.ReadFile(schemaFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed := strings.Replace(string(schemaText), "Runner ID that emitted this entry.", "The runner that emitted this entry.", 1)
+	if changed == string(schemaText) {
+		t.Fatal("the schema no longer describes runnerId as the test expects")
+	}
+	writeTree(t, dir, map[string]string{"schema/entry.schema.json": changed})
+	r := flightline(t, dir, "", "gen", "--check", "./...")
+	wantLine := filepath.Join("internal", "tl", "types_gen.go") + ": stale; run flightline gen to regenerate\n"
+	if r.code != 1 || r.stdout != wantLine {
+		t.Errorf("gen --check ./... after a schema change: exit %d, stdout %q, stderr %q; want exit 1 and %q", r.code, r.stdout, r.stderr, wantLine)
+	}
+	parent, base := filepath.Split(dir)
+	r = flightline(t, parent, "", "gen", "--check", base+"/...")
+	if want := filepath.Join(base, "internal", "tl", "types_gen.go") + ": stale"; r.code != 1 || !strings.HasPrefix(r.stdout, want) {
+		t.Errorf("gen --check from the parent directory: exit %d, stdout %q; want exit 1 and %q", r.code, r.stdout, want)
+	}
+
+	// Regenerating through the directive gives what the flags gave.
+	if r := flightline(t, dir, "", "gen", "./..."); r.code != 0 {
+		t.Fatalf("gen ./...: exit %d: %s", r.code, r.stderr)
+	}
+	if r := flightline(t, dir, "", "gen", "--check", "./..."); r.code != 0 {
+		t.Fatalf("gen --check after gen ./...: exit %d: %s%s", r.code, r.stdout, r.stderr)
+	}
+	regenerated, _ := os.ReadFile(types)
+	if string(regenerated) == string(fresh) || !strings.Contains(string(regenerated), "The runner that emitted this entry.") {
+		t.Error("gen ./... did not regenerate types_gen.go from the changed schema")
+	}
+	byFlags := filepath.Join(t.TempDir(), "tl")
+	if r := flightline(t, dir, "", "gen", "--schema", "schema/entry.schema.json", "--package", "tl", "--out", byFlags, "--check"); r.code != 1 {
+		t.Fatalf("the flag form should see %s as missing: exit %d", byFlags, r.code)
+	}
+
+	// A hand-edited generated file is stale too, and a file left over from
+	// an earlier generation is named.
+	writeTree(t, dir, map[string]string{
+		"internal/tl/types_gen.go":   string(regenerated) + "\n// edited\n",
+		"internal/tl/old_gen.go":     "// Code generated by flightline gen; DO NOT EDIT.\n\npackage tl\n",
+		"internal/tl/handwritten.go": "package tl\n",
+	})
+	r = flightline(t, dir, "", "gen", "--check", "./...")
+	if r.code != 1 {
+		t.Fatalf("gen --check of an edited package: exit %d, want 1: %s", r.code, r.stderr)
+	}
+	got := lines(r.stdout)
+	for _, name := range []string{"types_gen.go", "old_gen.go"} {
+		if want := filepath.Join("internal", "tl", name) + ": stale; run flightline gen to regenerate"; !slices.Contains(got, want) {
+			t.Errorf("gen --check output lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	if strings.Contains(r.stdout, "handwritten.go") {
+		t.Errorf("gen --check names a hand-written file:\n%s", r.stdout)
+	}
+}
+
+func TestGenDirectivesFindAndSkip(t *testing.T) {
+	dir := genModule(t)
+	doc, err := os.ReadFile(filepath.Join(dir, "internal", "tl", "doc_gen.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A stale copy of the package in testdata, broken directives in the other
+	// directories ./... leaves out and in a file whose build constraint go
+	// generate leaves out: none of them may be read.
+	broken := goGenerateLine("flightline gen --bogus")
+	writeTree(t, dir, map[string]string{
+		"testdata/tl/doc_gen.go":  string(doc),
+		"vendor/x/x.go":           "package x\n" + broken,
+		".cache/x/x.go":           "package x\n" + broken,
+		"_old/x/x.go":             "package x\n" + broken,
+		"internal/tl/ignored.go":  "//go:build ignore\n\npackage tl\n" + broken,
+		"internal/other/other.go": "package other\n\n" + goGenerateLine("go run golang.org/x/tools/cmd/stringer -type T") + goGenerateLine("flightline validate x.json"),
+	})
+	if r := flightline(t, dir, "", "gen", "--check", "./..."); r.code != 0 {
+		t.Errorf("gen --check ./...: exit %d: %s%s", r.code, r.stdout, r.stderr)
+	}
+	// A left-out directory is read when named: testdata/tl holds only the
+	// doc_gen.go, so the rest of its package is missing.
+	r := flightline(t, dir, "", "gen", "--check", "testdata/tl")
+	if want := filepath.Join("testdata", "tl", "types_gen.go") + ": stale"; r.code != 1 || !strings.Contains(r.stdout, want) {
+		t.Errorf("gen --check testdata/tl: exit %d, stdout %q, stderr %q; want exit 1 and %q", r.code, r.stdout, r.stderr, want)
+	}
+	r = flightline(t, dir, "", "gen", "--check", "./vendor/...")
+	if want := filepath.Join("vendor", "x", "x.go") + ":2: flag provided but not defined: -bogus"; r.code != 2 || !strings.Contains(r.stderr, want) {
+		t.Errorf("gen --check ./vendor/...: exit %d, stderr %q; want exit 2 and %q", r.code, r.stderr, want)
+	}
+	// The other directives run something else: no flightline gen directive.
+	r = flightline(t, dir, "", "gen", "--check", "internal/other", "./schema")
+	if want := "no //go:generate directive running flightline gen in internal/other ./schema"; r.code != 2 || !strings.Contains(r.stderr, want) {
+		t.Errorf("gen --check of directories without directives: exit %d, stderr %q; want exit 2 and %q", r.code, r.stderr, want)
+	}
+}
+
+func TestGenDirectivesErrors(t *testing.T) {
+	dir := genModule(t)
+	writeTree(t, dir, map[string]string{
+		"empty/empty.go": "package empty\n",
+		"a/a.go": "package a\n\n" +
+			goGenerateLine("go run github.com/flightline-dev/flightline/cmd/flightline gen --bogus") +
+			goGenerateLine("flightline gen --openapi x.json"),
+		"b/b.go": "// Package b.\npackage b\n\n" +
+			goGenerateLine(`flightline gen --schema "unterminated`),
+		"c/c.go": "package c\n\n" + goGenerateLine("flightline gen --out . extra"),
+		"d/d.go": "package d\n\n" + goGenerateLine("flightline gen --schema missing.schema.json --out ."),
+		"e/e.go": "package e\n\n" + goGenerateLine("flightline gen --out $OUT"),
+	})
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"./empty"}, "no //go:generate directive running flightline gen in ./empty"},
+		{[]string{"./a"}, filepath.Join("a", "a.go") + ":3: flag provided but not defined: -bogus"},
+		{[]string{"./a"}, filepath.Join("a", "a.go") + ":4: --openapi and --component go together"},
+		{[]string{"b"}, filepath.Join("b", "b.go") + `:4: bad quoted string "unterminated`},
+		{[]string{"c"}, filepath.Join("c", "c.go") + `:3: unexpected argument "extra"`},
+		{[]string{"d"}, filepath.Join("d", "d.go") + ":3: "},
+		{[]string{"d"}, "missing.schema.json"},
+		{[]string{"e"}, filepath.Join("e", "e.go") + `:3: "$OUT": flightline gen does not expand $ variables`},
+		{[]string{"nowhere/..."}, "nowhere: no such file or directory"},
+		{[]string{"go.mod"}, "go.mod is not a directory"},
+		{[]string{"a/.../b"}, "a/.../b: ... may only end a pattern"},
+		{[]string{"./...", "--schema", "x"}, "flag --schema after the package directories; put flags first"},
+		{[]string{"--schema", "schema/entry.schema.json", "./..."}, "package directories cannot be combined with --schema"},
+		{[]string{"--out", ".", "--go-generate", "./..."}, "package directories cannot be combined with --go-generate, --out"},
+	}
+	for _, c := range cases {
+		for _, check := range []bool{false, true} {
+			args := append([]string{"gen"}, c.args...)
+			if check {
+				args = append([]string{"gen", "--check"}, c.args...)
+			}
+			r := flightline(t, dir, "", args...)
+			if r.code != 2 || !strings.Contains(r.stderr, c.want) {
+				t.Errorf("%v: exit %d, stderr %q; want exit 2 and %q", args, r.code, r.stderr, c.want)
+			}
+		}
+	}
+	// A broken directive stops everything: the good package is not written.
+	types := filepath.Join(dir, "internal", "tl", "types_gen.go")
+	if err := os.Remove(types); err != nil {
+		t.Fatal(err)
+	}
+	if r := flightline(t, dir, "", "gen", "./internal/...", "./a"); r.code != 2 {
+		t.Errorf("gen with a broken directive: exit %d, want 2", r.code)
+	}
+	if _, err := os.Stat(types); !os.IsNotExist(err) {
+		t.Error("gen wrote a package although another directive was broken")
+	}
+}
+
+func TestGenArgs(t *testing.T) {
+	cases := []struct {
+		line  string
+		chdir string
+		args  []string // nil: not a flightline gen directive
+	}{
+		{"flightline gen --out .", "", []string{"--out", "."}},
+		{"go run github.com/flightline-dev/flightline/cmd/flightline gen", "", []string{}},
+		{"go run -mod=mod github.com/flightline-dev/flightline/cmd/flightline@v0.3.0 gen --check", "", []string{"--check"}},
+		{"go run -tags netgo -v ./cmd/flightline gen", "", []string{}},
+		{"go run -C ../.. ./cmd/flightline gen --out x", filepath.Join("..", ".."), []string{"--out", "x"}},
+		{"go tool flightline gen --package p", "", []string{"--package", "p"}},
+		{"/usr/local/bin/flightline gen", "", []string{}},
+		{"\tflightline\tgen  --schema \"a b.json\"\r\n", "", []string{"--schema", "a b.json"}},
+		{"flightline validate x.json", "", nil},
+		{"go run golang.org/x/tools/cmd/stringer -type T", "", nil},
+		{"go run ./cmd/flightline-lint gen", "", nil},
+		{"go generate ./...", "", nil},
+		{"flightline", "", nil},
+	}
+	for _, c := range cases {
+		words, err := splitDirective(c.line)
+		if err != nil {
+			t.Errorf("splitDirective(%q): %v", c.line, err)
+			continue
+		}
+		chdir, args, ok := genArgs(words)
+		if ok != (c.args != nil) || (ok && (chdir != c.chdir || !slices.Equal(args, c.args))) {
+			t.Errorf("genArgs(%q) = %q, %q, %v; want %q, %q", c.line, chdir, args, ok, c.chdir, c.args)
+		}
+	}
+
+	// A -command alias is followed, within the file that defines it.
+	aliases := map[string][]string{}
+	if _, ok, err := parseDirective(" -command fl go run github.com/flightline-dev/flightline/cmd/flightline", aliases); ok || err != nil {
+		t.Fatalf("the -command line: %v, %v", ok, err)
+	}
+	job, ok, err := parseDirective(" fl gen --schema s.json --out .", aliases)
+	if !ok || err != nil || !slices.Equal(job.opts.schemas, []string{"s.json"}) || job.opts.out != "." {
+		t.Errorf("the aliased directive: %+v, %v, %v", job.opts, ok, err)
+	}
+	for _, bad := range []string{` flightline gen "x"y`, ` flightline gen "x`} {
+		if _, _, err := parseDirective(bad, aliases); err == nil {
+			t.Errorf("parseDirective(%q): no error", bad)
+		}
+	}
+}
