@@ -127,10 +127,10 @@ func (g *generator) decodeObject(f *jen.File, t *schema.Type) {
 	var keyTexts []jen.Code
 	var lookup []jen.Code
 	for i, fl := range t.Fields {
-		keyTexts = append(keyTexts, jen.Lit(quoteKey(fl.Name)+":"))
+		keyTexts = append(keyTexts, jen.Id("makeKeyText").Call(jen.Lit(quoteKey(fl.Name)+":")))
 		lookup = append(lookup, jen.Case(jen.Lit(fl.Name)).Block(jen.Id("field").Op("=").Lit(i)))
 	}
-	f.Var().Id(keys).Op("=").Index(jen.Lit(n)).String().Values(keyTexts...)
+	f.Var().Id(keys).Op("=").Index(jen.Lit(n)).Id("keyText").Values(keyTexts...)
 	f.Line()
 
 	var unknown jen.Code
@@ -180,7 +180,7 @@ func (g *generator) decodeObject(f *jen.File, t *schema.Type) {
 			jen.Id("more").Op("=").Id("s").Dot("nextMember").Call(),
 		).Block(
 			jen.Id("field").Op(":=").Lit(-1),
-			jen.If(jen.Id("next").Op("<").Lit(n).Op("&&").Id("s").Dot("matchKey").Call(jen.Id(keys).Index(jen.Id("next")))).Block(
+			jen.If(jen.Id("next").Op("<").Lit(n).Op("&&").Id("s").Dot("matchKey").Call(jen.Op("&").Id(keys).Index(jen.Id("next")))).Block(
 				jen.Id("field").Op("=").Id("next"),
 			).Else().Block(
 				jen.List(jen.Id("k"), jen.Id("ok")).Op(":=").Id("s").Dot("key").Call(),

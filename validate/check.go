@@ -45,21 +45,22 @@ type runnerState struct {
 	hasRank     bool
 	hasWorld    bool
 	index, line int
-	// recent holds the hashes of the runner's last dupWindow entries, oldest
-	// at next once full; seen maps each of them to its latest entry.
-	recent [dupWindow]dupRef
-	next   int
-	full   bool
-	seen   map[uint64]dupSlot
+	// recent holds the hashes of the runner's last dupWindow entries, the
+	// oldest at next once full; buckets counts them by their low bits, so
+	// that most entries are known to be new without a look at recent.
+	recent  [dupWindow]dupRef
+	next    int
+	full    bool
+	buckets [dupBuckets]uint8
 }
 
-type dupSlot struct {
-	index, line int
-}
+// dupBuckets is a power of two well above dupWindow, so that a bucket of
+// a new entry is seldom in use.
+const dupBuckets = 1024
 
 type dupRef struct {
-	hash  uint64
-	index int
+	hash        uint64
+	index, line int
 }
 
 type taskState struct {
@@ -283,21 +284,21 @@ func cmpInt(a, b int64) int {
 // checkDuplicate warns about an entry that is the same, byte for byte, as
 // one of the runner's recent entries.
 func (c *streamChecker) checkDuplicate(e *Entry, f *facts, r *runnerState) {
-	if r.seen == nil {
-		r.seen = make(map[uint64]dupSlot, 16)
-	}
-	if s, ok := r.seen[f.hash]; ok {
-		c.warnf(e, "", ruleDuplicate, "the same entry as entry %d (line %d)", s.index, s.line)
-	}
-	if r.full {
-		// Forget the oldest entry unless a later one has the same hash.
-		old := r.recent[r.next]
-		if r.seen[old.hash].index == old.index {
-			delete(r.seen, old.hash)
+	if r.buckets[f.hash%dupBuckets] > 0 {
+		// Name the latest copy: look from the newest entry back.
+		for i := range dupWindow {
+			ref := &r.recent[(r.next-1-i+2*dupWindow)%dupWindow]
+			if ref.hash == f.hash && (r.full || i < r.next) {
+				c.warnf(e, "", ruleDuplicate, "the same entry as entry %d (line %d)", ref.index, ref.line)
+				break
+			}
 		}
 	}
-	r.seen[f.hash] = dupSlot{e.Index, e.Line}
-	r.recent[r.next] = dupRef{f.hash, e.Index}
+	if r.full {
+		r.buckets[r.recent[r.next].hash%dupBuckets]--
+	}
+	r.recent[r.next] = dupRef{f.hash, e.Index, e.Line}
+	r.buckets[f.hash%dupBuckets]++
 	r.next++
 	if r.next == dupWindow {
 		r.next, r.full = 0, true

@@ -191,7 +191,7 @@ func (x *ClusterTimelineUnreachable) UnmarshalJSON(data []byte) error {
 	return s.result("ClusterTimelineUnreachable")
 }
 
-var keysClusterTimelineEntry = [12]string{"\"at\":", "\"nodeId\":", "\"runnerId\":", "\"deviceRank\":", "\"worldSize\":", "\"phase\":", "\"event\":", "\"detail\":", "\"attrs\":", "\"taskId\":", "\"commandId\":", "\"mlxMemory\":"}
+var keysClusterTimelineEntry = [12]keyText{makeKeyText("\"at\":"), makeKeyText("\"nodeId\":"), makeKeyText("\"runnerId\":"), makeKeyText("\"deviceRank\":"), makeKeyText("\"worldSize\":"), makeKeyText("\"phase\":"), makeKeyText("\"event\":"), makeKeyText("\"detail\":"), makeKeyText("\"attrs\":"), makeKeyText("\"taskId\":"), makeKeyText("\"commandId\":"), makeKeyText("\"mlxMemory\":")}
 
 func (s *scanner) decodeClusterTimelineEntry(x *ClusterTimelineEntry, view *ClusterTimelineEntryView) {
 	if x != nil {
@@ -208,7 +208,7 @@ func (s *scanner) decodeClusterTimelineEntry(x *ClusterTimelineEntry, view *Clus
 	next := 0
 	for more := s.firstMember(); more; more = s.nextMember() {
 		field := -1
-		if next < 12 && s.matchKey(keysClusterTimelineEntry[next]) {
+		if next < 12 && s.matchKey(&keysClusterTimelineEntry[next]) {
 			field = next
 		} else {
 			k, ok := s.key()
@@ -493,7 +493,7 @@ func (s *scanner) decodeClusterTimelineEntry(x *ClusterTimelineEntry, view *Clus
 	}
 }
 
-var keysRunnerFlightRecorderEntry = [9]string{"\"at\":", "\"phase\":", "\"event\":", "\"detail\":", "\"attrs\":", "\"context\":", "\"taskId\":", "\"commandId\":", "\"mlxMemory\":"}
+var keysRunnerFlightRecorderEntry = [9]keyText{makeKeyText("\"at\":"), makeKeyText("\"phase\":"), makeKeyText("\"event\":"), makeKeyText("\"detail\":"), makeKeyText("\"attrs\":"), makeKeyText("\"context\":"), makeKeyText("\"taskId\":"), makeKeyText("\"commandId\":"), makeKeyText("\"mlxMemory\":")}
 
 func (s *scanner) decodeRunnerFlightRecorderEntry(x *RunnerFlightRecorderEntry) {
 	if x != nil {
@@ -507,7 +507,7 @@ func (s *scanner) decodeRunnerFlightRecorderEntry(x *RunnerFlightRecorderEntry) 
 	next := 0
 	for more := s.firstMember(); more; more = s.nextMember() {
 		field := -1
-		if next < 9 && s.matchKey(keysRunnerFlightRecorderEntry[next]) {
+		if next < 9 && s.matchKey(&keysRunnerFlightRecorderEntry[next]) {
 			field = next
 		} else {
 			k, ok := s.key()
@@ -713,7 +713,7 @@ func (s *scanner) decodeRunnerFlightRecorderEntry(x *RunnerFlightRecorderEntry) 
 	}
 }
 
-var keysClusterTimeline = [6]string{"\"generatedAt\":", "\"localNodeId\":", "\"masterNodeId\":", "\"runners\":", "\"timeline\":", "\"unreachableNodes\":"}
+var keysClusterTimeline = [6]keyText{makeKeyText("\"generatedAt\":"), makeKeyText("\"localNodeId\":"), makeKeyText("\"masterNodeId\":"), makeKeyText("\"runners\":"), makeKeyText("\"timeline\":"), makeKeyText("\"unreachableNodes\":")}
 
 func (s *scanner) decodeClusterTimeline(x *ClusterTimeline) {
 	if x != nil {
@@ -727,7 +727,7 @@ func (s *scanner) decodeClusterTimeline(x *ClusterTimeline) {
 	next := 0
 	for more := s.firstMember(); more; more = s.nextMember() {
 		field := -1
-		if next < 6 && s.matchKey(keysClusterTimeline[next]) {
+		if next < 6 && s.matchKey(&keysClusterTimeline[next]) {
 			field = next
 		} else {
 			k, ok := s.key()
@@ -1012,7 +1012,7 @@ func (s *scanner) decodeAttrsValue(x *AttrsValue) {
 	}
 }
 
-var keysMlxMemorySnapshot = [6]string{"\"generatedAt\":", "\"active\":", "\"cache\":", "\"peak\":", "\"wiredLimit\":", "\"source\":"}
+var keysMlxMemorySnapshot = [6]keyText{makeKeyText("\"generatedAt\":"), makeKeyText("\"active\":"), makeKeyText("\"cache\":"), makeKeyText("\"peak\":"), makeKeyText("\"wiredLimit\":"), makeKeyText("\"source\":")}
 
 func (s *scanner) decodeMlxMemorySnapshot(x *MlxMemorySnapshot) {
 	if x != nil {
@@ -1026,7 +1026,7 @@ func (s *scanner) decodeMlxMemorySnapshot(x *MlxMemorySnapshot) {
 	next := 0
 	for more := s.firstMember(); more; more = s.nextMember() {
 		field := -1
-		if next < 6 && s.matchKey(keysMlxMemorySnapshot[next]) {
+		if next < 6 && s.matchKey(&keysMlxMemorySnapshot[next]) {
 			field = next
 		} else {
 			k, ok := s.key()
@@ -1172,7 +1172,7 @@ func (s *scanner) decodeMlxMemorySnapshot(x *MlxMemorySnapshot) {
 	}
 }
 
-var keysMemory = [1]string{"\"inBytes\":"}
+var keysMemory = [1]keyText{makeKeyText("\"inBytes\":")}
 
 func (s *scanner) decodeMemory(x *Memory) {
 	if x != nil {
@@ -1186,7 +1186,7 @@ func (s *scanner) decodeMemory(x *Memory) {
 	next := 0
 	for more := s.firstMember(); more; more = s.nextMember() {
 		field := -1
-		if next < 1 && s.matchKey(keysMemory[next]) {
+		if next < 1 && s.matchKey(&keysMemory[next]) {
 			field = next
 		} else {
 			k, ok := s.key()
@@ -1227,7 +1227,7 @@ func (s *scanner) decodeMemory(x *Memory) {
 	}
 }
 
-var keysRunnerDiagnosticContext = [10]string{"\"nodeId\":", "\"runnerId\":", "\"pid\":", "\"instanceId\":", "\"modelId\":", "\"rank\":", "\"worldSize\":", "\"startLayer\":", "\"endLayer\":", "\"nLayers\":"}
+var keysRunnerDiagnosticContext = [10]keyText{makeKeyText("\"nodeId\":"), makeKeyText("\"runnerId\":"), makeKeyText("\"pid\":"), makeKeyText("\"instanceId\":"), makeKeyText("\"modelId\":"), makeKeyText("\"rank\":"), makeKeyText("\"worldSize\":"), makeKeyText("\"startLayer\":"), makeKeyText("\"endLayer\":"), makeKeyText("\"nLayers\":")}
 
 func (s *scanner) decodeRunnerDiagnosticContext(x *RunnerDiagnosticContext) {
 	if x != nil {
@@ -1241,7 +1241,7 @@ func (s *scanner) decodeRunnerDiagnosticContext(x *RunnerDiagnosticContext) {
 	next := 0
 	for more := s.firstMember(); more; more = s.nextMember() {
 		field := -1
-		if next < 10 && s.matchKey(keysRunnerDiagnosticContext[next]) {
+		if next < 10 && s.matchKey(&keysRunnerDiagnosticContext[next]) {
 			field = next
 		} else {
 			k, ok := s.key()
@@ -1443,7 +1443,7 @@ func (s *scanner) decodeRunnerDiagnosticContext(x *RunnerDiagnosticContext) {
 	}
 }
 
-var keysClusterTimelineRunner = [16]string{"\"nodeId\":", "\"runnerId\":", "\"instanceId\":", "\"modelId\":", "\"deviceRank\":", "\"worldSize\":", "\"pid\":", "\"processAlive\":", "\"statusKind\":", "\"phase\":", "\"phaseDetail\":", "\"secondsInPhase\":", "\"lastProgressAt\":", "\"activeTaskId\":", "\"activeCommandId\":", "\"lastMlxMemory\":"}
+var keysClusterTimelineRunner = [16]keyText{makeKeyText("\"nodeId\":"), makeKeyText("\"runnerId\":"), makeKeyText("\"instanceId\":"), makeKeyText("\"modelId\":"), makeKeyText("\"deviceRank\":"), makeKeyText("\"worldSize\":"), makeKeyText("\"pid\":"), makeKeyText("\"processAlive\":"), makeKeyText("\"statusKind\":"), makeKeyText("\"phase\":"), makeKeyText("\"phaseDetail\":"), makeKeyText("\"secondsInPhase\":"), makeKeyText("\"lastProgressAt\":"), makeKeyText("\"activeTaskId\":"), makeKeyText("\"activeCommandId\":"), makeKeyText("\"lastMlxMemory\":")}
 
 func (s *scanner) decodeClusterTimelineRunner(x *ClusterTimelineRunner) {
 	if x != nil {
@@ -1457,7 +1457,7 @@ func (s *scanner) decodeClusterTimelineRunner(x *ClusterTimelineRunner) {
 	next := 0
 	for more := s.firstMember(); more; more = s.nextMember() {
 		field := -1
-		if next < 16 && s.matchKey(keysClusterTimelineRunner[next]) {
+		if next < 16 && s.matchKey(&keysClusterTimelineRunner[next]) {
 			field = next
 		} else {
 			k, ok := s.key()
@@ -1761,7 +1761,7 @@ func (s *scanner) decodeClusterTimelineRunner(x *ClusterTimelineRunner) {
 	}
 }
 
-var keysClusterTimelineUnreachable = [3]string{"\"nodeId\":", "\"url\":", "\"error\":"}
+var keysClusterTimelineUnreachable = [3]keyText{makeKeyText("\"nodeId\":"), makeKeyText("\"url\":"), makeKeyText("\"error\":")}
 
 func (s *scanner) decodeClusterTimelineUnreachable(x *ClusterTimelineUnreachable) {
 	if x != nil {
@@ -1775,7 +1775,7 @@ func (s *scanner) decodeClusterTimelineUnreachable(x *ClusterTimelineUnreachable
 	next := 0
 	for more := s.firstMember(); more; more = s.nextMember() {
 		field := -1
-		if next < 3 && s.matchKey(keysClusterTimelineUnreachable[next]) {
+		if next < 3 && s.matchKey(&keysClusterTimelineUnreachable[next]) {
 			field = next
 		} else {
 			k, ok := s.key()

@@ -369,12 +369,43 @@ func (s *scanner) boolean(name string) (v, ok bool) {
 	return false, false
 }
 
+// A keyText is the JSON text of a member name and its colon, with its
+// first 16 bytes as two words, to be compared at once.
+type keyText struct {
+	text           string
+	w0, w1, m0, m1 uint64 // the words, and masks of the bytes they hold
+}
+
+func makeKeyText(text string) keyText {
+	k := keyText{text: text}
+	var b [16]byte
+	n := copy(b[:], text)
+	k.w0, k.w1 = binary.LittleEndian.Uint64(b[:8]), binary.LittleEndian.Uint64(b[8:])
+	for i := range n {
+		if i < 8 {
+			k.m0 |= 0xff << (8 * i)
+		} else {
+			k.m1 |= 0xff << (8 * (i - 8))
+		}
+	}
+	return k
+}
+
 // matchKey consumes the JSON text of an expected member name and its
 // colon, when it is next: members usually come in schema order, and
 // comparing the text is faster than reading and looking up the name.
-func (s *scanner) matchKey(text string) bool {
-	if len(s.data)-s.pos >= len(text) && string(s.data[s.pos:s.pos+len(text)]) == text {
-		s.pos += len(text)
+func (s *scanner) matchKey(k *keyText) bool {
+	d, n := s.data[s.pos:], len(k.text)
+	if len(d) >= 16 && n <= 16 {
+		lo, hi := binary.LittleEndian.Uint64(d), binary.LittleEndian.Uint64(d[8:])
+		if (lo^k.w0)&k.m0|(hi^k.w1)&k.m1 != 0 {
+			return false
+		}
+		s.pos += n
+		return true
+	}
+	if len(d) >= n && string(d[:n]) == k.text {
+		s.pos += n
 		return true
 	}
 	return false

@@ -92,7 +92,7 @@ func (x *Memory) UnmarshalJSON(data []byte) error {
 	return s.result("Memory")
 }
 
-var keysEntry = [13]string{"\"at\":", "\"nodeId\":", "\"runnerId\":", "\"deviceRank\":", "\"worldSize\":", "\"phase\":", "\"event\":", "\"detail\":", "\"attrs\":", "\"taskId\":", "\"commandId\":", "\"mlxMemory\":", "\"cluster\":"}
+var keysEntry = [13]keyText{makeKeyText("\"at\":"), makeKeyText("\"nodeId\":"), makeKeyText("\"runnerId\":"), makeKeyText("\"deviceRank\":"), makeKeyText("\"worldSize\":"), makeKeyText("\"phase\":"), makeKeyText("\"event\":"), makeKeyText("\"detail\":"), makeKeyText("\"attrs\":"), makeKeyText("\"taskId\":"), makeKeyText("\"commandId\":"), makeKeyText("\"mlxMemory\":"), makeKeyText("\"cluster\":")}
 
 func (s *scanner) decodeEntry(x *Entry, view *EntryView) {
 	if x != nil {
@@ -109,7 +109,7 @@ func (s *scanner) decodeEntry(x *Entry, view *EntryView) {
 	next := 0
 	for more := s.firstMember(); more; more = s.nextMember() {
 		field := -1
-		if next < 13 && s.matchKey(keysEntry[next]) {
+		if next < 13 && s.matchKey(&keysEntry[next]) {
 			field = next
 		} else {
 			k, ok := s.key()
@@ -537,7 +537,7 @@ func (s *scanner) decodeAttrsValue(x *AttrsValue) {
 	}
 }
 
-var keysMlxMemorySnapshot = [6]string{"\"generatedAt\":", "\"active\":", "\"cache\":", "\"peak\":", "\"wiredLimit\":", "\"source\":"}
+var keysMlxMemorySnapshot = [6]keyText{makeKeyText("\"generatedAt\":"), makeKeyText("\"active\":"), makeKeyText("\"cache\":"), makeKeyText("\"peak\":"), makeKeyText("\"wiredLimit\":"), makeKeyText("\"source\":")}
 
 func (s *scanner) decodeMlxMemorySnapshot(x *MlxMemorySnapshot) {
 	if x != nil {
@@ -551,7 +551,7 @@ func (s *scanner) decodeMlxMemorySnapshot(x *MlxMemorySnapshot) {
 	next := 0
 	for more := s.firstMember(); more; more = s.nextMember() {
 		field := -1
-		if next < 6 && s.matchKey(keysMlxMemorySnapshot[next]) {
+		if next < 6 && s.matchKey(&keysMlxMemorySnapshot[next]) {
 			field = next
 		} else {
 			k, ok := s.key()
@@ -697,7 +697,7 @@ func (s *scanner) decodeMlxMemorySnapshot(x *MlxMemorySnapshot) {
 	}
 }
 
-var keysMemory = [1]string{"\"inBytes\":"}
+var keysMemory = [1]keyText{makeKeyText("\"inBytes\":")}
 
 func (s *scanner) decodeMemory(x *Memory) {
 	if x != nil {
@@ -711,7 +711,7 @@ func (s *scanner) decodeMemory(x *Memory) {
 	next := 0
 	for more := s.firstMember(); more; more = s.nextMember() {
 		field := -1
-		if next < 1 && s.matchKey(keysMemory[next]) {
+		if next < 1 && s.matchKey(&keysMemory[next]) {
 			field = next
 		} else {
 			k, ok := s.key()
