@@ -95,13 +95,15 @@ func parseTimestamp[S ~string | ~[]byte](s S) (Timestamp, error) {
 	if at(i, '.') {
 		i++
 		start := i
-		for scale := 100000000; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
-			nano += int(s[i]-'0') * scale
-			scale /= 10
+		for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+			if i-start < 9 { // digits beyond nanoseconds are dropped
+				nano = nano*10 + int(s[i]-'0')
+			}
 		}
 		if i == start {
 			return Timestamp{}, errTimestampForm
 		}
+		nano *= nanoScale[min(i-start, 9)]
 	}
 	offset := 0
 	switch {
@@ -130,6 +132,9 @@ func parseTimestamp[S ~string | ~[]byte](s S) (Timestamp, error) {
 	unix := days*86400 + int64(hour*3600+minute*60+sec) - int64(offset)
 	return Timestamp{Unix: unix, Nano: int32(nano), Offset: int32(offset)}, nil
 }
+
+// nanoScale[n] turns a fraction of n digits into nanoseconds.
+var nanoScale = [10]int{1e9, 1e8, 1e7, 1e6, 1e5, 1e4, 1e3, 1e2, 1e1, 1}
 
 func twoDigits(n int) string {
 	if n < 10 {

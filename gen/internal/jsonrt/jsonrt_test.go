@@ -195,6 +195,11 @@ func TestParseTimestamp(t *testing.T) {
 			t.Errorf("%s: error %v, want it to mention %q", s, err, want)
 		}
 	}
+	for frac, nano := range map[string]int32{"": 0, ".5": 5e8, ".000001": 1000, ".123456789": 123456789, ".1234567899": 123456789, ".000000000001": 0} {
+		if ts, err := ParseTimestamp("2026-04-24T22:03:51" + frac + "Z"); err != nil || ts.Nano != nano {
+			t.Errorf("fraction %q: %d ns (%v), want %d", frac, ts.Nano, err, nano)
+		}
+	}
 	if ts, _ := ParseTimestamp("2024-02-29T00:00:00+05:30"); ts.Offset != 5*3600+30*60 {
 		t.Errorf("offset = %d", ts.Offset)
 	}
