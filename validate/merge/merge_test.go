@@ -81,6 +81,19 @@ func TestMerge(t *testing.T) {
 	}
 }
 
+// TestMergePrettyEntry: an entry written over several lines goes out on
+// one, with its strings exactly as written.
+func TestMergePrettyEntry(t *testing.T) {
+	pretty := "[\n  {\n    \"at\": \"2026-04-24T22:03:00+00:00\",\n    \"nodeId\": \"node-0\",\n    \"runnerId\": \"runner-0\",\n" +
+		"    \"deviceRank\": 0,\n    \"worldSize\": 2,\n    \"phase\": \"decode_stream\",\n    \"event\": \"enter\",\n" +
+		"    \"detail\": \"two  spaces, caf\\u00e9 \\\"q\\\"\"\n  }\n]\n"
+	got, _ := run(t, Options{}, memInput("pretty.json", pretty))
+	want := testEntry("00", 0, `,"detail":"two  spaces, caf\u00e9 \"q\""`)
+	if len(got) != 1 || got[0] != want {
+		t.Errorf("got %q\nwant %q", got, want)
+	}
+}
+
 func TestMergeStopsOnBadEntry(t *testing.T) {
 	_, err := Merge([]Input{memInput("good", testEntry("00", 0, "")+"\n"), memInput("bad", testEntry("01", 1, "")+"\n"+`{"at":"noon"}`+"\n")},
 		Options{}, func() error { return nil }, func(*Entry) error { return nil })

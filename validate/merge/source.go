@@ -271,31 +271,14 @@ func (c *checker) check(it *validate.Entry) (entry, error) {
 		raw:    it.Raw,
 	}
 	if bytes.IndexByte(it.Raw, '\n') >= 0 || bytes.IndexByte(it.Raw, '\r') >= 0 {
-		e.raw = compact(it.Raw)
+		// A pretty entry goes out on one line, its strings as written.
+		var b bytes.Buffer
+		if err := json.Compact(&b, it.Raw); err != nil {
+			return fail("json-syntax", err.Error()) // checked above; cannot happen
+		}
+		e.raw = b.Bytes()
 	}
 	return e, nil
-}
-
-// compact removes the whitespace between the tokens of valid JSON text,
-// leaving strings as written.
-func compact(text []byte) []byte {
-	out := make([]byte, 0, len(text))
-	inString := false
-	for i := 0; i < len(text); i++ {
-		c := text[i]
-		switch {
-		case inString && c == '\\':
-			out = append(out, c, text[i+1])
-			i++
-			continue
-		case c == '"':
-			inString = !inString
-		case !inString && (c == ' ' || c == '\t' || c == '\n' || c == '\r'):
-			continue
-		}
-		out = append(out, c)
-	}
-	return out
 }
 
 // runnerFields are the properties of a ClusterTimelineRunner, which a node
