@@ -117,10 +117,18 @@ func parseJSONDoc(data []byte) (*jsonNode, error) {
 	dec.UseNumber()
 	n, err := readJSONNode(dec, 0)
 	if err != nil {
-		return nil, err
+		offset := dec.InputOffset()
+		if se, ok := err.(*json.SyntaxError); ok {
+			offset = se.Offset
+		}
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			err = errors.New("unexpected end of JSON input")
+		}
+		return nil, fmt.Errorf("line %d: %v", 1+bytes.Count(data[:min(offset, int64(len(data)))], []byte("\n")), err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return nil, fmt.Errorf("unexpected data after the document at offset %d", dec.InputOffset())
+		line := 1 + bytes.Count(data[:dec.InputOffset()], []byte("\n"))
+		return nil, fmt.Errorf("line %d: unexpected data after the document", line)
 	}
 	return n, nil
 }
@@ -150,7 +158,7 @@ func readJSONNode(dec *json.Decoder, depth int) (*jsonNode, error) {
 				}
 				key := kt.(string)
 				if n.get(key) != nil {
-					return nil, fmt.Errorf("duplicate member %q at offset %d", key, dec.InputOffset())
+					return nil, fmt.Errorf("duplicate member %q", key)
 				}
 				v, err := readJSONNode(dec, depth+1)
 				if err != nil {
