@@ -3,6 +3,7 @@ package schema
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -424,7 +425,9 @@ func checkDefault(f *Field, d *jsonNode) error {
 	case f.Type.Kind == Enum:
 		ok = d.kind == '"' && slices.Contains(f.Type.Values, d.str)
 	case f.Type.Kind == Integer:
-		ok = d.kind == '0' && !strings.ContainsAny(d.str, ".eE")
+		// Generated code holds an integer default in an int64.
+		_, err := strconv.ParseInt(d.str, 10, 64)
+		ok = d.kind == '0' && err == nil
 	case f.Type.Kind == Number:
 		ok = d.kind == '0'
 	case f.Type.Kind == Boolean:

@@ -158,7 +158,7 @@ func (r *Reader) Read(fn func(Item) bool) {
 		r.readErr()
 	case c == '[':
 		r.format = Array
-		if r.array("") {
+		if r.array() {
 			r.end()
 		}
 	case c == '{':
@@ -251,39 +251,46 @@ func (r *Reader) end() {
 	r.readErr()
 }
 
-// array reads a JSON array of entries at the current position; pointer is
-// the array's JSON pointer, for messages. It reports whether the array
-// was read to its end.
-func (r *Reader) array(pointer string) bool {
+// array reads a JSON array of entries at the current position. It reports
+// whether the array was read to its end.
+func (r *Reader) array() bool {
+	return r.elements("the array", "the array element", func(text []byte, line, _ int) { r.entry(text, line) })
+}
+
+// elements reads the JSON array at the current position, framing each
+// element and handing it to each with its line and index; array and
+// element name them in messages. It reports whether the array was read to
+// its end.
+func (r *Reader) elements(array, element string, each func(text []byte, line, i int)) bool {
 	s := r.src
 	startLine := s.line
 	s.pos++ // [
 	c, ok := s.peek()
 	if !ok {
-		r.truncated("the array that starts at line " + itoa(startLine))
+		r.truncated(array + " that starts at line " + itoa(startLine))
 		return false
 	}
 	if c == ']' {
 		s.pos++
 		return true
 	}
-	for !r.stopped {
+	for i := 0; !r.stopped; i++ {
 		text, line, ferr := s.frame()
 		if ferr != nil {
 			r.frameProblem(ferr)
 			return false
 		}
-		r.entry(text, line)
+		each(text, line, i)
 		c, ok := s.peek()
 		switch {
 		case !ok:
-			r.truncated("the array that starts at line " + itoa(startLine))
+			r.truncated(array + " that starts at line " + itoa(startLine))
 			return false
 		case c == ',':
 			s.pos++
 			switch c, ok := s.peek(); {
 			case !ok:
-				r.truncated("the array that starts at line " + itoa(startLine))
+				r.truncated(array + " that starts at line " + itoa(startLine))
 				return false
 			case c == ']':
 				r.problem(s.line, ruleJSONSyntax, "a comma before ']'", true)
@@ -293,7 +300,7 @@ func (r *Reader) array(pointer string) bool {
 			s.pos++
 			return true
 		default:
-			r.problem(s.line, ruleJSONSyntax, "want ',' or ']' after the array element that starts at line "+itoa(line)+", found "+quoteByte(c), true)
+			r.problem(s.line, ruleJSONSyntax, "want ',' or ']' after "+element+" that starts at line "+itoa(line)+", found "+quoteByte(c), true)
 			return false
 		}
 	}
@@ -366,7 +373,7 @@ func (r *Reader) object() {
 			r.members = append(r.members, Member{Key: key, Line: s.line})
 			var done bool
 			if r.format == Timeline {
-				done = r.array("/timeline")
+				done = r.array()
 			} else {
 				done = r.supervisorRunners()
 			}
@@ -563,41 +570,9 @@ func opensValue(text []byte) bool {
 // supervisorRunners reads the runners of a node dump and lifts the entries
 // of their flight recorders.
 func (r *Reader) supervisorRunners() bool {
-	s := r.src
-	startLine := s.line
-	s.pos++ // [
-	c, ok := s.peek()
-	if ok && c == ']' {
-		s.pos++
-		return true
-	}
-	for i := 0; !r.stopped; i++ {
-		text, line, ferr := s.frame()
-		if ferr != nil {
-			r.frameProblem(ferr)
-			return false
-		}
+	return r.elements("the supervisorRunners array", "the runner", func(text []byte, line, i int) {
 		r.runner(bytes.Clone(text), line, i)
-		c, ok := s.peek()
-		switch {
-		case !ok:
-			r.truncated("the supervisorRunners array that starts at line " + itoa(startLine))
-			return false
-		case c == ',':
-			s.pos++
-			if c, ok := s.peek(); ok && c == ']' {
-				r.problem(s.line, ruleJSONSyntax, "a comma before ']'", true)
-				return false
-			}
-		case c == ']':
-			s.pos++
-			return true
-		default:
-			r.problem(s.line, ruleJSONSyntax, "want ',' or ']' after the runner that starts at line "+itoa(line)+", found "+quoteByte(c), true)
-			return false
-		}
-	}
-	return false
+	})
 }
 
 // checkNodeMembers checks that the members of a node dump other than its

@@ -371,8 +371,11 @@ func (d *Document) add(s *source) {
 		default:
 			continue
 		}
-		if m.Raw != nil {
-			json.Unmarshal(m.Raw, v)
+		if m.Raw == nil {
+			continue
+		}
+		if err := json.Unmarshal(m.Raw, v); err != nil {
+			d.Problems = append(d.Problems, fmt.Sprintf("%s:%d: %s: %v", s.name, m.Line, m.Key, err))
 		}
 	}
 	if d.LocalNodeID == "" && s.nodeID != "" {

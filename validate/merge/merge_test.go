@@ -94,6 +94,19 @@ func TestMergePrettyEntry(t *testing.T) {
 	}
 }
 
+// TestMergeDocumentProblems: a member of a ClusterTimeline that cannot be
+// carried over is said, not dropped in silence.
+func TestMergeDocumentProblems(t *testing.T) {
+	doc := `{"generatedAt": 5, "localNodeId": "node-0", "timeline": [` + testEntry("00", 0, "") + `]}`
+	_, rep := run(t, Options{}, memInput("doc.json", doc))
+	if len(rep.Doc.Problems) != 1 || !strings.HasPrefix(rep.Doc.Problems[0], "doc.json:1: generatedAt: ") {
+		t.Errorf("problems %q", rep.Doc.Problems)
+	}
+	if rep.Doc.LocalNodeID != "node-0" {
+		t.Errorf("localNodeId %q", rep.Doc.LocalNodeID)
+	}
+}
+
 func TestMergeStopsOnBadEntry(t *testing.T) {
 	_, err := Merge([]Input{memInput("good", testEntry("00", 0, "")+"\n"), memInput("bad", testEntry("01", 1, "")+"\n"+`{"at":"noon"}`+"\n")},
 		Options{}, func() error { return nil }, func(*Entry) error { return nil })
