@@ -8,13 +8,15 @@ import (
 	"sync"
 
 	"github.com/flightline-dev/flightline/schema"
+	"github.com/flightline-dev/flightline/validate/dump"
+	"github.com/flightline-dev/flightline/validate/rule"
 )
 
 // A streamChecker applies the rules that span entries: order, rank and
 // world size, runner identity, and duplicates. It sees the entries of one
 // dump in order, and keeps state per runner and per task only.
 type streamChecker struct {
-	format Format
+	format dump.Format
 	emit   func(Finding)
 	last   orderMark // the entry the next one follows, for the order rule
 	// recorders are the last entries of each runner of a node dump, whose
@@ -77,15 +79,15 @@ type rankHolder struct {
 	index, line int
 }
 
-func newStreamChecker(format Format, emit func(Finding)) *streamChecker {
+func newStreamChecker(format dump.Format, emit func(Finding)) *streamChecker {
 	return &streamChecker{format: format, emit: emit, runners: map[string]*runnerState{}, tasks: map[string]*taskState{}, recorders: map[int]*orderMark{}}
 }
 
-func (c *streamChecker) errorf(e *Entry, pointer, rule, format string, args ...any) {
+func (c *streamChecker) errorf(e *dump.Entry, pointer string, id rule.ID, format string, args ...any) {
 	if e.RunnerIndex >= 0 {
 		pointer = liftSource(pointer)
 	}
-	c.emit(Finding{Line: e.Line, Entry: e.Index, Pointer: pointer, Severity: Error, Rule: rule, Message: fmt.Sprintf(format, args...)})
+	c.emit(Finding{Line: e.Line, Entry: e.Index, Pointer: pointer, Severity: rule.Error, Rule: id, Message: fmt.Sprintf(format, args...)})
 }
 
 // liftSources map the pointers of a lifted entry's fields to where a node
@@ -116,12 +118,12 @@ func liftSource(pointer string) string {
 	return pointer
 }
 
-func (c *streamChecker) warnf(e *Entry, pointer, rule, format string, args ...any) {
-	c.emit(Finding{Line: e.Line, Entry: e.Index, Pointer: pointer, Severity: Warning, Rule: rule, Message: fmt.Sprintf(format, args...)})
+func (c *streamChecker) warnf(e *dump.Entry, pointer string, id rule.ID, format string, args ...any) {
+	c.emit(Finding{Line: e.Line, Entry: e.Index, Pointer: pointer, Severity: rule.Warning, Rule: id, Message: fmt.Sprintf(format, args...)})
 }
 
 // add checks one entry against the ones before it.
-func (c *streamChecker) add(e *Entry, f *facts) {
+func (c *streamChecker) add(e *dump.Entry, f *facts) {
 	if !f.usable {
 		return
 	}
@@ -133,7 +135,7 @@ func (c *streamChecker) add(e *Entry, f *facts) {
 	if f.hasTask {
 		c.checkTask(e, f)
 	}
-	if c.format == Node {
+	if c.format == dump.Node {
 		last, ok := c.recorders[e.RunnerIndex]
 		if !ok {
 			last = &orderMark{}
@@ -148,27 +150,27 @@ func (c *streamChecker) add(e *Entry, f *facts) {
 	}
 }
 
-func (c *streamChecker) checkRanks(e *Entry, f *facts) {
+func (c *streamChecker) checkRanks(e *dump.Entry, f *facts) {
 	if f.worldBad != nil {
-		c.errorf(e, "/worldSize", ruleRankRange, "worldSize %s is outside the 64-bit range", f.worldBad)
+		c.errorf(e, "/worldSize", rule.RankRange, "worldSize %s is outside the 64-bit range", f.worldBad)
 	}
 	if f.rankBad != nil {
-		c.errorf(e, "/deviceRank", ruleRankRange, "deviceRank %s is outside the 64-bit range", f.rankBad)
+		c.errorf(e, "/deviceRank", rule.RankRange, "deviceRank %s is outside the 64-bit range", f.rankBad)
 	}
 	if f.hasWorld && f.world < 1 {
-		c.errorf(e, "/worldSize", ruleRankRange, "worldSize %d is below 1", f.world)
+		c.errorf(e, "/worldSize", rule.RankRange, "worldSize %d is below 1", f.world)
 		return
 	}
 	if f.hasRank && f.hasWorld && (f.rank < 0 || f.rank >= f.world) {
-		c.errorf(e, "/deviceRank", ruleRankRange, "deviceRank %d is outside [0, %d), the ranks of worldSize %d", f.rank, f.world, f.world)
+		c.errorf(e, "/deviceRank", rule.RankRange, "deviceRank %d is outside [0, %d), the ranks of worldSize %d", f.rank, f.world, f.world)
 	} else if f.hasRank && f.rank < 0 {
-		c.errorf(e, "/deviceRank", ruleRankRange, "deviceRank %d is negative", f.rank)
+		c.errorf(e, "/deviceRank", rule.RankRange, "deviceRank %d is negative", f.rank)
 	}
 }
 
 // runner checks that a runner keeps its node, rank and world size, and
 // returns its state.
-func (c *streamChecker) runner(e *Entry, f *facts) *runnerState {
+func (c *streamChecker) runner(e *dump.Entry, f *facts) *runnerState {
 	r, ok := c.runners[string(f.runnerID)]
 	if !ok {
 		r = &runnerState{node: bytes.Clone(f.nodeID), rank: f.rank, hasRank: f.hasRank, world: f.world, hasWorld: f.hasWorld, index: e.Index, line: e.Line}
@@ -178,15 +180,15 @@ func (c *streamChecker) runner(e *Entry, f *facts) *runnerState {
 	index, line := r.index, r.line
 	since := func() string { return fmt.Sprintf("entry %d, line %d", index, line) }
 	if f.nodeID != nil && r.node != nil && !bytes.Equal(f.nodeID, r.node) {
-		c.errorf(e, "/nodeId", ruleRunnerIdent, "runner %q is on node %q here but on node %q since %s", f.runnerID, f.nodeID, r.node, since())
+		c.errorf(e, "/nodeId", rule.RunnerIdentity, "runner %q is on node %q here but on node %q since %s", f.runnerID, f.nodeID, r.node, since())
 		r.node, r.index, r.line = bytes.Clone(f.nodeID), e.Index, e.Line
 	}
 	if f.hasRank && r.hasRank && f.rank != r.rank {
-		c.errorf(e, "/deviceRank", ruleRunnerIdent, "runner %q has deviceRank %d here but %d since %s", f.runnerID, f.rank, r.rank, since())
+		c.errorf(e, "/deviceRank", rule.RunnerIdentity, "runner %q has deviceRank %d here but %d since %s", f.runnerID, f.rank, r.rank, since())
 		r.rank, r.index, r.line = f.rank, e.Index, e.Line
 	}
 	if f.hasWorld && r.hasWorld && f.world != r.world {
-		c.errorf(e, "/worldSize", ruleRunnerIdent, "runner %q has worldSize %d here but %d since %s", f.runnerID, f.world, r.world, since())
+		c.errorf(e, "/worldSize", rule.RunnerIdentity, "runner %q has worldSize %d here but %d since %s", f.runnerID, f.world, r.world, since())
 		r.world, r.index, r.line = f.world, e.Index, e.Line
 	}
 	return r
@@ -194,7 +196,7 @@ func (c *streamChecker) runner(e *Entry, f *facts) *runnerState {
 
 // checkTask checks that the entries of a task agree on the world size and
 // that each of its ranks is held by one runner.
-func (c *streamChecker) checkTask(e *Entry, f *facts) {
+func (c *streamChecker) checkTask(e *dump.Entry, f *facts) {
 	t, ok := c.tasks[string(f.taskID)]
 	if !ok {
 		t = &taskState{id: string(f.taskID), ranks: map[int64]rankHolder{}, reported: map[string]bool{}}
@@ -208,7 +210,7 @@ func (c *streamChecker) checkTask(e *Entry, f *facts) {
 		case f.world != t.world:
 			if key := "world " + strconv.FormatInt(f.world, 10); !t.reported[key] {
 				t.reported[key] = true
-				c.errorf(e, "/worldSize", ruleTaskWorldSize, "task %q has worldSize %d here but %d at entry %d (line %d)", t.id, f.world, t.world, t.index, t.line)
+				c.errorf(e, "/worldSize", rule.TaskWorldSize, "task %q has worldSize %d here but %d at entry %d (line %d)", t.id, f.world, t.world, t.index, t.line)
 			}
 		}
 	}
@@ -222,7 +224,7 @@ func (c *streamChecker) checkTask(e *Entry, f *facts) {
 	case h.runner != string(f.runnerID):
 		if key := "rank " + strconv.FormatInt(f.rank, 10) + " " + string(f.runnerID); !t.reported[key] {
 			t.reported[key] = true
-			c.errorf(e, "/runnerId", ruleTaskRank, "rank %d of task %q is held by runner %q here but by runner %q at entry %d (line %d)", f.rank, t.id, f.runnerID, h.runner, h.index, h.line)
+			c.errorf(e, "/runnerId", rule.TaskRankConflict, "rank %d of task %q is held by runner %q here but by runner %q at entry %d (line %d)", f.rank, t.id, f.runnerID, h.runner, h.index, h.line)
 		}
 	}
 }
@@ -230,7 +232,7 @@ func (c *streamChecker) checkTask(e *Entry, f *facts) {
 // checkOrder checks that the entry does not sort before last, the entry it
 // follows, and makes it the new last. An entry whose at is not a timestamp
 // is left out: the timestamp rule reports it, and it cannot be placed.
-func (c *streamChecker) checkOrder(e *Entry, f *facts, last *orderMark) {
+func (c *streamChecker) checkOrder(e *dump.Entry, f *facts, last *orderMark) {
 	if f.at == nil || !f.atKey.Valid || f.nodeID == nil || f.runnerID == nil || !f.hasRank {
 		return
 	}
@@ -251,7 +253,7 @@ func (c *streamChecker) checkOrder(e *Entry, f *facts, last *orderMark) {
 		default:
 			why = "at the same instant, node and rank, its runnerId sorts first"
 		}
-		c.errorf(e, "", ruleOrder, "goes backwards: it belongs before the entry it follows, entry %d at line %d (at %s, node %s, rank %d, runner %s): %s",
+		c.errorf(e, "", rule.Order, "goes backwards: it belongs before the entry it follows, entry %d at line %d (at %s, node %s, rank %d, runner %s): %s",
 			last.index, last.line, last.at, last.node, last.rank, last.runner, why)
 	}
 	cur.node, cur.runner, cur.at = append(last.node[:0], f.nodeID...), append(last.runner[:0], f.runnerID...), append(last.at[:0], f.at...)
@@ -283,13 +285,13 @@ func cmpInt(a, b int64) int {
 
 // checkDuplicate warns about an entry that is the same, byte for byte, as
 // one of the runner's recent entries.
-func (c *streamChecker) checkDuplicate(e *Entry, f *facts, r *runnerState) {
+func (c *streamChecker) checkDuplicate(e *dump.Entry, f *facts, r *runnerState) {
 	if r.buckets[f.hash%dupBuckets] > 0 {
 		// Name the latest copy: look from the newest entry back.
 		for i := range dupWindow {
 			ref := &r.recent[(r.next-1-i+2*dupWindow)%dupWindow]
 			if ref.hash == f.hash && (r.full || i < r.next) {
-				c.warnf(e, "", ruleDuplicate, "the same entry as entry %d (line %d)", ref.index, ref.line)
+				c.warnf(e, "", rule.DuplicateEntry, "the same entry as entry %d (line %d)", ref.index, ref.line)
 				break
 			}
 		}
@@ -308,7 +310,7 @@ func (c *streamChecker) checkDuplicate(e *Entry, f *facts, r *runnerState) {
 // finish applies the rules that need the whole dump: ranks that never
 // reported.
 func (c *streamChecker) finish() {
-	if c.format == Node {
+	if c.format == dump.Node {
 		return // a node dump holds one node's runners; merge dumps to check ranks across nodes
 	}
 	for _, t := range c.order {
@@ -331,7 +333,7 @@ func (c *streamChecker) finish() {
 			continue
 		}
 		text := rankList(missing, t.world, seen)
-		c.emit(Finding{Line: t.line, Entry: t.index, Severity: Warning, Rule: ruleMissingRank,
+		c.emit(Finding{Line: t.line, Entry: t.index, Severity: rule.Warning, Rule: rule.TaskMissingRank,
 			Message: fmt.Sprintf("task %q (worldSize %d): %s never reported: a missing dump, or a rank that never started", t.id, t.world, text)})
 	}
 }

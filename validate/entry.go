@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/flightline-dev/flightline/generated/timeline"
+	"github.com/flightline-dev/flightline/validate/dump"
+	"github.com/flightline-dev/flightline/validate/rule"
 )
 
 // facts are what the rules across entries need to know of one entry.
@@ -39,7 +41,7 @@ type entryChecker struct {
 
 // check checks the entry e, appending its findings to out and filling f;
 // strings f keeps are copied into *arena.
-func (c *entryChecker) check(e *Entry, out []Finding, f *facts, arena *[]byte) []Finding {
+func (c *entryChecker) check(e *dump.Entry, out []Finding, f *facts, arena *[]byte) []Finding {
 	*f = facts{}
 	keep := func(b []byte) []byte {
 		if b == nil {
@@ -99,21 +101,21 @@ func (c *entryChecker) check(e *Entry, out []Finding, f *facts, arena *[]byte) [
 // finding: what the validator found before the syntax error is partial,
 // and the general path cannot read the entry at all. ok reports a
 // well-formed entry.
-func (c *entryChecker) generatedViolations(out []Finding, e *Entry, vs []timeline.Violation) ([]Finding, bool) {
+func (c *entryChecker) generatedViolations(out []Finding, e *dump.Entry, vs []timeline.Violation) ([]Finding, bool) {
 	for _, v := range vs {
 		if v.Keyword == "syntax" {
-			return violationFinding(out, e, violation{pointer: v.Pointer, keyword: v.Keyword, message: v.Message}), false
+			return violationFinding(out, e, dump.Violation{Pointer: v.Pointer, Rule: ruleOf(v.Keyword, v.Message), Message: v.Message}), false
 		}
 	}
 	for _, v := range vs {
-		out = violationFinding(out, e, violation{pointer: v.Pointer, keyword: v.Keyword, message: v.Message})
+		out = violationFinding(out, e, dump.Violation{Pointer: v.Pointer, Rule: ruleOf(v.Keyword, v.Message), Message: v.Message})
 	}
 	return out, true
 }
 
 // violationFinding appends the finding of a violation of entry e.
-func violationFinding(out []Finding, e *Entry, v violation) []Finding {
-	return append(out, Finding{Line: e.Line, Entry: e.Index, Pointer: v.pointer, Severity: Error, Rule: ruleOf(v.keyword, v.message), Message: v.message})
+func violationFinding(out []Finding, e *dump.Entry, v dump.Violation) []Finding {
+	return append(out, Finding{Line: e.Line, Entry: e.Index, Pointer: v.Pointer, Severity: rule.Error, Rule: v.Rule, Message: v.Message})
 }
 
 // integerFact reads an integer kept as its literal. bad holds a whole
@@ -134,15 +136,13 @@ func integerFact(lit []byte) (n int64, ok bool, bad []byte) {
 }
 
 // checkGeneral checks an entry with the jsonschema/v5 schema.
-func (c *entryChecker) checkGeneral(e *Entry, out []Finding, f *facts, keep func([]byte) []byte) []Finding {
-	value, vs := decodeValue(e.Raw)
+func (c *entryChecker) checkGeneral(e *dump.Entry, out []Finding, f *facts, keep func([]byte) []byte) []Finding {
+	value, vs := dump.DecodeValue(e.Raw)
 	for _, v := range vs {
 		out = violationFinding(out, e, v)
 	}
-	for _, v := range vs {
-		if v.keyword == "syntax" {
-			return out
-		}
+	if !dump.WellFormed(vs) {
+		return out
 	}
 	for _, v := range c.schema.validate(value) {
 		out = violationFinding(out, e, v)
@@ -201,15 +201,15 @@ func escapeAll(path []string) []string {
 // checkTimestamp checks one date-time value: it must be RFC 3339 as
 // Python's isoformat writes it, and should be in UTC. It returns the
 // instant, when the value names one.
-func checkTimestamp(out []Finding, e *Entry, value []byte, pointer func() string) ([]Finding, timeline.Timestamp, bool) {
+func checkTimestamp(out []Finding, e *dump.Entry, value []byte, pointer func() string) ([]Finding, timeline.Timestamp, bool) {
 	ts, err := timeline.ParseTimestamp(value)
 	switch {
 	case err != nil:
-		out = append(out, Finding{Line: e.Line, Entry: e.Index, Pointer: pointer(), Severity: Error, Rule: ruleTimestamp,
+		out = append(out, Finding{Line: e.Line, Entry: e.Index, Pointer: pointer(), Severity: rule.Error, Rule: rule.Timestamp,
 			Message: fmt.Sprintf("%q: %v", value, err)})
 		return out, ts, false
 	case ts.Offset != 0:
-		out = append(out, Finding{Line: e.Line, Entry: e.Index, Pointer: pointer(), Severity: Warning, Rule: ruleOffset,
+		out = append(out, Finding{Line: e.Line, Entry: e.Index, Pointer: pointer(), Severity: rule.Warning, Rule: rule.TimestampOffset,
 			Message: fmt.Sprintf("%q is written with UTC offset %s; cluster timestamps are written in UTC", value, formatOffset(ts.Offset))})
 	}
 	return out, ts, true
@@ -228,18 +228,18 @@ func formatOffset(seconds int32) string {
 }
 
 // ruleOf is the rule of a violation the validators report.
-func ruleOf(keyword, message string) string {
+func ruleOf(keyword, message string) rule.ID {
 	switch keyword {
 	case "syntax":
 		switch {
 		case strings.Contains(message, "unexpected end"):
-			return ruleJSONTruncated
+			return rule.JSONTruncated
 		case strings.Contains(message, "after the top-level value"):
-			return ruleJSONTrailing
+			return rule.JSONTrailing
 		}
-		return ruleJSONSyntax
+		return rule.JSONSyntax
 	case "duplicate":
-		return ruleJSONDuplicate
+		return rule.JSONDuplicateKey
 	}
-	return ruleSchema
+	return rule.Schema
 }

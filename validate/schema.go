@@ -14,6 +14,8 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
 	"github.com/flightline-dev/flightline/schema"
+	"github.com/flightline-dev/flightline/validate/dump"
+	"github.com/flightline-dev/flightline/validate/rule"
 )
 
 // A Schema validates entries with github.com/santhosh-tekuri/jsonschema/v5,
@@ -94,36 +96,36 @@ func dateTimePaths(t *schema.Type, prefix []string, seen map[*schema.Type]bool) 
 // property named by its own pointer, and an alternative that fails as a
 // whole reported where it stands unless one alternative fits the value's
 // kind, whose own violations are reported instead.
-func (s *Schema) validate(v any) []violation {
+func (s *Schema) validate(v any) []dump.Violation {
 	err := s.compiled.Validate(v)
 	if err == nil {
 		return nil
 	}
 	var ve *jsonschema.ValidationError
 	if !errors.As(err, &ve) {
-		return []violation{{keyword: "schema", message: err.Error()}}
+		return []dump.Violation{{Rule: rule.Schema, Message: err.Error()}}
 	}
-	var out []violation
+	var out []dump.Violation
 	leafViolations(ve, &out)
-	sort.SliceStable(out, func(i, j int) bool { return out[i].pointer < out[j].pointer })
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Pointer < out[j].Pointer })
 	return out
 }
 
-func leafViolations(e *jsonschema.ValidationError, out *[]violation) {
+func leafViolations(e *jsonschema.ValidationError, out *[]dump.Violation) {
 	kw := keyword(e.KeywordLocation)
 	if len(e.Causes) == 0 {
 		ptr := pointerOf(e.InstanceLocation)
 		switch kw {
 		case "required":
 			for _, name := range quotedNames(e.Message) {
-				*out = append(*out, violation{pointer: ptr + "/" + escapeToken(name), keyword: "required", message: "missing required property"})
+				*out = append(*out, dump.Violation{Pointer: ptr + "/" + escapeToken(name), Rule: rule.Schema, Message: "missing required property"})
 			}
 		case "additionalProperties":
 			for _, name := range quotedNames(e.Message) {
-				*out = append(*out, violation{pointer: ptr + "/" + escapeToken(name), keyword: "additionalProperties", message: "unknown property"})
+				*out = append(*out, dump.Violation{Pointer: ptr + "/" + escapeToken(name), Rule: rule.Schema, Message: "unknown property"})
 			}
 		default:
-			*out = append(*out, violation{pointer: ptr, keyword: kw, message: e.Message})
+			*out = append(*out, dump.Violation{Pointer: ptr, Rule: rule.Schema, Message: e.Message})
 		}
 		return
 	}
@@ -138,7 +140,7 @@ func leafViolations(e *jsonschema.ValidationError, out *[]violation) {
 			leafViolations(fitting[0], out)
 			return
 		}
-		*out = append(*out, violation{pointer: pointerOf(e.InstanceLocation), keyword: "anyOf", message: alternativesMessage(e)})
+		*out = append(*out, dump.Violation{Pointer: pointerOf(e.InstanceLocation), Rule: rule.Schema, Message: alternativesMessage(e)})
 		return
 	}
 	for _, c := range e.Causes {

@@ -2,12 +2,15 @@ package validate
 
 import (
 	"bytes"
+	"encoding/json"
 	"hash/maphash"
 	"io"
 	"runtime"
 	"strings"
 
 	"github.com/flightline-dev/flightline/generated/timeline"
+	"github.com/flightline-dev/flightline/validate/dump"
+	"github.com/flightline-dev/flightline/validate/rule"
 )
 
 // Options configure Dump.
@@ -23,7 +26,7 @@ type Options struct {
 
 // Stats count what Dump read and found.
 type Stats struct {
-	Format   Format
+	Format   dump.Format
 	Entries  int
 	Errors   int
 	Warnings int
@@ -47,9 +50,9 @@ type batch struct {
 }
 
 type batchItem struct {
-	entry          Entry
+	entry          dump.Entry
 	start, end     int // the entry's text in buf
-	problem        *Problem
+	problem        *dump.Problem
 	facts          facts
 	fstart, fcount int // the entry's findings in findings
 }
@@ -71,11 +74,11 @@ func Dump(name string, r io.Reader, opts Options, report func(Finding)) Stats {
 	if jobs <= 0 {
 		jobs = runtime.GOMAXPROCS(0)
 	}
-	reader := NewReader(r, opts.MaxEntryBytes)
+	reader := dump.NewReader(r, opts.MaxEntryBytes)
 	var stats Stats
 	emit := func(f Finding) {
 		f.Path = name
-		if f.Severity == Error {
+		if f.Severity == rule.Error {
 			stats.Errors++
 		} else {
 			stats.Warnings++
@@ -111,7 +114,7 @@ func Dump(name string, r io.Reader, opts Options, report func(Finding)) Stats {
 			b = <-free
 			b.reset()
 		}
-		reader.Read(func(it Item) bool {
+		reader.Read(func(it dump.Item) bool {
 			if it.Problem != nil {
 				b.items = append(b.items, batchItem{problem: it.Problem})
 			} else {
@@ -147,7 +150,7 @@ func Dump(name string, r io.Reader, opts Options, report func(Finding)) Stats {
 			}
 			stats.Entries++
 			for _, f := range b.findings[it.fstart : it.fstart+it.fcount] {
-				if f.Rule == ruleJSONTrailing && stats.Format == NDJSON {
+				if f.Rule == rule.JSONTrailing && stats.Format == dump.NDJSON {
 					f.Message = "more than one value on the line: " + f.Message
 				}
 				emit(f)
@@ -163,23 +166,23 @@ func Dump(name string, r io.Reader, opts Options, report func(Finding)) Stats {
 	}
 	stream.finish()
 	if !fatal {
-		if reader.Format() == Timeline {
+		if reader.Format() == dump.Timeline {
 			checkTimelineMembers(reader.Members(), reader.Start(), emit)
 		}
 		if stats.Entries == 0 {
-			emit(Finding{Line: 1, Entry: -1, Severity: Warning, Rule: ruleEmpty, Message: "the dump holds no entries: " + emptyWhat[stats.Format]})
+			emit(Finding{Line: 1, Entry: -1, Severity: rule.Warning, Rule: rule.Empty, Message: "the dump holds no entries: " + emptyWhat[stats.Format]})
 		}
 	}
 	return stats
 }
 
 // emptyWhat says what an empty dump of each format is.
-var emptyWhat = map[Format]string{
-	Empty:    "the file is empty",
-	NDJSON:   "every line is blank",
-	Array:    "an empty JSON array",
-	Timeline: "a ClusterTimeline whose timeline is empty",
-	Node:     "a node dump whose runners recorded nothing",
+var emptyWhat = map[dump.Format]string{
+	dump.Empty:    "the file is empty",
+	dump.NDJSON:   "every line is blank",
+	dump.Array:    "an empty JSON array",
+	dump.Timeline: "a ClusterTimeline whose timeline is empty",
+	dump.Node:     "a node dump whose runners recorded nothing",
 }
 
 // checkBatch checks the entries of b.
@@ -200,7 +203,7 @@ func (c *entryChecker) checkBatch(b *batch) {
 // members other than its timeline, against the ClusterTimeline schema: a
 // document is put together from them, with an empty timeline in place of
 // the one read as a stream.
-func checkTimelineMembers(members []Member, start int, emit func(Finding)) {
+func checkTimelineMembers(members []dump.Member, start int, emit func(Finding)) {
 	var doc bytes.Buffer
 	starts := make([]int, len(members))
 	doc.WriteByte('{')
@@ -235,13 +238,38 @@ func checkTimelineMembers(members []Member, start int, emit func(Finding)) {
 		if vi.Keyword == "required" && strings.Count(vi.Pointer, "/") == 1 {
 			at = start // a property the object lacks: the object's line
 		}
-		emit(Finding{Line: at, Entry: -1, Pointer: vi.Pointer, Severity: Error, Rule: ruleOf(vi.Keyword, vi.Message), Message: vi.Message})
+		emit(Finding{Line: at, Entry: -1, Pointer: vi.Pointer, Severity: rule.Error, Rule: ruleOf(vi.Keyword, vi.Message), Message: vi.Message})
 	}
 	for _, d := range v.DateTimes() {
-		e := Entry{Line: line(d.Offset), Index: -1}
+		e := dump.Entry{Line: line(d.Offset), Index: -1}
 		found, _, _ := checkTimestamp(nil, &e, d.Value, d.Pointer)
 		for _, f := range found {
 			emit(f)
 		}
 	}
 }
+
+// joinList joins items as "a", "a and b" or "a, b and c".
+func joinList(items []string) string {
+	switch len(items) {
+	case 0:
+		return ""
+	case 1:
+		return items[0]
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
+}
+
+// marshalString is the JSON text of s, with nothing escaped that JSON does
+// not require.
+func marshalString(s string) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(s); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
+}
+
+var nl = []byte{'\n'}

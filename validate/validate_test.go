@@ -7,6 +7,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/flightline-dev/flightline/validate/dump"
+	"github.com/flightline-dev/flightline/validate/rule"
 )
 
 // run validates a dump and renders its findings, one "line rule pointer"
@@ -106,7 +109,7 @@ func TestTimelineMembers(t *testing.T) {
 		"2 schema /runners/0/deviceRank", "2 schema /runners/0/worldSize", "2 schema /runners/0/processAlive",
 		"2 schema /runners/0/statusKind", "2 schema /runners/0/phase", "2 schema /runners/0/secondsInPhase",
 		"3 schema /extra", "1 timestamp /generatedAt"}
-	if !slices.Equal(got, want) || stats.Format != Timeline || stats.Entries != 1 {
+	if !slices.Equal(got, want) || stats.Format != dump.Timeline || stats.Entries != 1 {
 		t.Errorf("%v %v\n got %q\nwant %q", stats.Format, stats.Entries, got, want)
 	}
 }
@@ -181,10 +184,10 @@ func TestREADMEListsEveryRule(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, r := range Rules {
-		row := fmt.Sprintf("| `%s` | %s |", r.ID, r.Severity)
+	for _, r := range rule.All {
+		row := fmt.Sprintf("| `%s` | %s |", r.Name, r.Severity)
 		if !strings.Contains(string(readme), row) {
-			t.Errorf("README.md has no row for rule %s (%s)", r.ID, r.Severity)
+			t.Errorf("README.md has no row for rule %s (%s)", r.Name, r.Severity)
 		}
 	}
 }

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/flightline-dev/flightline/generated/timeline"
-	"github.com/flightline-dev/flightline/validate"
+	"github.com/flightline-dev/flightline/validate/dump"
 	"github.com/flightline-dev/flightline/validate/merge"
 )
 
@@ -32,7 +32,7 @@ func runMerge(e *env, args []string) int {
 	format := fs.String("format", "ndjson", "output `format`: ndjson, or json for a ClusterTimeline object")
 	dedupe := fs.Bool("dedupe", false, "drop entries that are the same as the one before them (counted either way)")
 	generatedAt := fs.String("generated-at", "", "the generatedAt of a json output (default now)")
-	maxEntry := fs.Int("max-entry-bytes", validate.DefaultMaxEntryBytes, "the largest entry or line accepted, in `bytes`")
+	maxEntry := fs.Int("max-entry-bytes", dump.DefaultMaxEntryBytes, "the largest entry or line accepted, in `bytes`")
 	if ok, code := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -154,7 +154,7 @@ func reportMerge(e *env, rep *merge.Report, out string, dedupe bool) {
 		for _, w := range in.Warnings {
 			e.errorf("merge: warning: %s", w)
 		}
-		if in.Sorted && in.Format != validate.Node { // a node dump's recorders are never in one order
+		if in.Sorted && in.Format != dump.Node { // a node dump's recorders are never in one order
 			e.errorf("merge: warning: %s is not in order; it was sorted first", in.Name)
 		}
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/flightline-dev/flightline/schema"
 	"github.com/flightline-dev/flightline/validate"
+	"github.com/flightline-dev/flightline/validate/dump"
 )
 
 const validateDoc = `Validates cluster timeline dumps: NDJSON (one entry per line), a JSON array
@@ -34,7 +35,7 @@ func runValidate(e *env, args []string) int {
 	strict := fs.Bool("strict", false, "fail on warnings too, including an empty dump")
 	maxFindings := fs.Int("max-findings", 100, "print at most `n` findings (0: all); the rest are counted")
 	jobs := fs.Int("jobs", 0, "check entries on `n` goroutines (0: one per CPU)")
-	maxEntry := fs.Int("max-entry-bytes", validate.DefaultMaxEntryBytes, "the largest entry or line accepted, in `bytes`")
+	maxEntry := fs.Int("max-entry-bytes", dump.DefaultMaxEntryBytes, "the largest entry or line accepted, in `bytes`")
 	if ok, code := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -292,7 +293,7 @@ func (r *githubReport) finding(f validate.Finding) {
 	if f.Line > 0 {
 		props += fmt.Sprintf(",line=%d", f.Line)
 	}
-	props += ",title=" + githubProperty("flightline "+f.Rule)
+	props += ",title=" + githubProperty("flightline "+f.Rule.String())
 	msg := f.Message
 	if f.Pointer != "" {
 		msg = f.Pointer + ": " + msg

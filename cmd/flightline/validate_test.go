@@ -14,7 +14,7 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
-	"github.com/flightline-dev/flightline/validate"
+	"github.com/flightline-dev/flightline/validate/rule"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -175,10 +175,10 @@ func TestJSONReportSchema(t *testing.T) {
 	data, _ := os.ReadFile(filepath.Join(repoRoot, "schema", "validate_report.schema.json"))
 	json.Unmarshal(data, &s)
 	var ids []string
-	for _, r := range validate.Rules {
-		ids = append(ids, r.ID)
+	for _, r := range rule.All {
+		ids = append(ids, r.Name)
 	}
 	if got := s.Defs.Finding.Properties.Rule.Enum; !slices.Equal(got, ids) {
-		t.Errorf("the report schema's rules\n %q\nare not validate.Rules\n %q", got, ids)
+		t.Errorf("the report schema's rules\n %q\nare not rule.All\n %q", got, ids)
 	}
 }

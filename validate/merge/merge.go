@@ -19,7 +19,8 @@ import (
 	"slices"
 
 	"github.com/flightline-dev/flightline/generated/timeline"
-	"github.com/flightline-dev/flightline/validate"
+	"github.com/flightline-dev/flightline/validate/dump"
+	"github.com/flightline-dev/flightline/validate/rule"
 )
 
 // An Input is one dump to merge. Open may be called more than once: the
@@ -34,7 +35,7 @@ type Options struct {
 	// Dedupe drops entries that are the same as an entry of the same key
 	// before them (the same node dumped twice); they are counted either way.
 	Dedupe bool
-	// MaxEntryBytes bounds one entry; 0 means validate.DefaultMaxEntryBytes.
+	// MaxEntryBytes bounds one entry; 0 means dump.DefaultMaxEntryBytes.
 	MaxEntryBytes int
 	// Pointers asks for the JSON pointer of each entry in its input.
 	Pointers bool
@@ -57,7 +58,7 @@ type Entry struct {
 type InputError struct {
 	Path    string
 	Line    int
-	Rule    string
+	Rule    rule.ID
 	Message string
 }
 
@@ -83,7 +84,7 @@ type Report struct {
 // An InputReport says what one input held.
 type InputReport struct {
 	Name    string
-	Format  validate.Format
+	Format  dump.Format
 	Entries int
 	// Sorted reports an input that was not in order and was sorted first.
 	Sorted bool

@@ -10,7 +10,8 @@ import (
 
 	"github.com/flightline-dev/flightline/generated/timeline"
 	"github.com/flightline-dev/flightline/schema"
-	"github.com/flightline-dev/flightline/validate"
+	"github.com/flightline-dev/flightline/validate/dump"
+	"github.com/flightline-dev/flightline/validate/rule"
 )
 
 // An entry is one checked entry of an input, with its merge key.
@@ -39,10 +40,10 @@ type source struct {
 
 	// Known once the input is read: written by the reading goroutine before
 	// it closes batches.
-	format      validate.Format
+	format      dump.Format
 	sorted      bool
 	warnings    []string
-	members     []validate.Member
+	members     []dump.Member
 	runners     []timeline.ClusterTimelineRunner
 	nodeID      string
 	docProblems []string
@@ -117,7 +118,7 @@ func (s *source) read(in Input, opts Options, sortFirst bool, stop <-chan struct
 	}
 	defer rc.Close()
 
-	r := validate.NewReader(rc, opts.MaxEntryBytes)
+	r := dump.NewReader(rc, opts.MaxEntryBytes)
 	c := checker{name: in.Name, intern: map[string]string{}}
 	fresh := func() *batch {
 		select {
@@ -133,9 +134,9 @@ func (s *source) read(in Input, opts Options, sortFirst bool, stop <-chan struct
 	collect := sortFirst
 	var prev timeline.SortKey
 	havePrev, stopped := false, false
-	r.Read(func(it validate.Item) bool {
+	r.Read(func(it dump.Item) bool {
 		if p := it.Problem; p != nil {
-			if p.Severity == validate.Warning {
+			if p.Severity == rule.Warning {
 				s.warnings = append(s.warnings, fmt.Sprintf("%s:%d: %s: %s", in.Name, p.Line, p.Rule, p.Message))
 				return true
 			}
@@ -146,7 +147,7 @@ func (s *source) read(in Input, opts Options, sortFirst bool, stop <-chan struct
 			b.err = &InputError{in.Name, p.Line, p.Rule, msg}
 			return false
 		}
-		if r.Format() == validate.Node {
+		if r.Format() == dump.Node {
 			collect = true // a node dump's flight recorders are in order each on its own
 		}
 		e, err := c.check(&it.Entry)
@@ -230,9 +231,9 @@ func (c *checker) str(b []byte) string {
 // check checks an entry and returns it with its key and its text on one
 // line. The texts may alias the entry and the checker's memory: they are
 // valid until the next call.
-func (c *checker) check(it *validate.Entry) (entry, error) {
-	fail := func(rule, msg string) (entry, error) {
-		return entry{}, &InputError{c.name, it.Line, rule, msg}
+func (c *checker) check(it *dump.Entry) (entry, error) {
+	fail := func(id rule.ID, msg string) (entry, error) {
+		return entry{}, &InputError{c.name, it.Line, id, msg}
 	}
 	var vs []timeline.Violation
 	if it.Runner {
@@ -249,20 +250,20 @@ func (c *checker) check(it *validate.Entry) (entry, error) {
 		if len(vs) > 1 {
 			msg += fmt.Sprintf(" (and %d more; flightline validate lists them)", len(vs)-1)
 		}
-		rule := "schema"
+		id := rule.Schema
 		if v.Keyword == "syntax" {
-			rule = "json-syntax"
+			id = rule.JSONSyntax
 		}
-		return fail(rule, msg)
+		return fail(id, msg)
 	}
 	at := timeline.MakeTimeKey(c.view.At)
 	if !at.Valid {
 		_, err := timeline.ParseTimestamp(c.view.At)
-		return fail("timestamp", fmt.Sprintf("/at: %q: %v; the entry cannot be placed in time", c.view.At, err))
+		return fail(rule.Timestamp, fmt.Sprintf("/at: %q: %v; the entry cannot be placed in time", c.view.At, err))
 	}
 	rank, err := timeline.ParseInteger(c.view.DeviceRank)
 	if err != nil {
-		return fail("rank-range", fmt.Sprintf("/deviceRank: %s is %v", c.view.DeviceRank, err))
+		return fail(rule.RankRange, fmt.Sprintf("/deviceRank: %s is %v", c.view.DeviceRank, err))
 	}
 	e := entry{
 		key:    timeline.SortKey{At: at, NodeID: c.str(c.view.NodeID), DeviceRank: rank, RunnerID: c.str(c.view.RunnerID)},
@@ -274,7 +275,7 @@ func (c *checker) check(it *validate.Entry) (entry, error) {
 		// A pretty entry goes out on one line, its strings as written.
 		var b bytes.Buffer
 		if err := json.Compact(&b, it.Raw); err != nil {
-			return fail("json-syntax", err.Error()) // checked above; cannot happen
+			return fail(rule.JSONSyntax, err.Error()) // checked above; cannot happen
 		}
 		e.raw = b.Bytes()
 	}
@@ -302,8 +303,8 @@ var runnerFields = sync.OnceValue(func() []string {
 
 // describeNode gathers, from a node dump, its node's id and a
 // ClusterTimelineRunner for each of its supervisor runners.
-func (s *source) describeNode(r *validate.Reader) {
-	if r.Format() != validate.Node {
+func (s *source) describeNode(r *dump.Reader) {
+	if r.Format() != dump.Node {
 		return
 	}
 	for _, m := range r.Members() {

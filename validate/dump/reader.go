@@ -1,4 +1,4 @@
-package validate
+package dump
 
 import (
 	"bytes"
@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/flightline-dev/flightline/generated/timeline"
+	"github.com/flightline-dev/flightline/validate/rule"
 )
 
 // Format is the shape of a dump, detected from its content.
@@ -40,8 +41,8 @@ func (f Format) String() string {
 // is bounded by it, not by the size of the dump.
 const DefaultMaxEntryBytes = 256 << 20
 
-// maxDepth is the nesting the generated decoders accept.
-const maxDepth = timeline.MaxDepth
+// MaxDepth is the nesting the generated decoders accept, and DecodeValue.
+const MaxDepth = timeline.MaxDepth
 
 // An Entry is one timeline entry of a dump.
 type Entry struct {
@@ -69,8 +70,8 @@ type Problem struct {
 	Line     int
 	Entry    int // the entry it concerns, or -1
 	Pointer  string
-	Severity Severity
-	Rule     string
+	Severity rule.Severity
+	Rule     rule.ID
 	Message  string
 	// Fatal reports that reading stopped: the rest of the dump is unchecked.
 	Fatal bool
@@ -164,7 +165,7 @@ func (r *Reader) Read(fn func(Item) bool) {
 	case c == '{':
 		r.object()
 	default:
-		r.problem(r.src.line, ruleFormat, "want an entry object, a JSON array or a ClusterTimeline object; the input starts with "+quoteByte(c), true)
+		r.problem(r.src.line, rule.Format, "want an entry object, a JSON array or a ClusterTimeline object; the input starts with "+quoteByte(c), true)
 	}
 }
 
@@ -179,8 +180,8 @@ func (r *Reader) entry(raw []byte, line int) {
 	r.index++
 }
 
-func (r *Reader) problem(line int, rule, msg string, fatal bool) {
-	r.emit(Item{Problem: &Problem{Line: line, Entry: -1, Severity: Error, Rule: rule, Message: msg, Fatal: fatal}})
+func (r *Reader) problem(line int, id rule.ID, msg string, fatal bool) {
+	r.emit(Item{Problem: &Problem{Line: line, Entry: -1, Severity: id.Severity(), Rule: id, Message: msg, Fatal: fatal}})
 }
 
 func (r *Reader) frameProblem(e *frameError) {
@@ -192,9 +193,9 @@ func (r *Reader) readErr() {
 	switch err := r.src.err; {
 	case err == nil || err == io.EOF:
 	case err == errTooLarge:
-		r.problem(r.src.line, ruleJSONSyntax, "an entry is larger than the entry limit", true)
+		r.problem(r.src.line, rule.JSONSyntax, "an entry is larger than the entry limit", true)
 	default:
-		r.problem(r.src.line, readError, err.Error(), true)
+		r.problem(r.src.line, rule.Read, err.Error(), true)
 	}
 }
 
@@ -212,7 +213,7 @@ func (r *Reader) open() bool {
 	if s.end-s.pos >= 2 && s.buf[s.pos] == 0x1f && s.buf[s.pos+1] == 0x8b {
 		zr, err := gzip.NewReader(io.MultiReader(bytes.NewReader(bytes.Clone(s.buf[s.pos:s.end])), s.r))
 		if err != nil {
-			r.problem(1, readError, "gzip: "+err.Error(), true)
+			r.problem(1, rule.Read, "gzip: "+err.Error(), true)
 			return false
 		}
 		s.r, s.pos, s.end, s.err = gzipReader{zr}, 0, 0, nil
@@ -222,10 +223,10 @@ func (r *Reader) open() bool {
 	switch {
 	case bytes.HasPrefix(head, []byte("\xef\xbb\xbf")):
 		s.pos += 3
-		r.emit(Item{Problem: &Problem{Line: 1, Entry: -1, Severity: Warning, Rule: ruleBOM, Message: "the file starts with a UTF-8 byte order mark; it is skipped"}})
+		r.emit(Item{Problem: &Problem{Line: 1, Entry: -1, Severity: rule.Warning, Rule: rule.JSONBOM, Message: "the file starts with a UTF-8 byte order mark; it is skipped"}})
 	case bytes.HasPrefix(head, []byte("\xff\xfe")) || bytes.HasPrefix(head, []byte("\xfe\xff")) ||
 		(len(head) >= 2 && (head[0] == 0 || head[1] == 0)):
-		r.problem(1, ruleFormat, "the file looks like UTF-16; JSON dumps must be UTF-8", true)
+		r.problem(1, rule.Format, "the file looks like UTF-16; JSON dumps must be UTF-8", true)
 		return false
 	}
 	return true
@@ -245,7 +246,7 @@ func (g gzipReader) Read(p []byte) (int, error) {
 // end checks that nothing but whitespace follows the top-level value.
 func (r *Reader) end() {
 	if c, ok := r.src.peek(); ok {
-		r.problem(r.src.line, ruleJSONTrailing, "data after the end of the JSON value, starting with "+quoteByte(c), true)
+		r.problem(r.src.line, rule.JSONTrailing, "data after the end of the JSON value, starting with "+quoteByte(c), true)
 		return
 	}
 	r.readErr()
@@ -293,14 +294,14 @@ func (r *Reader) elements(array, element string, each func(text []byte, line, i 
 				r.truncated(array + " that starts at line " + itoa(startLine))
 				return false
 			case c == ']':
-				r.problem(s.line, ruleJSONSyntax, "a comma before ']'", true)
+				r.problem(s.line, rule.JSONSyntax, "a comma before ']'", true)
 				return false
 			}
 		case c == ']':
 			s.pos++
 			return true
 		default:
-			r.problem(s.line, ruleJSONSyntax, "want ',' or ']' after "+element+" that starts at line "+itoa(line)+", found "+quoteByte(c), true)
+			r.problem(s.line, rule.JSONSyntax, "want ',' or ']' after "+element+" that starts at line "+itoa(line)+", found "+quoteByte(c), true)
 			return false
 		}
 	}
@@ -312,7 +313,7 @@ func (r *Reader) truncated(what string) {
 		r.readErr()
 		return
 	}
-	r.problem(r.src.line, ruleJSONTruncated, "the input ends inside "+what, true)
+	r.problem(r.src.line, rule.JSONTruncated, "the input ends inside "+what, true)
 }
 
 // object reads a top-level object: a ClusterTimeline, a node dump, or the
@@ -335,7 +336,7 @@ func (r *Reader) object() {
 	c, ok := s.peek()
 	for ok && c != '}' && !r.stopped {
 		if c != '"' {
-			r.problem(s.line, ruleJSONSyntax, "want a property name, found "+quoteByte(c), true)
+			r.problem(s.line, rule.JSONSyntax, "want a property name, found "+quoteByte(c), true)
 			return
 		}
 		keyText, keyLine, ferr := s.frame()
@@ -345,11 +346,11 @@ func (r *Reader) object() {
 		}
 		var key string
 		if err := json.Unmarshal(keyText, &key); err != nil {
-			r.problem(keyLine, ruleJSONSyntax, "invalid property name "+string(keyText), true)
+			r.problem(keyLine, rule.JSONSyntax, "invalid property name "+string(keyText), true)
 			return
 		}
 		if !s.expect(':') {
-			r.problem(s.line, ruleJSONSyntax, "want ':' after the property name "+strconv.Quote(key), true)
+			r.problem(s.line, rule.JSONSyntax, "want ':' after the property name "+strconv.Quote(key), true)
 			return
 		}
 		c, ok = s.peek()
@@ -402,11 +403,11 @@ func (r *Reader) object() {
 			s.pos++
 			c, ok = s.peek()
 			if ok && c == '}' {
-				r.problem(s.line, ruleJSONSyntax, "a comma before '}'", true)
+				r.problem(s.line, rule.JSONSyntax, "a comma before '}'", true)
 				return
 			}
 		case c != '}':
-			r.problem(s.line, ruleJSONSyntax, "want ',' or '}' after the value of "+strconv.Quote(key)+", found "+quoteByte(c), true)
+			r.problem(s.line, rule.JSONSyntax, "want ',' or '}' after the value of "+strconv.Quote(key)+", found "+quoteByte(c), true)
 			return
 		}
 	}
@@ -452,7 +453,7 @@ func (r *Reader) hasMember(key string) bool {
 }
 
 func (r *Reader) spansLines(start, end int) {
-	r.problem(start, ruleFormat, fmt.Sprintf("the entry that starts at line %d ends at line %d: an NDJSON dump needs one entry per line (or write a JSON array of entries)", start, end), false)
+	r.problem(start, rule.Format, fmt.Sprintf("the entry that starts at line %d ends at line %d: an NDJSON dump needs one entry per line (or write a JSON array of entries)", start, end), false)
 }
 
 // entryKeys are the properties of an entry. An object whose first
@@ -509,7 +510,7 @@ func (r *Reader) ndjson() {
 		text := bytes.TrimRight(l.text, " \t\r")
 		if bytes.HasPrefix(text, []byte("\xef\xbb\xbf")) {
 			text = text[3:]
-			r.emit(Item{Problem: &Problem{Line: l.line, Entry: -1, Severity: Warning, Rule: ruleBOM,
+			r.emit(Item{Problem: &Problem{Line: l.line, Entry: -1, Severity: rule.Warning, Rule: rule.JSONBOM,
 				Message: "a byte order mark at the start of the line (files joined together?); it is skipped"}})
 		}
 		if len(bytes.TrimLeft(text, " \t")) == 0 {
@@ -564,7 +565,7 @@ func opensValue(text []byte) bool {
 		return false
 	}
 	_, _, ferr := src.frame()
-	return ferr != nil && ferr.rule == jsonTruncated
+	return ferr != nil && ferr.rule == rule.JSONTruncated
 }
 
 // supervisorRunners reads the runners of a node dump and lifts the entries
@@ -582,7 +583,7 @@ func (r *Reader) checkNodeMembers() {
 		if m.Raw == nil {
 			continue
 		}
-		_, vs := decodeValue(m.Raw)
+		_, vs := DecodeValue(m.Raw)
 		r.jsonProblems(vs, m.Raw, m.Line, "/"+escapeToken(m.Key))
 	}
 }
@@ -590,15 +591,12 @@ func (r *Reader) checkNodeMembers() {
 // jsonProblems reports the syntax errors and duplicate properties of a
 // value the reader checked whole; text starts at line, at pointer. It
 // reports whether the value is well-formed.
-func (r *Reader) jsonProblems(vs []violation, text []byte, line int, pointer string) bool {
+func (r *Reader) jsonProblems(vs []Violation, text []byte, line int, pointer string) bool {
 	ok := true
 	for _, v := range vs {
-		if v.keyword != "syntax" && v.keyword != "duplicate" {
-			continue
-		}
-		ok = ok && v.keyword != "syntax"
-		at := line + bytes.Count(text[:min(v.offset, len(text))], nl)
-		r.emit(Item{Problem: &Problem{Line: at, Entry: -1, Pointer: pointer + v.pointer, Severity: Error, Rule: ruleOf(v.keyword, v.message), Message: v.message}})
+		ok = ok && v.Rule == rule.JSONDuplicateKey
+		at := line + bytes.Count(text[:min(v.Offset, len(text))], nl)
+		r.emit(Item{Problem: &Problem{Line: at, Entry: -1, Pointer: pointer + v.Pointer, Severity: rule.Error, Rule: v.Rule, Message: v.Message}})
 	}
 	return ok
 }
@@ -614,13 +612,13 @@ type runnerIdentity struct {
 func (r *Reader) runner(text []byte, line, ri int) {
 	r.runners = append(r.runners, text)
 	pointer := "/supervisorRunners/" + itoa(ri)
-	value, vs := decodeValue(text)
+	value, vs := DecodeValue(text)
 	if !r.jsonProblems(vs, text, line, pointer) {
 		return
 	}
 	fields, ok := value.(map[string]any)
 	if !ok {
-		r.emit(Item{Problem: &Problem{Line: line, Entry: -1, Pointer: pointer, Severity: Error, Rule: ruleSchema, Message: "got " + jsonKind(value) + ", want a supervisor runner object"}})
+		r.emit(Item{Problem: &Problem{Line: line, Entry: -1, Pointer: pointer, Severity: rule.Error, Rule: rule.Schema, Message: "got " + jsonKind(value) + ", want a supervisor runner object"}})
 		return
 	}
 	var id runnerIdentity
@@ -630,7 +628,7 @@ func (r *Reader) runner(text []byte, line, ri int) {
 			return nil
 		}
 		if jsonKind(v) != want {
-			r.emit(Item{Problem: &Problem{Line: line, Entry: -1, Pointer: pointer + "/" + key, Severity: Error, Rule: ruleSchema,
+			r.emit(Item{Problem: &Problem{Line: line, Entry: -1, Pointer: pointer + "/" + key, Severity: rule.Error, Rule: rule.Schema,
 				Message: "got " + jsonKind(v) + ", want " + want}})
 			return nil
 		}
@@ -650,7 +648,7 @@ func (r *Reader) runner(text []byte, line, ri int) {
 			if v, err := timeline.ParseInteger([]byte(n)); err == nil {
 				*f.dst = &v
 			} else {
-				r.emit(Item{Problem: &Problem{Line: line, Entry: -1, Pointer: pointer + "/" + f.key, Severity: Error, Rule: ruleSchema,
+				r.emit(Item{Problem: &Problem{Line: line, Entry: -1, Pointer: pointer + "/" + f.key, Severity: rule.Error, Rule: rule.Schema,
 					Message: "got " + string(n) + ", want an integer"}})
 			}
 		}
@@ -660,7 +658,7 @@ func (r *Reader) runner(text []byte, line, ri int) {
 		return
 	}
 	if _, ok := recorder.([]any); !ok {
-		r.emit(Item{Problem: &Problem{Line: line, Entry: -1, Pointer: pointer + "/flightRecorder", Severity: Error, Rule: ruleSchema,
+		r.emit(Item{Problem: &Problem{Line: line, Entry: -1, Pointer: pointer + "/flightRecorder", Severity: rule.Error, Rule: rule.Schema,
 			Message: "got " + jsonKind(recorder) + ", want an array of flight-recorder entries"}})
 		return
 	}
@@ -694,7 +692,7 @@ func (r *Reader) runner(text []byte, line, ri int) {
 	}
 }
 
-// jsonKind names the JSON kind of a value decodeValue made.
+// jsonKind names the JSON kind of a value DecodeValue made.
 func jsonKind(v any) string {
 	switch v.(type) {
 	case nil:
@@ -727,7 +725,7 @@ func (r *Reader) liftEntry(raw []byte, line, ri, item int, id runnerIdentity) {
 		differs := (id.node != nil && *id.node != e.NodeID) || (id.runner != nil && *id.runner != e.RunnerID) ||
 			(id.rank != nil && *id.rank != e.DeviceRank) || (id.world != nil && *id.world != e.WorldSize)
 		if differs {
-			r.emit(Item{Problem: &Problem{Line: line, Entry: r.index, Pointer: "/context", Severity: Error, Rule: ruleRunnerIdent,
+			r.emit(Item{Problem: &Problem{Line: line, Entry: r.index, Pointer: "/context", Severity: rule.Error, Rule: rule.RunnerIdentity,
 				Message: fmt.Sprintf("the entry's context (%s) is not the supervisor runner that holds it (%s); the entry is lifted onto its context",
 					describeRunner(&e.NodeID, &e.RunnerID, &e.DeviceRank, &e.WorldSize), describeRunner(id.node, id.runner, id.rank, id.world))}})
 		}
@@ -762,14 +760,14 @@ func describeRunner(node, runner *string, rank, world *int64) string {
 func objectMembers(text []byte, line int) ([]Member, *frameError) {
 	s := memSource(text, line)
 	if !s.expect('{') {
-		return nil, &frameError{ruleSchema, "not an object", line}
+		return nil, &frameError{rule.Schema, "not an object", line}
 	}
 	var ms []Member
 	for {
 		c, ok := s.peek()
 		switch {
 		case !ok:
-			return nil, &frameError{jsonTruncated, "the object ends early", s.line}
+			return nil, &frameError{rule.JSONTruncated, "the object ends early", s.line}
 		case c == '}':
 			return ms, nil
 		case c == ',':
@@ -782,10 +780,10 @@ func objectMembers(text []byte, line int) ([]Member, *frameError) {
 		}
 		var key string
 		if err := json.Unmarshal(keyText, &key); err != nil {
-			return nil, &frameError{jsonSyntax, "invalid property name " + string(keyText), s.line}
+			return nil, &frameError{rule.JSONSyntax, "invalid property name " + string(keyText), s.line}
 		}
 		if !s.expect(':') {
-			return nil, &frameError{jsonSyntax, "want ':' after " + strconv.Quote(key), s.line}
+			return nil, &frameError{rule.JSONSyntax, "want ':' after " + strconv.Quote(key), s.line}
 		}
 		val, vline, ferr := s.frame()
 		if ferr != nil {
@@ -802,25 +800,6 @@ func quoteByte(c byte) string {
 	return fmt.Sprintf("byte 0x%02x", c)
 }
 
-// joinList joins items as "a", "a and b" or "a, b and c".
-func joinList(items []string) string {
-	switch len(items) {
-	case 0:
-		return ""
-	case 1:
-		return items[0]
-	}
-	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
-}
+func itoa(n int) string { return strconv.Itoa(n) }
 
-// marshalString is the JSON text of s, with nothing escaped that JSON does
-// not require.
-func marshalString(s string) ([]byte, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(s); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
-}
+func escapeToken(s string) string { return strings.NewReplacer("~", "~0", "/", "~1").Replace(s) }

@@ -1,9 +1,11 @@
-package validate
+package dump
 
 import (
 	"bytes"
 	"errors"
 	"io"
+
+	"github.com/flightline-dev/flightline/validate/rule"
 )
 
 // A source is buffered input that tracks line numbers. Values are returned
@@ -128,7 +130,7 @@ func (s *source) readLine() (line []byte, ok bool) {
 
 // A frameError says why a value could not be framed.
 type frameError struct {
-	rule string // jsonTruncated or jsonSyntax
+	rule rule.ID // rule.JSONTruncated, rule.JSONSyntax or rule.Read
 	msg  string
 	line int
 }
@@ -150,7 +152,7 @@ func (s *source) frame() (text []byte, line int, ferr *frameError) {
 	for {
 		if i >= s.end {
 			if i-start > s.max {
-				return nil, line, &frameError{jsonSyntax, "a value larger than the entry limit", line}
+				return nil, line, &frameError{rule.JSONSyntax, "a value larger than the entry limit", line}
 			}
 			s.pos = i
 			shift, ok := s.more(start)
@@ -187,7 +189,7 @@ func (s *source) frame() (text []byte, line int, ferr *frameError) {
 		case c == '}' || c == ']':
 			if len(stack) == 0 || (c == '}') != (stack[len(stack)-1] == '{') {
 				s.pos = i
-				return nil, line, &frameError{jsonSyntax, "unexpected '" + string(c) + "'", s.line}
+				return nil, line, &frameError{rule.JSONSyntax, "unexpected '" + string(c) + "'", s.line}
 			}
 			stack = stack[:len(stack)-1]
 			if len(stack) == 0 {
@@ -245,12 +247,12 @@ var nl = []byte{'\n'}
 
 func (s *source) endError(what string, line int) *frameError {
 	if s.err == errTooLarge {
-		return &frameError{jsonSyntax, "a value larger than the entry limit", line}
+		return &frameError{rule.JSONSyntax, "a value larger than the entry limit", line}
 	}
 	if s.err != nil && s.err != io.EOF {
-		return &frameError{readError, s.err.Error(), s.line}
+		return &frameError{rule.Read, s.err.Error(), s.line}
 	}
-	return &frameError{jsonTruncated, "the input ends inside " + what, line}
+	return &frameError{rule.JSONTruncated, "the input ends inside " + what, line}
 }
 
 // expect consumes the byte c after whitespace.

@@ -1,4 +1,4 @@
-package validate
+package dump
 
 import (
 	"encoding/json"
@@ -6,27 +6,36 @@ import (
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/flightline-dev/flightline/validate/rule"
 )
 
-// A violation is one way an entry breaks its schema or JSON itself, as
-// either validation path reports it.
-type violation struct {
-	pointer, keyword, message string
-	offset                    int // where in the text, for the reader's own checks
+// A Violation is one way a JSON text breaks JSON itself.
+type Violation struct {
+	// Pointer locates the value at fault; for a duplicate property it
+	// names the property.
+	Pointer string
+	// Rule is rule.JSONSyntax, rule.JSONTruncated, rule.JSONTrailing or
+	// rule.JSONDuplicateKey.
+	Rule    rule.ID
+	Message string
+	// Offset is where in the text the problem was found.
+	Offset int
 }
 
-// decodeValue reads one JSON document into the values jsonschema/v5
+// DecodeValue reads one JSON document into the values jsonschema/v5
 // validates (maps, slices, strings, json.Number, bools, nil). It is as
 // strict as the generated decoders: invalid UTF-8, lone surrogates, NaN,
-// nesting beyond maxDepth and data after the value are syntax errors, and a
-// property given twice is reported (the later value is kept).
-func decodeValue(data []byte) (any, []violation) {
+// nesting beyond MaxDepth and data after the value are syntax errors, and
+// every repeated property is reported (the later value is kept). The value
+// is nil when the text is not well-formed.
+func DecodeValue(data []byte) (any, []Violation) {
 	d := valueDecoder{data: data}
 	v := d.value(0)
 	if !d.failed {
 		d.ws()
 		if d.pos < len(d.data) {
-			d.syntax("invalid character " + quoteByte(d.data[d.pos]) + " after the top-level value")
+			d.fail(rule.JSONTrailing, "invalid character "+quoteByte(d.data[d.pos])+" after the top-level value")
 		}
 	}
 	if d.failed {
@@ -35,12 +44,23 @@ func decodeValue(data []byte) (any, []violation) {
 	return v, d.vs
 }
 
+// WellFormed reports whether the violations DecodeValue found leave the
+// text well-formed JSON: none, or only repeated properties.
+func WellFormed(vs []Violation) bool {
+	for _, v := range vs {
+		if v.Rule != rule.JSONDuplicateKey {
+			return false
+		}
+	}
+	return true
+}
+
 type valueDecoder struct {
 	data   []byte
 	pos    int
 	path   []string
 	failed bool
-	vs     []violation
+	vs     []Violation
 }
 
 // maxPointerDepth bounds the pointers of syntax errors deep inside a
@@ -59,16 +79,21 @@ func (d *valueDecoder) pointer() string {
 	return b.String()
 }
 
-func (d *valueDecoder) syntax(msg string) {
+func (d *valueDecoder) syntax(msg string) { d.fail(rule.JSONSyntax, msg) }
+
+// truncated reports input that ends inside a value.
+func (d *valueDecoder) truncated() { d.fail(rule.JSONTruncated, "unexpected end of JSON input") }
+
+func (d *valueDecoder) fail(id rule.ID, msg string) {
 	if !d.failed {
 		d.failed = true
-		d.vs = append(d.vs, violation{d.pointer(), "syntax", msg, d.pos})
+		d.vs = append(d.vs, Violation{d.pointer(), id, msg, d.pos})
 	}
 }
 
 func (d *valueDecoder) unexpected(context string) {
 	if d.pos >= len(d.data) {
-		d.syntax("unexpected end of JSON input")
+		d.truncated()
 		return
 	}
 	d.syntax("invalid character " + quoteByte(d.data[d.pos]) + " " + context)
@@ -88,13 +113,13 @@ func (d *valueDecoder) ws() {
 func (d *valueDecoder) value(depth int) any {
 	d.ws()
 	if d.pos >= len(d.data) {
-		d.syntax("unexpected end of JSON input")
+		d.truncated()
 		return nil
 	}
 	switch c := d.data[d.pos]; {
 	case c == '{' || c == '[':
-		if depth >= maxDepth {
-			d.syntax("nesting deeper than " + itoa(maxDepth) + " levels")
+		if depth >= MaxDepth {
+			d.syntax("nesting deeper than " + itoa(MaxDepth) + " levels")
 			return nil
 		}
 		if c == '{' {
@@ -143,7 +168,7 @@ func (d *valueDecoder) object(depth int) any {
 		d.pos++
 		d.path = append(d.path, k)
 		if _, dup := m[k]; dup {
-			d.vs = append(d.vs, violation{d.pointer(), "duplicate", "property given more than once", d.pos})
+			d.vs = append(d.vs, Violation{d.pointer(), rule.JSONDuplicateKey, "property given more than once", d.pos})
 		}
 		m[k] = d.value(depth + 1)
 		d.path = d.path[:len(d.path)-1]
@@ -292,7 +317,7 @@ func (d *valueDecoder) str() (string, bool) {
 		case c == '\\':
 			b = append(b, d.data[start:d.pos]...)
 			if d.pos+1 >= len(d.data) {
-				d.syntax("unexpected end of JSON input")
+				d.truncated()
 				return "", false
 			}
 			switch e := d.data[d.pos+1]; e {
@@ -332,7 +357,7 @@ func (d *valueDecoder) str() (string, bool) {
 			d.pos += size
 		}
 	}
-	d.syntax("unexpected end of JSON input in a string")
+	d.fail(rule.JSONTruncated, "unexpected end of JSON input in a string")
 	return "", false
 }
 
