@@ -1,8 +1,6 @@
 package validate
 
 import (
-	"bytes"
-	"encoding/json"
 	"hash/maphash"
 	"io"
 	"runtime"
@@ -167,7 +165,7 @@ func Dump(name string, r io.Reader, opts Options, report func(Finding)) Stats {
 	stream.finish()
 	if !fatal {
 		if reader.Format() == dump.Timeline {
-			checkTimelineMembers(reader.Members(), reader.Start(), emit)
+			checkTimelineMembers(reader.Document(), reader.Start(), emit)
 		}
 		if stats.Entries == 0 {
 			emit(Finding{Line: 1, Entry: -1, Severity: rule.Warning, Rule: rule.Empty, Message: "the dump holds no entries: " + emptyWhat[stats.Format]})
@@ -200,48 +198,20 @@ func (c *entryChecker) checkBatch(b *batch) {
 }
 
 // checkTimelineMembers checks the rest of a ClusterTimeline object, the
-// members other than its timeline, against the ClusterTimeline schema: a
-// document is put together from them, with an empty timeline in place of
-// the one read as a stream.
-func checkTimelineMembers(members []dump.Member, start int, emit func(Finding)) {
-	var doc bytes.Buffer
-	starts := make([]int, len(members))
-	doc.WriteByte('{')
-	for i, m := range members {
-		if i > 0 {
-			doc.WriteByte(',')
-		}
-		key, _ := marshalString(m.Key)
-		doc.Write(key)
-		doc.WriteByte(':')
-		starts[i] = doc.Len()
-		if m.Raw == nil {
-			doc.WriteString("[]") // the timeline, read as a stream
-		} else {
-			doc.Write(m.Raw)
-		}
-	}
-	doc.WriteByte('}')
-	// line finds the line of a value from its offset in doc.
-	line := func(offset int) int {
-		for i := len(members) - 1; i >= 0; i-- {
-			if offset >= starts[i] {
-				m := members[i]
-				return m.Line + bytes.Count(m.Raw[:min(offset-starts[i], len(m.Raw))], nl)
-			}
-		}
-		return 1
-	}
+// members other than its timeline, against the ClusterTimeline schema: the
+// reader's Document, with an empty timeline in place of the one read as a
+// stream.
+func checkTimelineMembers(doc *dump.Document, start int, emit func(Finding)) {
 	var v timeline.Validator
-	for _, vi := range v.ClusterTimeline(doc.Bytes()) {
-		at := line(vi.Offset)
+	for _, vi := range v.ClusterTimeline(doc.Text) {
+		at := doc.Line(vi.Offset)
 		if vi.Keyword == "required" && strings.Count(vi.Pointer, "/") == 1 {
 			at = start // a property the object lacks: the object's line
 		}
 		emit(Finding{Line: at, Entry: -1, Pointer: vi.Pointer, Severity: rule.Error, Rule: ruleOf(vi.Keyword, vi.Message), Message: vi.Message})
 	}
 	for _, d := range v.DateTimes() {
-		e := dump.Entry{Line: line(d.Offset), Index: -1}
+		e := dump.Entry{Line: doc.Line(d.Offset), Index: -1}
 		found, _, _ := checkTimestamp(nil, &e, d.Value, d.Pointer)
 		for _, f := range found {
 			emit(f)
@@ -260,16 +230,3 @@ func joinList(items []string) string {
 	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
 }
 
-// marshalString is the JSON text of s, with nothing escaped that JSON does
-// not require.
-func marshalString(s string) ([]byte, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(s); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
-}
-
-var nl = []byte{'\n'}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -102,8 +103,12 @@ type Reader struct {
 	stopped bool
 	index   int
 	members []Member
-	runners [][]byte
-	lift    []byte
+	// skeletons are the supervisor runners of a node dump.
+	skeletons []*skeleton
+	lift      []byte
+	// joinWork, when set, counts the bytes that joining NDJSON lines
+	// scanned, for the test that keeps it linear.
+	joinWork *int
 }
 
 // NewReader returns a Reader of the dump r. Gzip is recognised by its magic
@@ -141,9 +146,16 @@ func (r *Reader) Pointer(e *Entry) string {
 // Start returns the line where the dump's top-level value starts.
 func (r *Reader) Start() int { return r.start }
 
-// Runners returns the supervisor runners of a node dump, each as its JSON
-// text, once Read has returned.
-func (r *Reader) Runners() [][]byte { return r.runners }
+// Runners returns the supervisor runners of a node dump once Read has
+// returned, each as its JSON text with an empty flightRecorder: the
+// entries were read as a stream.
+func (r *Reader) Runners() [][]byte {
+	runners := make([][]byte, len(r.skeletons))
+	for i, s := range r.skeletons {
+		runners[i] = s.Text
+	}
+	return runners
+}
 
 // Read reads the dump to its end, calling fn with each entry and problem in
 // order. It stops early when fn returns false, and after a fatal problem.
@@ -184,17 +196,22 @@ func (r *Reader) problem(line int, id rule.ID, msg string, fatal bool) {
 	r.emit(Item{Problem: &Problem{Line: line, Entry: -1, Severity: id.Severity(), Rule: id, Message: msg, Fatal: fatal}})
 }
 
+// skippedEntry reports an entry the source read past without keeping it
+// (too large, or nested too deeply); it keeps its place among the entries.
+func (r *Reader) skippedEntry(e *frameError) {
+	r.emit(Item{Problem: &Problem{Line: e.line, Entry: r.index, Severity: e.rule.Severity(), Rule: e.rule, Message: e.msg}})
+	r.index++
+}
+
+// frameProblem reports a value that could not be framed. Reading stops
+// unless the source read past the value.
 func (r *Reader) frameProblem(e *frameError) {
-	r.problem(e.line, e.rule, e.msg, true)
+	r.problem(e.line, e.rule, e.msg, !e.skipped)
 }
 
 // readErr reports why the input ended, unless it simply ended.
 func (r *Reader) readErr() {
-	switch err := r.src.err; {
-	case err == nil || err == io.EOF:
-	case err == errTooLarge:
-		r.problem(r.src.line, rule.JSONSyntax, "an entry is larger than the entry limit", true)
-	default:
+	if err := r.src.err; err != nil && err != io.EOF {
 		r.problem(r.src.line, rule.Read, err.Error(), true)
 	}
 }
@@ -213,7 +230,7 @@ func (r *Reader) open() bool {
 	if s.end-s.pos >= 2 && s.buf[s.pos] == 0x1f && s.buf[s.pos+1] == 0x8b {
 		zr, err := gzip.NewReader(io.MultiReader(bytes.NewReader(bytes.Clone(s.buf[s.pos:s.end])), s.r))
 		if err != nil {
-			r.problem(1, rule.Read, "gzip: "+err.Error(), true)
+			r.problem(1, rule.Read, gzipMessage(err), true)
 			return false
 		}
 		s.r, s.pos, s.end, s.err = gzipReader{zr}, 0, 0, nil
@@ -225,8 +242,12 @@ func (r *Reader) open() bool {
 		s.pos += 3
 		r.emit(Item{Problem: &Problem{Line: 1, Entry: -1, Severity: rule.Warning, Rule: rule.JSONBOM, Message: "the file starts with a UTF-8 byte order mark; it is skipped"}})
 	case bytes.HasPrefix(head, []byte("\xff\xfe")) || bytes.HasPrefix(head, []byte("\xfe\xff")) ||
-		(len(head) >= 2 && (head[0] == 0 || head[1] == 0)):
+		(len(head) >= 2 && (head[0] == 0) != (head[1] == 0)):
+		// A byte order mark, or ASCII text with every other byte zero.
 		r.problem(1, rule.Format, "the file looks like UTF-16; JSON dumps must be UTF-8", true)
+		return false
+	case len(head) > 0 && head[0] == 0:
+		r.problem(1, rule.Format, "the file starts with a NUL byte: it is binary data, not a JSON dump", true)
 		return false
 	}
 	return true
@@ -237,10 +258,18 @@ type gzipReader struct{ z *gzip.Reader }
 
 func (g gzipReader) Read(p []byte) (int, error) {
 	n, err := g.z.Read(p)
-	if err != nil && err != io.EOF && !strings.HasPrefix(err.Error(), "gzip: ") {
-		err = fmt.Errorf("gzip: %w", err)
+	if err != nil && err != io.EOF {
+		err = errors.New(gzipMessage(err))
 	}
 	return n, err
+}
+
+// gzipMessage says what went wrong in a gzip stream, named once.
+func gzipMessage(err error) string {
+	if msg := err.Error(); strings.HasPrefix(msg, "gzip: ") {
+		return msg
+	}
+	return "gzip: " + err.Error()
 }
 
 // end checks that nothing but whitespace follows the top-level value.
@@ -255,14 +284,26 @@ func (r *Reader) end() {
 // array reads a JSON array of entries at the current position. It reports
 // whether the array was read to its end.
 func (r *Reader) array() bool {
-	return r.elements("the array", "the array element", func(text []byte, line, _ int) { r.entry(text, line) })
+	return r.elements("the array", "the array element", func(int) (int, bool) {
+		text, line, ferr := r.src.frame()
+		switch {
+		case ferr != nil && ferr.skipped:
+			r.skippedEntry(ferr)
+		case ferr != nil:
+			r.frameProblem(ferr)
+			return line, false
+		default:
+			r.entry(text, line)
+		}
+		return line, true
+	})
 }
 
-// elements reads the JSON array at the current position, framing each
-// element and handing it to each with its line and index; array and
-// element name them in messages. It reports whether the array was read to
-// its end.
-func (r *Reader) elements(array, element string, each func(text []byte, line, i int)) bool {
+// elements reads the JSON array at the current position, calling readOne
+// to read each element from the source; readOne returns the line the
+// element starts on and whether reading can go on. array and element name
+// them in messages. It reports whether the array was read to its end.
+func (r *Reader) elements(array, element string, readOne func(i int) (line int, ok bool)) bool {
 	s := r.src
 	startLine := s.line
 	s.pos++ // [
@@ -276,12 +317,10 @@ func (r *Reader) elements(array, element string, each func(text []byte, line, i 
 		return true
 	}
 	for i := 0; !r.stopped; i++ {
-		text, line, ferr := s.frame()
-		if ferr != nil {
-			r.frameProblem(ferr)
+		line, ok := readOne(i)
+		if !ok || r.stopped {
 			return false
 		}
-		each(text, line, i)
 		c, ok := s.peek()
 		switch {
 		case !ok:
@@ -325,9 +364,17 @@ func (r *Reader) object() {
 	if r.entryLine() {
 		// The first line is an entry: read the dump line by line, so that
 		// a cut-off line cannot run into the next.
+		if s.pinLost {
+			r.problem(startLine, rule.TooLarge, "the first property name is larger than the entry limit (--max-entry-bytes)", true)
+			return
+		}
 		s.pos, s.line, s.pin = s.pin, startLine, -1
 		r.format = NDJSON
 		r.ndjson()
+		return
+	}
+	if s.pinLost {
+		r.problem(startLine, rule.TooLarge, "the first property name is larger than the entry limit (--max-entry-bytes)", true)
 		return
 	}
 	s.pos, s.line = s.pin+1, startLine
@@ -341,6 +388,7 @@ func (r *Reader) object() {
 		}
 		keyText, keyLine, ferr := s.frame()
 		if ferr != nil {
+			ferr.skipped = false // a name too large to read: nothing after it can be placed
 			r.frameProblem(ferr)
 			return
 		}
@@ -365,7 +413,7 @@ func (r *Reader) object() {
 			if key == "supervisorRunners" {
 				r.format = Node
 			}
-			s.pin = -1
+			s.pin, s.pinLost = -1, false
 			r.members = append(r.members, members...)
 			members = nil
 		}
@@ -381,11 +429,24 @@ func (r *Reader) object() {
 			if !done {
 				return
 			}
+		case decided() && otherFormatMember[r.format] == key:
+			// Entries where this kind of document has none: they would be
+			// read by nobody.
+			_, line, ferr := s.frame()
+			if ferr != nil && !ferr.skipped {
+				r.frameProblem(ferr)
+				return
+			}
+			r.emit(Item{Problem: &Problem{Line: line, Entry: -1, Pointer: "/" + escapeToken(key), Severity: rule.Error, Rule: rule.Format,
+				Message: fmt.Sprintf("a %s has no member %q; its entries are not read", r.format, key)}})
 		default:
 			text, line, ferr := s.frame()
 			if ferr != nil {
 				r.frameProblem(ferr)
-				return
+				if !ferr.skipped {
+					return
+				}
+				break
 			}
 			m := Member{key, bytes.Clone(text), line}
 			if decided() {
@@ -428,18 +489,42 @@ func (r *Reader) object() {
 	}
 	// An object that is neither a ClusterTimeline nor a node dump is an
 	// entry: the first line of an NDJSON dump.
-	raw := bytes.Clone(s.buf[s.pin:s.pos])
-	s.pin = -1
 	r.format = NDJSON
-	if s.line != startLine {
+	var raw []byte
+	size := 0
+	if !s.pinLost {
+		raw = bytes.Clone(s.buf[s.pin:s.pos])
+		size = len(raw)
+	}
+	s.pin = -1
+	spans := s.line != startLine
+	if !spans {
+		rest, n, _ := s.readLine()
+		raw, size = append(raw, bytes.TrimRight(rest, " \t\r")...), size+n
+	}
+	what := "entry"
+	if !spans {
+		what = "line"
+	}
+	switch {
+	case s.pinLost:
+		s.pinLost = false
+		r.skippedEntry(&frameError{rule: rule.TooLarge, line: startLine,
+			msg: fmt.Sprintf("the %s is over the limit of %d bytes (--max-entry-bytes); it is skipped", what, s.max)})
+	case size > s.max:
+		r.skippedEntry(s.tooLarge(what, size, startLine))
+	case spans:
 		r.spansLines(startLine, s.line)
 		r.entry(raw, startLine)
-	} else {
-		rest, _ := s.readLine()
-		r.entry(append(raw, rest...), startLine)
+	default:
+		r.entry(raw, startLine)
 	}
 	r.ndjson()
 }
+
+// otherFormatMember is, for a ClusterTimeline and a node dump, the member
+// that holds the entries of the other.
+var otherFormatMember = map[Format]string{Timeline: "supervisorRunners", Node: "timeline"}
 
 // hasMember reports whether the object being read had the member key
 // already: a second timeline is a member like any other, and a duplicate.
@@ -479,318 +564,6 @@ func (r *Reader) entryLine() bool {
 	}
 	var key string
 	return json.Unmarshal(keyText, &key) == nil && entryKeys[key]
-}
-
-// maxJoinedLines bounds how many lines an entry written across lines in an
-// NDJSON dump may span before it is taken for a cut-off line.
-const maxJoinedLines = 10000
-
-// ndjson reads the lines of an NDJSON dump. An entry that was written
-// across several lines (a pretty-printed entry pasted in) is reported
-// once, as the format problem it is, and still checked as one entry.
-func (r *Reader) ndjson() {
-	s := r.src
-	var pending []ndjsonLine // lines read ahead while joining an entry
-	next := func() (ndjsonLine, bool) {
-		if len(pending) > 0 {
-			l := pending[0]
-			pending = pending[1:]
-			return l, true
-		}
-		line := s.line
-		text, ok := s.readLine()
-		return ndjsonLine{text, line}, ok
-	}
-	for !r.stopped {
-		l, ok := next()
-		if !ok {
-			r.readErr()
-			return
-		}
-		text := bytes.TrimRight(l.text, " \t\r")
-		if bytes.HasPrefix(text, []byte("\xef\xbb\xbf")) {
-			text = text[3:]
-			r.emit(Item{Problem: &Problem{Line: l.line, Entry: -1, Severity: rule.Warning, Rule: rule.JSONBOM,
-				Message: "a byte order mark at the start of the line (files joined together?); it is skipped"}})
-		}
-		if len(bytes.TrimLeft(text, " \t")) == 0 {
-			continue
-		}
-		if text[len(text)-1] == '}' || !opensValue(text) {
-			r.entry(text, l.line)
-			continue
-		}
-		// The line ends inside a value: see whether the next lines
-		// complete it.
-		joined := bytes.Clone(text)
-		var read []ndjsonLine
-		complete := false
-		for len(read) < maxJoinedLines && len(joined) <= s.max {
-			nl, ok := next()
-			if !ok {
-				break
-			}
-			nl.text = bytes.Clone(nl.text)
-			read = append(read, nl)
-			joined = append(append(joined, '\n'), nl.text...)
-			if !opensValue(joined) {
-				complete = true
-				break
-			}
-		}
-		if complete {
-			r.spansLines(l.line, read[len(read)-1].line)
-			r.entry(joined, l.line)
-			continue
-		}
-		// A cut-off line: check it alone, and the lines read ahead as
-		// lines of their own. (text may be gone from the buffer: joined
-		// starts with a copy.)
-		r.entry(joined[:len(text)], l.line)
-		pending = append(read, pending...)
-	}
-}
-
-type ndjsonLine struct {
-	text []byte
-	line int
-}
-
-// opensValue reports whether text starts a JSON object or array that it
-// does not close.
-func opensValue(text []byte) bool {
-	src := memSource(text, 1)
-	c, ok := src.peek()
-	if !ok || (c != '{' && c != '[') {
-		return false
-	}
-	_, _, ferr := src.frame()
-	return ferr != nil && ferr.rule == rule.JSONTruncated
-}
-
-// supervisorRunners reads the runners of a node dump and lifts the entries
-// of their flight recorders.
-func (r *Reader) supervisorRunners() bool {
-	return r.elements("the supervisorRunners array", "the runner", func(text []byte, line, i int) {
-		r.runner(bytes.Clone(text), line, i)
-	})
-}
-
-// checkNodeMembers checks that the members of a node dump other than its
-// runners are well-formed JSON; their content is Skulk's business.
-func (r *Reader) checkNodeMembers() {
-	for _, m := range r.members {
-		if m.Raw == nil {
-			continue
-		}
-		_, vs := DecodeValue(m.Raw)
-		r.jsonProblems(vs, m.Raw, m.Line, "/"+escapeToken(m.Key))
-	}
-}
-
-// jsonProblems reports the syntax errors and duplicate properties of a
-// value the reader checked whole; text starts at line, at pointer. It
-// reports whether the value is well-formed.
-func (r *Reader) jsonProblems(vs []Violation, text []byte, line int, pointer string) bool {
-	ok := true
-	for _, v := range vs {
-		ok = ok && v.Rule == rule.JSONDuplicateKey
-		at := line + bytes.Count(text[:min(v.Offset, len(text))], nl)
-		r.emit(Item{Problem: &Problem{Line: at, Entry: -1, Pointer: pointer + v.Pointer, Severity: rule.Error, Rule: v.Rule, Message: v.Message}})
-	}
-	return ok
-}
-
-// runnerIdentity is who a supervisor runner says it is; a field it does
-// not state is nil.
-type runnerIdentity struct {
-	node, runner *string
-	rank, world  *int64
-}
-
-// runner reads one supervisor runner of a node dump.
-func (r *Reader) runner(text []byte, line, ri int) {
-	r.runners = append(r.runners, text)
-	pointer := "/supervisorRunners/" + itoa(ri)
-	value, vs := DecodeValue(text)
-	if !r.jsonProblems(vs, text, line, pointer) {
-		return
-	}
-	fields, ok := value.(map[string]any)
-	if !ok {
-		r.emit(Item{Problem: &Problem{Line: line, Entry: -1, Pointer: pointer, Severity: rule.Error, Rule: rule.Schema, Message: "got " + jsonKind(value) + ", want a supervisor runner object"}})
-		return
-	}
-	var id runnerIdentity
-	idField := func(key, want string) any {
-		v, ok := fields[key]
-		if !ok {
-			return nil
-		}
-		if jsonKind(v) != want {
-			r.emit(Item{Problem: &Problem{Line: line, Entry: -1, Pointer: pointer + "/" + key, Severity: rule.Error, Rule: rule.Schema,
-				Message: "got " + jsonKind(v) + ", want " + want}})
-			return nil
-		}
-		return v
-	}
-	if v, ok := idField("nodeId", "string").(string); ok {
-		id.node = &v
-	}
-	if v, ok := idField("runnerId", "string").(string); ok {
-		id.runner = &v
-	}
-	for _, f := range []struct {
-		key string
-		dst **int64
-	}{{"deviceRank", &id.rank}, {"worldSize", &id.world}} {
-		if n, ok := idField(f.key, "number").(json.Number); ok {
-			if v, err := timeline.ParseInteger([]byte(n)); err == nil {
-				*f.dst = &v
-			} else {
-				r.emit(Item{Problem: &Problem{Line: line, Entry: -1, Pointer: pointer + "/" + f.key, Severity: rule.Error, Rule: rule.Schema,
-					Message: "got " + string(n) + ", want an integer"}})
-			}
-		}
-	}
-	recorder, ok := fields["flightRecorder"]
-	if !ok {
-		return
-	}
-	if _, ok := recorder.([]any); !ok {
-		r.emit(Item{Problem: &Problem{Line: line, Entry: -1, Pointer: pointer + "/flightRecorder", Severity: rule.Error, Rule: rule.Schema,
-			Message: "got " + jsonKind(recorder) + ", want an array of flight-recorder entries"}})
-		return
-	}
-	members, _ := objectMembers(text, line)
-	for _, m := range members {
-		if m.Key != "flightRecorder" {
-			continue
-		}
-		src := memSource(m.Raw, m.Line)
-		src.pos++ // [
-		item := 0
-		for {
-			c, ok := src.peek()
-			if !ok || c == ']' {
-				break
-			}
-			if c == ',' {
-				src.pos++
-				continue
-			}
-			raw, eline, ferr := src.frame()
-			if ferr != nil {
-				break // cannot happen: the runner is well-formed
-			}
-			r.liftEntry(raw, eline, ri, item, id)
-			item++
-			if r.stopped {
-				return
-			}
-		}
-	}
-}
-
-// jsonKind names the JSON kind of a value DecodeValue made.
-func jsonKind(v any) string {
-	switch v.(type) {
-	case nil:
-		return "null"
-	case bool:
-		return "boolean"
-	case string:
-		return "string"
-	case json.Number:
-		return "number"
-	case []any:
-		return "array"
-	}
-	return "object"
-}
-
-// liftEntry lifts one flight-recorder entry onto its runner, as Skulk does
-// when it builds the cluster timeline, and checks that the entry's context
-// names the runner that holds it.
-func (r *Reader) liftEntry(raw []byte, line, ri, item int, id runnerIdentity) {
-	lifted, err := timeline.LiftRunnerFlightRecorderEntryJSON(r.lift[:0], raw)
-	if err != nil {
-		r.emit(Item{Entry: Entry{Raw: raw, Line: line, Index: r.index, Runner: true, RunnerIndex: ri, Item: item}})
-		r.index++
-		return
-	}
-	r.lift = lifted
-	var e timeline.ClusterTimelineEntry
-	if err := e.UnmarshalJSON(lifted); err == nil {
-		differs := (id.node != nil && *id.node != e.NodeID) || (id.runner != nil && *id.runner != e.RunnerID) ||
-			(id.rank != nil && *id.rank != e.DeviceRank) || (id.world != nil && *id.world != e.WorldSize)
-		if differs {
-			r.emit(Item{Problem: &Problem{Line: line, Entry: r.index, Pointer: "/context", Severity: rule.Error, Rule: rule.RunnerIdentity,
-				Message: fmt.Sprintf("the entry's context (%s) is not the supervisor runner that holds it (%s); the entry is lifted onto its context",
-					describeRunner(&e.NodeID, &e.RunnerID, &e.DeviceRank, &e.WorldSize), describeRunner(id.node, id.runner, id.rank, id.world))}})
-		}
-	}
-	r.emit(Item{Entry: Entry{Raw: lifted, Line: line, Index: r.index, RunnerIndex: ri, Item: item}})
-	r.index++
-}
-
-// describeRunner writes a runner's identity as "node-a, runner-0, rank 1 of
-// 2", leaving out what is unknown.
-func describeRunner(node, runner *string, rank, world *int64) string {
-	var parts []string
-	if node != nil {
-		parts = append(parts, "node "+strconv.Quote(*node))
-	}
-	if runner != nil {
-		parts = append(parts, "runner "+strconv.Quote(*runner))
-	}
-	switch {
-	case rank != nil && world != nil:
-		parts = append(parts, fmt.Sprintf("rank %d of %d", *rank, *world))
-	case rank != nil:
-		parts = append(parts, fmt.Sprintf("rank %d", *rank))
-	case world != nil:
-		parts = append(parts, fmt.Sprintf("world size %d", *world))
-	}
-	return strings.Join(parts, ", ")
-}
-
-// objectMembers splits the JSON object text, which starts at line, into
-// its members.
-func objectMembers(text []byte, line int) ([]Member, *frameError) {
-	s := memSource(text, line)
-	if !s.expect('{') {
-		return nil, &frameError{rule.Schema, "not an object", line}
-	}
-	var ms []Member
-	for {
-		c, ok := s.peek()
-		switch {
-		case !ok:
-			return nil, &frameError{rule.JSONTruncated, "the object ends early", s.line}
-		case c == '}':
-			return ms, nil
-		case c == ',':
-			s.pos++
-			continue
-		}
-		keyText, _, ferr := s.frame()
-		if ferr != nil {
-			return nil, ferr
-		}
-		var key string
-		if err := json.Unmarshal(keyText, &key); err != nil {
-			return nil, &frameError{rule.JSONSyntax, "invalid property name " + string(keyText), s.line}
-		}
-		if !s.expect(':') {
-			return nil, &frameError{rule.JSONSyntax, "want ':' after " + strconv.Quote(key), s.line}
-		}
-		val, vline, ferr := s.frame()
-		if ferr != nil {
-			return nil, ferr
-		}
-		ms = append(ms, Member{key, val, vline})
-	}
 }
 
 func quoteByte(c byte) string {

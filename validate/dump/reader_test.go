@@ -114,7 +114,7 @@ func TestReaderLongLines(t *testing.T) {
 	}
 	// Beyond the entry limit: a clear error, not an unbounded buffer.
 	got, _ = readAll(strings.NewReader(entryA+"\n"+line+"\n"), 1<<20)
-	if !strings.Contains(got, "larger than the entry limit") {
+	if !strings.Contains(got, "problem line 2 error too-large fatal=false: the line is 5242893 bytes, over the limit of 1048576 bytes (--max-entry-bytes); it is skipped") {
 		t.Errorf("over the limit: %.200s", got)
 	}
 }

@@ -2,14 +2,16 @@ package dump
 
 import (
 	"bytes"
-	"errors"
+	"fmt"
 	"io"
 
 	"github.com/flightline-dev/flightline/validate/rule"
 )
 
 // A source is buffered input that tracks line numbers. Values are returned
-// as slices of its buffer, which stay valid until the next read.
+// as slices of its buffer, which stay valid until the next read. The buffer
+// never holds much more than one value of at most max bytes: a larger value
+// is skipped as it streams past, and reported.
 type source struct {
 	r    io.Reader
 	buf  []byte
@@ -17,16 +19,20 @@ type source struct {
 	end  int   // buf[pos:end] is unread input
 	line int   // line of buf[pos], from 1
 	err  error // the first read error; io.EOF at the end
-	max  int   // the most input one value may span
-	// pin, when not negative, is a position more never discards: the
-	// input from there on stays in the buffer.
+	max  int   // the largest value (or NDJSON line) accepted, in bytes
+	// pin, when not negative, is a position more keeps in the buffer, as
+	// long as that keeps at most max bytes.
 	pin int
+	// pinLost reports that the input from pin on grew beyond max and was
+	// let go.
+	pinLost bool
 }
 
+// readChunk is how much a source reads at a time, at most.
 const readChunk = 1 << 20
 
 func newSource(r io.Reader, max int) *source {
-	return &source{r: r, buf: make([]byte, readChunk), line: 1, max: max, pin: -1}
+	return &source{r: r, buf: make([]byte, min(readChunk, max+1)), line: 1, max: max, pin: -1}
 }
 
 // memSource reads a value already in memory, starting at line.
@@ -34,21 +40,22 @@ func memSource(data []byte, line int) *source {
 	return &source{buf: data, end: len(data), line: line, max: len(data), err: io.EOF, pin: -1}
 }
 
-var errTooLarge = errors.New("value too large")
-
 // more reads more input. The bytes from keep on stay in the buffer (moved
 // to its front, keep becoming 0; positions shift by the returned amount).
 // It reports whether more input arrived; at the end or on a read error it
-// returns false and s.err says which.
+// returns false and s.err says which. The caller keeps at most max+1 bytes:
+// the buffer grows to that and no further.
 func (s *source) more(keep int) (shift int, ok bool) {
 	if s.err != nil {
 		return 0, false
 	}
-	if keep > s.end {
-		keep = s.end
-	}
+	keep = min(keep, s.end)
 	if s.pin >= 0 && s.pin < keep {
-		keep = s.pin
+		if s.end-s.pin > s.max {
+			s.pin, s.pinLost = -1, true
+		} else {
+			keep = s.pin
+		}
 	}
 	if keep > 0 {
 		copy(s.buf, s.buf[keep:s.end])
@@ -59,11 +66,11 @@ func (s *source) more(keep int) (shift int, ok bool) {
 		}
 	}
 	if s.end == len(s.buf) {
-		if s.end > s.max {
-			s.err = errTooLarge
-			return keep, false
+		limit := s.max + readChunk
+		if len(s.buf) >= limit {
+			panic("dump: source kept more than the entry limit") // callers discard first
 		}
-		grown := make([]byte, 2*len(s.buf))
+		grown := make([]byte, min(2*len(s.buf), limit))
 		copy(grown, s.buf[:s.end])
 		s.buf = grown
 	}
@@ -101,66 +108,102 @@ func (s *source) peek() (byte, bool) {
 	}
 }
 
-// line reads the rest of the current line, without its newline. ok is
-// false at the end of the input. A line longer than s.max is an error.
-func (s *source) readLine() (line []byte, ok bool) {
+// expect consumes the byte c after whitespace.
+func (s *source) expect(c byte) bool {
+	if b, ok := s.peek(); ok && b == c {
+		s.pos++
+		return true
+	}
+	return false
+}
+
+// readLine reads the rest of the current line, without its newline. ok is
+// false at the end of the input. A line longer than max is skipped as it
+// streams past: line is then nil and size says how long it was.
+func (s *source) readLine() (line []byte, size int, ok bool) {
 	start := s.pos
+	skipped := 0 // bytes of a too-long line already let go
 	for {
 		if i := bytes.IndexByte(s.buf[s.pos:s.end], '\n'); i >= 0 {
 			line = s.buf[start : s.pos+i]
 			s.pos += i + 1
 			s.line++
-			return line, true
+			return s.lineResult(line, skipped)
 		}
 		s.pos = s.end
 		if s.end-start > s.max {
-			s.err = errTooLarge
-			return nil, false
+			skipped += s.end - start
+			start = s.end
 		}
 		shift, more := s.more(start)
 		start -= shift
 		if !more {
-			if s.err == io.EOF && s.end > start {
-				return s.buf[start:s.end], true
+			if s.err == io.EOF && (s.end > start || skipped > 0) {
+				return s.lineResult(s.buf[start:s.end], skipped)
 			}
-			return nil, false
+			return nil, 0, false
 		}
 	}
 }
 
+func (s *source) lineResult(line []byte, skipped int) ([]byte, int, bool) {
+	size := skipped + len(line)
+	if size > s.max {
+		return nil, size, true
+	}
+	return line, size, true
+}
+
 // A frameError says why a value could not be framed.
 type frameError struct {
-	rule rule.ID // rule.JSONTruncated, rule.JSONSyntax or rule.Read
+	rule rule.ID // JSONTruncated, JSONSyntax, Read or TooLarge
 	msg  string
 	line int
+	// skipped reports a value the source read past: reading can go on
+	// after it.
+	skipped bool
+}
+
+// tooLarge is the frameError of a value (or line: what) of size bytes,
+// over the limit.
+func (s *source) tooLarge(what string, size, line int) *frameError {
+	return &frameError{rule: rule.TooLarge, line: line, skipped: true,
+		msg: fmt.Sprintf("the %s is %d bytes, over the limit of %d bytes (--max-entry-bytes); it is skipped", what, size, s.max)}
 }
 
 // frame reads the JSON value that starts at the current position (after
 // whitespace) and returns its text and the line it starts on. It follows
 // nesting and strings only: the value's own syntax is left to whoever
-// checks it, but a closer that does not match its opener, a value larger
-// than s.max and input that ends inside the value are errors. Errors are
-// reported at the line where the value starts.
+// checks it, but a closer that does not match its opener and input that
+// ends inside the value are errors. A value larger than max is read past
+// without being kept, and reported with skipped set. Nesting is followed
+// to any depth (beyond MaxDepth it is counted, not checked), so that the
+// value's validator reports the nesting it does not accept, with its
+// pointer. Errors are reported at the line where the value starts.
 func (s *source) frame() (text []byte, line int, ferr *frameError) {
 	c, ok := s.peek()
 	if !ok {
 		return nil, s.line, s.endError("a value", s.line)
 	}
-	start, line := s.pos, s.line
+	start, line, first := s.pos, s.line, c
 	i := s.pos
-	var stack []byte
+	var stack [MaxDepth]byte
+	depth := 0   // nesting; beyond MaxDepth only counted
+	skipped := 0 // bytes of a too-large value already let go
 	for {
 		if i >= s.end {
 			if i-start > s.max {
-				return nil, line, &frameError{rule.JSONSyntax, "a value larger than the entry limit", line}
+				skipped += i - start
+				start = i
 			}
 			s.pos = i
 			shift, ok := s.more(start)
 			start -= shift
 			i -= shift
 			if !ok {
-				if len(stack) == 0 && i > start && !isDelimiterNeeded(s.buf[start]) {
-					break // a scalar that ends with the input
+				if depth == 0 && !isDelimiterNeeded(first) {
+					s.pos = s.end // a scalar that ends with the input
+					return s.framed(start, s.end, line, skipped)
 				}
 				return nil, line, s.endError("the value that starts at line "+itoa(line), line)
 			}
@@ -169,40 +212,48 @@ func (s *source) frame() (text []byte, line int, ferr *frameError) {
 		c = s.buf[i]
 		switch {
 		case c == '"':
-			j, ok := s.skipString(i+1, &start)
+			j, ok := s.skipString(i+1, &start, &skipped)
 			i = j
 			if !ok {
 				return nil, line, s.endError("a string of the value that starts at line "+itoa(line), line)
 			}
-			if len(stack) == 0 {
+			if depth == 0 {
 				s.pos = i
-				return s.buf[start:i], line, nil
+				return s.framed(start, i, line, skipped)
 			}
 			continue
-		case len(stack) == 0 && i > start && (c == ',' || c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ':' || c == '}' || c == ']'):
+		case depth == 0 && i > start && (c == ',' || c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ':' || c == '}' || c == ']'):
 			s.pos = i // the end of a scalar
-			return s.buf[start:i], line, nil
+			return s.framed(start, i, line, skipped)
 		case c == '{' || c == '[':
-			// The nesting limit is the entry validator's to report, so
-			// that a deep entry does not stop the reading of the others.
-			stack = append(stack, c)
-		case c == '}' || c == ']':
-			if len(stack) == 0 || (c == '}') != (stack[len(stack)-1] == '{') {
-				s.pos = i
-				return nil, line, &frameError{rule.JSONSyntax, "unexpected '" + string(c) + "'", s.line}
+			if depth < MaxDepth {
+				stack[depth] = c
 			}
-			stack = stack[:len(stack)-1]
-			if len(stack) == 0 {
+			depth++
+		case c == '}' || c == ']':
+			if depth == 0 || (depth <= MaxDepth && (c == '}') != (stack[depth-1] == '{')) {
+				s.pos = i
+				return nil, line, &frameError{rule: rule.JSONSyntax, msg: "unexpected '" + string(c) + "'", line: s.line}
+			}
+			depth--
+			if depth == 0 {
 				s.pos = i + 1
-				return s.buf[start : i+1], line, nil
+				return s.framed(start, i+1, line, skipped)
 			}
 		case c == '\n':
 			s.line++
 		}
 		i++
 	}
-	s.pos = s.end
-	return s.buf[start:s.end], line, nil
+}
+
+// framed is the result of a value framed up to end: its text, or why it
+// was not kept.
+func (s *source) framed(start, end, line, skipped int) ([]byte, int, *frameError) {
+	if size := skipped + end - start; size > s.max {
+		return nil, line, s.tooLarge("value", size, line)
+	}
+	return s.buf[start:end], line, nil
 }
 
 // isDelimiterNeeded reports values that end with a closing character: the
@@ -210,15 +261,19 @@ func (s *source) frame() (text []byte, line int, ferr *frameError) {
 func isDelimiterNeeded(c byte) bool { return c == '{' || c == '[' || c == '"' }
 
 // skipString returns the position after the string whose content starts
-// at i, reading more input as needed (*start is kept and shifted).
-func (s *source) skipString(i int, start *int) (int, bool) {
+// at i, reading more input as needed (*start is kept and shifted, and let
+// go into *skipped once the value is over the limit).
+func (s *source) skipString(i int, start, skipped *int) (int, bool) {
+	escaped := false // the last byte looked at was an unpaired backslash
 	for {
 		j := bytes.IndexByte(s.buf[i:s.end], '"')
 		if j < 0 {
 			s.line += bytes.Count(s.buf[i:s.end], nl)
+			escaped = trailingBackslashes(s.buf[i:s.end], escaped)
 			i = s.end
 			if i-*start > s.max {
-				return i, false
+				*skipped += i - *start
+				*start = i
 			}
 			s.pos = i
 			shift, ok := s.more(*start)
@@ -232,34 +287,32 @@ func (s *source) skipString(i int, start *int) (int, bool) {
 		q := i + j
 		s.line += bytes.Count(s.buf[i:q], nl)
 		// A quote preceded by an odd number of backslashes is escaped.
-		n := 0
-		for k := q - 1; k >= *start && s.buf[k] == '\\'; k-- {
-			n++
-		}
-		if n%2 == 0 {
+		if !trailingBackslashes(s.buf[i:q], escaped) {
 			return q + 1, true
 		}
+		escaped = false
 		i = q + 1
 	}
+}
+
+// trailingBackslashes reports whether text, read after a run that ended
+// escaped (an odd count of backslashes), ends with an unpaired backslash.
+func trailingBackslashes(text []byte, escaped bool) bool {
+	n := 0
+	for k := len(text) - 1; k >= 0 && text[k] == '\\'; k-- {
+		n++
+	}
+	if n == len(text) {
+		return escaped != (n%2 == 1)
+	}
+	return n%2 == 1
 }
 
 var nl = []byte{'\n'}
 
 func (s *source) endError(what string, line int) *frameError {
-	if s.err == errTooLarge {
-		return &frameError{rule.JSONSyntax, "a value larger than the entry limit", line}
-	}
 	if s.err != nil && s.err != io.EOF {
-		return &frameError{rule.Read, s.err.Error(), s.line}
+		return &frameError{rule: rule.Read, msg: s.err.Error(), line: s.line}
 	}
-	return &frameError{rule.JSONTruncated, "the input ends inside " + what, line}
-}
-
-// expect consumes the byte c after whitespace.
-func (s *source) expect(c byte) bool {
-	if b, ok := s.peek(); ok && b == c {
-		s.pos++
-		return true
-	}
-	return false
+	return &frameError{rule: rule.JSONTruncated, msg: "the input ends inside " + what, line: line}
 }

@@ -19,6 +19,7 @@ const (
 	JSONBOM
 	Format
 	Read
+	TooLarge
 	Schema
 	Timestamp
 	TimestampOffset
@@ -71,6 +72,7 @@ var All = []Rule{
 	{JSONBOM, "json-bom", Warning, "the file starts with a UTF-8 byte order mark, which JSON does not allow; it is skipped"},
 	{Format, "format", Error, "the input is none of the dump formats: NDJSON, a JSON array of entries, a ClusterTimeline object or a node diagnostics object"},
 	{Read, "read", Error, "the input could not be read to its end (for example a corrupt gzip stream)"},
+	{TooLarge, "too-large", Error, "an entry (an NDJSON line, an array element, a member of a document) is larger than --max-entry-bytes; it is skipped unread"},
 	{Schema, "schema", Error, "an entry (or the rest of a ClusterTimeline object) does not fit the schema; the pointer names the value"},
 	{Timestamp, "timestamp", Error, "a timestamp (at, mlxMemory.generatedAt) is not RFC 3339 as Python's isoformat writes it, or has no UTC offset"},
 	{TimestampOffset, "timestamp-offset", Warning, "a timestamp is written with a UTC offset other than zero"},
