@@ -114,10 +114,16 @@ type Reader struct {
 // NewReader returns a Reader of the dump r. Gzip is recognised by its magic
 // bytes. maxEntry bounds one entry; 0 means DefaultMaxEntryBytes.
 func NewReader(r io.Reader, maxEntry int) *Reader {
+	return NewReaderSize(r, maxEntry, readChunk)
+}
+
+// NewReaderSize is NewReader with a first buffer of size bytes, for a
+// program that reads many dumps at once; the buffer grows as entries need.
+func NewReaderSize(r io.Reader, maxEntry, size int) *Reader {
 	if maxEntry <= 0 {
 		maxEntry = DefaultMaxEntryBytes
 	}
-	return &Reader{src: newSource(r, maxEntry)}
+	return &Reader{src: newSource(r, maxEntry, max(size, 512))}
 }
 
 // Format is the dump's format, known once Read has started.

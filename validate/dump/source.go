@@ -31,8 +31,8 @@ type source struct {
 // readChunk is how much a source reads at a time, at most.
 const readChunk = 1 << 20
 
-func newSource(r io.Reader, max int) *source {
-	return &source{r: r, buf: make([]byte, min(readChunk, max+1)), line: 1, max: max, pin: -1}
+func newSource(r io.Reader, max, size int) *source {
+	return &source{r: r, buf: make([]byte, min(size, max+1)), line: 1, max: max, pin: -1}
 }
 
 // memSource reads a value already in memory, starting at line.

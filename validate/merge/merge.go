@@ -24,10 +24,15 @@ import (
 )
 
 // An Input is one dump to merge. Open may be called more than once: the
-// merge starts over when an input turns out not to be in order.
+// merge starts over when an input turns out not to be in order; an input
+// that must be read once (standard input, a pipe) is marked Once.
 type Input struct {
 	Name string
 	Open func() (io.ReadCloser, error)
+	// Once says the input cannot be read twice. It is read whole, once,
+	// and kept in memory (its entries, sorted) for as long as the merge
+	// may start over: memory grows with it, as it does for a node dump.
+	Once bool
 }
 
 // Options configure Merge.
@@ -100,8 +105,9 @@ type InputReport struct {
 // stops the merge with an *InputError.
 func Merge(inputs []Input, opts Options, reset func() error, emit func(*Entry) error) (*Report, error) {
 	sortFirst := make([]bool, len(inputs))
+	kept := make([]*source, len(inputs)) // the inputs read once, as read
 	for {
-		rep, unsorted, err := mergeOnce(inputs, sortFirst, opts, emit)
+		rep, unsorted, err := mergeOnce(inputs, sortFirst, kept, opts, emit)
 		if err != nil || unsorted < 0 {
 			return rep, err
 		}
@@ -115,15 +121,25 @@ func Merge(inputs []Input, opts Options, reset func() error, emit func(*Entry) e
 
 // mergeOnce merges the inputs, the ones marked in sortFirst sorted in
 // memory. It stops early, returning the index of the input, when an input
-// read as a stream turns out to be out of order.
-func mergeOnce(inputs []Input, sortFirst []bool, opts Options, emit func(*Entry) error) (*Report, int, error) {
+// read as a stream turns out to be out of order. kept holds the inputs
+// that are read once, from an earlier try, and gets those read now.
+func mergeOnce(inputs []Input, sortFirst []bool, kept []*source, opts Options, emit func(*Entry) error) (*Report, int, error) {
 	rep := &Report{Inputs: make([]InputReport, len(inputs))}
 	stop := make(chan struct{})
 	defer close(stop)
 	sources := make([]*source, len(inputs))
+	size := bufferSizes(len(inputs))
 	for i, in := range inputs {
 		rep.Inputs[i].Name = in.Name
-		sources[i] = startSource(i, in, opts, sortFirst[i], stop)
+		switch {
+		case kept[i] != nil:
+			sources[i] = kept[i].replay()
+		case in.Once:
+			sources[i] = startSource(i, in, opts, true, size, stop)
+			kept[i] = sources[i]
+		default:
+			sources[i] = startSource(i, in, opts, sortFirst[i], size, stop)
+		}
 	}
 
 	var heads mergeHeap

@@ -47,6 +47,11 @@ type source struct {
 	runners     []timeline.ClusterTimelineRunner
 	nodeID      string
 	docProblems []string
+
+	size sizes
+	// sent are the batches of an input read whole, kept for a replay.
+	sent []*batch
+	done chan struct{} // closed when the reading goroutine is done
 }
 
 type batch struct {
@@ -59,15 +64,53 @@ type batch struct {
 
 const (
 	batchEntries = 1024
-	batchBytes   = 256 << 10
 	// batchesAhead is how many batches an input reads ahead of the merge.
 	batchesAhead = 3
+	// memoryBudget is what the inputs' buffers may take in all, before
+	// each is held to its floor.
+	memoryBudget = 96 << 20
 )
 
-func startSource(i int, in Input, opts Options, sortFirst bool, stop <-chan struct{}) *source {
-	s := &source{index: i, name: in.Name, batches: make(chan *batch, batchesAhead), free: make(chan *batch, batchesAhead+3)}
+// sizes are the buffer sizes of each input of a merge.
+type sizes struct {
+	batchBytes   int // the text a batch holds
+	batchEntries int // the entries a batch holds
+	readBuffer   int // the dump reader's first buffer
+}
+
+// bufferSizes shares the memory budget among n inputs: a few inputs read
+// in large batches, thousands in small ones, so that the merge of many
+// small dumps stays small.
+func bufferSizes(n int) sizes {
+	per := memoryBudget / max(n, 1)
+	text := min(max(per/(2*(batchesAhead+3)), 4<<10), 256<<10)
+	return sizes{
+		batchBytes:   text,
+		batchEntries: min(batchEntries, max(text/256, 16)),
+		readBuffer:   min(max(per/2, 4<<10), 1<<20),
+	}
+}
+
+func startSource(i int, in Input, opts Options, sortFirst bool, size sizes, stop <-chan struct{}) *source {
+	s := &source{index: i, name: in.Name, batches: make(chan *batch, batchesAhead), free: make(chan *batch, batchesAhead+3), size: size, done: make(chan struct{})}
 	go s.read(in, opts, sortFirst, stop)
 	return s
+}
+
+// replay returns a source that hands over again the entries s read: an
+// input read once, for a merge that starts over. s must have been read
+// whole (sorted first), so its entries are in the batches it sent, which
+// the merge never reuses.
+func (s *source) replay() *source {
+	<-s.done
+	r := &source{index: s.index, name: s.name, batches: make(chan *batch, len(s.sent)), free: make(chan *batch, 1),
+		format: s.format, sorted: s.sorted, warnings: s.warnings, members: s.members, runners: s.runners, nodeID: s.nodeID,
+		docProblems: s.docProblems, sent: s.sent}
+	for _, b := range s.sent {
+		r.batches <- b
+	}
+	close(r.batches)
+	return r
 }
 
 // next returns the input's next entry, or nil at its end. The entry stays
@@ -102,6 +145,7 @@ func (s *source) next() (*entry, error) {
 // input to sort first (and every node dump) is read whole, sorted and then
 // sent.
 func (s *source) read(in Input, opts Options, sortFirst bool, stop <-chan struct{}) {
+	defer close(s.done)
 	defer close(s.batches)
 	send := func(b *batch) bool {
 		select {
@@ -118,7 +162,7 @@ func (s *source) read(in Input, opts Options, sortFirst bool, stop <-chan struct
 	}
 	defer rc.Close()
 
-	r := dump.NewReader(rc, opts.MaxEntryBytes)
+	r := dump.NewReaderSize(rc, opts.MaxEntryBytes, s.size.readBuffer)
 	c := checker{name: in.Name, intern: map[string]string{}}
 	fresh := func() *batch {
 		select {
@@ -126,7 +170,7 @@ func (s *source) read(in Input, opts Options, sortFirst bool, stop <-chan struct
 			b.entries, b.buf = b.entries[:0], b.buf[:0]
 			return b
 		default:
-			return &batch{entries: make([]entry, 0, batchEntries), buf: make([]byte, 0, batchBytes+batchBytes/4), pooled: true}
+			return &batch{entries: make([]entry, 0, s.size.batchEntries), buf: make([]byte, 0, s.size.batchBytes+s.size.batchBytes/4), pooled: true}
 		}
 	}
 	b := fresh()
@@ -170,7 +214,7 @@ func (s *source) read(in Input, opts Options, sortFirst bool, stop <-chan struct
 		}
 		prev, havePrev = e.key, true
 		b.add(e)
-		if len(b.entries) >= batchEntries || len(b.buf) >= batchBytes {
+		if len(b.entries) >= s.size.batchEntries || len(b.buf) >= s.size.batchBytes {
 			if !send(b) {
 				stopped = true
 				return false
@@ -192,7 +236,10 @@ func (s *source) read(in Input, opts Options, sortFirst bool, stop <-chan struct
 			s.sorted = true
 		}
 		for i := 0; i < len(all); i += batchEntries {
-			if !send(&batch{entries: all[i:min(i+batchEntries, len(all))]}) {
+			s.sent = append(s.sent, &batch{entries: all[i:min(i+batchEntries, len(all))]})
+		}
+		for _, b := range s.sent {
+			if !send(b) {
 				return
 			}
 		}
