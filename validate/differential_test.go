@@ -166,6 +166,10 @@ func TestDifferentialMutations(t *testing.T) {
 		`{"attrs":{"k":"\ud800"}}`, `{"event":"\u00e9\ud83d\ude00"}`, `{"deviceRank":1e999999999}`,
 		`{"worldSize":-1.0e1}`, strings.Repeat("[", 600) + strings.Repeat("]", 600),
 		`{"attrs":{"a/b~c":{}}}`, `{"attrs":{"sp ace":null,"é":{}}}`,
+		// Every occurrence of a repeated property is checked on both paths.
+		`{"phase":"bogus","phase":"idle"}`, `{"phase":"idle","phase":"bogus"}`, `{"at":"noon","at":"2026-04-24T22:03:51Z"}`,
+		`{"mlxMemory":{"source":"m","generatedAt":"2026-04-24T22:03:51Z","active":{"inBytes":"x"}},"mlxMemory":null}`,
+		`{"attrs":{"a":[1],"a":"x","a":{}}}`,
 	} {
 		checkBothPaths(t, []byte(extra))
 	}

@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash/maphash"
+	"maps"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/flightline-dev/flightline/generated/timeline"
@@ -137,20 +140,23 @@ func integerFact(lit []byte) (n int64, ok bool, bad []byte) {
 
 // checkGeneral checks an entry with the jsonschema/v5 schema.
 func (c *entryChecker) checkGeneral(e *dump.Entry, out []Finding, f *facts, keep func([]byte) []byte) []Finding {
-	value, vs := dump.DecodeValue(e.Raw)
+	if limit := c.schema.maxEntry; len(e.Raw) > limit {
+		return append(out, Finding{Line: e.Line, Entry: e.Index, Severity: rule.Error, Rule: rule.TooLarge,
+			Message: fmt.Sprintf("the entry is %d bytes, over the %d bytes --schema checks (--max-schema-entry-bytes): jsonschema/v5 needs about 80 times an entry's size in memory; it is not checked", len(e.Raw), limit)})
+	}
+	value, vs, shadowed := dump.DecodeDocument(e.Raw)
 	for _, v := range vs {
 		out = violationFinding(out, e, v)
 	}
 	if !dump.WellFormed(vs) {
 		return out
 	}
-	for _, v := range c.schema.validate(value) {
-		out = violationFinding(out, e, v)
-	}
-	for _, path := range c.schema.dateTimes {
-		if s, ok := lookup(value, path).(string); ok {
-			out, _, _ = checkTimestamp(out, e, []byte(s), func() string { return "/" + strings.Join(escapeAll(path), "/") })
-		}
+	out = c.checkValue(out, e, value, nil)
+	// Every occurrence of a repeated property is checked, as the
+	// generated validator checks them: each earlier one in a copy of the
+	// entry that holds it, keeping what is found below it.
+	for _, sh := range shadowed[:min(len(shadowed), maxShadowed)] {
+		out = c.checkValue(out, e, substitute(value, sh.Path, sh.Value), sh.Path)
 	}
 	m, _ := value.(map[string]any)
 	f.usable = m != nil
@@ -177,6 +183,62 @@ func (c *entryChecker) checkGeneral(e *dump.Entry, out []Finding, f *facts, keep
 		f.atKey = timeline.MakeTimeKey(f.at)
 	}
 	return out
+}
+
+// maxShadowed bounds the earlier occurrences of repeated properties the
+// general path checks in one entry.
+const maxShadowed = 16
+
+// checkValue appends the findings of the schema and of the timestamps in
+// value; with under set, only those at or below that path.
+func (c *entryChecker) checkValue(out []Finding, e *dump.Entry, value any, under []string) []Finding {
+	prefix := pointerOfPath(under)
+	below := func(p string) bool {
+		return under == nil || p == prefix || strings.HasPrefix(p, prefix+"/")
+	}
+	for _, v := range c.schema.validate(value) {
+		if below(v.Pointer) {
+			out = violationFinding(out, e, v)
+		}
+	}
+	for _, path := range c.schema.dateTimes {
+		if p := pointerOfPath(path); below(p) {
+			if s, ok := lookup(value, path).(string); ok {
+				out, _, _ = checkTimestamp(out, e, []byte(s), func() string { return p })
+			}
+		}
+	}
+	return out
+}
+
+// substitute returns v with the value at path replaced by x, copying the
+// objects and arrays on the way so that v itself is unchanged.
+func substitute(v any, path []string, x any) any {
+	if len(path) == 0 {
+		return x
+	}
+	switch v := v.(type) {
+	case map[string]any:
+		m := maps.Clone(v)
+		m[path[0]] = substitute(v[path[0]], path[1:], x)
+		return m
+	case []any:
+		i, err := strconv.Atoi(path[0])
+		if err != nil || i < 0 || i >= len(v) {
+			return v
+		}
+		s := slices.Clone(v)
+		s[i] = substitute(v[i], path[1:], x)
+		return s
+	}
+	return v
+}
+
+func pointerOfPath(path []string) string {
+	if len(path) == 0 {
+		return ""
+	}
+	return "/" + strings.Join(escapeAll(path), "/")
 }
 
 func lookup(v any, path []string) any {

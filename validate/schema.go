@@ -24,9 +24,24 @@ import (
 // much faster and reports the same violations.
 type Schema struct {
 	compiled *jsonschema.Schema
+	// maxEntry bounds the entries it checks, in bytes.
+	maxEntry int
 	// dateTimes are the property paths of the entry's date-time values.
 	dateTimes [][]string
 	identity  string
+}
+
+// DefaultMaxSchemaEntryBytes bounds the entries a Schema checks: about
+// 330 MB of memory for jsonschema/v5 on the largest.
+const DefaultMaxSchemaEntryBytes = 4 << 20
+
+// SetMaxEntryBytes sets the largest entry s checks; 0 means
+// DefaultMaxSchemaEntryBytes. A larger entry is a too-large finding.
+func (s *Schema) SetMaxEntryBytes(n int) {
+	if n <= 0 {
+		n = DefaultMaxSchemaEntryBytes
+	}
+	s.maxEntry = n
 }
 
 // Identity names the schema's content: the schema.Identity of the files
@@ -61,7 +76,7 @@ func loadSchema(readFile func(string) ([]byte, error), file string) (*Schema, er
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", file, err)
 	}
-	s := &Schema{compiled: c, dateTimes: [][]string{{"at"}}, identity: schema.Identity(read, order...)}
+	s := &Schema{compiled: c, maxEntry: DefaultMaxSchemaEntryBytes, dateTimes: [][]string{{"at"}}, identity: schema.Identity(read, order...)}
 	// The timestamps to check are the schema's date-time properties, when
 	// the generator's loader understands the schema.
 	if m, err := schema.LoadJSONSchema(readFile, file); err == nil && len(m.Roots) > 0 {

@@ -191,3 +191,19 @@ func TestREADMEListsEveryRule(t *testing.T) {
 		}
 	}
 }
+
+// TestSchemaEntryBound: the general path refuses an entry too large for
+// jsonschema/v5 to check in bounded memory, and says so.
+func TestSchemaEntryBound(t *testing.T) {
+	s, err := BuiltinSchema()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.SetMaxEntryBytes(150)
+	entry := `{"at":"2026-04-24T22:03:50+00:00","nodeId":"a","runnerId":"r","deviceRank":0,"worldSize":1,"phase":"idle","event":"e"}`
+	got, _ := run(t, entry+"\n"+entry[:len(entry)-1]+`,"detail":"`+strings.Repeat("x", 100)+`"}`+"\n", Options{Schema: s})
+	want := []string{"2 too-large "}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}

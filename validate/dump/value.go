@@ -2,6 +2,7 @@ package dump
 
 import (
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -30,6 +31,23 @@ type Violation struct {
 // every repeated property is reported (the later value is kept). The value
 // is nil when the text is not well-formed.
 func DecodeValue(data []byte) (any, []Violation) {
+	v, vs, _ := DecodeDocument(data)
+	return v, vs
+}
+
+// A Shadowed value is an earlier occurrence of a property given more than
+// once, which the decoded value does not hold: it holds the last.
+type Shadowed struct {
+	// Path leads to the property from the root: object keys, and array
+	// indexes in decimal.
+	Path  []string
+	Value any
+}
+
+// DecodeDocument is DecodeValue that also returns the earlier occurrences
+// of repeated properties, so that a validator can check every occurrence
+// as the generated validators do.
+func DecodeDocument(data []byte) (any, []Violation, []Shadowed) {
 	d := valueDecoder{data: data}
 	v := d.value(0)
 	if !d.failed {
@@ -39,9 +57,9 @@ func DecodeValue(data []byte) (any, []Violation) {
 		}
 	}
 	if d.failed {
-		return nil, d.vs
+		return nil, d.vs, nil
 	}
-	return v, d.vs
+	return v, d.vs, d.shadowed
 }
 
 // WellFormed reports whether the violations DecodeValue found leave the
@@ -56,11 +74,12 @@ func WellFormed(vs []Violation) bool {
 }
 
 type valueDecoder struct {
-	data   []byte
-	pos    int
-	path   []string
-	failed bool
-	vs     []Violation
+	data     []byte
+	pos      int
+	path     []string
+	failed   bool
+	vs       []Violation
+	shadowed []Shadowed
 }
 
 // maxPointerDepth bounds the pointers of syntax errors deep inside a
@@ -167,8 +186,10 @@ func (d *valueDecoder) object(depth int) any {
 		}
 		d.pos++
 		d.path = append(d.path, k)
-		if _, dup := m[k]; dup {
+		prev, dup := m[k]
+		if dup {
 			d.vs = append(d.vs, Violation{d.pointer(), rule.JSONDuplicateKey, "property given more than once", d.pos})
+			d.shadowed = append(d.shadowed, Shadowed{slices.Clone(d.path), prev})
 		}
 		m[k] = d.value(depth + 1)
 		d.path = d.path[:len(d.path)-1]
