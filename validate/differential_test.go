@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"hash/maphash"
@@ -245,4 +246,23 @@ func hasEmptyKey(v any) bool {
 		}
 	}
 	return false
+}
+
+// FuzzDump validates random bytes as a dump on one goroutine and on four:
+// the findings must be the same, in the same order.
+func FuzzDump(f *testing.F) {
+	f.Add([]byte(richEntry + "\n" + richEntry + "\n"))
+	f.Add([]byte("[" + richEntry + "," + richEntry + "]"))
+	f.Add([]byte(`{"generatedAt":"2026-04-24T22:03:51Z","timeline":[` + richEntry + `],"unreachableNodes":[]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var prev []Finding
+		for _, jobs := range []int{1, 4} {
+			var got []Finding
+			Dump("fuzz", bytes.NewReader(data), Options{Jobs: jobs}, func(f Finding) { got = append(got, f) })
+			if jobs > 1 && !slices.Equal(got, prev) {
+				t.Fatalf("jobs %d and jobs 1 differ on %q:\n%v\n%v", jobs, data, got, prev)
+			}
+			prev = got
+		}
+	})
 }

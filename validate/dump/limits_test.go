@@ -69,7 +69,7 @@ func TestBufferBounded(t *testing.T) {
 		{"deep element", "[" + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + ",{}]", "entry 1 line 1 runner=false: {}"},
 		{"huge string element", `[{"detail":"` + big + `"},{}]`, "entry 1 line 1 runner=false: {}"},
 		{"huge line", `{"at":"` + big + `"}` + "\n{}\n", "entry 1 line 2 runner=false: {}"},
-		{"huge first entry", "{\n\"at\":\"" + big + "\"}\n{}\n", "the entry is over the limit of 65536 bytes"},
+		{"huge first entry", "{\n\"at\":\"" + big + "\"}\n{}\n", "problem line 1 error too-large: the entry is 8388618 bytes, over the limit of 65536 bytes"},
 		{"huge node recorder", `{"supervisorRunners":[{"runnerId":"r","flightRecorder":[` +
 			strings.Repeat(`{"at":"2026-04-24T22:03:50+00:00","phase":"idle","event":"e"},`, 100000) + `{}]}]}`, "entry 100000 line 1 runner=true: {}"},
 		{"huge member", `{"generatedAt":"` + big + `","timeline":[{}]}`, "entry 0 line 1 runner=false: {}"},

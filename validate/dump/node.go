@@ -113,15 +113,8 @@ func (r *Reader) objectMembers(what string, member func(key string, keyLine int)
 			r.problem(s.line, rule.JSONSyntax, "want a property name, found "+quoteByte(c), true)
 			return false
 		}
-		keyText, keyLine, ferr := s.frame()
-		if ferr != nil {
-			ferr.skipped = false
-			r.frameProblem(ferr)
-			return false
-		}
-		var key string
-		if err := json.Unmarshal(keyText, &key); err != nil {
-			r.problem(keyLine, rule.JSONSyntax, "invalid property name "+string(keyText), true)
+		key, keyLine, ok := r.propertyName()
+		if !ok {
 			return false
 		}
 		if !s.expect(':') {

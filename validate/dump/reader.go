@@ -366,43 +366,48 @@ func (r *Reader) truncated(what string) {
 func (r *Reader) object() {
 	s := r.src
 	startLine := s.line
-	s.pin = s.pos
-	if r.entryLine() {
-		// The first line is an entry: read the dump line by line, so that
-		// a cut-off line cannot run into the next.
-		if s.pinLost {
-			r.problem(startLine, rule.TooLarge, "the first property name is larger than the entry limit (--max-entry-bytes)", true)
+	s.setPin()
+	s.pos++ // {
+	// An object whose first property, on its first line, is an entry's
+	// starts an NDJSON dump: it is read line by line, so that a cut-off
+	// line cannot run into the next.
+	var key string
+	haveKey := false
+	if c, ok := s.peek(); ok && c == '"' && s.line == startLine {
+		var ok bool
+		if key, _, ok = r.propertyName(); !ok {
 			return
 		}
-		s.pos, s.line, s.pin = s.pin, startLine, -1
-		r.format = NDJSON
-		r.ndjson()
-		return
+		haveKey = true
+		if s.line == startLine && entryKeys[key] {
+			r.format = NDJSON
+			if s.pinGone() {
+				before := s.sincePin()
+				s.pin, s.pinLost = -1, false
+				_, n, _ := s.readLine()
+				r.skippedEntry(s.tooLarge("line", before+n, startLine))
+			} else {
+				s.pos, s.line, s.pin = s.pin, startLine, -1
+			}
+			r.ndjson()
+			return
+		}
 	}
-	if s.pinLost {
-		r.problem(startLine, rule.TooLarge, "the first property name is larger than the entry limit (--max-entry-bytes)", true)
-		return
-	}
-	s.pos, s.line = s.pin+1, startLine
 	var members []Member
+	var skipped []*frameError // members too large, while undecided
 	decided := func() bool { return r.format == Timeline || r.format == Node }
 	c, ok := s.peek()
-	for ok && c != '}' && !r.stopped {
-		if c != '"' {
-			r.problem(s.line, rule.JSONSyntax, "want a property name, found "+quoteByte(c), true)
-			return
+	for haveKey || (ok && c != '}' && !r.stopped) {
+		if !haveKey {
+			if c != '"' {
+				r.problem(s.line, rule.JSONSyntax, "want a property name, found "+quoteByte(c), true)
+				return
+			}
+			if key, _, ok = r.propertyName(); !ok {
+				return
+			}
 		}
-		keyText, keyLine, ferr := s.frame()
-		if ferr != nil {
-			ferr.skipped = false // a name too large to read: nothing after it can be placed
-			r.frameProblem(ferr)
-			return
-		}
-		var key string
-		if err := json.Unmarshal(keyText, &key); err != nil {
-			r.problem(keyLine, rule.JSONSyntax, "invalid property name "+string(keyText), true)
-			return
-		}
+		haveKey = false
 		if !s.expect(':') {
 			r.problem(s.line, rule.JSONSyntax, "want ':' after the property name "+strconv.Quote(key), true)
 			return
@@ -422,6 +427,10 @@ func (r *Reader) object() {
 			s.pin, s.pinLost = -1, false
 			r.members = append(r.members, members...)
 			members = nil
+			for _, ferr := range skipped {
+				r.frameProblem(ferr)
+			}
+			skipped = nil
 		}
 		switch {
 		case c == '[' && ((r.format == Timeline && key == "timeline") || (r.format == Node && key == "supervisorRunners")) && !r.hasMember(key):
@@ -447,18 +456,20 @@ func (r *Reader) object() {
 				Message: fmt.Sprintf("a %s has no member %q; its entries are not read", r.format, key)}})
 		default:
 			text, line, ferr := s.frame()
-			if ferr != nil {
+			switch {
+			case ferr != nil && ferr.skipped && !decided():
+				// Said once the object is known: a member of a document,
+				// or part of an entry too large as a whole.
+				skipped = append(skipped, ferr)
+			case ferr != nil && ferr.skipped:
 				r.frameProblem(ferr)
-				if !ferr.skipped {
-					return
-				}
-				break
-			}
-			m := Member{key, bytes.Clone(text), line}
-			if decided() {
-				r.members = append(r.members, m)
-			} else {
-				members = append(members, m)
+			case ferr != nil:
+				r.frameProblem(ferr)
+				return
+			case decided():
+				r.members = append(r.members, Member{key, bytes.Clone(text), line})
+			default:
+				members = append(members, Member{key, bytes.Clone(text), line})
 			}
 		}
 		c, ok = s.peek()
@@ -497,12 +508,11 @@ func (r *Reader) object() {
 	// entry: the first line of an NDJSON dump.
 	r.format = NDJSON
 	var raw []byte
-	size := 0
-	if !s.pinLost {
+	size := s.sincePin()
+	if !s.pinGone() {
 		raw = bytes.Clone(s.buf[s.pin:s.pos])
-		size = len(raw)
 	}
-	s.pin = -1
+	s.pin, s.pinLost = -1, false
 	spans := s.line != startLine
 	if !spans {
 		rest, n, _ := s.readLine()
@@ -513,10 +523,6 @@ func (r *Reader) object() {
 		what = "line"
 	}
 	switch {
-	case s.pinLost:
-		s.pinLost = false
-		r.skippedEntry(&frameError{rule: rule.TooLarge, line: startLine,
-			msg: fmt.Sprintf("the %s is over the limit of %d bytes (--max-entry-bytes); it is skipped", what, s.max)})
 	case size > s.max:
 		r.skippedEntry(s.tooLarge(what, size, startLine))
 	case spans:
@@ -528,8 +534,27 @@ func (r *Reader) object() {
 	r.ndjson()
 }
 
-// otherFormatMember is, for a ClusterTimeline and a node dump, the member
-// that holds the entries of the other.
+// propertyName reads the property name at the current position. A name
+// that cannot be read stops the reading: nothing after it can be placed.
+func (r *Reader) propertyName() (key string, line int, ok bool) {
+	keyText, line, ferr := r.src.frame()
+	if ferr != nil {
+		if ferr.rule == rule.TooLarge {
+			ferr.msg = strings.Replace(ferr.msg, "the value is", "a property name is", 1)
+			ferr.msg = strings.TrimSuffix(ferr.msg, "; it is skipped") + "; the rest of the dump cannot be read"
+		}
+		ferr.skipped = false
+		r.frameProblem(ferr)
+		return "", line, false
+	}
+	if err := json.Unmarshal(keyText, &key); err != nil {
+		r.problem(line, rule.JSONSyntax, "invalid property name "+string(keyText), true)
+		return "", line, false
+	}
+	return key, line, true
+}
+
+// otherFormatMember// that holds the entries of the other.
 var otherFormatMember = map[Format]string{Timeline: "supervisorRunners", Node: "timeline"}
 
 // hasMember reports whether the object being read had the member key
@@ -552,24 +577,6 @@ func (r *Reader) spansLines(start, end int) {
 var entryKeys = map[string]bool{
 	"at": true, "nodeId": true, "runnerId": true, "deviceRank": true, "worldSize": true, "phase": true,
 	"event": true, "detail": true, "attrs": true, "taskId": true, "commandId": true, "mlxMemory": true,
-}
-
-// entryLine reports whether the object at s.pin starts with an entry's
-// property on the same line. It moves the read position; the caller
-// rewinds to s.pin.
-func (r *Reader) entryLine() bool {
-	s := r.src
-	line := s.line
-	s.pos++ // {
-	if c, ok := s.peek(); !ok || c != '"' || s.line != line {
-		return false
-	}
-	keyText, _, ferr := s.frame()
-	if ferr != nil || s.line != line {
-		return false
-	}
-	var key string
-	return json.Unmarshal(keyText, &key) == nil && entryKeys[key]
 }
 
 func quoteByte(c byte) string {

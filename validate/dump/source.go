@@ -24,8 +24,10 @@ type source struct {
 	// long as that keeps at most max bytes.
 	pin int
 	// pinLost reports that the input from pin on grew beyond max and was
-	// let go.
+	// let go; pinAt is where the pin was, as an offset in the input.
 	pinLost bool
+	pinAt   int
+	offset  int // the offset in the input of buf[0]
 }
 
 // readChunk is how much a source reads at a time, at most.
@@ -59,6 +61,7 @@ func (s *source) more(keep int) (shift int, ok bool) {
 	}
 	if keep > 0 {
 		copy(s.buf, s.buf[keep:s.end])
+		s.offset += keep
 		s.end -= keep
 		s.pos -= keep
 		if s.pin >= 0 {
@@ -107,6 +110,18 @@ func (s *source) peek() (byte, bool) {
 		}
 	}
 }
+
+// setPin pins the current position.
+func (s *source) setPin() { s.pin, s.pinLost, s.pinAt = s.pos, false, s.offset+s.pos }
+
+// pinGone reports whether the input from the pin on is more than max
+// bytes: it may have been let go, and counts as gone either way, so that
+// what a reader does depends on the input and not on how it arrived.
+func (s *source) pinGone() bool { return s.pinLost || s.sincePin() > s.max }
+
+// sincePin is the number of bytes read from the pin to the current
+// position, whether or not they are still in the buffer.
+func (s *source) sincePin() int { return s.offset + s.pos - s.pinAt }
 
 // expect consumes the byte c after whitespace.
 func (s *source) expect(c byte) bool {
@@ -222,7 +237,7 @@ func (s *source) frame() (text []byte, line int, ferr *frameError) {
 				return s.framed(start, i, line, skipped)
 			}
 			continue
-		case depth == 0 && i > start && (c == ',' || c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ':' || c == '}' || c == ']'):
+		case depth == 0 && (i > start || skipped > 0) && (c == ',' || c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ':' || c == '}' || c == ']'):
 			s.pos = i // the end of a scalar
 			return s.framed(start, i, line, skipped)
 		case c == '{' || c == '[':
