@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/flightline-dev/flightline/schema"
 	"github.com/flightline-dev/flightline/validate/dump"
@@ -141,9 +142,9 @@ func (c *streamChecker) add(e *dump.Entry, f *facts) {
 			last = &orderMark{}
 			c.recorders[e.RunnerIndex] = last
 		}
-		c.checkOrder(e, f, last)
+		c.checkOrder(e, f, last, true)
 	} else {
-		c.checkOrder(e, f, &c.last)
+		c.checkOrder(e, f, &c.last, false)
 	}
 	if r != nil {
 		c.checkDuplicate(e, f, r)
@@ -231,14 +232,25 @@ func (c *streamChecker) checkTask(e *dump.Entry, f *facts) {
 
 // checkOrder checks that the entry does not sort before last, the entry it
 // follows, and makes it the new last. An entry whose at is not a timestamp
-// is left out: the timestamp rule reports it, and it cannot be placed.
-func (c *streamChecker) checkOrder(e *dump.Entry, f *facts, last *orderMark) {
+// is left out: the timestamp rule reports it, and it cannot be placed. In a
+// merged timeline the order is Skulk's: by the instant of at, then nodeId
+// and deviceRank, entries equal on all three in any order. In a runner's
+// flight recorder (recorder set) entries are appended in arrival order, and
+// one earlier than the entry before it is a warning with the size of the
+// step.
+func (c *streamChecker) checkOrder(e *dump.Entry, f *facts, last *orderMark, recorder bool) {
 	if f.at == nil || !f.atKey.Valid || f.nodeID == nil || f.runnerID == nil || !f.hasRank {
 		return
 	}
 	cur := orderMark{set: true, sec: f.atKey.Unix, nano: int64(f.atKey.Nano), rank: f.rank,
 		node: f.nodeID, runner: f.runnerID, at: f.at, index: e.Index, line: e.Line}
-	if last.set && compareMarks(&cur, last) < 0 {
+	switch {
+	case !last.set:
+	case recorder && (cur.sec < last.sec || (cur.sec == last.sec && cur.nano < last.nano)):
+		step := time.Duration(last.sec-cur.sec)*time.Second + time.Duration(last.nano-cur.nano)
+		c.warnf(e, "/at", rule.RecorderOrder, "goes back %s from the entry before it in the runner's flight recorder, entry %d at line %d (at %s): the recorder appends in arrival order",
+			step, last.index, last.line, last.at)
+	case !recorder && compareMarks(&cur, last) < 0:
 		var why string
 		switch {
 		case cur.sec != last.sec || cur.nano != last.nano:
@@ -248,18 +260,18 @@ func (c *streamChecker) checkOrder(e *dump.Entry, f *facts, last *orderMark) {
 			}
 		case !bytes.Equal(cur.node, last.node):
 			why = "at the same instant, its nodeId sorts first"
-		case cur.rank != last.rank:
-			why = "at the same instant and node, its deviceRank is lower"
 		default:
-			why = "at the same instant, node and rank, its runnerId sorts first"
+			why = "at the same instant and node, its deviceRank is lower"
 		}
-		c.errorf(e, "", rule.Order, "goes backwards: it belongs before the entry it follows, entry %d at line %d (at %s, node %s, rank %d, runner %s): %s",
-			last.index, last.line, last.at, last.node, last.rank, last.runner, why)
+		c.errorf(e, "", rule.Order, "goes backwards: it belongs before the entry it follows, entry %d at line %d (at %s, node %s, rank %d): %s",
+			last.index, last.line, last.at, last.node, last.rank, why)
 	}
 	cur.node, cur.runner, cur.at = append(last.node[:0], f.nodeID...), append(last.runner[:0], f.runnerID...), append(last.at[:0], f.at...)
 	*last = cur
 }
 
+// compareMarks orders entries as a merged timeline is ordered: by the
+// instant of at, then nodeId and deviceRank.
 func compareMarks(a, b *orderMark) int {
 	switch {
 	case a.sec != b.sec:
@@ -273,7 +285,7 @@ func compareMarks(a, b *orderMark) int {
 	if a.rank != b.rank {
 		return cmpInt(a.rank, b.rank)
 	}
-	return bytes.Compare(a.runner, b.runner)
+	return 0
 }
 
 func cmpInt(a, b int64) int {

@@ -10,16 +10,15 @@ import (
 )
 
 // A SortKey is the merge order of a ClusterTimelineEntry, as the schema
-// declares it: at (as an instant), then nodeId, deviceRank and runnerId.
-// Timestamps compare by the instant they name, whatever offset they were
-// written with: ...50Z equals ...50+00:00, and 22:03:51+01:00 is before
-// 22:03:50+00:00. A at that is not a timestamp orders after every one that is,
-// and among such by its text (see TimeKey).
+// declares it: at (as an instant), then nodeId and deviceRank. Timestamps
+// compare by the instant they name, whatever offset they were written with:
+// ...50Z equals ...50+00:00, and 22:03:51+01:00 is before 22:03:50+00:00. A at
+// that is not a timestamp orders after every one that is, and among such by
+// its text (see TimeKey).
 type SortKey struct {
 	At         TimeKey
 	NodeID     string
 	DeviceRank int64
-	RunnerID   string
 }
 
 // SortKey returns the merge order key of x.
@@ -28,7 +27,6 @@ func (x *ClusterTimelineEntry) SortKey() SortKey {
 		At:         MakeTimeKey(x.At),
 		DeviceRank: x.DeviceRank,
 		NodeID:     x.NodeID,
-		RunnerID:   x.RunnerID,
 	}
 }
 
@@ -44,7 +42,6 @@ func (v *ClusterTimelineEntryView) SortKey() (SortKey, error) {
 		At:         MakeTimeKey(v.At),
 		DeviceRank: nDeviceRank,
 		NodeID:     string(v.NodeID),
-		RunnerID:   string(v.RunnerID),
 	}, nil
 }
 
@@ -56,16 +53,13 @@ func CompareSortKeys(a, b *SortKey) int {
 	if c := cmp.Compare(a.NodeID, b.NodeID); c != 0 {
 		return c
 	}
-	if c := cmp.Compare(a.DeviceRank, b.DeviceRank); c != 0 {
-		return c
-	}
-	return cmp.Compare(a.RunnerID, b.RunnerID)
+	return cmp.Compare(a.DeviceRank, b.DeviceRank)
 }
 
 // Compare returns -1, 0 or +1 as a orders before, with or after b in the
-// schema's merge order: by at (as an instant), then nodeId, deviceRank and
-// runnerId. Timestamps compare by the instant they name, whatever offset they
-// were written with: ...50Z equals ...50+00:00, and 22:03:51+01:00 is before
+// schema's merge order: by at (as an instant), then nodeId and deviceRank.
+// Timestamps compare by the instant they name, whatever offset they were
+// written with: ...50Z equals ...50+00:00, and 22:03:51+01:00 is before
 // 22:03:50+00:00. A at that is not a timestamp orders after every one that is,
 // and among such by its text (see TimeKey).
 func Compare(a, b *ClusterTimelineEntry) int {

@@ -29,7 +29,7 @@ func TestCompare(t *testing.T) {
 		{"not string order: .5 after no fraction", mk("2026-04-24T22:03:50.500000+00:00", "a", 0, "r"), mk("2026-04-24T22:03:50+00:00", "a", 0, "r"), 1},
 		{"tie on at: nodeId", mk("2026-04-24T22:03:50Z", "node-b", 0, "r"), mk("2026-04-24T22:03:50Z", "node-a", 1, "r"), 1},
 		{"tie on at and node: deviceRank", mk("2026-04-24T22:03:50Z", "n", 2, "a"), mk("2026-04-24T22:03:50Z", "n", 10, "a"), -1},
-		{"tie on all but runnerId", mk("2026-04-24T22:03:50Z", "n", 0, "runner-b"), mk("2026-04-24T22:03:50Z", "n", 0, "runner-a"), 1},
+		{"runnerId is no key: a tie, as in Skulk", mk("2026-04-24T22:03:50Z", "n", 0, "runner-b"), mk("2026-04-24T22:03:50Z", "n", 0, "runner-a"), 0},
 		{"unparsable after parsable", mk("yesterday", "a", 0, "r"), mk("2099-01-01T00:00:00Z", "z", 0, "r"), 1},
 		{"naive time is unparsable", mk("2026-04-24T22:03:50", "a", 0, "r"), mk("2099-01-01T00:00:00Z", "z", 0, "r"), 1},
 		{"unparsable among themselves by text", mk("aaa", "z", 0, "r"), mk("bbb", "a", 0, "r"), -1},
@@ -41,6 +41,29 @@ func TestCompare(t *testing.T) {
 		if got := timeline.Compare(&c.b, &c.a); got != -c.want {
 			t.Errorf("%s: reversed Compare = %d, want %d", c.name, got, -c.want)
 		}
+	}
+}
+
+// TestSortKeepsTies: entries equal on (at, nodeId, deviceRank) keep their
+// order, as Skulk's stable sort keeps them, whatever their runnerId.
+func TestSortKeepsTies(t *testing.T) {
+	b := mk("2026-04-24T22:03:50Z", "n", 0, "runner-b")
+	a := mk("2026-04-24T22:03:50+00:00", "n", 0, "runner-a")
+	early := mk("2026-04-24T22:03:49Z", "n", 0, "runner-c")
+	s := []timeline.ClusterTimelineEntry{b, a, early}
+	timeline.Sort(s)
+	if s[0].RunnerID != "runner-c" || s[1].RunnerID != "runner-b" || s[2].RunnerID != "runner-a" {
+		t.Errorf("sorted: %s %s %s, want runner-c runner-b runner-a", s[0].RunnerID, s[1].RunnerID, s[2].RunnerID)
+	}
+	var got []string
+	for e, err := range timeline.Merge(seqOf(b), seqOf(a)) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, e.RunnerID)
+	}
+	if len(got) != 2 || got[0] != "runner-b" {
+		t.Errorf("merged ties %v, want the first source's first", got)
 	}
 }
 

@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/flightline-dev/flightline/validate/internal/skulkdata"
 )
 
 func memInput(name, text string) Input {
@@ -196,5 +198,42 @@ func TestMergeManyInputsMemory(t *testing.T) {
 	// 5000 inputs with 1 MB of buffers each allocated 7 GB before.
 	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 400<<20 {
 		t.Errorf("merging %d one-entry inputs allocated %d MB", n, alloc>>20)
+	}
+}
+
+// TestMergeSkulkNodes merges the node dumps of each of Skulk's scenarios:
+// the result is Skulk's own merged timeline, byte for byte, ties included.
+func TestMergeSkulkNodes(t *testing.T) {
+	for _, name := range skulkdata.Scenarios(t) {
+		t.Run(name, func(t *testing.T) {
+			dir := filepath.Join(skulkdata.Dir(t), "clusters", name)
+			files, _ := filepath.Glob(filepath.Join(dir, "nodes", "*.json"))
+			var inputs []Input
+			for _, f := range files {
+				inputs = append(inputs, Input{Name: f, Open: func() (io.ReadCloser, error) { return os.Open(f) }})
+			}
+			var out bytes.Buffer
+			_, err := Merge(inputs, Options{}, func() error { out.Reset(); return nil }, func(e *Entry) error {
+				out.Write(e.Raw)
+				out.WriteByte('\n')
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := os.ReadFile(filepath.Join(dir, "timeline.ndjson"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(out.Bytes(), want) {
+				got := strings.Split(out.String(), "\n")
+				for i, line := range strings.Split(string(want), "\n") {
+					if i >= len(got) || got[i] != line {
+						t.Fatalf("line %d differs from Skulk's timeline.ndjson:\n got %.300s\nwant %.300s", i+1, got[min(i, len(got)-1)], line)
+					}
+				}
+				t.Fatalf("%d lines, want %d", len(got), strings.Count(string(want), "\n"))
+			}
+		})
 	}
 }

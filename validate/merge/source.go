@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/flightline-dev/flightline/generated/timeline"
 	"github.com/flightline-dev/flightline/schema"
@@ -178,6 +179,7 @@ func (s *source) read(in Input, opts Options, sortFirst bool, stop <-chan struct
 	collect := sortFirst
 	var prev timeline.SortKey
 	havePrev, stopped := false, false
+	recorders := map[int]recorderMark{} // each runner's last entry, in a node dump
 	r.Read(func(it dump.Item) bool {
 		if p := it.Problem; p != nil {
 			if p.Severity == rule.Warning {
@@ -198,6 +200,9 @@ func (s *source) read(in Input, opts Options, sortFirst bool, stop <-chan struct
 		if err != nil {
 			b.err = err
 			return false
+		}
+		if it.Entry.RunnerIndex >= 0 {
+			s.checkRecorder(&it.Entry, &e, r.Pointer(&it.Entry), recorders)
 		}
 		if opts.Pointers {
 			e.pointer = r.Pointer(&it.Entry)
@@ -245,6 +250,33 @@ func (s *source) read(in Input, opts Options, sortFirst bool, stop <-chan struct
 		}
 	}
 	send(b)
+}
+
+// recorderMark is the last entry of a runner's flight recorder.
+type recorderMark struct {
+	at      timeline.SortKey
+	pointer string
+}
+
+// checkRecorder warns about an entry of a node dump that is earlier than
+// the entry before it in its runner's flight recorder: the supervisor
+// appends in arrival order, so the merge, which sorts it into place, says
+// so rather than reordering in silence.
+func (s *source) checkRecorder(it *dump.Entry, e *entry, pointer string, recorders map[int]recorderMark) {
+	last, ok := recorders[it.RunnerIndex]
+	recorders[it.RunnerIndex] = recorderMark{e.key, pointer}
+	if !ok {
+		return
+	}
+	if step := instantAfter(last.at.At.Timestamp, e.key.At.Timestamp); step > 0 && last.at.At.Valid {
+		s.warnings = append(s.warnings, fmt.Sprintf("%s:%d: %s: recorder-order: at goes back %s from the entry before it in the runner's flight recorder (%s): appended out of order; merged in order of at",
+			s.name, it.Line, pointer, step, last.pointer))
+	}
+}
+
+// instantAfter is how much later a is than b.
+func instantAfter(a, b timeline.Timestamp) time.Duration {
+	return time.Duration(a.Unix-b.Unix)*time.Second + time.Duration(a.Nano-b.Nano)
 }
 
 // add copies the entry's texts into the batch.
@@ -313,7 +345,7 @@ func (c *checker) check(it *dump.Entry) (entry, error) {
 		return fail(rule.RankRange, fmt.Sprintf("/deviceRank: %s is %v", c.view.DeviceRank, err))
 	}
 	e := entry{
-		key:    timeline.SortKey{At: at, NodeID: c.str(c.view.NodeID), DeviceRank: rank, RunnerID: c.str(c.view.RunnerID)},
+		key:    timeline.SortKey{At: at, NodeID: c.str(c.view.NodeID), DeviceRank: rank},
 		atText: c.view.At,
 		line:   it.Line,
 		raw:    it.Raw,

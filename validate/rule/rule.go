@@ -24,6 +24,7 @@ const (
 	Timestamp
 	TimestampOffset
 	Order
+	RecorderOrder
 	RankRange
 	RunnerIdentity
 	TaskWorldSize
@@ -76,7 +77,8 @@ var All = []Rule{
 	{Schema, "schema", Error, "an entry (or the rest of a ClusterTimeline object) does not fit the schema; the pointer names the value"},
 	{Timestamp, "timestamp", Error, "a timestamp (at, mlxMemory.generatedAt) is not RFC 3339 as Python's isoformat writes it, or has no UTC offset"},
 	{TimestampOffset, "timestamp-offset", Warning, "a timestamp is written with a UTC offset other than zero"},
-	{Order, "order", Error, "an entry sorts before the entry it follows (by the instant of at, then nodeId, deviceRank, runnerId)"},
+	{Order, "order", Error, "an entry of a merged timeline sorts before the entry it follows, by the instant of at, then nodeId and deviceRank (entries equal on all three may come in any order)"},
+	{RecorderOrder, "recorder-order", Warning, "in a node dump, an entry's at is an earlier instant than the entry before it in its runner's flight recorder, which appends in arrival order"},
 	{RankRange, "rank-range", Error, "worldSize is below 1, or deviceRank is outside [0, worldSize)"},
 	{RunnerIdentity, "runner-identity", Error, "a runner changes its nodeId, deviceRank or worldSize within the dump, or a node dump's entry names another runner than the one that holds it"},
 	{TaskWorldSize, "task-world-size", Error, "entries of one task disagree on worldSize"},
