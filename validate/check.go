@@ -85,7 +85,7 @@ func newStreamChecker(format dump.Format, emit func(Finding)) *streamChecker {
 }
 
 func (c *streamChecker) errorf(e *dump.Entry, pointer string, id rule.ID, format string, args ...any) {
-	if e.RunnerIndex >= 0 {
+	if e.Recorder >= 0 {
 		pointer = liftSource(pointer)
 	}
 	c.emit(Finding{Line: e.Line, Entry: e.Index, Pointer: pointer, Severity: rule.Error, Rule: id, Message: fmt.Sprintf(format, args...)})
@@ -136,11 +136,11 @@ func (c *streamChecker) add(e *dump.Entry, f *facts) {
 	if f.hasTask {
 		c.checkTask(e, f)
 	}
-	if c.format == dump.Node {
-		last, ok := c.recorders[e.RunnerIndex]
+	if e.Recorder >= 0 {
+		last, ok := c.recorders[e.Recorder]
 		if !ok {
 			last = &orderMark{}
-			c.recorders[e.RunnerIndex] = last
+			c.recorders[e.Recorder] = last
 		}
 		c.checkOrder(e, f, last, true)
 	} else {
@@ -322,8 +322,8 @@ func (c *streamChecker) checkDuplicate(e *dump.Entry, f *facts, r *runnerState) 
 // finish applies the rules that need the whole dump: ranks that never
 // reported.
 func (c *streamChecker) finish() {
-	if c.format == dump.Node {
-		return // a node dump holds one node's runners; merge dumps to check ranks across nodes
+	if c.format == dump.Node || c.format == dump.Capture {
+		return // one node's runners; merge dumps to check ranks across nodes
 	}
 	for _, t := range c.order {
 		if !t.hasWorld {

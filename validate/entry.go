@@ -260,33 +260,14 @@ func escapeAll(path []string) []string {
 	return out
 }
 
-// checkTimestamp checks one date-time value: it must be RFC 3339 as
-// Python's isoformat writes it, and should be in UTC. It returns the
-// instant, when the value names one.
+// checkTimestamp checks one date-time value (dump.CheckTimestamp) and
+// appends its finding. It returns the instant, when the value names one.
 func checkTimestamp(out []Finding, e *dump.Entry, value []byte, pointer func() string) ([]Finding, timeline.Timestamp, bool) {
-	ts, err := timeline.ParseTimestamp(value)
-	switch {
-	case err != nil:
-		out = append(out, Finding{Line: e.Line, Entry: e.Index, Pointer: pointer(), Severity: rule.Error, Rule: rule.Timestamp,
-			Message: fmt.Sprintf("%q: %v", value, err)})
-		return out, ts, false
-	case ts.Offset != 0:
-		out = append(out, Finding{Line: e.Line, Entry: e.Index, Pointer: pointer(), Severity: rule.Warning, Rule: rule.TimestampOffset,
-			Message: fmt.Sprintf("%q is written with UTC offset %s; cluster timestamps are written in UTC", value, formatOffset(ts.Offset))})
+	ts, id, msg := dump.CheckTimestamp(value)
+	if id != 0 {
+		out = append(out, Finding{Line: e.Line, Entry: e.Index, Pointer: pointer(), Severity: id.Severity(), Rule: id, Message: msg})
 	}
-	return out, ts, true
-}
-
-func formatOffset(seconds int32) string {
-	sign := '+'
-	if seconds < 0 {
-		sign, seconds = '-', -seconds
-	}
-	s := fmt.Sprintf("%c%02d:%02d", sign, seconds/3600, seconds/60%60)
-	if seconds%60 != 0 {
-		s += fmt.Sprintf(":%02d", seconds%60)
-	}
-	return s
+	return out, ts, id != rule.Timestamp
 }
 
 // ruleOf is the rule of a violation the validators report.

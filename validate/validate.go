@@ -6,7 +6,6 @@ import (
 	"runtime"
 	"strings"
 
-	"github.com/flightline-dev/flightline/generated/timeline"
 	"github.com/flightline-dev/flightline/validate/dump"
 	"github.com/flightline-dev/flightline/validate/rule"
 )
@@ -164,9 +163,6 @@ func Dump(name string, r io.Reader, opts Options, report func(Finding)) Stats {
 	}
 	stream.finish()
 	if !fatal {
-		if reader.Format() == dump.Timeline {
-			checkTimelineMembers(reader.Document(), reader.Start(), emit)
-		}
 		if stats.Entries == 0 {
 			emit(Finding{Line: 1, Entry: -1, Severity: rule.Warning, Rule: rule.Empty, Message: "the dump holds no entries: " + emptyWhat[stats.Format]})
 		}
@@ -181,6 +177,8 @@ var emptyWhat = map[dump.Format]string{
 	dump.Array:    "an empty JSON array",
 	dump.Timeline: "a ClusterTimeline whose timeline is empty",
 	dump.Node:     "a node dump whose runners recorded nothing",
+	dump.Cluster:  "a ClusterDiagnostics whose runners recorded nothing",
+	dump.Capture:  "a capture whose node's runners recorded nothing",
 }
 
 // checkBatch checks the entries of b.
@@ -194,28 +192,6 @@ func (c *entryChecker) checkBatch(b *batch) {
 		it.fstart = len(b.findings)
 		b.findings = c.check(&it.entry, b.findings, &it.facts, &b.arena)
 		it.fcount = len(b.findings) - it.fstart
-	}
-}
-
-// checkTimelineMembers checks the rest of a ClusterTimeline object, the
-// members other than its timeline, against the ClusterTimeline schema: the
-// reader's Document, with an empty timeline in place of the one read as a
-// stream.
-func checkTimelineMembers(doc *dump.Document, start int, emit func(Finding)) {
-	var v timeline.Validator
-	for _, vi := range v.ClusterTimeline(doc.Text) {
-		at := doc.Line(vi.Offset)
-		if vi.Keyword == "required" && strings.Count(vi.Pointer, "/") == 1 {
-			at = start // a property the object lacks: the object's line
-		}
-		emit(Finding{Line: at, Entry: -1, Pointer: vi.Pointer, Severity: rule.Error, Rule: ruleOf(vi.Keyword, vi.Message), Message: vi.Message})
-	}
-	for _, d := range v.DateTimes() {
-		e := dump.Entry{Line: doc.Line(d.Offset), Index: -1}
-		found, _, _ := checkTimestamp(nil, &e, d.Value, d.Pointer)
-		for _, f := range found {
-			emit(f)
-		}
 	}
 }
 

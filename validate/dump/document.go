@@ -3,12 +3,17 @@ package dump
 import (
 	"bytes"
 	"sort"
+	"strings"
+
+	"github.com/flightline-dev/flightline/generated/timeline"
+	"github.com/flightline-dev/flightline/validate/rule"
 )
 
-// A Document is the rest of a ClusterTimeline object or node dump: its
-// members as written, with the entries read as a stream left out (an empty
-// timeline, empty flight recorders), to be checked against the document's
-// schema. Line maps an offset in Text back to a line of the input.
+// A Document is the rest of a ClusterTimeline, node dump, ClusterDiagnostics
+// or capture: its members as written, with the entries read as a stream
+// left out (an empty timeline, empty flight recorders). It is what the
+// document's schema checks, and what a tool decodes for the document's
+// other facts. Line maps an offset in Text back to a line of the input.
 type Document struct {
 	Text   []byte
 	pieces []piece
@@ -23,7 +28,7 @@ func (d *Document) add(text []byte, line int) {
 	d.Text = append(d.Text, text...)
 }
 
-// punct appends text of the document's own, such as a comma or a key.
+// punct appends text of the document's own, such as a comma.
 func (d *Document) punct(text ...byte) { d.Text = append(d.Text, text...) }
 
 // Line returns the line of the input the byte at offset of Text comes from.
@@ -39,49 +44,47 @@ func (d *Document) Line(offset int) int {
 	return p.line + bytes.Count(d.Text[p.start:min(offset, len(d.Text))], nl)
 }
 
-// Document returns the rest of a ClusterTimeline or node dump once Read
-// has returned, or nil for the other formats.
+// Document returns the rest of the document once Read has returned, or nil
+// for a dump of entries (NDJSON, an array).
 func (r *Reader) Document() *Document {
-	if r.format != Timeline && r.format != Node {
+	if r.doc == nil || len(r.doc.Text) == 0 {
 		return nil
 	}
-	d := &Document{}
-	d.punct('{')
-	for i, m := range r.members {
-		if i > 0 {
-			d.punct(',')
-		}
-		key, _ := marshalKey(m.Key)
-		d.punct(key...)
-		d.punct(':')
-		switch {
-		case m.Raw != nil:
-			d.add(m.Raw, m.Line)
-		case r.format == Node:
-			d.punct('[')
-			for j, rs := range r.skeletons {
-				if j > 0 {
-					d.punct(',')
-				}
-				rs.appendTo(d)
-			}
-			d.punct(']')
-		default:
-			d.punct('[', ']') // the timeline, read as a stream
-		}
-	}
-	d.punct('}')
-	return d
+	return r.doc
 }
 
-// A skeleton is a supervisor runner as the reader keeps it: its members as
-// written, with an empty flight recorder.
-type skeleton struct{ Document }
+// documentSchemas are the generated validators of the documents, by
+// format. A format without one has the JSON of its members checked.
+var documentSchemas = map[Format]func(*timeline.Validator, []byte) []timeline.Violation{
+	Timeline: (*timeline.Validator).ClusterTimeline,
+}
 
-func (s *skeleton) appendTo(d *Document) {
-	base := len(d.Text)
-	for _, p := range s.pieces {
-		d.pieces = append(d.pieces, piece{base + p.start, p.line})
+// checkDocument checks the document against its schema, once read whole:
+// the members other than the entries, which were checked one by one.
+func (r *Reader) checkDocument(start int) {
+	check := documentSchemas[r.format]
+	if check == nil {
+		return
 	}
-	d.Text = append(d.Text, s.Text...)
+	doc := r.doc
+	var v timeline.Validator
+	for _, vi := range check(&v, doc.Text) {
+		at := doc.Line(vi.Offset)
+		if vi.Keyword == "required" && strings.Count(vi.Pointer, "/") == 1 {
+			at = start // a property the document lacks: the document's line
+		}
+		id := rule.Schema
+		switch vi.Keyword {
+		case "syntax":
+			id = rule.JSONSyntax
+		case "duplicate":
+			id = rule.JSONDuplicateKey
+		}
+		r.emit(Item{Problem: &Problem{Line: at, Entry: -1, Pointer: vi.Pointer, Severity: rule.Error, Rule: id, Message: vi.Message}})
+	}
+	for _, d := range v.DateTimes() {
+		if _, id, msg := CheckTimestamp(d.Value); id != 0 {
+			r.emit(Item{Problem: &Problem{Line: doc.Line(d.Offset), Entry: -1, Pointer: d.Pointer(), Severity: id.Severity(), Rule: id, Message: msg}})
+		}
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -35,9 +36,9 @@ func TestEntryLimitExact(t *testing.T) {
 			"entry 0 line 1 runner=false: {}\n" +
 				fmt.Sprintf("problem line 1 error too-large fatal=false: the value is %d bytes, over the limit of %d bytes (--max-entry-bytes); it is skipped\n", n, n-1) +
 				"entry 2 line 1 runner=false: {}\n"},
-		{"timeline entry over", `{"timeline":[` + entry + `,{}]}`, n - 1,
+		{"timeline entry over", `{"generatedAt":"2026-04-24T22:03:53Z","localNodeId":"a","timeline":[` + entry + `,{}]}`, n - 1,
 			fmt.Sprintf("problem line 1 error too-large fatal=false: the value is %d bytes, over the limit of %d bytes (--max-entry-bytes); it is skipped\n", n, n-1) +
-				"entry 1 line 1 runner=false: {}\nmember timeline line 1: (the entries)\n"},
+				"entry 1 line 1 runner=false: {}\nmember generatedAt line 1: \"2026-04-24T22:03:53Z\"\nmember localNodeId line 1: \"a\"\nmember timeline line 1: (the entries)\n"},
 		{"a limit of 1", "{}\n1\n", 1,
 			"problem line 1 error too-large fatal=false: the line is 2 bytes, over the limit of 1 bytes (--max-entry-bytes); it is skipped\n" +
 				"entry 1 line 2 runner=false: 1\n"},
@@ -230,5 +231,45 @@ func TestDocument(t *testing.T) {
 	}
 	if rd := NewReader(strings.NewReader(entryA), 0); rd.Document() != nil {
 		t.Error("an NDJSON dump has a document")
+	}
+}
+
+// TestReaderDiagnosticsKinds reads a ClusterDiagnostics (each node's
+// diagnostics as a node dump) and a capture (its nodeDiagnostics).
+func TestReaderDiagnosticsKinds(t *testing.T) {
+	ctx := `"context":{"nodeId":"node-a","runnerId":"r0","pid":1,"instanceId":"i","modelId":"m","rank":0,"worldSize":1,"startLayer":0,"endLayer":1,"nLayers":2}`
+	e := `{"at":"2026-04-24T22:03:50+00:00","phase":"idle","event":"e",` + ctx + `}`
+	node := `{"generatedAt":"2026-04-24T22:03:53+00:00","supervisorRunners":[{"runnerId":"r0","nodeId":"node-a","deviceRank":0,"worldSize":1,"flightRecorder":[` + e + `,` + e + `]}]}`
+	cases := []struct {
+		name, input string
+		format      Format
+		pointers    []string
+	}{
+		{"cluster", `{"generatedAt":"2026-04-24T22:03:53+00:00","nodes":[{"nodeId":"x","ok":false,"diagnostics":null,"error":"refused"},{"nodeId":"node-a","ok":true,"diagnostics":` + node + `}]}`,
+			Cluster, []string{"/nodes/1/diagnostics/supervisorRunners/0/flightRecorder/0", "/nodes/1/diagnostics/supervisorRunners/0/flightRecorder/1"}},
+		{"capture", `{"generatedAt":"2026-04-24T22:03:53+00:00","nodeId":"node-a","nodeDiagnostics":` + node + `,"flightRecorder":[` + e + `],"warnings":[]}`,
+			Capture, []string{"/nodeDiagnostics/supervisorRunners/0/flightRecorder/0", "/nodeDiagnostics/supervisorRunners/0/flightRecorder/1"}},
+	}
+	for _, c := range cases {
+		rd := NewReader(strings.NewReader(c.input), 0)
+		var pointers []string
+		rd.Read(func(it Item) bool {
+			if it.Problem != nil {
+				t.Errorf("%s: %v", c.name, it.Problem)
+				return true
+			}
+			pointers = append(pointers, rd.Pointer(&it.Entry))
+			if it.Entry.Recorder != 0 {
+				t.Errorf("%s: entry of recorder %d, want 0", c.name, it.Entry.Recorder)
+			}
+			return true
+		})
+		if rd.Format() != c.format || !slices.Equal(pointers, c.pointers) {
+			t.Errorf("%s: format %v, pointers %q, want %v %q", c.name, rd.Format(), pointers, c.format, c.pointers)
+		}
+		doc := rd.Document()
+		if doc == nil || !strings.Contains(string(doc.Text), `"flightRecorder":[]`) || len(rd.Runners()) != 1 {
+			t.Errorf("%s: document %q, %d runners", c.name, doc.Text, len(rd.Runners()))
+		}
 	}
 }

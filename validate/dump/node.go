@@ -13,25 +13,6 @@ import (
 	"github.com/flightline-dev/flightline/validate/rule"
 )
 
-// supervisorRunners reads the runners of a node dump, member by member,
-// and lifts the entries of their flight recorders as they stream past:
-// memory is bounded by the largest entry or member, not by a runner.
-func (r *Reader) supervisorRunners() bool {
-	return r.elements("the supervisorRunners array", "the runner", r.runner)
-}
-
-// checkNodeMembers checks that the members of a node dump other than its
-// runners are well-formed JSON.
-func (r *Reader) checkNodeMembers() {
-	for _, m := range r.members {
-		if m.Raw == nil {
-			continue
-		}
-		_, vs := DecodeValue(m.Raw)
-		r.jsonProblems(vs, m.Raw, m.Line, "/"+escapeToken(m.Key))
-	}
-}
-
 // jsonProblems reports the syntax errors and duplicate properties of a
 // value the reader checked whole; text starts at line, at pointer. It
 // reports whether the value is well-formed.
@@ -60,139 +41,16 @@ type contextSeen struct {
 // maxContextsSeen bounds the identities remembered for one runner.
 const maxContextsSeen = 8
 
-// A runnerReader reads one supervisor runner.
+// A runnerReader lifts the entries of one supervisor runner's flight
+// recorder onto the runner, and checks that they name it.
 type runnerReader struct {
 	r        *Reader
-	index    int
+	node     int // the node of a ClusterDiagnostics, or -1
+	index    int // the runner among its node's
+	recorder int // the recorder among the dump's
 	pointer  string
-	line     int
 	id       runnerIdentity
 	contexts []contextSeen
-	skeleton skeleton
-	seen     map[string]bool
-}
-
-// runner reads the supervisor runner at the current position, the ri-th.
-func (r *Reader) runner(ri int) (int, bool) {
-	s := r.src
-	c, _ := s.peek()
-	rr := &runnerReader{r: r, index: ri, pointer: "/supervisorRunners/" + itoa(ri), line: s.line, seen: map[string]bool{}}
-	if c != '{' {
-		_, line, ferr := s.frame()
-		if ferr != nil && !ferr.skipped {
-			r.frameProblem(ferr)
-			return line, false
-		}
-		r.emit(Item{Problem: &Problem{Line: line, Entry: -1, Pointer: rr.pointer, Severity: rule.Error, Rule: rule.Schema,
-			Message: "got " + kindOfByte(c) + ", want a supervisor runner object"}})
-		rr.skeleton.add([]byte("null"), line)
-		r.skeletons = append(r.skeletons, &rr.skeleton)
-		return line, true
-	}
-	s.pos++ // {
-	rr.skeleton.add([]byte{'{'}, rr.line)
-	ok := r.objectMembers("the runner that starts at line "+itoa(rr.line), rr.member)
-	if !ok {
-		return rr.line, false
-	}
-	rr.skeleton.punct('}')
-	r.skeletons = append(r.skeletons, &rr.skeleton)
-	rr.checkContexts()
-	return rr.line, true
-}
-
-// objectMembers reads the members of the object whose '{' was just read,
-// calling member with each name; member reads the value from the source
-// and reports whether reading can go on. what names the object in
-// messages. It reports whether the object was read to its end.
-func (r *Reader) objectMembers(what string, member func(key string, keyLine int) bool) bool {
-	s := r.src
-	c, ok := s.peek()
-	for ok && c != '}' && !r.stopped {
-		if c != '"' {
-			r.problem(s.line, rule.JSONSyntax, "want a property name, found "+quoteByte(c), true)
-			return false
-		}
-		key, keyLine, ok := r.propertyName()
-		if !ok {
-			return false
-		}
-		if !s.expect(':') {
-			r.problem(s.line, rule.JSONSyntax, "want ':' after the property name "+strconv.Quote(key), true)
-			return false
-		}
-		if _, ok := s.peek(); !ok {
-			r.truncated(what)
-			return false
-		}
-		if !member(key, keyLine) || r.stopped {
-			return false
-		}
-		c, ok = s.peek()
-		switch {
-		case !ok:
-			r.truncated(what)
-			return false
-		case c == ',':
-			s.pos++
-			c, ok = s.peek()
-			if ok && c == '}' {
-				r.problem(s.line, rule.JSONSyntax, "a comma before '}'", true)
-				return false
-			}
-		case c != '}':
-			r.problem(s.line, rule.JSONSyntax, "want ',' or '}' after the value of "+strconv.Quote(key)+", found "+quoteByte(c), true)
-			return false
-		}
-	}
-	if !ok {
-		r.truncated(what)
-		return false
-	}
-	if r.stopped {
-		return false
-	}
-	s.pos++ // }
-	return true
-}
-
-// member reads one member of the runner.
-func (rr *runnerReader) member(key string, keyLine int) bool {
-	r, s := rr.r, rr.r.src
-	pointer := rr.pointer + "/" + escapeToken(key)
-	if rr.seen[key] {
-		r.emit(Item{Problem: &Problem{Line: keyLine, Entry: -1, Pointer: pointer, Severity: rule.Error, Rule: rule.JSONDuplicateKey, Message: "property given more than once"}})
-	}
-	dup := rr.seen[key]
-	rr.seen[key] = true
-	if len(rr.skeleton.Text) > 1 {
-		rr.skeleton.punct(',')
-	}
-	name, _ := marshalKey(key)
-	rr.skeleton.add(name, keyLine)
-	rr.skeleton.punct(':')
-	if c, _ := s.peek(); key == "flightRecorder" && c == '[' && !dup {
-		rr.skeleton.punct('[', ']')
-		return r.elements("the flight recorder of runner "+itoa(rr.index), "the entry", rr.entry)
-	}
-	text, line, ferr := s.frame()
-	if ferr != nil {
-		r.frameProblem(ferr)
-		rr.skeleton.punct([]byte("null")...)
-		return ferr.skipped
-	}
-	rr.skeleton.add(text, line)
-	_, vs := DecodeValue(text)
-	if !r.jsonProblems(vs, text, line, pointer) {
-		return true
-	}
-	if key == "flightRecorder" {
-		r.emit(Item{Problem: &Problem{Line: line, Entry: -1, Pointer: pointer, Severity: rule.Error, Rule: rule.Schema,
-			Message: "got " + kindOfByte(text[0]) + ", want an array of flight-recorder entries"}})
-		return true
-	}
-	rr.identityMember(key, text, line, pointer)
-	return true
 }
 
 // identityMember reads a member that says who the runner is.
@@ -243,7 +101,7 @@ func (rr *runnerReader) entry(item int) (int, bool) {
 	}
 	lifted, err := timeline.LiftRunnerFlightRecorderEntryJSON(r.lift[:0], raw)
 	if err != nil {
-		r.emit(Item{Entry: Entry{Raw: raw, Line: line, Index: r.index, Runner: true, RunnerIndex: rr.index, Item: item}})
+		r.emit(Item{Entry: Entry{Raw: raw, Line: line, Index: r.index, Runner: true, Recorder: rr.recorder, NodeIndex: rr.node, RunnerIndex: rr.index, Item: item}})
 		r.index++
 		return line, true
 	}
@@ -258,7 +116,7 @@ func (rr *runnerReader) entry(item int) (int, bool) {
 			rr.contexts = append(rr.contexts, contextSeen{ctx, r.index, line})
 		}
 	}
-	r.emit(Item{Entry: Entry{Raw: lifted, Line: line, Index: r.index, RunnerIndex: rr.index, Item: item}})
+	r.emit(Item{Entry: Entry{Raw: lifted, Line: line, Index: r.index, Recorder: rr.recorder, NodeIndex: rr.node, RunnerIndex: rr.index, Item: item}})
 	r.index++
 	return line, true
 }

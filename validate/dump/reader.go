@@ -28,15 +28,26 @@ const (
 	// Timeline is a ClusterTimeline object, the response of Skulk's
 	// GET /v1/diagnostics/cluster/timeline; its timeline holds the entries.
 	Timeline
-	// Node is the response of GET /v1/diagnostics/node: the entries are
-	// the flight recorders of its supervisorRunners, lifted onto their
-	// runners.
+	// Node is the response of GET /v1/diagnostics/node (NodeDiagnostics):
+	// the entries are the flight recorders of its supervisorRunners,
+	// lifted onto their runners.
 	Node
+	// Cluster is the response of GET /v1/diagnostics/cluster
+	// (ClusterDiagnostics): each node's diagnostics, read as a node dump.
+	Cluster
+	// Capture is the response of POST /v1/diagnostics/node/capture
+	// (DiagnosticCaptureResponse): its nodeDiagnostics, read as a node dump.
+	Capture
 )
 
 func (f Format) String() string {
-	return [...]string{"empty", "NDJSON", "JSON array", "ClusterTimeline object", "node diagnostics object"}[f]
+	return [...]string{"empty", "NDJSON", "JSON array", "ClusterTimeline object", "node diagnostics object",
+		"ClusterDiagnostics object", "diagnostic capture object"}[f]
 }
+
+// Recorders reports whether dumps of format f hold flight recorders, whose
+// entries are in order each on its own.
+func (f Format) Recorders() bool { return f == Node || f == Cluster || f == Capture }
 
 // DefaultMaxEntryBytes bounds the size of one entry (or one line): memory
 // is bounded by it, not by the size of the dump.
@@ -54,12 +65,15 @@ type Entry struct {
 	Line int
 	// Index is the entry's position among the dump's entries.
 	Index int
-	// Runner marks an entry of a node dump that could not be lifted onto
-	// its runner: Raw is then the RunnerFlightRecorderEntry as written.
+	// Runner marks an entry of a flight recorder that could not be lifted
+	// onto its runner: Raw is then the RunnerFlightRecorderEntry as written.
 	Runner bool
-	// RunnerIndex is, for an entry of a node dump, the index of the
-	// supervisor runner that holds it; -1 otherwise.
-	RunnerIndex int
+	// Recorder numbers, for an entry of a flight recorder, the recorder
+	// among the dump's recorders (from 0); it is -1 for other entries.
+	// NodeIndex and RunnerIndex place the recorder: the node of a
+	// ClusterDiagnostics that holds it (-1 in other formats), and the
+	// supervisor runner among the node's.
+	Recorder, NodeIndex, RunnerIndex int
 	// Item is the entry's position in the array that holds it: the dump,
 	// the timeline, or the runner's flight recorder.
 	Item int
@@ -103,9 +117,12 @@ type Reader struct {
 	stopped bool
 	index   int
 	members []Member
-	// skeletons are the supervisor runners of a node dump.
-	skeletons []*skeleton
-	lift      []byte
+	// doc is the document's skeleton, and runnerSpans the supervisor
+	// runners in it; recorders counts the flight recorders.
+	doc         *Document
+	runnerSpans [][2]int
+	recorders   int
+	lift        []byte
 	// joinWork, when set, counts the bytes that joining NDJSON lines
 	// scanned, for the test that keeps it linear.
 	joinWork *int
@@ -138,13 +155,18 @@ func (r *Reader) Members() []Member { return r.members }
 // "/supervisorRunners/0/flightRecorder/12" in a node dump; "" in NDJSON,
 // where the line says it all.
 func (r *Reader) Pointer(e *Entry) string {
+	recorder := "/supervisorRunners/" + itoa(e.RunnerIndex) + "/flightRecorder/" + itoa(e.Item)
 	switch r.format {
 	case Array:
 		return "/" + itoa(e.Item)
 	case Timeline:
 		return "/timeline/" + itoa(e.Item)
 	case Node:
-		return "/supervisorRunners/" + itoa(e.RunnerIndex) + "/flightRecorder/" + itoa(e.Item)
+		return recorder
+	case Cluster:
+		return "/nodes/" + itoa(e.NodeIndex) + "/diagnostics" + recorder
+	case Capture:
+		return "/nodeDiagnostics" + recorder
 	}
 	return ""
 }
@@ -156,9 +178,9 @@ func (r *Reader) Start() int { return r.start }
 // returned, each as its JSON text with an empty flightRecorder: the
 // entries were read as a stream.
 func (r *Reader) Runners() [][]byte {
-	runners := make([][]byte, len(r.skeletons))
-	for i, s := range r.skeletons {
-		runners[i] = s.Text
+	runners := make([][]byte, len(r.runnerSpans))
+	for i, span := range r.runnerSpans {
+		runners[i] = r.doc.Text[span[0]:span[1]]
 	}
 	return runners
 }
@@ -194,7 +216,7 @@ func (r *Reader) emit(it Item) {
 }
 
 func (r *Reader) entry(raw []byte, line int) {
-	r.emit(Item{Entry: Entry{Raw: raw, Line: line, Index: r.index, RunnerIndex: -1, Item: r.index}})
+	r.emit(Item{Entry: Entry{Raw: raw, Line: line, Index: r.index, Recorder: -1, NodeIndex: -1, RunnerIndex: -1, Item: r.index}})
 	r.index++
 }
 
@@ -371,14 +393,13 @@ func (r *Reader) object() {
 	// An object whose first property, on its first line, is an entry's
 	// starts an NDJSON dump: it is read line by line, so that a cut-off
 	// line cannot run into the next.
-	var key string
-	haveKey := false
+	var first *name
 	if c, ok := s.peek(); ok && c == '"' && s.line == startLine {
-		var ok bool
-		if key, _, ok = r.propertyName(); !ok {
+		key, keyLine, ok := r.propertyName()
+		if !ok {
 			return
 		}
-		haveKey = true
+		first = &name{key, keyLine}
 		if s.line == startLine && entryKeys[key] {
 			r.format = NDJSON
 			if s.pinGone() {
@@ -393,114 +414,50 @@ func (r *Reader) object() {
 			return
 		}
 	}
-	var members []Member
-	var skipped []*frameError // members too large, while undecided
-	decided := func() bool { return r.format == Timeline || r.format == Node }
-	c, ok := s.peek()
-	for haveKey || (ok && c != '}' && !r.stopped) {
-		if !haveKey {
-			if c != '"' {
-				r.problem(s.line, rule.JSONSyntax, "want a property name, found "+quoteByte(c), true)
-				return
+	// Until a member says which document the object is, its members are
+	// held: it may yet be an entry.
+	var pending []Member
+	var skipped []skippedMember
+	var top *object
+	member := func(key string, keyLine int) bool {
+		if top == nil {
+			dk, ok := documentKinds[key]
+			if !ok {
+				text, line, ferr := s.frame()
+				switch {
+				case ferr != nil && ferr.skipped:
+					skipped = append(skipped, skippedMember{key, keyLine, ferr})
+				case ferr != nil:
+					r.frameProblem(ferr)
+					return false
+				default:
+					pending = append(pending, Member{key, bytes.Clone(text), line})
+				}
+				return true
 			}
-			if key, _, ok = r.propertyName(); !ok {
-				return
-			}
-		}
-		haveKey = false
-		if !s.expect(':') {
-			r.problem(s.line, rule.JSONSyntax, "want ':' after the property name "+strconv.Quote(key), true)
-			return
-		}
-		c, ok = s.peek()
-		if !ok {
-			r.truncated("the object that starts at line " + itoa(startLine))
-			return
-		}
-		if !decided() && (key == "timeline" || key == "supervisorRunners") {
-			// The member that makes the object a ClusterTimeline or a node
-			// dump; what came before it stays for the rest of the document.
-			r.format = Timeline
-			if key == "supervisorRunners" {
-				r.format = Node
-			}
+			r.format = dk.format
 			s.pin, s.pinLost = -1, false
-			r.members = append(r.members, members...)
-			members = nil
-			for _, ferr := range skipped {
-				r.frameProblem(ferr)
+			top = r.newObject(dk.kind, "", -1)
+			top.top = true
+			r.doc = &Document{}
+			r.doc.add([]byte{'{'}, startLine)
+			for _, m := range pending {
+				top.begin(m.Key, m.Line)
+				top.framed(m.Key, m.Raw, m.Line, nil)
 			}
-			skipped = nil
-		}
-		switch {
-		case c == '[' && ((r.format == Timeline && key == "timeline") || (r.format == Node && key == "supervisorRunners")) && !r.hasMember(key):
-			r.members = append(r.members, Member{Key: key, Line: s.line})
-			var done bool
-			if r.format == Timeline {
-				done = r.array()
-			} else {
-				done = r.supervisorRunners()
-			}
-			if !done {
-				return
-			}
-		case decided() && otherFormatMember[r.format] == key:
-			// Entries where this kind of document has none: they would be
-			// read by nobody.
-			_, line, ferr := s.frame()
-			if ferr != nil && !ferr.skipped {
-				r.frameProblem(ferr)
-				return
-			}
-			r.emit(Item{Problem: &Problem{Line: line, Entry: -1, Pointer: "/" + escapeToken(key), Severity: rule.Error, Rule: rule.Format,
-				Message: fmt.Sprintf("a %s has no member %q; its entries are not read", r.format, key)}})
-		default:
-			text, line, ferr := s.frame()
-			switch {
-			case ferr != nil && ferr.skipped && !decided():
-				// Said once the object is known: a member of a document,
-				// or part of an entry too large as a whole.
-				skipped = append(skipped, ferr)
-			case ferr != nil && ferr.skipped:
-				r.frameProblem(ferr)
-			case ferr != nil:
-				r.frameProblem(ferr)
-				return
-			case decided():
-				r.members = append(r.members, Member{key, bytes.Clone(text), line})
-			default:
-				members = append(members, Member{key, bytes.Clone(text), line})
+			for _, m := range skipped {
+				top.begin(m.key, m.line)
+				top.framed(m.key, nil, m.line, m.ferr)
 			}
 		}
-		c, ok = s.peek()
-		switch {
-		case !ok:
-			r.truncated("the object that starts at line " + itoa(startLine))
-			return
-		case c == ',':
-			s.pos++
-			c, ok = s.peek()
-			if ok && c == '}' {
-				r.problem(s.line, rule.JSONSyntax, "a comma before '}'", true)
-				return
-			}
-		case c != '}':
-			r.problem(s.line, rule.JSONSyntax, "want ',' or '}' after the value of "+strconv.Quote(key)+", found "+quoteByte(c), true)
-			return
-		}
+		return top.member(key, keyLine)
 	}
-	if r.stopped {
+	if !r.objectMembers("the object that starts at line "+itoa(startLine), first, member) {
 		return
 	}
-	if !ok {
-		r.truncated("the object that starts at line " + itoa(startLine))
-		return
-	}
-	s.pos++ // }
-	if decided() {
-		if r.format == Node {
-			r.checkNodeMembers()
-		}
+	if top != nil {
+		r.doc.punct('}')
+		r.checkDocument(startLine)
 		r.end()
 		return
 	}
@@ -554,18 +511,12 @@ func (r *Reader) propertyName() (key string, line int, ok bool) {
 	return key, line, true
 }
 
-// otherFormatMember// that holds the entries of the other.
-var otherFormatMember = map[Format]string{Timeline: "supervisorRunners", Node: "timeline"}
-
-// hasMember reports whether the object being read had the member key
-// already: a second timeline is a member like any other, and a duplicate.
-func (r *Reader) hasMember(key string) bool {
-	for _, m := range r.members {
-		if m.Key == key {
-			return true
-		}
-	}
-	return false
+// A skippedMember is a member too large to keep, read before the object
+// was known to be a document.
+type skippedMember struct {
+	key  string
+	line int
+	ferr *frameError
 }
 
 func (r *Reader) spansLines(start, end int) {

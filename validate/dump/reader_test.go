@@ -50,8 +50,11 @@ func TestReaderFormats(t *testing.T) {
 			"entry 0 line 2 runner=false: " + entryA + "\nentry 1 line 4 runner=false: " + entryB + "\n"},
 		{"entry spanning lines in an array", "[{\n\"at\": 1\n},\n{}]", Array,
 			"entry 0 line 1 runner=false: {\n\"at\": 1\n}\nentry 1 line 4 runner=false: {}\n"},
-		{"timeline", `{"generatedAt":"g","runners":[],` + "\n" + `"timeline":[` + entryA + "," + entryB + `],"unreachableNodes":[]}`, Timeline,
-			"entry 0 line 2 runner=false: " + entryA + "\nentry 1 line 2 runner=false: " + entryB + "\nmember generatedAt line 1: \"g\"\nmember runners line 1: []\nmember timeline line 2: (the entries)\nmember unreachableNodes line 2: []\n"},
+		{"timeline", `{"generatedAt":"2026-04-24T22:03:53+00:00","localNodeId":"a","runners":[],` + "\n" + `"timeline":[` + entryA + "," + entryB + `],"unreachableNodes":[]}`, Timeline,
+			"entry 0 line 2 runner=false: " + entryA + "\nentry 1 line 2 runner=false: " + entryB + "\nmember generatedAt line 1: \"2026-04-24T22:03:53+00:00\"\nmember localNodeId line 1: \"a\"\nmember runners line 1: []\nmember timeline line 2: (the entries)\nmember unreachableNodes line 2: []\n"},
+		{"timeline problems", `{"generatedAt":"g",` + "\n" + `"timeline":[],"extra":1}`, Timeline,
+			"problem line 2 error schema fatal=false: unknown property\nproblem line 1 error schema fatal=false: missing required property\nproblem line 1 error timestamp fatal=false: \"g\": not an RFC 3339 timestamp (want YYYY-MM-DDTHH:MM:SS[.fraction] and Z or ±HH:MM)\n" +
+				"member generatedAt line 1: \"g\"\nmember timeline line 2: (the entries)\nmember extra line 2: 1\n"},
 		{"empty", " \n\t\n", Empty, ""},
 		{"empty array", "[ ]", Array, ""},
 		{"array of scalars", "[1, \"x\", true, null]", Array,

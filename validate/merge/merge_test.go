@@ -99,16 +99,14 @@ func TestMergePrettyEntry(t *testing.T) {
 	}
 }
 
-// TestMergeDocumentProblems: a member of a ClusterTimeline that cannot be
-// carried over is said, not dropped in silence.
+// TestMergeDocumentProblems: a ClusterTimeline whose members break its
+// schema stops the merge as validate fails it, with the member's pointer.
 func TestMergeDocumentProblems(t *testing.T) {
 	doc := `{"generatedAt": 5, "localNodeId": "node-0", "timeline": [` + testEntry("00", 0, "") + `]}`
-	_, rep := run(t, Options{}, memInput("doc.json", doc))
-	if len(rep.Doc.Problems) != 1 || !strings.HasPrefix(rep.Doc.Problems[0], "doc.json:1: generatedAt: ") {
-		t.Errorf("problems %q", rep.Doc.Problems)
-	}
-	if rep.Doc.LocalNodeID != "node-0" {
-		t.Errorf("localNodeId %q", rep.Doc.LocalNodeID)
+	_, err := Merge([]Input{memInput("doc.json", doc)}, Options{}, func() error { return nil }, func(*Entry) error { return nil })
+	ie, ok := err.(*InputError)
+	if !ok || ie.Path != "doc.json" || ie.Line != 1 || !strings.HasPrefix(ie.Message, "/generatedAt: ") {
+		t.Fatalf("got %v, want an InputError at doc.json:1 naming /generatedAt", err)
 	}
 }
 

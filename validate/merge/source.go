@@ -193,15 +193,15 @@ func (s *source) read(in Input, opts Options, sortFirst bool, stop <-chan struct
 			b.err = &InputError{in.Name, p.Line, p.Rule, msg}
 			return false
 		}
-		if r.Format() == dump.Node {
-			collect = true // a node dump's flight recorders are in order each on its own
+		if r.Format().Recorders() {
+			collect = true // flight recorders are in order each on its own
 		}
 		e, err := c.check(&it.Entry)
 		if err != nil {
 			b.err = err
 			return false
 		}
-		if it.Entry.RunnerIndex >= 0 {
+		if it.Entry.Recorder >= 0 {
 			s.checkRecorder(&it.Entry, &e, r.Pointer(&it.Entry), recorders)
 		}
 		if opts.Pointers {
@@ -263,8 +263,8 @@ type recorderMark struct {
 // appends in arrival order, so the merge, which sorts it into place, says
 // so rather than reordering in silence.
 func (s *source) checkRecorder(it *dump.Entry, e *entry, pointer string, recorders map[int]recorderMark) {
-	last, ok := recorders[it.RunnerIndex]
-	recorders[it.RunnerIndex] = recorderMark{e.key, pointer}
+	last, ok := recorders[it.Recorder]
+	recorders[it.Recorder] = recorderMark{e.key, pointer}
 	if !ok {
 		return
 	}
