@@ -1,0 +1,280 @@
+package live
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"fmt"
+	"hash/maphash"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/flightline-dev/flightline/generated/timeline"
+	"github.com/flightline-dev/flightline/validate/dump"
+)
+
+// An Archive keeps every timeline entry a cluster has shown, beyond the
+// 128 entries each runner's flight recorder holds, in a directory of
+// gzipped NDJSON segments. Each segment is in the timeline's merge order
+// and is a sequence of complete gzip members, one per batch added, so that
+// validate, merge and explain read it as it is, even while it grows. A
+// batch that would go back in time starts a new segment, as do size and
+// age. An entry is new when its runner's last entries in the archive do not
+// hold it: entries are the same when their text is.
+type Archive struct {
+	dir     string
+	seed    maphash.Seed
+	recent  map[string]*window // by runner id
+	seg     *os.File
+	segSize int64
+	segFrom time.Time
+	last    timeline.SortKey // the last entry written to seg
+	hasLast bool
+	seq     int
+	// Now tells the time for segment names and ages; nil means time.Now.
+	Now func() time.Time
+}
+
+const (
+	// segmentBytes and segmentAge bound one segment, before it rotates.
+	segmentBytes = 64 << 20
+	segmentAge   = time.Hour
+	// windowSize is how many of a runner's archived entries are
+	// remembered: twice the ring, so that whatever the ring shows was
+	// archived within it.
+	windowSize = 256
+)
+
+// A window is a runner's last archived entries, as hashes.
+type window struct {
+	hashes []uint64
+	next   int
+}
+
+func (w *window) count(h uint64) int {
+	n := 0
+	for _, x := range w.hashes {
+		if x == h {
+			n++
+		}
+	}
+	return n
+}
+
+func (w *window) add(h uint64) {
+	if len(w.hashes) < windowSize {
+		w.hashes = append(w.hashes, h)
+		return
+	}
+	w.hashes[w.next] = h
+	w.next = (w.next + 1) % windowSize
+}
+
+// OpenArchive opens the archive in dir, creating it if needed. The entries
+// of the segments already there count as archived; new ones go to a new
+// segment.
+func OpenArchive(dir string) (*Archive, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	a := &Archive{dir: dir, seed: maphash.MakeSeed(), recent: map[string]*window{}}
+	segments, err := Segments(dir)
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range segments {
+		if err := a.remember(name); err != nil {
+			return nil, err
+		}
+	}
+	return a, nil
+}
+
+// Segments lists the archive's segments in dir, oldest first.
+func Segments(dir string) ([]string, error) {
+	names, err := filepath.Glob(filepath.Join(dir, "timeline-*.ndjson.gz"))
+	slices.Sort(names)
+	return names, err
+}
+
+// remember reads a segment's entries into the runners' windows.
+func (a *Archive) remember(name string) error {
+	f, err := os.Open(name)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	var failure error
+	dump.NewReader(f, 0).Read(func(it dump.Item) bool {
+		if p := it.Problem; p != nil && p.Fatal {
+			failure = fmt.Errorf("%s:%d: %s", name, p.Line, p.Message)
+			return false
+		}
+		if it.Problem == nil {
+			a.window(runnerOf(it.Entry.Raw)).add(maphash.Bytes(a.seed, it.Entry.Raw))
+		}
+		return true
+	})
+	return failure
+}
+
+func (a *Archive) window(runner string) *window {
+	w := a.recent[runner]
+	if w == nil {
+		w = &window{}
+		a.recent[runner] = w
+	}
+	return w
+}
+
+// runnerOf is the runnerId of an entry's text, or "".
+func runnerOf(raw []byte) string {
+	var e struct {
+		RunnerID string `json:"runnerId"`
+	}
+	json.Unmarshal(raw, &e)
+	return e.RunnerID
+}
+
+// An archived entry is one entry of a batch, with its merge key.
+type archived struct {
+	raw []byte
+	key timeline.SortKey
+}
+
+// Add archives the entries of one look at the cluster (each a timeline
+// entry's text, in any order) that the archive does not hold yet, and
+// returns how many that was. Entries that do not decode as timeline
+// entries are archived too, after the others: nothing seen is lost.
+func (a *Archive) Add(entries [][]byte) (int, error) {
+	seen := map[string]map[uint64]int{} // this batch's entries, by runner and hash
+	var fresh []archived
+	for _, raw := range entries {
+		raw = bytes.TrimSpace(raw)
+		runner := runnerOf(raw)
+		h := maphash.Bytes(a.seed, raw)
+		counts := seen[runner]
+		if counts == nil {
+			counts = map[uint64]int{}
+			seen[runner] = counts
+		}
+		counts[h]++
+		// New when the batch holds more copies than the runner's window.
+		if counts[h] <= a.window(runner).count(h) {
+			continue
+		}
+		var e timeline.ClusterTimelineEntry
+		var key timeline.SortKey
+		if e.UnmarshalJSON(raw) == nil {
+			key = e.SortKey()
+		} else {
+			key = timeline.SortKey{At: timeline.MakeTimeKey("")}
+		}
+		fresh = append(fresh, archived{bytes.Clone(raw), key})
+	}
+	if len(fresh) == 0 {
+		return 0, nil
+	}
+	slices.SortStableFunc(fresh, func(x, y archived) int { return timeline.CompareSortKeys(&x.key, &y.key) })
+	if err := a.write(fresh); err != nil {
+		return 0, err
+	}
+	for _, e := range fresh {
+		a.window(runnerOf(e.raw)).add(maphash.Bytes(a.seed, e.raw))
+	}
+	return len(fresh), nil
+}
+
+// write appends the entries, in order, to the segment as one gzip member,
+// starting a new segment first when they would go back in time or the
+// segment is full or old.
+func (a *Archive) write(entries []archived) error {
+	now := a.now()
+	backwards := a.hasLast && timeline.CompareSortKeys(&entries[0].key, &a.last) < 0
+	if a.seg == nil || backwards || a.segSize >= segmentBytes || now.Sub(a.segFrom) >= segmentAge {
+		if err := a.rotate(now); err != nil {
+			return err
+		}
+	}
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	var size int64
+	for _, e := range entries {
+		zw.Write(e.raw)
+		zw.Write([]byte{'\n'})
+		size += int64(len(e.raw)) + 1
+	}
+	if err := zw.Close(); err != nil {
+		return err
+	}
+	// One write: a member is in the file whole or, after a crash in the
+	// middle of it, at its end only.
+	if _, err := a.seg.Write(buf.Bytes()); err != nil {
+		return fmt.Errorf("archive %s: %w", a.seg.Name(), err)
+	}
+	if err := a.seg.Sync(); err != nil {
+		return fmt.Errorf("archive %s: %w", a.seg.Name(), err)
+	}
+	a.segSize += size
+	a.last, a.hasLast = entries[len(entries)-1].key, true
+	return nil
+}
+
+// rotate closes the segment and starts the next.
+func (a *Archive) rotate(now time.Time) error {
+	if err := a.closeSegment(); err != nil {
+		return err
+	}
+	for {
+		a.seq++
+		name := filepath.Join(a.dir, fmt.Sprintf("timeline-%s-%04d.ndjson.gz", now.UTC().Format("20060102T150405Z"), a.seq))
+		f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL|os.O_APPEND, 0o644)
+		if os.IsExist(err) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		a.seg, a.segSize, a.segFrom, a.hasLast = f, 0, now, false
+		return nil
+	}
+}
+
+func (a *Archive) closeSegment() error {
+	if a.seg == nil {
+		return nil
+	}
+	err := a.seg.Close()
+	a.seg = nil
+	return err
+}
+
+// Close closes the archive; every entry added is in it.
+func (a *Archive) Close() error { return a.closeSegment() }
+
+func (a *Archive) now() time.Time {
+	if a.Now != nil {
+		return a.Now()
+	}
+	return time.Now()
+}
+
+// Entries splits a cluster timeline document into its entries' texts, in
+// order, with the reader flightline reads dumps with: the form Add takes.
+// Problems of the document are returned as text, one line each.
+func Entries(name string, doc io.Reader) (entries [][]byte, problems []string) {
+	rd := dump.NewReader(doc, 0)
+	rd.Read(func(it dump.Item) bool {
+		if p := it.Problem; p != nil {
+			problems = append(problems, fmt.Sprintf("%s:%d: %s: %s", name, p.Line, p.Rule, strings.TrimSpace(p.Pointer+" "+p.Message)))
+			return true
+		}
+		entries = append(entries, bytes.Clone(it.Entry.Raw))
+		return true
+	})
+	return entries, problems
+}

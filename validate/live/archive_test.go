@@ -1,0 +1,120 @@
+package live
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/flightline-dev/flightline/validate/dump"
+)
+
+func archiveEntry(runner string, second int) []byte {
+	return []byte(fmt.Sprintf(`{"at":"2026-04-24T22:%02d:%02d+00:00","nodeId":"node-%s","runnerId":"%s","deviceRank":0,"worldSize":1,"phase":"idle","event":"e"}`,
+		second/60, second%60, runner, runner))
+}
+
+// ring is what a runner's flight recorder of size 4 shows after n entries.
+func ring(runner string, n int) [][]byte {
+	var out [][]byte
+	for i := max(0, n-4); i < n; i++ {
+		out = append(out, archiveEntry(runner, i))
+	}
+	return out
+}
+
+// readArchive reads every segment as validate would, in order.
+func readArchive(t *testing.T, dir string) (entries []string) {
+	t.Helper()
+	segs, err := Segments(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range segs {
+		f, err := os.Open(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dump.NewReader(f, 0).Read(func(it dump.Item) bool {
+			if it.Problem != nil {
+				t.Errorf("%s: %v", name, it.Problem)
+				return true
+			}
+			entries = append(entries, string(it.Entry.Raw))
+			return true
+		})
+		f.Close()
+	}
+	return entries
+}
+
+// TestArchiveKeepsWhatRingsDrop polls rings that roll over: the archive
+// holds every entry once, in segments that read as they are.
+func TestArchiveKeepsWhatRingsDrop(t *testing.T) {
+	dir := t.TempDir()
+	a, err := OpenArchive(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := time.Date(2026, 4, 24, 22, 0, 0, 0, time.UTC)
+	a.Now = func() time.Time { clock = clock.Add(time.Second); return clock }
+	for n := 1; n <= 20; n++ {
+		batch := append(ring("a", n), ring("b", n)...)
+		if n == 10 {
+			batch = ring("a", n) // runner b's node did not answer this time
+		}
+		if _, err := a.Add(batch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A runner that shows again what it showed before, after a restart.
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	a, err = OpenArchive(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := a.Add(append(ring("a", 20), ring("b", 21)...)); err != nil || n != 1 {
+		t.Errorf("after reopening: %d new, %v; want 1", n, err)
+	}
+	a.Close()
+	got := readArchive(t, dir)
+	want := 20 + 21
+	if len(got) != want {
+		t.Errorf("%d entries archived, want %d:\n%s", len(got), want, strings.Join(got, "\n"))
+	}
+	seen := map[string]bool{}
+	for _, e := range got {
+		if seen[e] {
+			t.Errorf("archived twice: %s", e)
+		}
+		seen[e] = true
+	}
+}
+
+// TestArchiveRotatesRatherThanGoBack starts a new segment for a batch that
+// would go back in time, so each segment stays in order.
+func TestArchiveRotatesRatherThanGoBack(t *testing.T) {
+	dir := t.TempDir()
+	a, _ := OpenArchive(dir)
+	a.Add([][]byte{archiveEntry("a", 30)})
+	a.Add([][]byte{archiveEntry("b", 10)}) // a node answering late
+	a.Add([][]byte{archiveEntry("b", 40)})
+	a.Close()
+	segs, _ := Segments(dir)
+	if len(segs) != 2 {
+		t.Fatalf("%d segments, want 2", len(segs))
+	}
+	for _, s := range segs {
+		data, _ := os.ReadFile(s)
+		if !bytes.HasPrefix(data, []byte{0x1f, 0x8b}) {
+			t.Errorf("%s is not gzip", s)
+		}
+	}
+	if got := readArchive(t, dir); len(got) != 3 {
+		t.Errorf("%d entries, want 3", len(got))
+	}
+}
