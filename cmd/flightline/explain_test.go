@@ -33,7 +33,7 @@ func TestExplainScenarios(t *testing.T) {
 	}{
 		{"healthy", nil},
 		{"stuck-barrier", []string{"1 node-c runner-1-1"}},
-		{"missing-rank", []string{"3 node-c runner-2-3", "3 node-c runner-2-3"}},
+		{"missing-rank", nil}, // the tasks it misses finished on the other ranks: a note, not a suspect
 		{"silent-runner", []string{"0 node-a runner-0-0"}},
 	}
 	for _, c := range cases {
@@ -78,8 +78,8 @@ func TestExplainStuckBarrierText(t *testing.T) {
 	r := flightline(t, dir, "", "explain", "stuck.ndjson")
 	for _, want := range []string{
 		"unfinished", "decode_barrier", "prefill_stream", "verdict: 1 suspect",
-		"rank 1 of task", "(node node-c, runner runner-1-1)",
-		"rank 0 has waited at decode_barrier for", "while rank 1 is still in prefill_stream, behind it",
+		"rank 1 of task", ": behind-peer (node node-c, runner runner-1-1)",
+		"rank 0 has waited at decode_barrier for", "is still in prefill_stream, behind it",
 		"evidence: stuck.ndjson:",
 	} {
 		if !strings.Contains(r.stdout, want) {

@@ -12,6 +12,7 @@ package merge
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"hash/maphash"
 	"io"
@@ -116,6 +117,11 @@ type InputReport struct {
 	Warnings []string
 	// Problems are what Options.Lenient let the merge carry on past.
 	Problems []*Problem
+	// Members are the names of the top-level members of a ClusterTimeline
+	// or node document, and GeneratedAt its generatedAt as written ("" when
+	// it has none, or one that is not a string).
+	Members     []string
+	GeneratedAt string
 }
 
 // Merge reads the inputs and calls emit with each entry of the merged
@@ -208,6 +214,12 @@ func mergeOnce(inputs []Input, sortFirst []bool, opts Options, emit func(*Entry)
 		rep.Inputs[i].Sorted = s.sorted
 		rep.Inputs[i].Warnings = s.warnings
 		rep.Inputs[i].Problems = s.problems
+		for _, m := range s.members {
+			rep.Inputs[i].Members = append(rep.Inputs[i].Members, m.Key)
+			if m.Key == "generatedAt" && m.Raw != nil {
+				json.Unmarshal(m.Raw, &rep.Inputs[i].GeneratedAt)
+			}
+		}
 		rep.Doc.add(s)
 	}
 	rep.Doc.finish()
