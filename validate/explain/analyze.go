@@ -77,7 +77,7 @@ func (a *Analyzer) Analyze(snap *Snapshot) *Analysis {
 	x.now = res.Clock.at
 	missingNotes := map[string]*missingNote{}
 	var missingOrder []*missingNote
-	for _, u := range a.order {
+	for _, u := range x.startups() {
 		views, instance, model := x.views(u)
 		x.recovered(u)
 		if !slices.ContainsFunc(views, func(v *rankView) bool { return v.status == Working }) {
@@ -109,6 +109,35 @@ func (a *Analyzer) Analyze(snap *Snapshot) *Analysis {
 	return res
 }
 
+// startups returns the units in order, the work outside any task of the
+// runners of one instance (a startup without task ids) made one unit
+// where the snapshot names the instance.
+func (x *analysis) startups() []*unit {
+	var out []*unit
+	merged := map[string]*unit{}
+	for _, u := range x.order {
+		var s *RunnerState
+		if u.id == "" {
+			s = x.states[u.runner]
+		}
+		if s == nil || s.InstanceID == "" {
+			out = append(out, u)
+			continue
+		}
+		m := merged[s.InstanceID]
+		if m == nil {
+			m = &unit{world: u.world, first: u.first, ranks: map[int64]*rankState{}, instance: s.InstanceID}
+			merged[s.InstanceID] = m
+			out = append(out, m)
+		}
+		m.lifecycle = m.lifecycle || u.lifecycle
+		for r, rs := range u.ranks {
+			m.ranks[r] = rs // a later startup of the rank's runner replaces an earlier one
+		}
+	}
+	return out
+}
+
 // clock picks the instant waits are measured to.
 func (x *analysis) clock() Clock {
 	var c Clock
@@ -138,7 +167,7 @@ func (x *analysis) views(u *unit) (views []*rankView, instance, model string) {
 	for _, rs := range u.ranks {
 		views = append(views, x.view(rs))
 	}
-	for r := int64(0); r < u.world && r < 1024; r++ {
+	for r := int64(0); r < u.world && r < 1024 && (u.id != "" || u.instance != ""); r++ {
 		if u.ranks[r] != nil {
 			continue
 		}

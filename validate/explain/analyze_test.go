@@ -227,3 +227,43 @@ func TestHuman(t *testing.T) {
 		}
 	}
 }
+
+// TestStartups: a startup without task ids is each runner's work outside
+// any task; the runners of one instance, as the snapshot names it, are
+// called together, and a rank that never started up is missing.
+func TestStartups(t *testing.T) {
+	steps := []e{{0, 0, "connect_group", "", ""}, {0, 1, "connect_group", "", ""}, {5, 0, "warmup", "", ""}, {5, 1, "warmup", "", ""}}
+	res := feed(Options{Now: at(65)}, 3, steps).Analyze(nil)
+	if n := len(res.RollCall.Unfinished); n != 2 {
+		t.Errorf("without the snapshot, %d calls, want one per runner", n)
+	}
+	snap := &Snapshot{}
+	for r := int64(0); r < 2; r++ {
+		snap.Runners = append(snap.Runners, RunnerState{RunnerID: fmt.Sprintf("runner-%d", r), InstanceID: "i", Rank: r, Phase: "warmup", ProcessAlive: true})
+	}
+	res = feed(Options{Now: at(65)}, 3, steps).Analyze(snap)
+	calls := res.RollCall.Unfinished
+	if len(calls) != 1 || calls[0].InstanceID != "i" || len(calls[0].Groups) != 2 || calls[0].Groups[1].Status != Missing {
+		t.Fatalf("calls %+v", calls)
+	}
+	if text := describe(res); !strings.Contains(text, "the runners of instance i, starting up, outside any task (3 ranks): unfinished") {
+		t.Errorf("text:\n%s", text)
+	}
+}
+
+func TestSummary(t *testing.T) {
+	tb := "Traceback (most recent call last):\n  File \"runner.py\", line 3, in step\n    eval()\nRuntimeError: [METAL] out of memory\n"
+	for _, c := range []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{tb, 100, "RuntimeError: [METAL] out of memory"},
+		{"peer rank 0 failed\nmore", 100, "peer rank 0 failed"},
+		{strings.Repeat("é", 100), 11, strings.Repeat("é", 5) + "…"}, // not cut inside a character
+	} {
+		if got := summary(c.in, c.n); got != c.want {
+			t.Errorf("summary(%q, %d) = %q, want %q", c.in, c.n, got, c.want)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package explain
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -199,29 +200,7 @@ func (res *Analysis) tail(verbose bool) []string {
 
 // taskBlock writes the roll call of one unfinished task.
 func (res *Analysis) taskBlock(c *TaskCall, verbose, suspect bool) block {
-	var about []string
-	if c.InstanceID != "" {
-		about = append(about, "instance "+c.InstanceID)
-	}
-	if c.ModelID != "" {
-		about = append(about, c.ModelID)
-	}
-	title := "task " + c.TaskID
-	switch {
-	case c.TaskID == "":
-		title = "runner " + c.Runner + ", outside any task"
-		if c.Lifecycle {
-			title = "runner " + c.Runner + ", starting up outside any task"
-		}
-		about = append(about, fmt.Sprintf("rank %d of %d", c.Ranks[0].Rank, c.WorldSize))
-	default:
-		about = append(about, plural(int(c.WorldSize), "rank", "ranks"))
-	}
-	switch {
-	case c.TaskID == "":
-	case c.Lifecycle:
-		title = "lifecycle task " + c.TaskID
-	}
+	title, about := taskTitle(c)
 	b := block{suspect: suspect}
 	b.full = append(b.full, "", title+" ("+strings.Join(about, ", ")+"): unfinished")
 	if verbose {
@@ -241,13 +220,32 @@ func (res *Analysis) taskBlock(c *TaskCall, verbose, suspect bool) block {
 		}
 	}
 	if d := c.Divergence; d != nil {
-		agreed := "the ranks agree up to " + d.AgreedUpTo
-		if len(d.Behind) > 0 {
-			b.full = append(b.full, fmt.Sprintf("  %s; %s went on to %s %s ago, %s did not", agreed, rankList(d.Ahead), d.Next,
-				human(secs(d.AgoSeconds)), rankList(d.Behind)))
-		} else {
-			b.full = append(b.full, fmt.Sprintf("  %s; then their ways differ, from %s ago", agreed, human(secs(d.AgoSeconds))))
+		var ways []string
+		for i := range d.Ahead {
+			if j := slices.Index(d.Each, d.Each[i]); j < i {
+				continue // said with an earlier rank
+			}
+			var ranks []int64
+			for k := range d.Ahead {
+				if d.Each[k] == d.Each[i] {
+					ranks = append(ranks, d.Ahead[k])
+				}
+			}
+			if len(ways) == 0 {
+				ways = append(ways, rankList(ranks)+" went on to "+d.Each[i])
+			} else {
+				ways = append(ways, rankList(ranks)+" to "+d.Each[i])
+			}
 		}
+		when := " " + human(secs(d.AgoSeconds)) + " ago"
+		if len(ways) > 1 {
+			when = ", from" + when
+		}
+		l := fmt.Sprintf("  the ranks agree up to %s; %s%s", d.AgreedUpTo, strings.Join(ways, " and "), when)
+		if len(d.Behind) > 0 {
+			l += ", " + rankList(d.Behind) + " did not"
+		}
+		b.full = append(b.full, l)
 	}
 	var where []string
 	for _, g := range c.Groups {
@@ -260,6 +258,29 @@ func (res *Analysis) taskBlock(c *TaskCall, verbose, suspect bool) block {
 		b.short = append([]string{""}, b.full[1:min(len(b.full), 4)]...)
 	}
 	return b
+}
+
+// taskTitle names an unfinished task, and what is known of it.
+func taskTitle(c *TaskCall) (title string, about []string) {
+	if c.InstanceID != "" && (c.TaskID != "" || c.Runner != "") {
+		about = append(about, "instance "+c.InstanceID)
+	}
+	if c.ModelID != "" {
+		about = append(about, c.ModelID)
+	}
+	outside := "outside any task"
+	if c.Lifecycle {
+		outside = "starting up, outside any task"
+	}
+	switch {
+	case c.TaskID == "" && c.Runner == "":
+		return "the runners of instance " + c.InstanceID + ", " + outside, append(about, plural(int(c.WorldSize), "rank", "ranks"))
+	case c.TaskID == "":
+		return "runner " + c.Runner + ", " + outside, append(about, fmt.Sprintf("rank %d of %d", c.Ranks[0].Rank, c.WorldSize))
+	case c.Lifecycle:
+		return "lifecycle task " + c.TaskID, append(about, plural(int(c.WorldSize), "rank", "ranks"))
+	}
+	return "task " + c.TaskID, append(about, plural(int(c.WorldSize), "rank", "ranks"))
 }
 
 // groupText says where a group of ranks stopped.

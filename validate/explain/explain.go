@@ -226,8 +226,8 @@ type TaskCall struct {
 	ModelID    string `json:"modelId,omitempty"`
 	WorldSize  int64  `json:"worldSize"`
 	// Lifecycle marks a lifecycle task (or work) that went through the
-	// lifecycle phases. TaskID is "" for a runner's work outside any task
-	// (a startup without task ids), and Runner names the runner.
+	// lifecycle phases. TaskID is "" for work outside any task (a startup
+	// without task ids): the runners' of InstanceID, or else Runner's.
 	Lifecycle  bool        `json:"lifecycle"`
 	Runner     string      `json:"runner,omitempty"`
 	Groups     []RankGroup `json:"groups"`
@@ -281,14 +281,16 @@ type RankState struct {
 }
 
 // A Divergence is the first point where the ranks of a task part: they
-// agree up to AgreedUpTo (Steps phases in), then Ahead went on to Next,
-// AgoSeconds before the clock, and Behind did not.
+// agree up to AgreedUpTo (Steps phases in), then Ahead went on, the first
+// of them to Next AgoSeconds before the clock, and Behind did not.
 type Divergence struct {
 	AgreedUpTo string  `json:"agreedUpTo"`
 	Steps      int     `json:"steps"`
 	Next       string  `json:"next"`
 	Ahead      []int64 `json:"ahead"`
-	Behind     []int64 `json:"behind"`
-	At         string  `json:"at"`
-	AgoSeconds float64 `json:"agoSeconds"`
+	// Each is the phase each rank of Ahead went on to.
+	Each       []string `json:"each"`
+	Behind     []int64  `json:"behind"`
+	At         string   `json:"at"`
+	AgoSeconds float64  `json:"agoSeconds"`
 }

@@ -77,8 +77,8 @@ func (x *analysis) divergence(views []*rankView) *Divergence {
 			div.Behind = append(div.Behind, p.v.rank)
 			continue
 		}
-		div.Ahead = append(div.Ahead, p.v.rank)
 		next := p.v.rs.runs[p.off+max(d-p.at, 0)] // its step past the point where all agree
+		div.Ahead, div.Each = append(div.Ahead, p.v.rank), append(div.Each, next.phase)
 		if first.text == "" || next.first.at.Before(first.at) {
 			first, div.Next = next.first, next.phase
 		}

@@ -142,7 +142,7 @@ func (x *analysis) waits(waiting []*rankView) (string, Evidence) {
 	}
 	s := fmt.Sprintf("rank %d has waited in %s for %s", w.rank, w.phase, human(w.since))
 	if n := len(waiting) - 1; n > 0 {
-		s += fmt.Sprintf(" (and %d more %s)", n, plural(n, "rank", "ranks"))
+		s += " (and " + plural(n, "more rank", "more ranks") + ")"
 	}
 	return s, Evidence{w.enteredAt, fmt.Sprintf("rank %d enters %s, %s ago", w.rank, w.phase, human(w.since))}
 }
@@ -155,7 +155,7 @@ func (x *analysis) crashSigns(v *rankView) string {
 	}
 	if v.rs != nil && v.rs.errored != nil {
 		e := "error " + human(x.now.Sub(v.rs.errored.at)) + " ago"
-		if d := oneLine(v.rs.errored.detail, 120); d != "" {
+		if d := summary(v.rs.errored.detail, 120); d != "" {
 			e += ": " + d
 		}
 		signs = append(signs, e)
@@ -257,7 +257,7 @@ func (x *analysis) crashText(u *unit, instance string, gone []*rankView) string 
 		for _, st := range []*step{v.rs.errored, v.rs.crash} {
 			if st != nil && (when.IsZero() || st.at.Before(when)) {
 				when = st.at
-				if d := oneLine(st.detail, 120); d != "" {
+				if d := summary(st.detail, 120); d != "" {
 					detail = ": " + d
 				}
 			}
@@ -316,6 +316,16 @@ func shared(x, y []run) (n, ox, oy int) {
 		n++
 	}
 	return n, ox, oy
+}
+
+// summary returns what a detail says in one line: the last line of a
+// Python traceback (the exception), else its first line; cut to n bytes.
+func summary(detail string, n int) string {
+	if strings.HasPrefix(detail, "Traceback") {
+		lines := strings.Split(strings.TrimSpace(detail), "\n")
+		return oneLine(lines[len(lines)-1], n)
+	}
+	return oneLine(detail, n)
 }
 
 // oneLine returns the first line of s, cut to at most n bytes.

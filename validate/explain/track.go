@@ -38,7 +38,8 @@ type runnerTrack struct {
 // writes it).
 type unit struct {
 	id        string // the task id, "" outside any task
-	runner    string // outside any task, the runner
+	runner    string // outside any task, the runner, or "" for the runners of instance
+	instance  string
 	world     int64
 	lifecycle bool // a lifecycle phase was seen in it
 	first     step

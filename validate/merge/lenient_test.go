@@ -76,6 +76,10 @@ func TestMergeLenientNode(t *testing.T) {
 	if ps := rep.Inputs[0].Problems; len(ps) != 1 || ps[0].Dropped {
 		t.Errorf("problems %+v", ps)
 	}
+	_, rep = run(t, Options{Lenient: true, Pointers: true}, memInput("node.json", doc))
+	if ps := rep.Inputs[0].Problems; len(ps) != 1 || !strings.HasPrefix(ps[0].Error(), "node.json:36 (/supervisorRunners/0/flightRecorder/0): schema: ") {
+		t.Errorf("with pointers: %v", ps)
+	}
 }
 
 // TestMergeDocumentStates: the Document holds each input's runners with

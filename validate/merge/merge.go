@@ -17,6 +17,7 @@ import (
 	"hash/maphash"
 	"io"
 	"slices"
+	"strconv"
 
 	"github.com/flightline-dev/flightline/generated/timeline"
 	"github.com/flightline-dev/flightline/validate"
@@ -76,15 +77,22 @@ func (e *InputError) Error() string {
 // that breaks the schema, merged as written or, when its merge key could
 // not be read, dropped; or a problem of the dump around the entries.
 type Problem struct {
-	Path    string
-	Line    int
+	Path string
+	Line int
+	// Pointer is the entry's JSON pointer in its input, when
+	// Options.Pointers asks for it and the input is not NDJSON.
+	Pointer string
 	Rule    string
 	Message string
 	Dropped bool
 }
 
 func (p *Problem) Error() string {
-	s := fmt.Sprintf("%s:%d: %s: %s", p.Path, p.Line, p.Rule, p.Message)
+	at := p.Path + ":" + strconv.Itoa(p.Line)
+	if p.Pointer != "" {
+		at += " (" + p.Pointer + ")"
+	}
+	s := fmt.Sprintf("%s: %s: %s", at, p.Rule, p.Message)
 	if p.Dropped {
 		s += "; the entry is left out: its merge key cannot be read"
 	}

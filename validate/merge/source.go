@@ -160,7 +160,11 @@ func (s *source) read(in Input, opts Options, sortFirst bool, stop <-chan struct
 		if err != nil && opts.Lenient {
 			var ok bool
 			e, ok = c.lenient(&it.Entry)
-			s.problems = append(s.problems, &Problem{Path: in.Name, Line: err.Line, Rule: err.Rule, Message: err.Message, Dropped: !ok})
+			p := &Problem{Path: in.Name, Line: err.Line, Rule: err.Rule, Message: err.Message, Dropped: !ok}
+			if opts.Pointers {
+				p.Pointer = r.Pointer(&it.Entry)
+			}
+			s.problems = append(s.problems, p)
 			if !ok {
 				return true
 			}
