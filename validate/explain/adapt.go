@@ -37,10 +37,15 @@ func Read(inputs []merge.Input, opts Options, maxEntryBytes int) (*Analysis, []s
 		return nil
 	}
 	reset()
+	var fast viewReader
 	rep, err := merge.Merge(inputs, merge.Options{Pointers: true, Lenient: true, MaxEntryBytes: maxEntryBytes}, reset,
 		func(m *merge.Entry) error {
 			loc := Location{Path: inputs[m.Input].Name, Line: m.Line, Pointer: m.Pointer}
-			e, err := ParseEntry(m.Raw)
+			e, ok := fast.entry(m.Raw)
+			var err error
+			if !ok {
+				e, err = ParseEntry(m.Raw)
+			}
 			if err != nil {
 				unread = append(unread, fmt.Sprintf("%s: the entry is left out: %v", loc, err))
 				return nil
@@ -67,6 +72,43 @@ func Read(inputs []merge.Input, opts Options, maxEntryBytes int) (*Analysis, []s
 	res := a.Analyze(snap)
 	res.Warnings = len(warnings)
 	return res, warnings, nil
+}
+
+// A viewReader reads an entry that follows the schema through the
+// generated validator's view: the same as ParseEntry, several times as
+// fast.
+type viewReader struct {
+	v    timeline.Validator
+	view timeline.ClusterTimelineEntryView
+	ids  map[string]string // node and runner ids, each kept once
+}
+
+// entry reads raw; ok is false when it breaks the schema.
+func (r *viewReader) entry(raw []byte) (e Entry, ok bool) {
+	if len(r.v.ClusterTimelineEntry(raw, &r.view)) > 0 {
+		return e, false
+	}
+	v := &r.view
+	at, ok := parseTime(string(v.At))
+	rank, err := timeline.ParseInteger(v.DeviceRank)
+	if !ok || err != nil {
+		return e, false
+	}
+	world, _ := timeline.ParseInteger(v.WorldSize)
+	return Entry{At: at, AtText: string(v.At), NodeID: r.id(v.NodeID), RunnerID: r.id(v.RunnerID), Rank: rank, WorldSize: world,
+		Phase: string(v.Phase), Event: string(v.Event), Detail: string(v.Detail), TaskID: r.id(v.TaskID)}, true
+}
+
+func (r *viewReader) id(b []byte) string {
+	if s, ok := r.ids[string(b)]; ok {
+		return s
+	}
+	if r.ids == nil {
+		r.ids = map[string]string{}
+	}
+	s := string(b)
+	r.ids[s] = s
+	return s
 }
 
 // readable says why an input holds nothing to analyze, if it does not.

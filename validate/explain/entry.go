@@ -1,6 +1,7 @@
 package explain
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -104,6 +105,9 @@ func integer(raw json.RawMessage) (int64, bool) {
 
 // text reads a JSON string; anything else is "".
 func text(raw json.RawMessage) string {
+	if n := len(raw); n >= 2 && raw[0] == '"' && raw[n-1] == '"' && bytes.IndexByte(raw, '\\') < 0 {
+		return string(raw[1 : n-1]) // no escapes: the text as it is
+	}
 	var s string
 	if json.Unmarshal(raw, &s) != nil {
 		return ""
