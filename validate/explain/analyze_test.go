@@ -267,3 +267,46 @@ func TestSummary(t *testing.T) {
 		}
 	}
 }
+
+// TestBehindMany: the ranks that wait behind one rank make one reason.
+func TestBehindMany(t *testing.T) {
+	var steps []e
+	for r := int64(0); r < 4; r++ {
+		steps = append(steps, e{0.1 * float64(r), r, "prefill_stream", "", "t"})
+		if r != 2 {
+			steps = append(steps, e{1 + float64(r), r, "decode_barrier", "", "t"})
+		}
+	}
+	res := feed(Options{Now: at(100)}, 4, steps).Analyze(nil)
+	if verdict(res) != "behind-peer t/2" || len(res.Suspects[0].Reasons) != 1 ||
+		!strings.HasPrefix(res.Suspects[0].Reasons[0], "ranks 0-1, 3 have waited at decode_barrier for up to 1m39s while rank 2") {
+		t.Errorf("suspects %+v", res.Suspects)
+	}
+}
+
+// TestScreen: however many tasks hang, the text fits 40 lines unless
+// verbose, and says what it leaves out.
+func TestScreen(t *testing.T) {
+	a := New(Options{Now: at(300)})
+	for i := range 12 { // twelve instances of two ranks, each hung in a task
+		for _, s := range []e{{0, 0, "prefill_stream", "", ""}, {0.1, 1, "prefill_stream", "", ""}, {0.5, 0, "decode_barrier", "", ""}} {
+			en := Entry{At: at(float64(i) + s.sec), NodeID: fmt.Sprintf("node-%d", s.rank), RunnerID: fmt.Sprintf("runner-%d-%d", i, s.rank),
+				Rank: s.rank, WorldSize: 2, Phase: s.phase, Event: "enter", TaskID: fmt.Sprintf("t%d", i)}
+			en.AtText = en.At.Format(time.RFC3339Nano)
+			a.Add(&en, Location{Path: "t.ndjson", Line: 3*i + 1})
+		}
+	}
+	res := a.Analyze(nil)
+	if len(res.Suspects) != 12 {
+		t.Fatalf("%d suspects, want 12", len(res.Suspects))
+	}
+	var short, long strings.Builder
+	res.Describe(&short, false)
+	res.Describe(&long, true)
+	if n := strings.Count(short.String(), "\n"); n > screen || !strings.Contains(short.String(), "more suspects (--verbose or --format json lists them)") {
+		t.Errorf("%d lines:\n%s", n, short.String())
+	}
+	if n := strings.Count(long.String(), "\n"); n <= screen || strings.Count(long.String(), "behind-peer") != 12 {
+		t.Errorf("verbose, %d lines:\n%s", n, long.String())
+	}
+}

@@ -63,11 +63,23 @@ func (res *Analysis) Describe(w io.Writer, verbose bool) error {
 				}
 			}
 		}
-		for count() > screen-1 && len(tasks) > 0 && !tasks[len(tasks)-1].suspect {
-			tasks, moreTasks = tasks[:len(tasks)-1], moreTasks+1
-		}
-		for count() > screen-2 && len(verdict) > 1 {
-			verdict, moreSuspects = verdict[:len(verdict)-1], moreSuspects+1
+		// Then leave out tasks, those without a suspect first, and suspects,
+		// from the end, keeping one of each and a line for each that says so.
+		for count() > screen-2 {
+			last := len(tasks) - 1
+			switch {
+			case last >= 0 && !tasks[last].suspect:
+			case len(tasks) > 1 && len(tasks) >= len(verdict):
+			case len(verdict) > 1:
+				verdict, moreSuspects = verdict[:len(verdict)-1], moreSuspects+1
+				continue
+			default:
+				last = -1
+			}
+			if last < 0 {
+				break
+			}
+			tasks, moreTasks = tasks[:last], moreTasks+1
 		}
 	}
 	var b strings.Builder

@@ -1,6 +1,7 @@
 package explain
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
@@ -39,17 +40,35 @@ func (x *analysis) rules(u *unit, views []*rankView, instance string) {
 			}
 		}
 	}
-	for _, w := range working {
-		if !barrier(w.phase) || w.since < w.threshold {
+	for _, b := range working {
+		if !b.stalled() {
 			continue
 		}
-		for _, b := range working {
-			if b == w || !b.stalled() || !behindOf(b, w) {
-				continue
+		// The ranks that wait at a barrier b is behind, by barrier.
+		var phases []string
+		waiters := map[string][]*rankView{}
+		for _, w := range working {
+			if w != b && barrier(w.phase) && w.since >= w.threshold && behindOf(b, w) {
+				if waiters[w.phase] == nil {
+					phases = append(phases, w.phase)
+				}
+				waiters[w.phase] = append(waiters[w.phase], w)
 			}
-			add(BehindPeer, b, fmt.Sprintf("rank %d has waited at %s for %s while rank %d, silent for %s, is still in %s, behind it",
-				w.rank, w.phase, human(w.since), b.rank, human(b.silent), b.phase),
-				append([]Evidence{{w.enteredAt, fmt.Sprintf("rank %d enters %s, %s ago", w.rank, w.phase, human(w.since))}}, x.lastEvidence(b)...)...)
+		}
+		for _, phase := range phases {
+			ws := waiters[phase]
+			w := slices.MaxFunc(ws, func(x, y *rankView) int { return cmp.Compare(x.since, y.since) })
+			var ranks []int64
+			for _, v := range ws {
+				ranks = append(ranks, v.rank)
+			}
+			who, for_, them := rankList(ranks)+" has waited", human(w.since), "it"
+			if len(ws) > 1 {
+				who, for_, them = rankList(ranks)+" have waited", "up to "+human(w.since), "them"
+			}
+			add(BehindPeer, b, fmt.Sprintf("%s at %s for %s while rank %d, silent for %s, is still in %s, behind %s",
+				who, phase, for_, b.rank, human(b.silent), b.phase, them),
+				append([]Evidence{{w.enteredAt, fmt.Sprintf("rank %d enters %s, %s ago", w.rank, phase, human(w.since))}}, x.lastEvidence(b)...)...)
 		}
 	}
 	if found || len(working) == 0 || len(stalled) < len(working) {
