@@ -208,6 +208,8 @@ func TestExplainExitCodes(t *testing.T) {
 		{"a suspect", "", []string{"stuck.ndjson"}, 1, ""},
 		{"a suspect, on standard input", string(generator(t, "-n", "1000", "-scenario", "stuck-barrier")), []string{"-"}, 1, ""},
 		{"an idle cluster", "", []string{"idle.json"}, 0, ""},
+		{"--now, where a snapshot says when", "", []string{"--now", "2026-11-28T16:00:00Z", "idle.json"}, 0,
+			"--now is not used: idle.json says when it was taken (2026-11-28T15:00:01+00:00)"},
 		{"an empty file", "", []string{"empty.ndjson"}, 2, "empty.ndjson: the input is empty"},
 		{"blank lines", "", []string{"blank.ndjson"}, 2, "blank.ndjson: the input is empty"},
 		{"a failed curl -fsS", "", []string{"-"}, 2, "the input is empty"},

@@ -271,7 +271,7 @@ type RankState struct {
 	Entered   string     `json:"entered,omitempty"`
 	LastEvent string     `json:"lastEvent,omitempty"`
 	Last      string     `json:"last,omitempty"`
-	LastAt    Location   `json:"lastAt"`
+	LastAt    *Location  `json:"lastAt,omitempty"`
 	// SinceSeconds is how long before the clock the rank entered its
 	// phase, and SilentSeconds how long since it last reported; both take
 	// the snapshot into account when it has the runner (FromSnapshot).

@@ -9,7 +9,8 @@ func (x *analysis) call(u *unit, views []*rankView, instance, model string) *Tas
 	for _, v := range views {
 		rs := RankState{Rank: v.rank, NodeID: v.node, RunnerID: v.runner, Status: v.status, FromSnapshot: v.rs == nil}
 		if v.status != Missing {
-			rs.Phase, rs.LastEvent, rs.LastAt = v.phase, v.event, v.lastAt
+			lastAt := v.lastAt
+			rs.Phase, rs.LastEvent, rs.LastAt = v.phase, v.event, &lastAt
 			rs.Entered, rs.Last = v.entered.Format(timeLayout), v.last.Format(timeLayout)
 			rs.SinceSeconds, rs.SilentSeconds = seconds(v.since), seconds(v.silent)
 		}
