@@ -25,12 +25,9 @@ type step struct {
 	loc                  Location
 }
 
-// A runnerTrack is what explain knows of one runner.
+// A runnerTrack follows one runner.
 type runnerTrack struct {
-	id, node    string
-	rank, world int64
-	cur         *rankState // the work it is in; nil while it rests outside any task
-	last        step
+	cur *rankState // the work it is in; nil while it rests outside any task
 }
 
 // A unit is a piece of work ranks do together: a task, or one runner's
@@ -103,10 +100,9 @@ func (a *Analyzer) Add(e *Entry, loc Location) {
 	}
 	tr := a.runners[e.RunnerID]
 	if tr == nil {
-		tr = &runnerTrack{id: e.RunnerID}
+		tr = &runnerTrack{}
 		a.runners[e.RunnerID] = tr
 	}
-	tr.node, tr.rank, tr.world, tr.last = e.NodeID, e.Rank, e.WorldSize, st
 	switch {
 	case e.TaskID != "":
 		a.enter(tr, a.unit(e.TaskID, "", e, st))
