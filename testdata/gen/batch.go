@@ -17,6 +17,9 @@ type entry struct {
 	t int64 // at, in microseconds since the epoch
 	r *runner
 	e timeline.ClusterTimelineEntry
+	// span marks an entry of the phase a newer Skulk added (newer-phase):
+	// it is written with that phase and a spanId (see newerJSON).
+	span string
 }
 
 // compareEntries orders entries as timeline.Compare does: by the instant
@@ -362,6 +365,12 @@ func (b *builder) task(sh *taskShape) {
 			"n_layers":    ival(m.layers),
 			"chunk_size":  ival(chunk),
 		}, true)
+		if sh.newer {
+			b.step(r, 100, 2*millisecond)
+			b.emit(r, placeholderPhase, "enter", detailSchedule, attrs{"chunks": ival(1 + sh.promptTokens/chunk)}, false)
+			x := &b.out[len(b.out)-1]
+			x.span = rn.id + "-" + strconv.FormatInt(x.t, 36)
+		}
 	}
 	prefill := max(20*millisecond, int64(float64(sh.promptTokens-sh.cachedTokens)/m.prefill*float64(second)))
 	rate := float64(sh.promptTokens-sh.cachedTokens) / (float64(prefill) / float64(second))
@@ -400,9 +409,19 @@ func (b *builder) task(sh *taskShape) {
 		}, false)
 	}
 	decode := int64(float64(sh.genTokens) / m.decode * float64(second))
+	var hang int64 // how long a timed-out eval holds every rank
+	if sh.timeout >= 0 {
+		hang = between(rng, 31*second, 40*second)
+	}
 	for r, rn := range in.runners {
 		b.step(r, 200, 2*millisecond)
 		b.emit(r, timeline.PhaseDecodeStream, "enter", detailLastEval, attrs{"rank": ival(r)}, false)
+		if sh.timeout >= 0 {
+			b.clock[r] += hang
+			if r == sh.timeout {
+				b.emit(r, timeline.PhaseDecodeStream, eventEvalTimeout, detailEvalTimeout, attrs{"timeout_s": fval(30), "rank": ival(r)}, false)
+			}
+		}
 		n := sh.decode[r]
 		if sh.outcome != completed {
 			n = sh.at

@@ -31,6 +31,7 @@ type generator struct {
 	generated int   // entries made so far
 	tasks     int   // tasks submitted so far; the next is task-<tasks+1>
 	deadline  int64 // the timeline must not end before this instant (0: no matter)
+	snapshot  int64 // a snapshot is not taken before this instant (0: no matter)
 	end       int64 // the instant of the last entry written
 }
 
@@ -41,10 +42,15 @@ func (g *generator) stamp(in *instance, t int64) string {
 }
 
 // generatedAt returns when a dump of the timeline so far is made: a
-// quarter second after its last entry.
+// quarter second after its last entry, or when the scenario says.
 func (g *generator) generatedAt() (int64, string) {
-	t := max(g.end, g.start)/millisecond*millisecond + 250*millisecond
+	t := g.snapshotTime()
 	return t, stamp(t, g.zulu > 0 && g.stamps.Float64() < g.zulu)
+}
+
+// snapshotTime is the instant of generatedAt.
+func (g *generator) snapshotTime() int64 {
+	return max(max(g.end, g.start)/millisecond*millisecond+250*millisecond, g.snapshot/millisecond*millisecond)
 }
 
 // run generates the n entries and calls emit with each, in merge order.
@@ -57,6 +63,10 @@ func (g *generator) run(emit func(*entry) error) error {
 			x := &in.batch[in.pos]
 			in.pos++
 			g.observe(x)
+			if g.scenario.hides(x) {
+				heap.Fix(&h, 0)
+				continue
+			}
 			if err := emit(x); err != nil {
 				return err
 			}
@@ -87,9 +97,17 @@ func (g *generator) plan(in *instance) bool {
 		return false
 	}
 	if !in.started {
+		if g.scenario.holdsStartup(g, in, left) {
+			in.next = max(in.next, g.end) + second
+			return true
+		}
 		b := g.newBuilder(in, in.next)
 		b.startup()
 		batch := b.finish()
+		if in == g.scenario.target && g.scenario.name == longWarmup {
+			batch = g.scenario.stall(g, batch)
+			in.stopped = true
+		}
 		if len(batch) > left {
 			if g.othersCanUse(in, left) {
 				return false
@@ -101,6 +119,9 @@ func (g *generator) plan(in *instance) bool {
 		return true
 	}
 
+	if g.scenario.idles(in) {
+		return false
+	}
 	if g.scenario.holdsBack(in, left) {
 		in.next = g.scenario.target.next + 1 + in.rng.Int64N(second)
 		return true
@@ -135,6 +156,9 @@ func (g *generator) plan(in *instance) bool {
 	batch := b.finish()
 	if sh.skip >= 0 {
 		batch = g.scenario.dropRank(batch, sh.skip)
+	}
+	if sh.timeout >= 0 {
+		g.scenario.task = *batch[0].e.TaskID
 	}
 	if len(batch) != sh.size() {
 		panic(fmt.Sprintf("internal error: task of %d entries, want %d", len(batch), sh.size()))
@@ -235,6 +259,8 @@ func (in *instance) head() (int64, *entry) {
 // from the entries written, for the timeline and node formats.
 type runnerState struct {
 	seen        bool
+	crashed     bool   // it recorded runner_crashed: its process is gone
+	lastSpan    string // the span of its last entry, when of the newer phase
 	last        timeline.ClusterTimelineEntry
 	lastT       int64
 	phaseSince  int64
@@ -244,8 +270,14 @@ type runnerState struct {
 	completed   int
 	cancelled   []string
 	taskSentAt  int64
-	ring        []timeline.ClusterTimelineEntry // the last entries, oldest at ringHead
+	ring        []ringEntry // the last entries, oldest at ringHead
 	ringHead    int
+}
+
+// A ringEntry is an entry of a runner's flight recorder.
+type ringEntry struct {
+	e    timeline.ClusterTimelineEntry
+	span string
 }
 
 // observe updates the state of the runner of x.
@@ -257,7 +289,8 @@ func (g *generator) observe(x *entry) {
 	if status := statusKind(x.e.Phase); status != s.status {
 		s.status, s.statusSince = status, x.t
 	}
-	s.seen, s.last, s.lastT = true, x.e, x.t
+	s.seen, s.last, s.lastT, s.lastSpan = true, x.e, x.t, x.span
+	s.crashed = s.crashed || x.e.Event == eventRunnerCrashed
 	if x.e.MlxMemory != nil {
 		s.memory = x.e.MlxMemory
 	}
@@ -271,9 +304,9 @@ func (g *generator) observe(x *entry) {
 	}
 	if g.ring > 0 {
 		if len(s.ring) < g.ring {
-			s.ring = append(s.ring, x.e)
+			s.ring = append(s.ring, ringEntry{x.e, x.span})
 		} else {
-			s.ring[s.ringHead] = x.e
+			s.ring[s.ringHead] = ringEntry{x.e, x.span}
 			s.ringHead = (s.ringHead + 1) % g.ring
 		}
 	}
@@ -281,7 +314,7 @@ func (g *generator) observe(x *entry) {
 }
 
 // recent returns the entries the runner keeps, oldest first.
-func (s *runnerState) recent() []timeline.ClusterTimelineEntry {
+func (s *runnerState) recent() []ringEntry {
 	return append(s.ring[s.ringHead:len(s.ring):len(s.ring)], s.ring[:s.ringHead]...)
 }
 

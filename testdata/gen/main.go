@@ -15,8 +15,9 @@
 //
 // # Flags
 //
-//	-n N          entries in the merged timeline, exactly (default 1000); for
-//	              -format node, the entries before each runner keeps its last 128
+//	-n N          entries in the merged timeline, exactly (default 1000; but
+//	              see unreachable-node); for -format node, the entries
+//	              before each runner keeps its last 128
 //	-seed S       random seed (default 1)
 //	-nodes K      nodes node-a, node-b, ... (1 to 26, default 4)
 //	-instances L  world sizes of the instances, comma-separated (default
@@ -28,8 +29,9 @@
 //	              instead of +00:00, 0 to 1 (default 0); it changes nothing else
 //	-failures F   fraction of tasks cancelled (3/5) or failed (2/5), 0 to 1
 //	              (default 0.05)
-//	-scenario S   healthy (default), stuck-barrier, missing-rank or
-//	              silent-runner; see below
+//	-scenario S   healthy (default), stuck-barrier, missing-rank,
+//	              silent-runner, stuck-alone, unreachable-node, crash,
+//	              long-warmup, recovered-hang or newer-phase; see below
 //	-format F     ndjson (default), array, timeline or node; see below
 //	-pretty       indent array, timeline and node output by two spaces
 //	-split node|rank
@@ -47,10 +49,11 @@
 // JSON array, compact, or with -pretty indented with each entry's opening
 // brace on a line of its own. timeline writes the ClusterTimeline object
 // of GET /v1/diagnostics/cluster/timeline: generatedAt (a quarter second
-// after the last entry), localNodeId and masterNodeId node-a, runners (one
-// ClusterTimelineRunner per runner that recorded anything, its state at
-// the end, sorted by modelId, deviceRank and runnerId), timeline and an
-// empty unreachableNodes. node writes DIR/<nodeId>.json for every node,
+// after the last entry, unless a scenario says otherwise), localNodeId
+// and masterNodeId node-a, runners (one ClusterTimelineRunner per runner
+// that recorded anything, its state at the end, sorted by modelId,
+// deviceRank and runnerId), timeline and unreachableNodes (empty but in
+// unreachable-node). node writes DIR/<nodeId>.json for every node,
 // the shape of GET /v1/diagnostics/node: generatedAt, runtime, resources,
 // processes, supervisorRunners (one per runner of the node, with its state
 // and its last 128 entries as RunnerFlightRecorderEntry, oldest first, in
@@ -131,6 +134,49 @@
 // entry is more than 45 s after that last entry. The stall comes late, as
 // for stuck-barrier.
 //
+// stuck-alone: stuck-barrier in a cluster that runs nothing else: the
+// other instances start up and then take no task, the stalled task is
+// the last thing the timeline holds (rank 0's prefill progress entries
+// make -n exactly), and the snapshot (generatedAt) is taken 141 s after
+// its last entry. Without a snapshot (ndjson, array), nothing but the
+// clock (flightline explain --now) tells the hang from a task under way.
+//
+// unreachable-node: the node that holds a runner alone, of an instance of
+// world size 2 or more (node-d, with runner-2-0, rank 0 of instance-2),
+// goes down in the instance's last task: that rank records up to its
+// first prefill_stream progress entry and the other ranks up to their
+// decode_barrier barrier_wait, as in stuck-barrier. No dump holds that
+// node's entries (-n counts them; the output leaves them out): the
+// ClusterTimeline lists it in unreachableNodes (ConnectError), has no
+// runner of it, and -format node writes no file for it.
+//
+// crash: as stuck-barrier, but rank 1 of instance-1 crashes after its
+// first prefill_stream progress entry: it records error exception (a
+// traceback), error runner_crashed and shutdown_cleanup
+// (metal_cleanup_begin, metal_cleanup_complete; the last three without a
+// task id, as Skulk writes them), and its runner's state says
+// processAlive false, statusKind RunnerFailed; rank 0 waits at
+// decode_barrier.
+//
+// long-warmup: instance-1 starts up last, when the others have used up
+// all but the entries of its startup, and its warmup does not end: both
+// ranks record up to warmup enter. The snapshot is taken 4 minutes after
+// the warmup started (or a quarter second after the last entry, if
+// later), under the 10 minutes a startup may take.
+//
+// recovered-hang: in the first task of instance-1 submitted once half of
+// -n is used, every rank waits 31 to 40 s in decode_stream, and the last
+// rank then records a pipeline_eval_timeout entry; the task goes on and
+// completes. Nothing else goes wrong.
+//
+// newer-phase: as stuck-barrier, but written by a newer Skulk: every rank
+// of instance-1 records, in each task after prefill_pipeline enter, an
+// entry of the phase prefill_schedule, which the schema does not know,
+// with a spanId field the schema lacks; rank 1 stops at that entry. A
+// runner whose last entry it is has that phase in a ClusterTimeline's
+// runners and a node dump's supervisorRunners. validate fails on these
+// dumps; explain reads them.
+//
 // # Samples
 //
 // The samples in testdata/sample were made by, from the repository root:
@@ -183,7 +229,7 @@ func main() {
 	fs.StringVar(&cfg.start, "start", "2026-04-24T22:00:00+00:00", "when the first runner is created (RFC 3339)")
 	fs.Float64Var(&cfg.zulu, "zulu", 0, "fraction of timestamps written with Z instead of +00:00 (0 to 1)")
 	fs.Float64Var(&cfg.failures, "failures", 0.05, "fraction of tasks cancelled or failed (0 to 1)")
-	fs.StringVar(&cfg.scenario, "scenario", healthy, "healthy, stuck-barrier, missing-rank or silent-runner")
+	fs.StringVar(&cfg.scenario, "scenario", healthy, strings.Join(scenarios, ", "))
 	fs.StringVar(&cfg.format, "format", "ndjson", "ndjson, array, timeline or node")
 	fs.BoolVar(&cfg.pretty, "pretty", false, "indent array, timeline and node output by two spaces")
 	fs.StringVar(&cfg.split, "split", "", "write one file per node or rank into the -out directory")

@@ -37,44 +37,44 @@ type nodeRuntime struct {
 
 // supervisorRunner is a runner supervisor's state and flight recorder.
 type supervisorRunner struct {
-	RunnerID            string                               `json:"runnerId"`
-	InstanceID          string                               `json:"instanceId"`
-	NodeID              string                               `json:"nodeId"`
-	ModelID             string                               `json:"modelId"`
-	DeviceRank          int                                  `json:"deviceRank"`
-	WorldSize           int                                  `json:"worldSize"`
-	StartLayer          int                                  `json:"startLayer"`
-	EndLayer            int                                  `json:"endLayer"`
-	NLayers             int                                  `json:"nLayers"`
-	Pid                 int64                                `json:"pid"`
-	ProcessAlive        bool                                 `json:"processAlive"`
-	StatusKind          string                               `json:"statusKind"`
-	StatusSince         string                               `json:"statusSince"`
-	SecondsInStatus     pyFloat                              `json:"secondsInStatus"`
-	Phase               timeline.Phase                       `json:"phase"`
-	PhaseStartedAt      string                               `json:"phaseStartedAt"`
-	SecondsInPhase      pyFloat                              `json:"secondsInPhase"`
-	LastProgressAt      *string                              `json:"lastProgressAt"`
-	ActiveTaskID        *string                              `json:"activeTaskId"`
-	ActiveCommandID     *string                              `json:"activeCommandId"`
-	PhaseDetail         *string                              `json:"phaseDetail"`
-	LastMlxMemory       *timeline.MlxMemorySnapshot          `json:"lastMlxMemory"`
-	FlightRecorder      []timeline.RunnerFlightRecorderEntry `json:"flightRecorder"`
-	PendingTaskIDs      []string                             `json:"pendingTaskIds"`
-	InProgressTasks     []inProgressTask                     `json:"inProgressTasks"`
-	CompletedTaskCount  int                                  `json:"completedTaskCount"`
-	CancelledTaskIDs    []string                             `json:"cancelledTaskIds"`
-	LastTaskSentAt      *string                              `json:"lastTaskSentAt"`
-	LastEventReceivedAt *string                              `json:"lastEventReceivedAt"`
-	LastEventType       *string                              `json:"lastEventType"`
-	Milestones          []struct{}                           `json:"milestones"`
+	RunnerID            string                      `json:"runnerId"`
+	InstanceID          string                      `json:"instanceId"`
+	NodeID              string                      `json:"nodeId"`
+	ModelID             string                      `json:"modelId"`
+	DeviceRank          int                         `json:"deviceRank"`
+	WorldSize           int                         `json:"worldSize"`
+	StartLayer          int                         `json:"startLayer"`
+	EndLayer            int                         `json:"endLayer"`
+	NLayers             int                         `json:"nLayers"`
+	Pid                 int64                       `json:"pid"`
+	ProcessAlive        bool                        `json:"processAlive"`
+	StatusKind          string                      `json:"statusKind"`
+	StatusSince         string                      `json:"statusSince"`
+	SecondsInStatus     pyFloat                     `json:"secondsInStatus"`
+	Phase               string                      `json:"phase"`
+	PhaseStartedAt      string                      `json:"phaseStartedAt"`
+	SecondsInPhase      pyFloat                     `json:"secondsInPhase"`
+	LastProgressAt      *string                     `json:"lastProgressAt"`
+	ActiveTaskID        *string                     `json:"activeTaskId"`
+	ActiveCommandID     *string                     `json:"activeCommandId"`
+	PhaseDetail         *string                     `json:"phaseDetail"`
+	LastMlxMemory       *timeline.MlxMemorySnapshot `json:"lastMlxMemory"`
+	FlightRecorder      []json.RawMessage           `json:"flightRecorder"`
+	PendingTaskIDs      []string                    `json:"pendingTaskIds"`
+	InProgressTasks     []inProgressTask            `json:"inProgressTasks"`
+	CompletedTaskCount  int                         `json:"completedTaskCount"`
+	CancelledTaskIDs    []string                    `json:"cancelledTaskIds"`
+	LastTaskSentAt      *string                     `json:"lastTaskSentAt"`
+	LastEventReceivedAt *string                     `json:"lastEventReceivedAt"`
+	LastEventType       *string                     `json:"lastEventType"`
+	Milestones          []struct{}                  `json:"milestones"`
 }
 
 type inProgressTask struct {
-	TaskID    string         `json:"taskId"`
-	CommandID string         `json:"commandId"`
-	Phase     timeline.Phase `json:"phase"`
-	SentAt    string         `json:"sentAt"`
+	TaskID    string `json:"taskId"`
+	CommandID string `json:"commandId"`
+	Phase     string `json:"phase"`
+	SentAt    string `json:"sentAt"`
 }
 
 // pyFloat is a float64 written as Python writes a float, always with a
@@ -98,7 +98,9 @@ func (nw *nodeWriter) close(g *generator) error {
 	now, at := g.generatedAt()
 	var err error
 	for _, nd := range g.cluster.nodes {
-		err = errors.Join(err, nw.writeNode(g, nd, now, at))
+		if nd != g.scenario.dead { // a node that went down serves nothing
+			err = errors.Join(err, nw.writeNode(g, nd, now, at))
+		}
 	}
 	return err
 }
@@ -125,7 +127,11 @@ func (nw *nodeWriter) writeNode(g *generator, nd *node, now int64, at string) er
 	}
 	for _, rn := range g.cluster.runners {
 		if rn.node == nd && rn.state.seen {
-			d.SupervisorRunners = append(d.SupervisorRunners, supervisorState(rn, now))
+			sr, err := supervisorState(rn, now)
+			if err != nil {
+				return err
+			}
+			d.SupervisorRunners = append(d.SupervisorRunners, sr)
 		}
 	}
 	f, err := os.Create(filepath.Join(nw.dir, nd.id+".json"))
@@ -141,9 +147,13 @@ func (nw *nodeWriter) writeNode(g *generator, nd *node, now int64, at string) er
 }
 
 // supervisorState returns rn's supervisor state as of now.
-func supervisorState(rn *runner, now int64) supervisorRunner {
+func supervisorState(rn *runner, now int64) (supervisorRunner, error) {
 	s := &rn.state
 	in := rn.inst
+	phase := string(s.last.Phase)
+	if s.lastSpan != "" {
+		phase = newerPhaseName
+	}
 	sr := supervisorRunner{
 		RunnerID:            rn.id,
 		InstanceID:          in.id,
@@ -155,11 +165,11 @@ func supervisorState(rn *runner, now int64) supervisorRunner {
 		EndLayer:            rn.endLayer,
 		NLayers:             in.model.layers,
 		Pid:                 rn.pid,
-		ProcessAlive:        true,
-		StatusKind:          s.status,
+		ProcessAlive:        !s.crashed,
+		StatusKind:          s.statusKind(),
 		StatusSince:         stamp(s.statusSince, false),
 		SecondsInStatus:     pyFloat(seconds(now - s.statusSince)),
-		Phase:               s.last.Phase,
+		Phase:               phase,
 		PhaseStartedAt:      stamp(s.phaseSince, false),
 		SecondsInPhase:      pyFloat(seconds(now - s.phaseSince)),
 		LastProgressAt:      &s.last.At,
@@ -182,7 +192,7 @@ func supervisorState(rn *runner, now int64) supervisorRunner {
 		sr.InProgressTasks = append(sr.InProgressTasks, inProgressTask{
 			TaskID:    *s.last.TaskID,
 			CommandID: *s.last.CommandID,
-			Phase:     s.last.Phase,
+			Phase:     phase,
 			SentAt:    stamp(s.taskSentAt, false),
 		})
 	}
@@ -198,8 +208,9 @@ func supervisorState(rn *runner, now int64) supervisorRunner {
 		EndLayer:   int64(rn.endLayer),
 		NLayers:    int64(in.model.layers),
 	}
-	for _, e := range s.recent() {
-		sr.FlightRecorder = append(sr.FlightRecorder, timeline.RunnerFlightRecorderEntry{
+	for _, re := range s.recent() {
+		e := re.e
+		fr := timeline.RunnerFlightRecorderEntry{
 			At:        e.At,
 			Phase:     e.Phase,
 			Event:     e.Event,
@@ -209,9 +220,26 @@ func supervisorState(rn *runner, now int64) supervisorRunner {
 			TaskID:    e.TaskID,
 			CommandID: e.CommandID,
 			MlxMemory: e.MlxMemory,
-		})
+		}
+		raw, err := fr.AppendJSON(nil)
+		if err != nil {
+			return sr, err
+		}
+		if re.span != "" {
+			raw = newerJSON(raw, re.span)
+		}
+		sr.FlightRecorder = append(sr.FlightRecorder, raw)
 	}
-	return sr
+	return sr, nil
+}
+
+// statusKind is the supervisor's status of the runner: RunnerFailed once
+// it crashed.
+func (s *runnerState) statusKind() string {
+	if s.crashed {
+		return "RunnerFailed"
+	}
+	return s.status
 }
 
 // eventType returns the kind of the last event a supervisor got from a

@@ -44,6 +44,9 @@ func (w *entryWriter) write(x *entry) error {
 	if w.buf, err = x.e.AppendJSON(w.buf[:0]); err != nil {
 		return err
 	}
+	if x.span != "" {
+		w.buf = newerJSON(w.buf, x.span)
+	}
 	switch {
 	case !w.array:
 		w.buf = append(w.buf, '\n')
@@ -158,11 +161,23 @@ type timelineWriter struct {
 	w       io.Writer
 	c       io.Closer
 	pretty  bool
-	entries []timeline.ClusterTimelineEntry
+	entries []byte // the timeline's entries, comma-separated
+	n       int
 }
 
 func (tw *timelineWriter) write(x *entry) error {
-	tw.entries = append(tw.entries, x.e)
+	if tw.n > 0 {
+		tw.entries = append(tw.entries, ',')
+	}
+	tw.n++
+	start := len(tw.entries)
+	var err error
+	if tw.entries, err = x.e.AppendJSON(tw.entries); err != nil {
+		return err
+	}
+	if x.span != "" {
+		tw.entries = append(tw.entries[:start], newerJSON(tw.entries[start:], x.span)...)
+	}
 	return nil
 }
 
@@ -173,14 +188,27 @@ func (tw *timelineWriter) close(g *generator) error {
 		GeneratedAt:      at,
 		LocalNodeID:      local,
 		MasterNodeID:     &local,
-		Runners:          g.synopses(now),
-		Timeline:         tw.entries,
-		UnreachableNodes: []timeline.ClusterTimelineUnreachable{},
+		Runners:          []timeline.ClusterTimelineRunner{},
+		Timeline:         []timeline.ClusterTimelineEntry{},
+		UnreachableNodes: g.scenario.unreachable(),
 	}
-	if tl.Timeline == nil {
-		tl.Timeline = []timeline.ClusterTimelineEntry{}
+	head, err := tl.AppendJSON(nil)
+	var runners []byte
+	for i, rn := range g.synopses(now) {
+		if i > 0 {
+			runners = append(runners, ',')
+		}
+		start := len(runners)
+		if runners, err = rn.r.AppendJSON(runners); err != nil {
+			break
+		}
+		if rn.span != "" {
+			runners = append(runners[:start], newerJSON(runners[start:], "")...)
+		}
 	}
-	buf, err := tl.AppendJSON(nil)
+	// Splice the runners and entries into the empty lists of head.
+	buf := bytes.Replace(head, []byte(`"runners":[]`), slices.Concat([]byte(`"runners":[`), runners, []byte(`]`)), 1)
+	buf = bytes.Replace(buf, []byte(`"timeline":[]`), slices.Concat([]byte(`"timeline":[`), tw.entries, []byte(`]`)), 1)
 	if err == nil && tw.pretty {
 		var out bytes.Buffer
 		err = json.Indent(&out, buf, "", "  ")
@@ -192,17 +220,24 @@ func (tw *timelineWriter) close(g *generator) error {
 	return closeAll(err, tw.c)
 }
 
+// A synopsis is a runner's state in a ClusterTimeline; span marks a
+// runner whose last entry is of the newer phase (see newerJSON).
+type synopsis struct {
+	r    timeline.ClusterTimelineRunner
+	span string
+}
+
 // synopses returns the current state of each runner that has recorded
 // anything, as of now, sorted by model, rank and runner as Skulk sorts
-// them.
-func (g *generator) synopses(now int64) []timeline.ClusterTimelineRunner {
-	out := []timeline.ClusterTimelineRunner{}
+// them; a runner of a node that went down is left out.
+func (g *generator) synopses(now int64) []synopsis {
+	out := []synopsis{}
 	for _, rn := range g.cluster.runners {
 		s := &rn.state
-		if !s.seen {
+		if !s.seen || rn.node == g.scenario.dead {
 			continue
 		}
-		out = append(out, timeline.ClusterTimelineRunner{
+		out = append(out, synopsis{span: s.lastSpan, r: timeline.ClusterTimelineRunner{
 			NodeID:          rn.node.id,
 			RunnerID:        rn.id,
 			InstanceID:      rn.inst.id,
@@ -210,8 +245,8 @@ func (g *generator) synopses(now int64) []timeline.ClusterTimelineRunner {
 			DeviceRank:      int64(rn.rank),
 			WorldSize:       int64(rn.inst.worldSize),
 			Pid:             &rn.pid,
-			ProcessAlive:    true,
-			StatusKind:      s.status,
+			ProcessAlive:    !s.crashed,
+			StatusKind:      s.statusKind(),
 			Phase:           s.last.Phase,
 			PhaseDetail:     s.last.Detail,
 			SecondsInPhase:  seconds(now - s.phaseSince),
@@ -219,13 +254,13 @@ func (g *generator) synopses(now int64) []timeline.ClusterTimelineRunner {
 			ActiveTaskID:    s.last.TaskID,
 			ActiveCommandID: s.last.CommandID,
 			LastMlxMemory:   s.memory,
-		})
+		}})
 	}
-	slices.SortFunc(out, func(a, b timeline.ClusterTimelineRunner) int {
+	slices.SortFunc(out, func(a, b synopsis) int {
 		return cmp.Or(
-			cmp.Compare(a.ModelID, b.ModelID),
-			cmp.Compare(a.DeviceRank, b.DeviceRank),
-			cmp.Compare(a.RunnerID, b.RunnerID))
+			cmp.Compare(a.r.ModelID, b.r.ModelID),
+			cmp.Compare(a.r.DeviceRank, b.r.DeviceRank),
+			cmp.Compare(a.r.RunnerID, b.r.RunnerID))
 	})
 	return out
 }

@@ -24,8 +24,10 @@ type taskShape struct {
 	prefill []int // prefill_stream progress entries of each rank, at least 1
 	decode  []int // decode_stream progress entries of each rank, at least 1
 	outcome outcome
-	at      int // where a cancelled or failed task stops: after this many progress entries
-	skip    int // a rank that records nothing for this task (missing-rank), or -1
+	at      int  // where a cancelled or failed task stops: after this many progress entries
+	skip    int  // a rank that records nothing for this task (missing-rank), or -1
+	timeout int  // a rank whose pipeline eval times out and recovers in decode (recovered-hang), or -1
+	newer   bool // every rank records the phase a newer Skulk added (newer-phase)
 
 	promptTokens int
 	cachedTokens int
@@ -45,7 +47,7 @@ func drawShape(in *instance, failures float64) *taskShape {
 	rng := in.rng
 	ws := in.worldSize
 	m := in.model
-	sh := &taskShape{skip: -1}
+	sh := &taskShape{skip: -1, timeout: -1}
 	sh.promptTokens = int(logUniform(rng, 24, 12_000))
 	if rng.IntN(3) == 0 {
 		sh.cachedTokens = rng.IntN(sh.promptTokens)
@@ -97,6 +99,12 @@ func (sh *taskShape) rankSize(r int) int {
 	if sh.vision {
 		n += 2
 	}
+	if sh.newer {
+		n++ // the newer phase, after the pipeline
+	}
+	if r == sh.timeout {
+		n++ // pipeline_eval_timeout
+	}
 	switch sh.outcome {
 	case completed: // decode barrier ×2, first token ×2, decode enter, parser ×2, completion, idle
 		return n + sh.prefill[r] + 9 + sh.decode[r]
@@ -116,6 +124,46 @@ func (sh *taskShape) size() int {
 		n += sh.rankSize(r)
 	}
 	return n
+}
+
+// stalledSize returns the entries of a task of this shape that stalls
+// the stuck-barrier way (see scenario.stopsAt), with p prefill progress
+// entries on each rank but the stuck one: each rank records up to its
+// prefill, the stuck one its first prefill progress, the others their
+// prefill and the decode barrier's wait.
+func (sh *taskShape) stalledSize(stuck, p int) int {
+	n := 0
+	for r := range sh.prefill {
+		n += 10 // up to the pipeline, then one more
+		if sh.vision {
+			n += 2
+		}
+		if r != stuck {
+			n += p
+		}
+	}
+	return n
+}
+
+// fillTo makes a stalling task (see stalledSize) use exactly limit
+// entries, spreading the prefill progress over the ranks but the stuck
+// one; limit must be at least stalledSize(stuck, 1).
+func fillTo(sh *taskShape, stuck, limit int) {
+	others := len(sh.prefill) - 1
+	extra := limit - sh.stalledSize(stuck, 1)
+	for r := range sh.prefill {
+		if r == stuck {
+			continue
+		}
+		share := extra / others
+		if extra%others > 0 {
+			share++
+		}
+		share = min(share, extra)
+		sh.prefill[r] = 1 + share
+		extra -= share
+		others--
+	}
 }
 
 // minSize returns the fewest entries a task of this shape can be cut to.

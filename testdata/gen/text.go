@@ -30,6 +30,9 @@ var (
 	detailCancel      = ptr("cancel requested by API: client disconnected")
 	detailCancelSeen  = ptr("cancellation observed between decode steps")
 	detailIdleBeat    = ptr("idle")
+	detailSchedule    = ptr("scheduling prefill chunks")
+	detailEvalTimeout = ptr("pipeline eval timed out after 30.0s; retrying")
+	detailCrashed     = ptr("runner process exited with signal 11 (SIGSEGV)")
 )
 
 func ptr[T any](v T) *T { return &v }

@@ -1,30 +1,51 @@
-// Package explain reads a merged cluster timeline for what a distributed
-// hang leaves behind, and names the rank that holds the others up.
+// Package explain finds, in a cluster timeline and the snapshot taken with
+// it, the rank that holds a distributed task up.
 //
-// The signature of a deadlock is rank disagreement: one rank of a task has
-// waited at a barrier for a long time while another is still in a phase
-// before it. Two more signs point at a rank: a rank that never reported for
-// a task (a missing dump, or a rank that never started), and a runner that
-// went silent in the middle of its task. Skulk's dashboard calls a runner
-// hung after 30 seconds in its phase with a task; Options.Silence is that
-// threshold.
+// Every wait is measured to the clock: the time the snapshot was taken
+// (the latest generatedAt of the inputs), else Options.Now, else the last
+// entry. A task is stuck when its ranks stopped moving; the suspects are
+// the ranks that stopped it:
+//
+//	behind-peer       a rank has waited at a barrier for Options.Silence while this
+//	                  one, silent as long, is still at a step before it
+//	crashed           this rank crashed (its process is gone, a runner_crashed event,
+//	                  or phase error before completion) while its peers wait
+//	unreachable-node  this rank never reported for the task and its node is
+//	                  unreachable, while its peers wait
+//	never-reported    this rank never reported for the task, while its peers wait
+//	frozen            every rank still in the task has been silent for Options.Silence;
+//	                  the suspect is the one furthest behind, the first to go silent
+//
+// A rank in a resting phase (idle, created, completion, cancel_observed,
+// shutdown_cleanup, or error after completion) is not in its task any
+// more and never counts; nor is a runner that went on to other work. The
+// lifecycle phases (connect_group, load_model, warmup) and Skulk's
+// lifecycle tasks, which never reach completion, count only after
+// Options.StartupSilence. A pipeline_eval_timeout event followed by
+// progress is a recovered hang: listed, not a suspect.
+//
+// Entries are read with a tolerant view (see ParseEntry), so a phase or a
+// field that a newer Skulk added does not stop the analysis: an unknown
+// phase is kept as text, and is neither resting nor a lifecycle phase.
 package explain
 
 import (
-	"fmt"
-	"slices"
 	"strconv"
-	"strings"
 	"time"
-
-	"github.com/flightline-dev/flightline/generated/timeline"
 )
 
 // Options configure an Analyzer.
 type Options struct {
-	// Silence is how long a rank may wait at a barrier, or a runner stay
-	// silent with its task unfinished, before it counts; 0 means 30s.
+	// Silence is how long a rank may wait at a barrier, or every rank of
+	// a task stay silent, before it counts; 0 means 30s, Skulk's
+	// dashboard's threshold for a hung runner.
 	Silence time.Duration
+	// StartupSilence is Silence for the lifecycle phases and tasks; 0
+	// means 10m.
+	StartupSilence time.Duration
+	// Now is the clock when no input says when it was taken; the zero
+	// time means the last entry.
+	Now time.Time
 }
 
 // A Location is where an entry is: its input, line and, in a document
@@ -43,402 +64,233 @@ func (l Location) String() string {
 	return s
 }
 
-// barrierPhases are the phases in which a rank waits for the others.
-var barrierPhases = []timeline.Phase{timeline.PhasePrefillBarrier, timeline.PhaseDecodeBarrier, timeline.PhaseDecodeWaitFirstToken}
+// A Kind says why a rank is a suspect; the package documentation lists
+// the kinds.
+type Kind string
 
-// finishingPhases are the phases that end a task for a rank.
-var finishingPhases = []timeline.Phase{timeline.PhaseCompletion, timeline.PhaseError, timeline.PhaseCancelObserved, timeline.PhaseShutdownCleanup}
+// The kinds of suspect.
+const (
+	BehindPeer      Kind = "behind-peer"
+	Crashed         Kind = "crashed"
+	UnreachableNode Kind = "unreachable-node"
+	NeverReported   Kind = "never-reported"
+	Frozen          Kind = "frozen"
+)
 
-// lifecycle is the position of each phase in a runner's lifecycle: the
-// order of the schema's enum.
-var lifecycle = func() map[timeline.Phase]int {
-	m := map[timeline.Phase]int{}
-	for i, p := range timeline.Phases() {
-		m[p] = i
-	}
-	return m
-}()
+// A ClockSource says where the clock comes from.
+type ClockSource string
 
-// A RankState is where one rank of a task stands at the end of the
-// timeline.
-type RankState struct {
-	Rank     int64          `json:"rank"`
-	NodeID   string         `json:"nodeId"`
-	RunnerID string         `json:"runnerId"`
-	Phase    timeline.Phase `json:"phase"`
-	// Entered is when the rank entered its last phase, and EnteredAt the
-	// entry that says so.
-	Entered   string   `json:"entered"`
-	EnteredAt Location `json:"enteredAt"`
-	// Last is the rank's last entry in the task.
-	Last      string   `json:"last"`
-	LastEvent string   `json:"lastEvent"`
-	LastAt    Location `json:"lastAt"`
-	// Since is how long before the end of the timeline the rank entered
-	// its phase; Silent, how long before it the rank last reported.
-	Since         time.Duration `json:"-"`
-	Silent        time.Duration `json:"-"`
-	SinceSeconds  float64       `json:"sinceSeconds"`
-	SilentSeconds float64       `json:"silentSeconds"`
-	Finished      bool          `json:"finished"`
+// The clock sources, in the order they are looked for.
+const (
+	FromGeneratedAt ClockSource = "generatedAt"
+	FromNow         ClockSource = "--now"
+	FromLastEntry   ClockSource = "last-entry"
+)
 
-	entered, last timeline.Timestamp
+// The Clock is the instant every wait is measured to.
+type Clock struct {
+	Source ClockSource `json:"source"`
+	Value  string      `json:"value"`
+	// Input is the input whose generatedAt it is.
+	Input string `json:"input,omitempty"`
+	// Clamped reports a clock before the last entry, moved to it.
+	Clamped bool `json:"clamped,omitempty"`
+
+	at time.Time
 }
 
-// A Task is one task of the timeline: its ranks and where they stand.
-type Task struct {
-	ID         string       `json:"taskId"`
-	InstanceID string       `json:"instanceId,omitempty"`
-	ModelID    string       `json:"modelId,omitempty"`
-	WorldSize  int64        `json:"worldSize"`
-	Ranks      []*RankState `json:"ranks"`
-	// Missing are the ranks in [0, WorldSize) that never reported.
-	Missing  []int64  `json:"missing"`
-	Finished bool     `json:"finished"`
-	First    Location `json:"first"`
-
-	ranks map[int64]*RankState
+// A Snapshot is what the inputs say beside their entries: when they were
+// taken, each runner's state then, and the nodes that could not be
+// reached.
+type Snapshot struct {
+	// At is the latest generatedAt of the inputs, AtText as written, and
+	// Input the input that says it; At is zero when none does.
+	At     time.Time
+	AtText string
+	Input  string
+	// Runners are the runners' states, from every input that has them.
+	Runners     []RunnerState
+	Unreachable []Unreachable
 }
 
-// A Suspect is a rank the timeline points at.
+// A RunnerState is a runner as a snapshot describes it.
+type RunnerState struct {
+	NodeID, RunnerID, InstanceID, ModelID string
+	Rank, WorldSize                       int64
+	Phase                                 string
+	SecondsInPhase                        float64
+	// LastProgressAt is the runner's last flight-recorder update; zero
+	// when unknown.
+	LastProgressAt time.Time
+	ProcessAlive   bool
+	StatusKind     string
+	ActiveTaskID   string
+	// TakenAt is when the state was taken (its input's generatedAt),
+	// zero when unknown, and Where where the input holds it.
+	TakenAt time.Time
+	Where   Location
+}
+
+// An Unreachable is a node the snapshot could not reach.
+type Unreachable struct {
+	NodeID string `json:"nodeId"`
+	URL    string `json:"url,omitempty"`
+	Error  string `json:"error"`
+}
+
+// A Suspect is a rank that holds its task up.
 type Suspect struct {
-	TaskID   string `json:"taskId"`
-	Rank     int64  `json:"rank"`
-	NodeID   string `json:"nodeId,omitempty"`
-	RunnerID string `json:"runnerId,omitempty"`
+	Kind       Kind   `json:"kind"`
+	TaskID     string `json:"taskId"`
+	InstanceID string `json:"instanceId,omitempty"`
+	Rank       int64  `json:"rank"`
+	NodeID     string `json:"nodeId,omitempty"`
+	RunnerID   string `json:"runnerId,omitempty"`
+	// Unreachable are, for an unreachable-node suspect, the nodes that may
+	// hold the rank.
+	Unreachable []Unreachable `json:"unreachable,omitempty"`
 	// Reasons say why, one sign each.
 	Reasons  []string   `json:"reasons"`
 	Evidence []Evidence `json:"evidence"`
 }
 
-// Evidence is an entry that shows a sign.
+// Evidence is an entry, or a runner of a snapshot, that shows a sign.
 type Evidence struct {
 	Location
 	What string `json:"what"`
 }
 
+// A Recovered is a recovered hang: a pipeline_eval_timeout event after
+// which the rank made progress again.
+type Recovered struct {
+	TaskID   string   `json:"taskId"`
+	Rank     int64    `json:"rank"`
+	NodeID   string   `json:"nodeId"`
+	RunnerID string   `json:"runnerId"`
+	At       string   `json:"at"`
+	Where    Location `json:"where"`
+	// AgoSeconds is how long before the clock it timed out, and
+	// AfterSeconds how long after that the rank recorded progress.
+	AgoSeconds   float64 `json:"agoSeconds"`
+	AfterSeconds float64 `json:"afterSeconds"`
+}
+
 // An Analysis is what an Analyzer found.
 type Analysis struct {
+	Clock   Clock  `json:"clock"`
 	Entries int    `json:"entries"`
-	Start   string `json:"start"`
-	End     string `json:"end"`
-	// Tasks are the tasks that have not finished on every rank, or that a
-	// suspect is in, in the order they first appear.
-	Tasks         []*Task   `json:"tasks"`
-	FinishedTasks int       `json:"finishedTasks"`
-	Suspects      []Suspect `json:"suspects"`
+	Runners int    `json:"runners"`
+	Start   string `json:"start,omitempty"`
+	End     string `json:"end,omitempty"`
+	// Warnings counts what could not be read as it should (entries a
+	// newer Skulk wrote, parts of documents); they are listed apart.
+	Warnings    int           `json:"warnings"`
+	Suspects    []Suspect     `json:"suspects"`
+	Recovered   []Recovered   `json:"recoveredHangs"`
+	RollCall    RollCall      `json:"rollCall"`
+	Unreachable []Unreachable `json:"unreachableNodes"`
+	// Notes are what is worth knowing and is not a suspect: a crash no
+	// one waits on, ranks that never reported for finished tasks.
+	Notes []string `json:"notes"`
+
+	end time.Time // the last entry's instant
 }
 
-// runnerInfo is what the inputs say of a runner besides its entries.
-type runnerInfo struct {
-	instanceID, modelID, nodeID string
-	rank                        int64
+// The RollCall says where the ranks of each unfinished task stopped, and
+// sums up the finished ones.
+type RollCall struct {
+	Unfinished []*TaskCall `json:"unfinished"`
+	Finished   Finished    `json:"finished"`
 }
 
-// An Analyzer reads a merged timeline, entry by entry.
-type Analyzer struct {
-	opts       Options
-	entries    int
-	start, end timeline.Timestamp
-	startText  string
-	endText    string
-	tasks      map[string]*Task
-	order      []*Task
-	last       map[string]*lastEntry // each runner's last entry
-	runners    map[string]runnerInfo
+// Finished sums up the tasks that finished on every rank that reported.
+type Finished struct {
+	Tasks     int `json:"tasks"`
+	Completed int `json:"completed"`
+	Cancelled int `json:"cancelled"`
+	Failed    int `json:"failed"`
+	// Lifecycle counts Skulk's lifecycle tasks (connect, load, warm up)
+	// that are done, apart from Tasks.
+	Lifecycle int `json:"lifecycle"`
+	// Last is when the last of them ended, and AgoSeconds how long before
+	// the clock.
+	Last       string  `json:"last,omitempty"`
+	AgoSeconds float64 `json:"agoSeconds"`
 }
 
-type lastEntry struct {
-	at     timeline.Timestamp
-	text   string
-	taskID string
-	phase  timeline.Phase
-	loc    Location
+// A TaskCall is the roll call of one unfinished task: its ranks grouped
+// by where they stopped, and where they parted.
+type TaskCall struct {
+	TaskID     string `json:"taskId"`
+	InstanceID string `json:"instanceId,omitempty"`
+	ModelID    string `json:"modelId,omitempty"`
+	WorldSize  int64  `json:"worldSize"`
+	// Lifecycle marks a lifecycle task (or work) that went through the
+	// lifecycle phases. TaskID is "" for work outside any task (a startup
+	// without task ids): the runners' of InstanceID, or else Runner's.
+	Lifecycle  bool        `json:"lifecycle"`
+	Runner     string      `json:"runner,omitempty"`
+	Groups     []RankGroup `json:"groups"`
+	Divergence *Divergence `json:"divergence,omitempty"`
+	// Ranks are every rank's state, for --verbose.
+	Ranks []RankState `json:"ranks"`
 }
 
-// New returns an Analyzer.
-func New(opts Options) *Analyzer {
-	if opts.Silence <= 0 {
-		opts.Silence = 30 * time.Second
-	}
-	return &Analyzer{opts: opts, tasks: map[string]*Task{}, last: map[string]*lastEntry{}, runners: map[string]runnerInfo{}}
+// A RankStatus says whether a rank is still in its task.
+type RankStatus string
+
+// The statuses of a rank in a task.
+const (
+	// Working is a rank still in the task, in a phase that is not resting.
+	Working       RankStatus = "working"
+	Resting       RankStatus = "resting"
+	MovedOn       RankStatus = "moved-on"
+	CrashedStatus RankStatus = "crashed"
+	Missing       RankStatus = "never-reported"
+)
+
+// A RankGroup is the ranks of a task that stopped at the same place.
+type RankGroup struct {
+	Ranks     []int64    `json:"ranks"`
+	Status    RankStatus `json:"status"`
+	Phase     string     `json:"phase,omitempty"`
+	LastEvent string     `json:"lastEvent,omitempty"`
+	// SinceSeconds is the longest any of them has been in the phase, and
+	// SilentSeconds the shortest since any of them last reported.
+	SinceSeconds  float64 `json:"sinceSeconds"`
+	SilentSeconds float64 `json:"silentSeconds"`
 }
 
-// Runners tells the analyzer what the inputs say of the runners (their
-// instance and model), as a ClusterTimeline or node dumps carry them, to
-// name a task's instance and the runner a missing rank belongs to.
-func (a *Analyzer) Runners(runners []timeline.ClusterTimelineRunner) {
-	for _, r := range runners {
-		a.runners[r.RunnerID] = runnerInfo{r.InstanceID, r.ModelID, r.NodeID, r.DeviceRank}
-	}
+// A RankState is where one rank of a task stands at the clock.
+type RankState struct {
+	Rank      int64      `json:"rank"`
+	NodeID    string     `json:"nodeId,omitempty"`
+	RunnerID  string     `json:"runnerId,omitempty"`
+	Status    RankStatus `json:"status"`
+	Phase     string     `json:"phase,omitempty"`
+	Entered   string     `json:"entered,omitempty"`
+	LastEvent string     `json:"lastEvent,omitempty"`
+	Last      string     `json:"last,omitempty"`
+	LastAt    *Location  `json:"lastAt,omitempty"`
+	// SinceSeconds is how long before the clock the rank entered its
+	// phase, and SilentSeconds how long since it last reported; both take
+	// the snapshot into account when it has the runner (FromSnapshot).
+	SinceSeconds  float64 `json:"sinceSeconds"`
+	SilentSeconds float64 `json:"silentSeconds"`
+	FromSnapshot  bool    `json:"fromSnapshot,omitempty"`
 }
 
-// Add reads the next entry of the timeline, found at loc. Entries must
-// come in the merge order.
-func (a *Analyzer) Add(e *timeline.ClusterTimelineEntry, loc Location) {
-	at, err := timeline.ParseTimestamp(e.At)
-	if err != nil {
-		return
-	}
-	if a.entries == 0 {
-		a.start, a.startText = at, e.At
-	}
-	a.entries++
-	if at.Compare(a.end) > 0 || a.entries == 1 {
-		a.end, a.endText = at, e.At
-	}
-	task := ""
-	if e.TaskID != nil {
-		task = *e.TaskID
-	}
-	a.last[e.RunnerID] = &lastEntry{at, e.At, task, e.Phase, loc}
-	if task == "" {
-		return
-	}
-	t, ok := a.tasks[task]
-	if !ok {
-		t = &Task{ID: task, WorldSize: e.WorldSize, First: loc, ranks: map[int64]*RankState{}}
-		a.tasks[task] = t
-		a.order = append(a.order, t)
-	}
-	r, ok := t.ranks[e.DeviceRank]
-	if !ok {
-		r = &RankState{Rank: e.DeviceRank}
-		t.ranks[e.DeviceRank] = r
-	}
-	if !ok || r.Phase != e.Phase {
-		r.Phase, r.entered, r.Entered, r.EnteredAt = e.Phase, at, e.At, loc
-	}
-	r.NodeID, r.RunnerID = e.NodeID, e.RunnerID
-	r.last, r.Last, r.LastEvent, r.LastAt = at, e.At, e.Event, loc
-	r.Finished = slices.Contains(finishingPhases, e.Phase)
-}
-
-// Analysis returns what the timeline read so far shows.
-func (a *Analyzer) Analysis() *Analysis {
-	res := &Analysis{Entries: a.entries, Start: a.startText, End: a.endText, Tasks: []*Task{}, Suspects: []Suspect{}}
-	suspects := map[[2]string]*Suspect{}
-	var order [][2]string
-	suspect := func(t *Task, rank int64, node, runner, reason string, evidence ...Evidence) {
-		key := [2]string{t.ID, strconv.FormatInt(rank, 10)}
-		s, ok := suspects[key]
-		if !ok {
-			s = &Suspect{TaskID: t.ID, Rank: rank, NodeID: node, RunnerID: runner}
-			suspects[key] = s
-			order = append(order, key)
-		}
-		s.Reasons = append(s.Reasons, reason)
-		for _, ev := range evidence {
-			if !slices.Contains(s.Evidence, ev) {
-				s.Evidence = append(s.Evidence, ev)
-			}
-		}
-	}
-	for _, t := range a.order {
-		a.finishTask(t)
-		explained := map[int64]bool{} // waiting ranks whose wait another rank explains
-		// Rank disagreement: a rank waits at a barrier while another is
-		// behind it.
-		for _, w := range t.Ranks {
-			if !slices.Contains(barrierPhases, w.Phase) || w.Since < a.opts.Silence {
-				continue
-			}
-			for _, r := range t.Ranks {
-				if r == w || r.Finished || lifecycle[r.Phase] >= lifecycle[w.Phase] {
-					continue
-				}
-				explained[w.Rank] = true
-				suspect(t, r.Rank, r.NodeID, r.RunnerID,
-					fmt.Sprintf("rank %d has waited at %s for %s while rank %d is still in %s, behind it", w.Rank, w.Phase, seconds(w.Since), r.Rank, r.Phase),
-					Evidence{w.EnteredAt, fmt.Sprintf("rank %d enters %s", w.Rank, w.Phase)},
-					Evidence{r.LastAt, fmt.Sprintf("rank %d's last entry (%s, %s)", r.Rank, r.Phase, r.LastEvent)})
-			}
-		}
-		// Ranks that never reported.
-		for _, m := range t.Missing {
-			node, runner := a.guessRunner(t, m)
-			what := "a missing dump, or a rank that never started"
-			if runner != "" {
-				what = fmt.Sprintf("probably runner %s on node %s: its dump is missing, or it never started", runner, node)
-			}
-			suspect(t, m, node, runner,
-				fmt.Sprintf("rank %d of %d never reported for the task: %s", m, t.WorldSize, what),
-				Evidence{t.First, "the task's first entry"})
-		}
-		// Runners gone silent with the task unfinished.
-		for _, r := range t.Ranks {
-			last := a.last[r.RunnerID]
-			if r.Finished || last == nil || last.taskID != t.ID || r.Silent < a.opts.Silence || explained[r.Rank] {
-				continue
-			}
-			suspect(t, r.Rank, r.NodeID, r.RunnerID,
-				fmt.Sprintf("rank %d has been silent for %s in %s with the task unfinished", r.Rank, seconds(r.Silent), r.Phase),
-				Evidence{r.LastAt, fmt.Sprintf("rank %d's last entry (%s, %s)", r.Rank, r.Phase, r.LastEvent)})
-		}
-		hasSuspect := false
-		for key := range suspects {
-			hasSuspect = hasSuspect || key[0] == t.ID
-		}
-		if t.Finished && !hasSuspect {
-			res.FinishedTasks++
-			continue
-		}
-		res.Tasks = append(res.Tasks, t)
-	}
-	for _, key := range order {
-		res.Suspects = append(res.Suspects, *suspects[key])
-	}
-	return res
-}
-
-// finishTask works out where the task's ranks stand at the end.
-func (a *Analyzer) finishTask(t *Task) {
-	t.Ranks = t.Ranks[:0]
-	for _, r := range t.ranks {
-		r.Since = time.Duration(a.end.Unix-r.entered.Unix)*time.Second + time.Duration(a.end.Nano-r.entered.Nano)
-		r.Silent = time.Duration(a.end.Unix-r.last.Unix)*time.Second + time.Duration(a.end.Nano-r.last.Nano)
-		r.SinceSeconds, r.SilentSeconds = r.Since.Seconds(), r.Silent.Seconds()
-		t.Ranks = append(t.Ranks, r)
-		if info, ok := a.runners[r.RunnerID]; ok && t.InstanceID == "" {
-			t.InstanceID, t.ModelID = info.instanceID, info.modelID
-		}
-	}
-	slices.SortFunc(t.Ranks, func(x, y *RankState) int {
-		switch {
-		case x.Rank < y.Rank:
-			return -1
-		case x.Rank > y.Rank:
-			return 1
-		}
-		return 0
-	})
-	t.Missing = nil
-	for r := int64(0); r < t.WorldSize && len(t.Missing) < 64; r++ {
-		if _, ok := t.ranks[r]; !ok {
-			t.Missing = append(t.Missing, r)
-		}
-	}
-	t.Finished = true
-	for _, r := range t.Ranks {
-		t.Finished = t.Finished && r.Finished
-	}
-}
-
-// guessRunner names the runner that holds rank of the task's instance: the
-// one the inputs' runners say, or else the one that reported that rank for
-// another task with one of this task's runners.
-func (a *Analyzer) guessRunner(t *Task, rank int64) (node, runner string) {
-	if t.InstanceID != "" {
-		var ids []string
-		for id, info := range a.runners {
-			if info.instanceID == t.InstanceID && info.rank == rank {
-				ids = append(ids, id)
-			}
-		}
-		if len(ids) > 0 {
-			slices.Sort(ids)
-			return a.runners[ids[0]].nodeID, ids[0]
-		}
-	}
-	for _, other := range a.order {
-		if other == t || other.WorldSize != t.WorldSize {
-			continue
-		}
-		r, ok := other.ranks[rank]
-		if !ok {
-			continue
-		}
-		for _, mine := range t.ranks {
-			if theirs, ok := other.ranks[mine.Rank]; ok && theirs.RunnerID == mine.RunnerID {
-				return r.NodeID, r.RunnerID
-			}
-		}
-	}
-	return "", ""
-}
-
-// seconds writes a duration as seconds with a tenth: "71.3s".
-func seconds(d time.Duration) string {
-	return strconv.FormatFloat(d.Seconds(), 'f', 1, 64) + "s"
-}
-
-// Describe writes the analysis as text.
-func (res *Analysis) Describe(w *strings.Builder) {
-	if res.Entries == 0 {
-		w.WriteString("the timeline holds no entries\n")
-		return
-	}
-	fmt.Fprintf(w, "timeline: %d entries, %s to %s (the end)\n", res.Entries, res.Start, res.End)
-	for _, t := range res.Tasks {
-		w.WriteString("\n")
-		state := "unfinished"
-		if t.Finished {
-			state = "finished"
-		}
-		fmt.Fprintf(w, "task %s", t.ID)
-		var about []string
-		if t.InstanceID != "" {
-			about = append(about, t.InstanceID)
-		}
-		if t.ModelID != "" {
-			about = append(about, t.ModelID)
-		}
-		about = append(about, "worldSize "+strconv.FormatInt(t.WorldSize, 10))
-		fmt.Fprintf(w, " (%s): %s\n", strings.Join(about, ", "), state)
-		rows := [][]string{{"rank", "node", "runner", "phase", "entered", "before the end", "last event"}}
-		for _, r := range t.Ranks {
-			rows = append(rows, []string{strconv.FormatInt(r.Rank, 10), r.NodeID, r.RunnerID, string(r.Phase), r.Entered, seconds(r.Since), r.LastEvent})
-		}
-		for _, m := range t.Missing {
-			rows = append(rows, []string{strconv.FormatInt(m, 10), "-", "-", "(never reported)", "-", "-", "-"})
-		}
-		writeTable(w, rows)
-	}
-	if res.FinishedTasks > 0 {
-		fmt.Fprintf(w, "\n%d other tasks finished on every rank.\n", res.FinishedTasks)
-	}
-	w.WriteString("\n")
-	if len(res.Suspects) == 0 {
-		w.WriteString("verdict: no rank holds the others up\n")
-		return
-	}
-	fmt.Fprintf(w, "verdict: %d suspect", len(res.Suspects))
-	if len(res.Suspects) > 1 {
-		w.WriteString("s")
-	}
-	w.WriteString("\n")
-	for _, s := range res.Suspects {
-		fmt.Fprintf(w, "  rank %d of task %s", s.Rank, s.TaskID)
-		if s.RunnerID != "" {
-			fmt.Fprintf(w, " (node %s, runner %s)", s.NodeID, s.RunnerID)
-		}
-		w.WriteString("\n")
-		for _, r := range s.Reasons {
-			fmt.Fprintf(w, "    %s\n", r)
-		}
-		for _, e := range s.Evidence {
-			fmt.Fprintf(w, "    evidence: %s %s\n", e.Location, e.What)
-		}
-	}
-}
-
-// writeTable writes rows with aligned columns, indented.
-func writeTable(w *strings.Builder, rows [][]string) {
-	widths := make([]int, len(rows[0]))
-	for _, row := range rows {
-		for i, c := range row {
-			widths[i] = max(widths[i], len(c))
-		}
-	}
-	for _, row := range rows {
-		w.WriteString("  ")
-		for i, c := range row {
-			if i < len(row)-1 {
-				fmt.Fprintf(w, "%-*s  ", widths[i], c)
-			} else {
-				w.WriteString(c)
-			}
-		}
-		w.WriteString("\n")
-	}
+// A Divergence is the first point where the ranks of a task part: they
+// agree up to AgreedUpTo (Steps phases in), then Ahead went on, the first
+// of them to Next AgoSeconds before the clock, and Behind did not.
+type Divergence struct {
+	AgreedUpTo string  `json:"agreedUpTo"`
+	Steps      int     `json:"steps"`
+	Next       string  `json:"next"`
+	Ahead      []int64 `json:"ahead"`
+	// Each is the phase each rank of Ahead went on to.
+	Each       []string `json:"each"`
+	Behind     []int64  `json:"behind"`
+	At         string   `json:"at"`
+	AgoSeconds float64  `json:"agoSeconds"`
 }

@@ -17,6 +17,7 @@ import (
 	"hash/maphash"
 	"io"
 	"slices"
+	"strconv"
 
 	"github.com/flightline-dev/flightline/generated/timeline"
 	"github.com/flightline-dev/flightline/validate/dump"
@@ -44,6 +45,13 @@ type Options struct {
 	MaxEntryBytes int
 	// Pointers asks for the JSON pointer of each entry in its input.
 	Pointers bool
+	// Lenient carries on past an entry that breaks the schema, and past a
+	// problem of a dump that does not stop its reading: each is reported
+	// in its InputReport's Problems, and the entry is merged as written
+	// when its merge key (at, nodeId, deviceRank, runnerId) can still be
+	// read, and dropped when it cannot. Only a dump that cannot be read
+	// on stops the merge.
+	Lenient bool
 }
 
 // An Entry is one entry of the merged timeline.
@@ -71,6 +79,32 @@ func (e *InputError) Error() string {
 	return fmt.Sprintf("%s:%d: %s: %s", e.Path, e.Line, e.Rule, e.Message)
 }
 
+// A Problem is what Options.Lenient let the merge carry on past: an entry
+// that breaks the schema, merged as written or, when its merge key could
+// not be read, dropped; or a problem of the dump around the entries.
+type Problem struct {
+	Path string
+	Line int
+	// Pointer is the entry's JSON pointer in its input, when
+	// Options.Pointers asks for it and the input is not NDJSON.
+	Pointer string
+	Rule    rule.ID
+	Message string
+	Dropped bool
+}
+
+func (p *Problem) Error() string {
+	at := p.Path + ":" + strconv.Itoa(p.Line)
+	if p.Pointer != "" {
+		at += " (" + p.Pointer + ")"
+	}
+	s := fmt.Sprintf("%s: %s: %s", at, p.Rule, p.Message)
+	if p.Dropped {
+		s += "; the entry is left out: its merge key cannot be read"
+	}
+	return s
+}
+
 // A Report says what a merge did.
 type Report struct {
 	Entries int
@@ -95,6 +129,13 @@ type InputReport struct {
 	Sorted bool
 	// Warnings are what reading it found that does not stop the merge.
 	Warnings []string
+	// Problems are what Options.Lenient let the merge carry on past.
+	Problems []*Problem
+	// Members are the names of the top-level members of a ClusterTimeline
+	// or node document, and GeneratedAt its generatedAt as written ("" when
+	// it has none, or one that is not a string).
+	Members     []string
+	GeneratedAt string
 }
 
 // Merge reads the inputs and calls emit with each entry of the merged
@@ -102,7 +143,8 @@ type InputReport struct {
 // merge starts over (emit must then forget what it was given). The *Entry
 // emit gets is reused for the next entry: emit must not keep it. A malformed
 // input, an entry that breaks the schema or whose at is not a timestamp
-// stops the merge with an *InputError.
+// stops the merge with an *InputError, unless Options.Lenient says
+// otherwise.
 func Merge(inputs []Input, opts Options, reset func() error, emit func(*Entry) error) (*Report, error) {
 	sortFirst := make([]bool, len(inputs))
 	kept := make([]*source, len(inputs)) // the inputs read once, as read
@@ -196,6 +238,13 @@ func mergeOnce(inputs []Input, sortFirst []bool, kept []*source, opts Options, e
 		rep.Inputs[i].Entries = s.count
 		rep.Inputs[i].Sorted = s.sorted
 		rep.Inputs[i].Warnings = s.warnings
+		rep.Inputs[i].Problems = s.problems
+		for _, m := range s.members {
+			rep.Inputs[i].Members = append(rep.Inputs[i].Members, m.Key)
+			if m.Key == "generatedAt" && m.Raw != nil {
+				json.Unmarshal(m.Raw, &rep.Inputs[i].GeneratedAt)
+			}
+		}
 		rep.Doc.add(s)
 	}
 	rep.Doc.finish()
@@ -326,116 +375,4 @@ func canonicalHash(raw []byte, seed maphash.Seed) uint64 {
 		}
 	}
 	return maphash.Bytes(seed, raw)
-}
-
-// A Document is what a merged ClusterTimeline carries besides its
-// timeline, gathered from the inputs.
-type Document struct {
-	// GeneratedAt, LocalNodeID and MasterNodeID come from the first input
-	// that has them.
-	GeneratedAt  string
-	LocalNodeID  string
-	MasterNodeID *string
-	// Runners are the runners the inputs describe, one per runner id,
-	// sorted by modelId, deviceRank and runnerId as Skulk sorts them.
-	Runners []timeline.ClusterTimelineRunner
-	// Unreachable are the inputs' unreachable nodes, each once.
-	Unreachable []timeline.ClusterTimelineUnreachable
-	// Problems are parts of the inputs that could not be carried over.
-	Problems []string
-}
-
-func (d *Document) add(s *source) {
-	d.Problems = append(d.Problems, s.docProblems...)
-	for _, m := range s.members {
-		var v any
-		switch m.Key {
-		case "generatedAt":
-			v = &d.GeneratedAt
-			if d.GeneratedAt != "" {
-				continue
-			}
-		case "localNodeId":
-			v = &d.LocalNodeID
-			if d.LocalNodeID != "" {
-				continue
-			}
-		case "masterNodeId":
-			if d.MasterNodeID != nil {
-				continue
-			}
-			v = &d.MasterNodeID
-		case "runners":
-			var rs []timeline.ClusterTimelineRunner
-			if err := json.Unmarshal(m.Raw, &rs); err != nil {
-				d.Problems = append(d.Problems, fmt.Sprintf("%s:%d: runners: %v", s.name, m.Line, err))
-				continue
-			}
-			d.Runners = append(d.Runners, rs...)
-			continue
-		case "unreachableNodes":
-			var us []timeline.ClusterTimelineUnreachable
-			if err := json.Unmarshal(m.Raw, &us); err != nil {
-				d.Problems = append(d.Problems, fmt.Sprintf("%s:%d: unreachableNodes: %v", s.name, m.Line, err))
-				continue
-			}
-			for _, u := range us {
-				if !slices.ContainsFunc(d.Unreachable, func(x timeline.ClusterTimelineUnreachable) bool { return sameUnreachable(x, u) }) {
-					d.Unreachable = append(d.Unreachable, u)
-				}
-			}
-			continue
-		default:
-			continue
-		}
-		if m.Raw == nil {
-			continue
-		}
-		if err := json.Unmarshal(m.Raw, v); err != nil {
-			d.Problems = append(d.Problems, fmt.Sprintf("%s:%d: %s: %v", s.name, m.Line, m.Key, err))
-		}
-	}
-	if d.LocalNodeID == "" && s.nodeID != "" {
-		d.LocalNodeID = s.nodeID
-	}
-	d.Runners = append(d.Runners, s.runners...)
-}
-
-func sameUnreachable(a, b timeline.ClusterTimelineUnreachable) bool {
-	same := a.NodeID == b.NodeID && a.Error == b.Error
-	return same && ((a.URL == nil && b.URL == nil) || (a.URL != nil && b.URL != nil && *a.URL == *b.URL))
-}
-
-// finish sorts the runners as Skulk does and keeps one per runner id, the
-// first an input gave.
-func (d *Document) finish() {
-	var rs []timeline.ClusterTimelineRunner
-	for _, r := range d.Runners {
-		if !slices.ContainsFunc(rs, func(x timeline.ClusterTimelineRunner) bool { return x.RunnerID == r.RunnerID }) {
-			rs = append(rs, r)
-		}
-	}
-	slices.SortStableFunc(rs, func(a, b timeline.ClusterTimelineRunner) int {
-		if a.ModelID != b.ModelID {
-			return cmpString(a.ModelID, b.ModelID)
-		}
-		if a.DeviceRank != b.DeviceRank {
-			if a.DeviceRank < b.DeviceRank {
-				return -1
-			}
-			return 1
-		}
-		return cmpString(a.RunnerID, b.RunnerID)
-	})
-	d.Runners = rs
-}
-
-func cmpString(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }

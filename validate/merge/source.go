@@ -3,8 +3,10 @@ package merge
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -45,8 +47,9 @@ type source struct {
 	sorted      bool
 	warnings    []string
 	members     []dump.Member
-	runners     []timeline.ClusterTimelineRunner
+	runners     []RunnerState
 	nodeID      string
+	problems    []*Problem // what Options.Lenient let through
 	docProblems []string
 
 	size sizes
@@ -190,6 +193,10 @@ func (s *source) read(in Input, opts Options, sortFirst bool, stop <-chan struct
 			if p.Pointer != "" {
 				msg = p.Pointer + ": " + msg
 			}
+			if opts.Lenient && !p.Fatal {
+				s.problems = append(s.problems, &Problem{Path: in.Name, Line: p.Line, Rule: p.Rule, Message: msg})
+				return true
+			}
 			b.err = &InputError{in.Name, p.Line, p.Rule, msg}
 			return false
 		}
@@ -197,7 +204,18 @@ func (s *source) read(in Input, opts Options, sortFirst bool, stop <-chan struct
 			collect = true // flight recorders are in order each on its own
 		}
 		e, err := c.check(&it.Entry)
-		if err != nil {
+		if err != nil && opts.Lenient {
+			var ok bool
+			e, ok = c.lenient(&it.Entry)
+			p := &Problem{Path: in.Name, Line: err.Line, Rule: err.Rule, Message: err.Message, Dropped: !ok}
+			if opts.Pointers {
+				p.Pointer = r.Pointer(&it.Entry)
+			}
+			s.problems = append(s.problems, p)
+			if !ok {
+				return true
+			}
+		} else if err != nil {
 			b.err = err
 			return false
 		}
@@ -310,8 +328,8 @@ func (c *checker) str(b []byte) string {
 // check checks an entry and returns it with its key and its text on one
 // line. The texts may alias the entry and the checker's memory: they are
 // valid until the next call.
-func (c *checker) check(it *dump.Entry) (entry, error) {
-	fail := func(id rule.ID, msg string) (entry, error) {
+func (c *checker) check(it *dump.Entry) (entry, *InputError) {
+	fail := func(id rule.ID, msg string) (entry, *InputError) {
 		return entry{}, &InputError{c.name, it.Line, id, msg}
 	}
 	var vs []timeline.Violation
@@ -361,6 +379,56 @@ func (c *checker) check(it *dump.Entry) (entry, error) {
 	return e, nil
 }
 
+// lenient makes an entry of one that breaks the schema, when its merge key
+// can still be read: at as a timestamp, nodeId and runnerId as strings,
+// deviceRank as an integer, from the entry or, for a flight-recorder
+// entry that could not be lifted, from its context. The entry passes as
+// written, on one line.
+func (c *checker) lenient(it *dump.Entry) (entry, bool) {
+	type identity struct {
+		At       *string     `json:"at"`
+		NodeID   *string     `json:"nodeId"`
+		RunnerID *string     `json:"runnerId"`
+		Rank     json.Number `json:"deviceRank"`
+	}
+	var v struct {
+		identity
+		Context *struct {
+			NodeID   *string     `json:"nodeId"`
+			RunnerID *string     `json:"runnerId"`
+			Rank     json.Number `json:"rank"`
+		} `json:"context"`
+	}
+	var typeErr *json.UnmarshalTypeError
+	if err := json.Unmarshal(it.Raw, &v); err != nil && !errors.As(err, &typeErr) {
+		return entry{}, false
+	}
+	if v.Context != nil && v.NodeID == nil && v.RunnerID == nil && v.Rank == "" {
+		v.NodeID, v.RunnerID, v.Rank = v.Context.NodeID, v.Context.RunnerID, v.Context.Rank
+	}
+	if v.At == nil || v.NodeID == nil || v.RunnerID == nil {
+		return entry{}, false
+	}
+	at := timeline.MakeTimeKey(*v.At)
+	rank, err := timeline.ParseInteger([]byte(v.Rank))
+	if !at.Valid || err != nil {
+		return entry{}, false
+	}
+	e := entry{
+		key:    timeline.SortKey{At: at, NodeID: c.str([]byte(*v.NodeID)), DeviceRank: rank},
+		atText: []byte(*v.At),
+		line:   it.Line,
+		raw:    it.Raw,
+	}
+	if bytes.ContainsAny(it.Raw, "\n\r") {
+		var b bytes.Buffer
+		if json.Compact(&b, it.Raw) == nil {
+			e.raw = b.Bytes()
+		}
+	}
+	return e, true
+}
+
 // runnerFields are the properties of a ClusterTimelineRunner, which a node
 // dump's supervisor runner has among others.
 var runnerFields = sync.OnceValue(func() []string {
@@ -386,7 +454,11 @@ func (s *source) describeNode(r *dump.Reader) {
 	if r.Format() != dump.Node {
 		return
 	}
+	arrayLine := 0
 	for _, m := range r.Members() {
+		if m.Key == "supervisorRunners" {
+			arrayLine = m.Line
+		}
 		if m.Key == "runtime" {
 			var rt struct {
 				NodeID string `json:"nodeId"`
@@ -422,6 +494,6 @@ func (s *source) describeNode(r *dump.Reader) {
 				s.name, i, strings.TrimPrefix(err.Error(), "decode ClusterTimelineRunner: ")))
 			continue
 		}
-		s.runners = append(s.runners, runner)
+		s.runners = append(s.runners, RunnerState{ClusterTimelineRunner: runner, Input: s.name, Line: arrayLine, Pointer: "/supervisorRunners/" + strconv.Itoa(i)})
 	}
 }

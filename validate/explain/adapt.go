@@ -1,0 +1,188 @@
+package explain
+
+// This file is explain's contact with the rest of flightline: the merge,
+// the dump reader's formats and the generated types. The analysis itself
+// uses none of them.
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/flightline-dev/flightline/generated/timeline"
+	"github.com/flightline-dev/flightline/validate/dump"
+	"github.com/flightline-dev/flightline/validate/merge"
+)
+
+// An UnreadableError is an input explain cannot analyze: empty, not JSON,
+// or without an entry it can read outside a valid empty snapshot
+// document. A dump that cannot be read on is a *merge.InputError.
+type UnreadableError struct {
+	Path   string
+	Reason string
+}
+
+func (e *UnreadableError) Error() string { return e.Path + ": " + e.Reason }
+
+// Read merges the inputs as flightline merge does, but leniently (see
+// merge.Options.Lenient): an entry that breaks the schema, or a part of a
+// document that cannot be carried over, is a warning, and the analysis
+// goes on with what can be read. It returns the analysis of the merged
+// timeline with the inputs' snapshot, and the warnings, one line each.
+func Read(inputs []merge.Input, opts Options, maxEntryBytes int) (*Analysis, []string, error) {
+	var a *Analyzer
+	var unread []string
+	reset := func() error {
+		a, unread = New(opts), nil
+		return nil
+	}
+	reset()
+	var fast viewReader
+	rep, err := merge.Merge(inputs, merge.Options{Pointers: true, Lenient: true, MaxEntryBytes: maxEntryBytes}, reset,
+		func(m *merge.Entry) error {
+			loc := Location{Path: inputs[m.Input].Name, Line: m.Line, Pointer: m.Pointer}
+			e, ok := fast.entry(m.Raw)
+			var err error
+			if !ok {
+				e, err = ParseEntry(m.Raw)
+			}
+			if err != nil {
+				unread = append(unread, fmt.Sprintf("%s: the entry is left out: %v", loc, err))
+				return nil
+			}
+			a.Add(&e, loc)
+			return nil
+		})
+	if err != nil {
+		return nil, nil, err
+	}
+	var warnings []string
+	for _, in := range rep.Inputs {
+		if err := readable(in); err != nil {
+			return nil, nil, err
+		}
+		warnings = append(warnings, in.Warnings...)
+		for _, p := range in.Problems {
+			warnings = append(warnings, p.Error())
+		}
+	}
+	warnings = append(append(warnings, rep.Doc.Problems...), unread...)
+	snap, bad := snapshot(&rep.Doc)
+	warnings = append(warnings, bad...)
+	res := a.Analyze(snap)
+	res.Warnings = len(warnings)
+	return res, warnings, nil
+}
+
+// A viewReader reads an entry that follows the schema through the
+// generated validator's view: the same as ParseEntry, several times as
+// fast.
+type viewReader struct {
+	v    timeline.Validator
+	view timeline.ClusterTimelineEntryView
+	ids  map[string]string // node and runner ids, each kept once
+}
+
+// entry reads raw; ok is false when it breaks the schema.
+func (r *viewReader) entry(raw []byte) (e Entry, ok bool) {
+	if len(r.v.ClusterTimelineEntry(raw, &r.view)) > 0 {
+		return e, false
+	}
+	v := &r.view
+	at, ok := parseTime(string(v.At))
+	rank, err := timeline.ParseInteger(v.DeviceRank)
+	if !ok || err != nil {
+		return e, false
+	}
+	world, _ := timeline.ParseInteger(v.WorldSize)
+	return Entry{At: at, AtText: string(v.At), NodeID: r.id(v.NodeID), RunnerID: r.id(v.RunnerID), Rank: rank, WorldSize: world,
+		Phase: string(v.Phase), Event: string(v.Event), Detail: string(v.Detail), TaskID: r.id(v.TaskID)}, true
+}
+
+func (r *viewReader) id(b []byte) string {
+	if s, ok := r.ids[string(b)]; ok {
+		return s
+	}
+	if r.ids == nil {
+		r.ids = map[string]string{}
+	}
+	s := string(b)
+	r.ids[s] = s
+	return s
+}
+
+// readable says why an input holds nothing to analyze, if it does not.
+func readable(in merge.InputReport) error {
+	switch {
+	case in.Format == dump.Empty:
+		return &UnreadableError{in.Name, "the input is empty (a request that failed?)"}
+	case in.Entries > 0:
+		return nil
+	case in.Format != dump.Timeline && !in.Format.Recorders():
+		return &UnreadableError{in.Name, "no entry can be read from it"}
+	}
+	want := "localNodeId"
+	switch in.Format {
+	case dump.Node:
+		want = "runtime"
+	case dump.Capture:
+		want = "nodeDiagnostics"
+	}
+	if _, ok := parseTime(in.GeneratedAt); !ok || !slices.Contains(in.Members, want) {
+		return &UnreadableError{in.Name, fmt.Sprintf("a %s without entries, and without the generatedAt timestamp and %s of a valid empty one", in.Format, want)}
+	}
+	return nil
+}
+
+// snapshot makes the Snapshot of what the merge gathered besides the
+// entries; bad lists the states it cannot use.
+func snapshot(d *merge.Document) (snap *Snapshot, bad []string) {
+	snap = &Snapshot{}
+	if t, ok := parseTime(d.LatestGeneratedAt); ok {
+		snap.At, snap.AtText, snap.Input = t, d.LatestGeneratedAt, d.LatestInput
+	}
+	for _, s := range d.States {
+		r := RunnerState{NodeID: s.NodeID, RunnerID: s.RunnerID, InstanceID: s.InstanceID, ModelID: s.ModelID,
+			Rank: s.DeviceRank, WorldSize: s.WorldSize, Phase: string(s.Phase), SecondsInPhase: s.SecondsInPhase,
+			ProcessAlive: s.ProcessAlive, StatusKind: s.StatusKind, Where: Location{s.Input, s.Line, s.Pointer}}
+		if s.ActiveTaskID != nil {
+			r.ActiveTaskID = *s.ActiveTaskID
+		}
+		if s.LastProgressAt != nil {
+			t, ok := parseTime(*s.LastProgressAt)
+			if !ok {
+				bad = append(bad, fmt.Sprintf("%s: lastProgressAt %q is not a timestamp; it is not used", r.Where, *s.LastProgressAt))
+			}
+			r.LastProgressAt = t
+		}
+		r.TakenAt, _ = parseTime(s.GeneratedAt)
+		snap.Runners = append(snap.Runners, r)
+	}
+	for _, u := range d.Unreachable {
+		n := Unreachable{NodeID: u.NodeID, Error: u.Error}
+		if u.URL != nil {
+			n.URL = *u.URL
+		}
+		snap.Unreachable = append(snap.Unreachable, n)
+	}
+	return snap, bad
+}
+
+// parseTime reads a timestamp as the schema's date-time; ok is false for
+// text that is not one.
+func parseTime(s string) (time.Time, bool) {
+	t, err := timeline.ParseTimestamp(s)
+	if err != nil {
+		return time.Time{}, false
+	}
+	return t.Time(), true
+}
+
+// schemaPhases returns the phases the schema knows, in lifecycle order.
+func schemaPhases() []string {
+	var out []string
+	for _, p := range timeline.Phases() {
+		out = append(out, string(p))
+	}
+	return out
+}

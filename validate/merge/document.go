@@ -1,0 +1,194 @@
+package merge
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+
+	"github.com/flightline-dev/flightline/generated/timeline"
+	"github.com/flightline-dev/flightline/validate/dump"
+)
+
+// A Document is what a merged ClusterTimeline carries besides its
+// timeline, gathered from the inputs.
+type Document struct {
+	// GeneratedAt, LocalNodeID and MasterNodeID come from the first input
+	// that has them.
+	GeneratedAt  string
+	LocalNodeID  string
+	MasterNodeID *string
+	// LatestGeneratedAt is the latest generatedAt of the inputs, by the
+	// instant it names: when the newest snapshot among them was taken.
+	// LatestInput is the input that says it.
+	LatestGeneratedAt string
+	LatestInput       string
+	// Runners are the runners the inputs describe, one per runner id,
+	// sorted by modelId, deviceRank and runnerId as Skulk sorts them.
+	Runners []timeline.ClusterTimelineRunner
+	// States are the runners as each input describes them, with when and
+	// where: a runner two inputs describe is there twice, in input order.
+	States []RunnerState
+	// Unreachable are the inputs' unreachable nodes, each once.
+	Unreachable []timeline.ClusterTimelineUnreachable
+	// Problems are parts of the inputs that could not be carried over.
+	Problems []string
+}
+
+// A RunnerState is a runner as one input's snapshot describes it: a
+// ClusterTimeline's runner, or the synopsis of a node dump's supervisor
+// runner.
+type RunnerState struct {
+	timeline.ClusterTimelineRunner
+	// Input, Line and Pointer say where the input describes it:
+	// /runners/1 in a ClusterTimeline, /supervisorRunners/0 in a node
+	// dump (whose line is that of the supervisorRunners array).
+	Input   string
+	Line    int
+	Pointer string
+	// GeneratedAt is the generatedAt of the input: when the state was
+	// taken ("" when the input does not say).
+	GeneratedAt string
+}
+
+func (d *Document) add(s *source) {
+	d.Problems = append(d.Problems, s.docProblems...)
+	generatedAt := ""
+	for _, m := range s.members {
+		if m.Key == "generatedAt" && m.Raw != nil {
+			json.Unmarshal(m.Raw, &generatedAt) // a problem is reported below
+			d.later(generatedAt, s.name)
+		}
+	}
+	for _, m := range s.members {
+		var v any
+		switch m.Key {
+		case "generatedAt":
+			v = &d.GeneratedAt
+			if d.GeneratedAt != "" {
+				continue
+			}
+		case "localNodeId":
+			v = &d.LocalNodeID
+			if d.LocalNodeID != "" {
+				continue
+			}
+		case "masterNodeId":
+			if d.MasterNodeID != nil {
+				continue
+			}
+			v = &d.MasterNodeID
+		case "runners":
+			d.addRunners(s.name, m, generatedAt)
+			continue
+		case "unreachableNodes":
+			var us []timeline.ClusterTimelineUnreachable
+			if err := json.Unmarshal(m.Raw, &us); err != nil {
+				d.Problems = append(d.Problems, fmt.Sprintf("%s:%d: unreachableNodes: %v", s.name, m.Line, err))
+				continue
+			}
+			for _, u := range us {
+				if !slices.ContainsFunc(d.Unreachable, func(x timeline.ClusterTimelineUnreachable) bool { return sameUnreachable(x, u) }) {
+					d.Unreachable = append(d.Unreachable, u)
+				}
+			}
+			continue
+		default:
+			continue
+		}
+		if m.Raw == nil {
+			continue
+		}
+		if err := json.Unmarshal(m.Raw, v); err != nil {
+			d.Problems = append(d.Problems, fmt.Sprintf("%s:%d: %s: %v", s.name, m.Line, m.Key, err))
+		}
+	}
+	if d.LocalNodeID == "" && s.nodeID != "" {
+		d.LocalNodeID = s.nodeID
+	}
+	for _, r := range s.runners {
+		r.GeneratedAt = generatedAt
+		d.States = append(d.States, r)
+	}
+}
+
+// later makes at the latest generatedAt if it is later than the one so far.
+func (d *Document) later(at, input string) {
+	t, err := timeline.ParseTimestamp(at)
+	if err != nil {
+		return
+	}
+	if d.LatestGeneratedAt != "" {
+		if old, err := timeline.ParseTimestamp(d.LatestGeneratedAt); err == nil && old.Compare(t) >= 0 {
+			return
+		}
+	}
+	d.LatestGeneratedAt, d.LatestInput = at, input
+}
+
+// addRunners reads a ClusterTimeline's runners one by one, so that a
+// runner that cannot be read costs only itself.
+func (d *Document) addRunners(name string, m dump.Member, generatedAt string) {
+	dec := json.NewDecoder(bytes.NewReader(m.Raw))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('[') {
+		d.Problems = append(d.Problems, fmt.Sprintf("%s:%d: runners: want an array of runners", name, m.Line))
+		return
+	}
+	for i := 0; dec.More(); i++ {
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			d.Problems = append(d.Problems, fmt.Sprintf("%s:%d: runners: %v", name, m.Line, err))
+			return
+		}
+		start := int(dec.InputOffset()) - len(raw)
+		line := m.Line + bytes.Count(m.Raw[:start], []byte{'\n'})
+		pointer := "/runners/" + strconv.Itoa(i)
+		var r timeline.ClusterTimelineRunner
+		if err := r.UnmarshalJSON(raw); err != nil {
+			d.Problems = append(d.Problems, fmt.Sprintf("%s:%d: %s: %v", name, line, pointer, err))
+			continue
+		}
+		d.States = append(d.States, RunnerState{ClusterTimelineRunner: r, Input: name, Line: line, Pointer: pointer, GeneratedAt: generatedAt})
+	}
+}
+
+func sameUnreachable(a, b timeline.ClusterTimelineUnreachable) bool {
+	same := a.NodeID == b.NodeID && a.Error == b.Error
+	return same && ((a.URL == nil && b.URL == nil) || (a.URL != nil && b.URL != nil && *a.URL == *b.URL))
+}
+
+// finish sorts the runners as Skulk does and keeps one per runner id, the
+// first an input gave.
+func (d *Document) finish() {
+	var rs []timeline.ClusterTimelineRunner
+	for _, st := range d.States {
+		r := st.ClusterTimelineRunner
+		if !slices.ContainsFunc(rs, func(x timeline.ClusterTimelineRunner) bool { return x.RunnerID == r.RunnerID }) {
+			rs = append(rs, r)
+		}
+	}
+	slices.SortStableFunc(rs, func(a, b timeline.ClusterTimelineRunner) int {
+		if a.ModelID != b.ModelID {
+			return cmpString(a.ModelID, b.ModelID)
+		}
+		if a.DeviceRank != b.DeviceRank {
+			if a.DeviceRank < b.DeviceRank {
+				return -1
+			}
+			return 1
+		}
+		return cmpString(a.RunnerID, b.RunnerID)
+	})
+	d.Runners = rs
+}
+
+func cmpString(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
