@@ -5,9 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/flightline-dev/flightline/generated/timeline"
 	"github.com/flightline-dev/flightline/validate/explain"
+	"github.com/flightline-dev/flightline/validate/human"
 	"github.com/flightline-dev/flightline/validate/merge"
 )
 
@@ -22,37 +26,49 @@ still in a phase before it; a rank that never reported for its task, and a
 runner silent for --silence or longer with its task unfinished, are suspects
 too.
 
+PATH is a file, a directory of dumps, or - for standard input, which is read
+when no PATH is given and it is not a terminal.
+
 Exit status: 0 when no rank is suspect, 1 when one is, 2 for bad usage or
 unreadable input.`
 
-func runExplain(e *env, args []string) int {
-	fs := newFlags(e, "explain", "[flags] PATH...", explainDoc)
-	format := fs.String("format", "text", "output `format`: text or json")
-	silence := fs.Duration("silence", 0, "how long a wait or a silence counts (default 30s, as Skulk's dashboard)")
-	if ok, code := parseFlags(fs, args); !ok {
-		return code
+func explainCommand(e *env) *cobra.Command {
+	var format *string
+	var silence time.Duration
+	cmd := command("explain [flags] [PATH...]", "name the rank that holds the others up", explainDoc,
+		func(cmd *cobra.Command, args []string) int {
+			if cmd.Flags().Changed("silence") && silence <= 0 {
+				return usage(e, newUsageError(cmd, "--silence %v: want a duration above zero, such as 30s", silence))
+			}
+			return runExplain(e, cmd, args, *format, silence)
+		})
+	format = formatFlag(cmd, "text", "text", "json")
+	cmd.Flags().DurationVar(&silence, "silence", 0, "how long a wait or a silence counts (default 30s, as Skulk's dashboard)")
+	return cmd
+}
+
+func runExplain(e *env, cmd *cobra.Command, args []string, format string, silence time.Duration) int {
+	if err := oneOf(cmd, "format", format, "text", "json"); err != nil {
+		return usage(e, err)
 	}
-	if *format != "text" && *format != "json" {
-		e.errorf("explain: unknown --format %q; want text or json", *format)
-		return exitUsage
-	}
-	inputs, cleanup, code := mergeInputs(e, "explain", fs.Args())
-	defer cleanup()
+	files, code := readyInputs(e, cmd, args)
 	if code != exitOK {
 		return code
 	}
-	a, err := readTimeline(inputs, explain.Options{Silence: *silence})
+	p := e.startProgress("explain", sizes(files))
+	a, err := readTimeline(mergeInputs(e, files, p), explain.Options{Silence: silence})
+	p.finish()
 	if err != nil {
 		var ie *merge.InputError
 		if errors.As(err, &ie) {
-			fmt.Fprintf(e.stderr, "%s\n", ie)
+			fmt.Fprintf(e.stderr, "%s\n", human.Escape(ie.Error()))
 			return exitFindings
 		}
-		e.errorf("explain: %s", pathError(err))
+		e.errorf("explain: %s", human.Escape(pathError(err)))
 		return exitUsage
 	}
 	res := a.Analysis()
-	if *format == "json" {
+	if format == "json" {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)
