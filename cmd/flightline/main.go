@@ -114,7 +114,8 @@ func commandName(cmd *cobra.Command) string {
 func run(e *env, args []string) int {
 	root := newRoot(e)
 	if len(args) == 0 {
-		root.SetOut(e.stdout)
+		root.InitDefaultHelpCmd()
+		root.InitDefaultCompletionCmd()
 		root.Help()
 		return exitUsage
 	}

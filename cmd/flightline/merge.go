@@ -130,10 +130,10 @@ func mergeFailed(e *env, name string, err error, o *output) int {
 	var ie *merge.InputError
 	if errors.As(err, &ie) {
 		fmt.Fprintf(e.stderr, "%s\n", human.Escape(ie.Error()))
-		if o.stream == nil {
-			e.errorf("%s: stopped; nothing was written", name)
+		if o.partial() {
+			e.errorf("%s: stopped; what was written to %s is incomplete", name, human.Escape(o.name))
 		} else {
-			e.errorf("%s: stopped; what was written to %s is incomplete", name, o.name)
+			e.errorf("%s: stopped; nothing was written", name)
 		}
 		return exitFindings
 	}

@@ -145,11 +145,16 @@ func atomicOutput(e *env, name, target string, perm os.FileMode, exists bool) (*
 }
 
 // stdoutOutput writes to standard output: rewound in place when it is a
-// regular file, as a stream otherwise.
+// regular file the command writes at the end of (> file, or >> file, where
+// what was there before stays), as a stream otherwise.
 func stdoutOutput(e *env) *output {
 	if f, ok := e.stdout.(*os.File); ok {
 		if info, err := f.Stat(); err == nil && info.Mode().IsRegular() {
-			if start, err := f.Seek(0, io.SeekCurrent); err == nil {
+			start, err := f.Seek(0, io.SeekCurrent)
+			if appending(f) {
+				start, err = info.Size(), nil
+			}
+			if err == nil && start == info.Size() {
 				return &output{name: "standard output", w: bufio.NewWriterSize(f, 1<<20), file: f, start: start}
 			}
 		}
@@ -286,6 +291,10 @@ func (r *rewinder) Write(p []byte) (int, error) {
 	}
 	return n, nil
 }
+
+// partial reports whether a failed command left some output where it
+// cannot be taken back: a stream that got bytes.
+func (o *output) partial() bool { return o.stream != nil && o.stream.written > 0 }
 
 // isRewind reports an errRewind, so that the command can say what to do.
 func isRewind(err error) bool { return errors.Is(err, errRewind) }
