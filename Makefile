@@ -2,7 +2,7 @@
 GO ?= go
 
 # TOOLS are the project's programs under testdata, which ./... leaves out.
-TOOLS = ./testdata/gen ./testdata/tracepic ./testdata/benchcompare
+TOOLS = ./testdata/gen ./testdata/tracepic ./testdata/benchcompare ./testdata/testprogress
 
 .PHONY: all build test vet fmt-check generate check-generated bench bench-compare
 
@@ -28,8 +28,11 @@ fmt-check:
 vet:
 	$(GO) vet ./... $(TOOLS)
 
+# test prints a line per package as it finishes (and the tests that took
+# long, and what still runs every half minute) through testdata/testprogress,
+# which runs go test -json.
 test: fmt-check vet check-generated
-	$(GO) test ./... $(TOOLS)
+	$(GO) run ./testdata/testprogress ./... $(TOOLS)
 
 # bench runs the Go benchmarks of decoding, validation and merging.
 bench:

@@ -1,20 +1,17 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"os/exec"
-	"path"
-	"path/filepath"
 	"slices"
 	"strings"
 
-	"github.com/flightline-dev/flightline/schema"
+	"github.com/spf13/cobra"
+
 	"github.com/flightline-dev/flightline/schema/compat"
+	"github.com/flightline-dev/flightline/validate/human"
 )
 
 const diffDoc = `Compares two versions of a timeline schema and classifies every change:
@@ -42,50 +39,61 @@ Exit status: 0 when no change breaks dumps valid under OLD, 1 when one does
 (with --forward, also when one breaks code generated from OLD), 2 for bad
 usage or a schema that cannot be read. With --allow-breaking, 0 either way.`
 
-func runDiff(e *env, args []string) int {
-	fs := newFlags(e, "diff", "[flags] OLD NEW | --against REV PATH...", diffDoc)
-	format := fs.String("format", "text", "output `format`: text or json")
-	against := fs.String("against", "", "compare each PATH at git revision `REV` with the working tree")
-	var components listFlag
-	fs.Var(&components, "component", "component schema `name` of OpenAPI documents OLD and NEW (repeatable)")
-	forward := fs.Bool("forward", false, "fail on forward-breaking changes too")
-	allowBreaking := fs.Bool("allow-breaking", false, "report breaking changes but exit 0")
-	if ok, code := parseFlags(fs, args); !ok {
-		return code
+func diffCommand(e *env) *cobra.Command {
+	var f diffFlags
+	cmd := command("diff [flags] OLD NEW | --against REV PATH...", "compare two versions of a schema: what breaks old dumps or old code", diffDoc,
+		func(cmd *cobra.Command, args []string) int { return runDiff(e, cmd, args, &f) })
+	f.format = formatFlag(cmd, "text", "text", "json")
+	fl := cmd.Flags()
+	fl.StringVar(&f.against, "against", "", "compare each PATH at git revision `REV` with the working tree")
+	fl.StringArrayVar(&f.components, "component", nil, "component schema `name` of OpenAPI documents OLD and NEW (repeatable)")
+	fl.BoolVar(&f.forward, "forward", false, "fail on forward-breaking changes too")
+	fl.BoolVar(&f.allowBreaking, "allow-breaking", false, "report breaking changes but exit 0")
+	return cmd
+}
+
+type diffFlags struct {
+	format                 *string
+	against                string
+	components             []string
+	forward, allowBreaking bool
+}
+
+func runDiff(e *env, cmd *cobra.Command, args []string, f *diffFlags) int {
+	if err := oneOf(cmd, "format", *f.format, "text", "json"); err != nil {
+		return usage(e, err)
 	}
-	if *format != "text" && *format != "json" {
-		e.errorf("diff: unknown --format %q; want text or json", *format)
-		return exitUsage
-	}
-	var comps []*comparison
+	var pairs []compat.Pair
 	var err error
-	if *against != "" {
-		comps, err = againstComparisons(*against, fs.Args())
+	if f.against != "" {
+		pairs, err = compat.Against(f.against, args)
 	} else {
-		comps, err = argComparisons(fs.Args())
+		pairs, err = argPair(args)
 	}
 	if err != nil {
-		e.errorf("diff: %v", err)
+		e.errorf("diff: %s", human.Escape(err.Error()))
 		return exitUsage
 	}
 
 	code := exitOK
-	for _, c := range comps {
-		if err := c.run(components); err != nil {
-			c.Error = oneLine(err.Error())
-			e.errorf("diff: %s", c.Error)
+	comps := make([]*comparison, len(pairs))
+	for i, p := range pairs {
+		comps[i] = newComparison(p)
+		if err := comps[i].run(f.components); err != nil {
+			comps[i].Error = err.Error()
+			e.errorf("diff: %s", human.Escape(comps[i].Error))
 			code = exitUsage
 		}
 	}
-	if *format == "json" {
+	if *f.format == "json" {
 		writeDiffJSON(e.stdout, comps)
 	} else {
-		writeDiffText(e.stdout, comps, *forward)
+		writeDiffText(e.stdout, comps, f.forward, e.stdoutPainter())
 	}
-	if code != exitOK || *allowBreaking {
+	if code != exitOK || f.allowBreaking {
 		return code
 	}
-	return breakingExit(comps, *forward)
+	return breakingExit(comps, f.forward)
 }
 
 // breakingExit is exitFindings when a change breaks dumps valid under OLD
@@ -111,7 +119,7 @@ type comparison struct {
 	Changes []compat.Change `json:"changes"`
 	Summary diffSummary     `json:"summary"`
 
-	old, new source
+	pair compat.Pair
 }
 
 // diffSummary counts changes by class; each change is in one class.
@@ -131,8 +139,8 @@ func (s *diffSummary) add(t diffSummary) {
 	s.Compatible += t.Compatible
 }
 
-func newComparison(old, new source) *comparison {
-	return &comparison{Old: old.name(), New: new.name(), Changes: []compat.Change{}, old: old, new: new}
+func newComparison(p compat.Pair) *comparison {
+	return &comparison{Old: p.Old.Name(), New: p.New.Name(), Note: p.Note, Changes: []compat.Change{}, pair: p}
 }
 
 // run loads both versions and compares them.
@@ -140,11 +148,11 @@ func (c *comparison) run(components []string) error {
 	if c.Note != "" {
 		return nil
 	}
-	old, oldLoc, err := c.old.load(components)
+	old, oldLoc, err := c.pair.Old.Load(components)
 	if err != nil {
 		return err
 	}
-	new, newLoc, err := c.new.load(components)
+	new, newLoc, err := c.pair.New.Load(components)
 	if err != nil {
 		return err
 	}
@@ -166,309 +174,37 @@ func (c *comparison) run(components []string) error {
 	return nil
 }
 
-// argComparisons reads OLD NEW arguments.
-func argComparisons(args []string) ([]*comparison, error) {
+// argPair reads OLD NEW arguments.
+func argPair(args []string) ([]compat.Pair, error) {
 	if len(args) != 2 {
-		return nil, errors.New("want OLD and NEW (or --against REV PATH...); run flightline diff -h for help")
+		return nil, errors.New("want OLD and NEW (or --against REV PATH...); run flightline diff --help for help")
 	}
-	old, err := parseSource(args[0])
+	old, err := compat.ParseSource(args[0])
 	if err != nil {
 		return nil, err
 	}
-	new, err := parseSource(args[1])
+	new, err := compat.ParseSource(args[1])
 	if err != nil {
 		return nil, err
 	}
-	return []*comparison{newComparison(old, new)}, nil
-}
-
-// againstComparisons pairs each PATH at rev with PATH in the working tree.
-func againstComparisons(rev string, paths []string) ([]*comparison, error) {
-	if len(paths) == 0 {
-		return nil, errors.New("--against: name at least one PATH")
-	}
-	if strings.HasPrefix(rev, "-") {
-		return nil, fmt.Errorf("--against %q: not a revision", rev)
-	}
-	if _, err := git("rev-parse", "--git-dir"); err != nil {
-		return nil, fmt.Errorf("--against: %v", err)
-	}
-	unborn := false
-	if _, err := git("rev-parse", "--verify", "--quiet", rev+"^{commit}"); err != nil {
-		if rev != "HEAD" {
-			return nil, fmt.Errorf("--against %s: no such commit", rev)
-		}
-		unborn = true // a repository without commits yet: every schema is new
-	}
-	var comps []*comparison
-	for _, p := range paths {
-		rel, err := treePath(p)
-		if err != nil {
-			return nil, err
-		}
-		c := newComparison(source{git: true, rev: rev, path: rel}, source{path: p})
-		if unborn {
-			c.Note = fmt.Sprintf("new schema: %s has no commits yet; nothing to compare", rev)
-		} else if _, err := git("cat-file", "-e", rev+":"+rel); err != nil {
-			c.Note = fmt.Sprintf("new schema: not in %s; nothing to compare", rev)
-		}
-		comps = append(comps, c)
-	}
-	return comps, nil
-}
-
-// A source is one version of a schema: a file, or a file at a git revision.
-type source struct {
-	git bool
-	// rev is the git revision; "" with git means the index.
-	rev string
-	// path is the file; with git, slash-separated and relative to the top
-	// of the work tree.
-	path string
-}
-
-// name is how output names the source.
-func (s source) name() string {
-	if s.git {
-		return "git:" + s.rev + ":" + s.path
-	}
-	return s.path
-}
-
-// parseSource reads an OLD or NEW argument: a path, or git:REV:PATH.
-func parseSource(arg string) (source, error) {
-	rest, ok := strings.CutPrefix(arg, "git:")
-	if !ok {
-		return source{path: arg}, nil
-	}
-	rev, p, ok := strings.Cut(rest, ":")
-	if !ok || p == "" || strings.HasPrefix(rev, "-") {
-		return source{}, fmt.Errorf("%s: want git:REV:PATH, or git::PATH for the staged version", arg)
-	}
-	if strings.HasPrefix(p, "./") || strings.HasPrefix(p, "../") {
-		var err error
-		if p, err = treePath(p); err != nil {
-			return source{}, fmt.Errorf("%s: %v", arg, err)
-		}
-	}
-	return source{git: true, rev: rev, path: path.Clean(p)}, nil
-}
-
-// treePath turns a path relative to the current directory (or absolute)
-// into one relative to the top of the git work tree, as git revisions
-// name files.
-func treePath(p string) (string, error) {
-	var rel string
-	if filepath.IsAbs(p) {
-		top, err := git("rev-parse", "--show-toplevel")
-		if err != nil {
-			return "", err
-		}
-		rel, err = filepath.Rel(realPath(strings.TrimSpace(string(top))), realPath(p))
-		if err != nil {
-			return "", err
-		}
-		rel = filepath.ToSlash(rel)
-	} else {
-		prefix, err := git("rev-parse", "--show-prefix")
-		if err != nil {
-			return "", err
-		}
-		rel = path.Join(strings.TrimSpace(string(prefix)), filepath.ToSlash(p))
-	}
-	if rel == ".." || strings.HasPrefix(rel, "../") {
-		return "", fmt.Errorf("%s is outside the git work tree", p)
-	}
-	return rel, nil
-}
-
-// realPath resolves symbolic links where it can, so that two names of one
-// directory compare equal.
-func realPath(p string) string {
-	if r, err := filepath.EvalSymlinks(p); err == nil {
-		return r
-	}
-	return p
-}
-
-// reader returns the function that reads the source's files: from disk,
-// or with git show at the revision (each file once).
-func (s source) reader() func(string) ([]byte, error) {
-	if !s.git {
-		return os.ReadFile
-	}
-	cache := map[string][]byte{}
-	return func(name string) ([]byte, error) {
-		if data, ok := cache[name]; ok {
-			return data, nil
-		}
-		data, err := git("show", s.rev+":"+name)
-		if err != nil {
-			return nil, err
-		}
-		cache[name] = data
-		return data, nil
-	}
-}
-
-// load loads the source, a JSON Schema document or, with components, an
-// OpenAPI document. loc rewrites the model's locations to name the source
-// as the output does.
-func (s source) load(components []string) (m *schema.Model, loc func(string) string, err error) {
-	loc = func(l string) string { return l }
-	if s.git {
-		loc = func(l string) string {
-			if l == "" {
-				return ""
-			}
-			return "git:" + s.rev + ":" + l
-		}
-	}
-	if len(components) > 0 {
-		m, loc, err = s.loadOpenAPI(components)
-	} else {
-		m, err = loadJSONSchema(s.path, s.reader())
-	}
-	if err != nil {
-		msg := pathError(err)
-		if s.git && !strings.HasPrefix(msg, "git:") {
-			msg = s.name() + ": " + msg
-		}
-		return nil, nil, errors.New(msg)
-	}
-	return m, loc, nil
-}
-
-// loadJSONSchema loads the JSON Schema document file. A schema's lift may
-// name a type that lives in a file it references (the runner entry's lift
-// names the timeline entry), so when loading fails after reading other
-// files, it loads them as roots too and keeps the first root only.
-func loadJSONSchema(file string, read func(string) ([]byte, error)) (*schema.Model, error) {
-	var files []string
-	record := func(name string) ([]byte, error) {
-		data, err := read(name)
-		if err == nil && !slices.Contains(files, name) {
-			files = append(files, name)
-		}
-		return data, err
-	}
-	m, err := schema.LoadJSONSchema(record, file)
-	if err == nil || len(files) < 2 || files[0] != file {
-		return m, err
-	}
-	all, err := schema.LoadJSONSchema(read, files...)
-	if err != nil {
-		return nil, err // what gen would say given these files
-	}
-	return firstRoot(all), nil
-}
-
-// firstRoot restricts a model to its first root and what it reaches.
-func firstRoot(m *schema.Model) *schema.Model {
-	root := m.Roots[0]
-	reached := map[*schema.Type]bool{}
-	var walk func(t *schema.Type)
-	walk = func(t *schema.Type) {
-		if t == nil || reached[t] {
-			return
-		}
-		reached[t] = true
-		walk(t.Elem)
-		for _, v := range t.Variants {
-			walk(v)
-		}
-		for _, f := range t.Fields {
-			walk(f.Type)
-		}
-	}
-	walk(root)
-	out := &schema.Model{Roots: []*schema.Type{root}}
-	for _, t := range m.Types {
-		if reached[t] {
-			out.Types = append(out.Types, t)
-		}
-	}
-	if m.Order != nil && reached[m.Order.Type] {
-		out.Order = m.Order
-	}
-	for _, l := range m.Lifts {
-		if reached[l.From] {
-			out.Lifts = append(out.Lifts, l)
-		}
-	}
-	return out
-}
-
-// loadOpenAPI loads the components of an OpenAPI document. The loader reads
-// files from disk, so a document from git is written to a temporary file
-// first, whose name is then replaced by the source's in locations and errors.
-func (s source) loadOpenAPI(components []string) (*schema.Model, func(string) string, error) {
-	if !s.git {
-		m, err := schema.LoadOpenAPI(s.path, components...)
-		return m, func(l string) string { return l }, err
-	}
-	data, err := s.reader()(s.path)
-	if err != nil {
-		return nil, nil, err
-	}
-	dir, err := os.MkdirTemp("", "flightline-diff-")
-	if err != nil {
-		return nil, nil, err
-	}
-	defer os.RemoveAll(dir)
-	tmp := filepath.Join(dir, path.Base(s.path))
-	if err := os.WriteFile(tmp, data, 0o600); err != nil {
-		return nil, nil, err
-	}
-	m, err := schema.LoadOpenAPI(tmp, components...)
-	if err != nil {
-		return nil, nil, errors.New(strings.ReplaceAll(err.Error(), tmp, s.name()))
-	}
-	return m, func(l string) string {
-		if rest, ok := strings.CutPrefix(l, tmp); ok {
-			return s.name() + rest
-		}
-		return l
-	}, nil
-}
-
-// git runs git in the current directory and returns its standard output.
-// Its error carries the first line git wrote to standard error.
-func git(args ...string) ([]byte, error) {
-	cmd := exec.Command("git", args...)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		msg, _, _ := strings.Cut(strings.TrimSpace(stderr.String()), "\n")
-		if msg == "" {
-			msg = err.Error()
-		}
-		return nil, fmt.Errorf("git %s: %s", strings.Join(args, " "), msg)
-	}
-	return out, nil
-}
-
-// oneLine joins the lines of a message, so that an error is one line.
-func oneLine(s string) string {
-	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
+	return []compat.Pair{{Old: old, New: new}}, nil
 }
 
 // writeDiffText writes one line per change and a summary line per
 // comparison.
-func writeDiffText(w io.Writer, comps []*comparison, failForward bool) {
+func writeDiffText(w io.Writer, comps []*comparison, failForward bool, p painter) {
 	for _, c := range comps {
 		switch {
 		case c.Error != "":
 			continue
 		case c.Note != "":
-			fmt.Fprintf(w, "%s: %s\n", c.New, c.Note)
+			fmt.Fprintf(w, "%s: %s\n", human.Escape(c.New), c.Note)
 			continue
 		}
 		for _, ch := range c.Changes {
-			fmt.Fprintln(w, changeLine(ch))
+			fmt.Fprintln(w, changeLine(ch, p))
 		}
-		line := fmt.Sprintf("%s -> %s: %s", c.Old, c.New, summaryText(c.Summary))
+		line := fmt.Sprintf("%s -> %s: %s", human.Escape(c.Old), human.Escape(c.New), summaryText(c.Summary))
 		if c.Summary.ForwardBreaking > 0 && !failForward {
 			line += " (forward-breaking changes are warnings; --forward fails on them)"
 		}
@@ -477,12 +213,22 @@ func writeDiffText(w io.Writer, comps []*comparison, failForward bool) {
 }
 
 // changeLine is POINTER: CLASS KIND: message (OLD location -> NEW location).
-func changeLine(c compat.Change) string {
+// Its pointer, message and locations are escaped, and its class coloured:
+// red for what breaks dumps, yellow for what breaks only code.
+func changeLine(c compat.Change, p painter) string {
 	pointer := c.Pointer
 	if pointer == "" {
 		pointer = "(root)"
 	}
-	return fmt.Sprintf("%s: %s %s: %s (%s -> %s)", pointer, c.Breaks, c.Kind, c.Message, orDash(c.OldLoc), orDash(c.NewLoc))
+	class := c.Breaks.String()
+	switch c.Breaks {
+	case compat.Backward, compat.Both:
+		class = p.paint(red, class)
+	case compat.Forward:
+		class = p.paint(yellow, class)
+	}
+	return fmt.Sprintf("%s: %s %s: %s (%s -> %s)", human.Escape(pointer), class, c.Kind, human.Escape(c.Message),
+		human.Escape(orDash(c.OldLoc)), human.Escape(orDash(c.NewLoc)))
 }
 
 func orDash(s string) string {

@@ -5,8 +5,11 @@ import (
 	"errors"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/flightline-dev/flightline/validate/dump"
 	"github.com/flightline-dev/flightline/validate/explain"
+	"github.com/flightline-dev/flightline/validate/human"
 	"github.com/flightline-dev/flightline/validate/merge"
 )
 
@@ -41,69 +44,86 @@ Exit status: 0 when no rank is suspect, 1 when one is, 2 for bad usage or
 input that cannot be read or is empty (a failed curl -fsS gives an empty
 standard input).`
 
-func runExplain(e *env, args []string) int {
-	fs := newFlags(e, "explain", "[flags] PATH...", explainDoc)
-	format := fs.String("format", "text", "output `format`: text or json")
-	silence := fs.Duration("silence", 30*time.Second, "how long a wait or a silence counts (Skulk's dashboard's threshold)")
-	startup := fs.Duration("startup-silence", 10*time.Minute, "the same, for the lifecycle phases and tasks (connect, load, warm up)")
-	now := fs.String("now", "", "the clock, RFC 3339, when no input says when it was taken")
-	verbose := fs.Bool("verbose", false, "every rank of every unfinished task, and every warning; no screen limit")
-	maxEntry := fs.Int("max-entry-bytes", dump.DefaultMaxEntryBytes, "the largest entry or line accepted, in `bytes`")
-	if ok, code := parseFlags(fs, args); !ok {
-		return code
+// explainFlags are explain's flags.
+type explainFlags struct {
+	format           *string
+	silence, startup time.Duration
+	now              string
+	verbose          bool
+	maxEntry         int
+}
+
+func explainCommand(e *env) *cobra.Command {
+	var f explainFlags
+	cmd := command("explain [flags] [PATH...]", "name the rank that holds the others up", explainDoc,
+		func(cmd *cobra.Command, args []string) int { return runExplain(e, cmd, args, &f) })
+	f.format = formatFlag(cmd, "text", "text", "json")
+	fl := cmd.Flags()
+	fl.DurationVar(&f.silence, "silence", 30*time.Second, "how long a wait or a silence counts (Skulk's dashboard's threshold)")
+	fl.DurationVar(&f.startup, "startup-silence", 10*time.Minute, "the same, for the lifecycle phases and tasks (connect, load, warm up)")
+	fl.StringVar(&f.now, "now", "", "the clock, RFC 3339, when no input says when it was taken")
+	fl.BoolVar(&f.verbose, "verbose", false, "every rank of every unfinished task, and every warning; no screen limit")
+	fl.IntVar(&f.maxEntry, "max-entry-bytes", dump.DefaultMaxEntryBytes, "the largest entry or line accepted, in `bytes`")
+	return cmd
+}
+
+func runExplain(e *env, cmd *cobra.Command, args []string, f *explainFlags) int {
+	if err := oneOf(cmd, "format", *f.format, "text", "json"); err != nil {
+		return usage(e, err)
 	}
-	if *format != "text" && *format != "json" {
-		e.errorf("explain: unknown --format %q; want text or json", *format)
-		return exitUsage
+	switch {
+	case f.silence <= 0:
+		return usage(e, newUsageError(cmd, "--silence %v: want a duration above zero, such as 30s", f.silence))
+	case f.startup <= 0:
+		return usage(e, newUsageError(cmd, "--startup-silence %v: want a duration above zero, such as 10m", f.startup))
+	case f.maxEntry <= 0:
+		return usage(e, newUsageError(cmd, "--max-entry-bytes %d: want 1 or more", f.maxEntry))
 	}
-	opts := explain.Options{Silence: *silence, StartupSilence: *startup}
-	if *silence <= 0 || *startup <= 0 {
-		e.errorf("explain: --silence and --startup-silence must be more than 0")
-		return exitUsage
-	}
-	if *now != "" {
-		t, err := time.Parse(time.RFC3339Nano, *now)
+	opts := explain.Options{Silence: f.silence, StartupSilence: f.startup}
+	if f.now != "" {
+		t, err := time.Parse(time.RFC3339Nano, f.now)
 		if err != nil {
-			e.errorf("explain: --now %q is not an RFC 3339 time such as 2026-04-24T22:03:51Z", *now)
-			return exitUsage
+			return usage(e, newUsageError(cmd, "--now %q is not an RFC 3339 time such as 2026-04-24T22:03:51Z", f.now))
 		}
 		opts.Now = t
 	}
-	inputs, cleanup, code := mergeInputs(e, "explain", fs.Args())
-	defer cleanup()
+	files, code := readyInputs(e, cmd, args)
 	if code != exitOK {
 		return code
 	}
-	res, warnings, err := explain.Read(inputs, opts, *maxEntry)
+	p := e.startProgress("explain", sizes(files))
+	res, warnings, err := explain.Read(mergeInputs(e, files, p), opts, f.maxEntry)
+	p.finish()
 	if err != nil {
 		var ie *merge.InputError
 		var ue *explain.UnreadableError
 		switch {
 		case errors.As(err, &ie), errors.As(err, &ue):
-			e.errorf("explain: %s", err)
+			e.errorf("explain: %s", human.Escape(err.Error()))
 		default:
-			e.errorf("explain: %s", pathError(err))
+			e.errorf("explain: %s", human.Escape(pathError(err)))
 		}
 		return exitUsage
 	}
+	warn := e.stderrPainter().paint(yellow, "warning")
 	const shown = 50
 	for i, w := range warnings {
-		if !*verbose && i == shown {
-			e.errorf("explain: warning: and %d more (--verbose lists them)", len(warnings)-shown)
+		if !f.verbose && i == shown {
+			e.errorf("explain: %s: and %d more (--verbose lists them)", warn, len(warnings)-shown)
 			break
 		}
-		e.errorf("explain: warning: %s", w)
+		e.errorf("explain: %s: %s", warn, human.Escape(w))
 	}
-	if *now != "" && res.Clock.Source == explain.FromGeneratedAt {
-		e.errorf("explain: warning: --now is not used: %s says when it was taken (%s)", res.Clock.Input, res.Clock.Value)
+	if f.now != "" && res.Clock.Source == explain.FromGeneratedAt {
+		e.errorf("explain: %s: --now is not used: %s says when it was taken (%s)", warn, human.Escape(res.Clock.Input), res.Clock.Value)
 	}
-	if *format == "json" {
+	if *f.format == "json" {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)
 		err = enc.Encode(res)
 	} else {
-		err = res.Describe(e.stdout, *verbose)
+		err = res.Describe(e.stdout, f.verbose)
 	}
 	if err != nil {
 		e.errorf("explain: %v", err)

@@ -7,9 +7,15 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/flightline-dev/flightline/generated/timeline"
 	"github.com/flightline-dev/flightline/validate/explain"
 )
+
+// flightline runs the command in-process in dir, with stdin.
+func flightline(t *testing.T, dir, stdin string, args ...string) result {
+	t.Helper()
+	t.Chdir(dir)
+	return runIn(t, stdin, nil, args...)
+}
 
 // explainJSON runs explain --format json on the inputs.
 func explainJSON(t *testing.T, dir string, args ...string) (*explain.Analysis, result) {
@@ -219,7 +225,7 @@ func TestExplainExitCodes(t *testing.T) {
 		{"not a valid empty ClusterTimeline", "", []string{"no-generated-at.json"}, 2, "without the generatedAt timestamp and localNodeId"},
 		{"cut short", "", []string{"cut.json"}, 2, "cut.json:1: json-truncated: "},
 		{"no such file", "", []string{"missing.ndjson"}, 2, "missing.ndjson"},
-		{"no path", "", nil, 2, "name at least one PATH"},
+		{"no path: standard input, empty", "", nil, 2, "<stdin>: the input is empty"},
 		{"a bad --now", "", []string{"--now", "yesterday", "healthy.ndjson"}, 2, "--now \"yesterday\" is not an RFC 3339 time"},
 		{"a bad --format", "", []string{"--format", "xml", "healthy.ndjson"}, 2, "unknown --format"},
 	}
@@ -271,70 +277,4 @@ func sharedDir(t *testing.T) string {
 	}
 	t.Skipf("the shared data (skulk/clusters) is not in any of %q; set FLIGHTLINE_SHARED", tries)
 	return ""
-}
-
-// TestExportChrome: the Chrome trace parses as JSON, with a process per
-// node, a thread per runner, a slice and an instant per entry, and a
-// counter per MLX memory snapshot.
-func TestExportChrome(t *testing.T) {
-	dir := t.TempDir()
-	dump := generator(t, "-n", "2000", "-scenario", "stuck-barrier")
-	os.WriteFile(filepath.Join(dir, "dump.ndjson"), dump, 0o644)
-	r := flightline(t, dir, "", "export", "--format", "chrome", "-o", "trace.json", "dump.ndjson")
-	if r.code != 0 {
-		t.Fatalf("exit %d: %s", r.code, r.stderr)
-	}
-	data, _ := os.ReadFile(filepath.Join(dir, "trace.json"))
-	var trace struct {
-		TraceEvents []struct {
-			Name string          `json:"name"`
-			Ph   string          `json:"ph"`
-			Ts   float64         `json:"ts"`
-			Dur  float64         `json:"dur"`
-			Pid  int             `json:"pid"`
-			Tid  int             `json:"tid"`
-			Args json.RawMessage `json:"args"`
-		} `json:"traceEvents"`
-	}
-	if err := json.Unmarshal(data, &trace); err != nil {
-		t.Fatalf("the trace is not JSON: %v", err)
-	}
-	var entries []timeline.ClusterTimelineEntry
-	nodes, runners, memory := map[string]bool{}, map[string]bool{}, 0
-	for _, l := range lines(string(dump)) {
-		var e timeline.ClusterTimelineEntry
-		if err := json.Unmarshal([]byte(l), &e); err != nil {
-			t.Fatal(err)
-		}
-		entries = append(entries, e)
-		nodes[e.NodeID], runners[e.RunnerID] = true, true
-		if e.MlxMemory != nil && e.MlxMemory.Active != nil {
-			memory++
-		}
-	}
-	count := map[string]int{}
-	processes, threads := map[string]bool{}, map[string]bool{}
-	for _, ev := range trace.TraceEvents {
-		count[ev.Ph]++
-		if ev.Ph == "M" && ev.Name == "process_name" {
-			processes[string(ev.Args)] = true
-		}
-		if ev.Ph == "M" && ev.Name == "thread_name" {
-			threads[string(ev.Args)] = true
-		}
-		if ev.Ph == "X" && ev.Dur < 0 {
-			t.Errorf("a slice with a negative duration: %+v", ev)
-		}
-	}
-	if count["X"] != len(entries) || count["i"] != len(entries) || count["C"] != memory {
-		t.Errorf("events %v for %d entries and %d memory snapshots", count, len(entries), memory)
-	}
-	if len(processes) != len(nodes) || len(threads) != len(runners) {
-		t.Errorf("%d processes for %d nodes, %d threads for %d runners", len(processes), len(nodes), len(threads), len(runners))
-	}
-	for th := range threads {
-		if !strings.Contains(th, "rank ") {
-			t.Errorf("thread name %s does not name the rank", th)
-		}
-	}
 }

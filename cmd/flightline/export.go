@@ -1,8 +1,7 @@
 package main
 
 import (
-	"errors"
-	"fmt"
+	"github.com/spf13/cobra"
 
 	"github.com/flightline-dev/flightline/generated/timeline"
 	"github.com/flightline-dev/flightline/validate/chrome"
@@ -14,32 +13,38 @@ tools open. --format chrome writes Chrome trace event JSON for Perfetto
 (ui.perfetto.dev) or chrome://tracing: a process per node, a thread per
 runner named by its rank, each entry's phase as a slice until the runner's
 next entry, each event as an instant with its detail and attrs, and the MLX
-active memory as a counter.`
+active memory as a counter.
 
-func runExport(e *env, args []string) int {
-	fs := newFlags(e, "export", "--format chrome [-o PATH] PATH...", exportDoc)
-	format := fs.String("format", "chrome", "output `format`: chrome")
-	out := fs.String("o", "", "write to `path` (default standard output)")
-	if ok, code := parseFlags(fs, args); !ok {
-		return code
+PATH is a file, a directory of dumps, or - for standard input, which is read
+when no PATH is given and it is not a terminal. -o is written as merge -o is.`
+
+func exportCommand(e *env) *cobra.Command {
+	var out string
+	var format *string
+	cmd := command("export [--format chrome] [-o PATH] [PATH...]", "write a timeline as a Chrome trace for Perfetto", exportDoc,
+		func(cmd *cobra.Command, args []string) int { return runExport(e, cmd, args, *format, out) })
+	format = formatFlag(cmd, "chrome", "chrome")
+	cmd.Flags().StringVarP(&out, "output", "o", "", "write to `path` (default standard output; - for standard output)")
+	return cmd
+}
+
+func runExport(e *env, cmd *cobra.Command, args []string, format, out string) int {
+	if err := oneOf(cmd, "format", format, "chrome"); err != nil {
+		return usage(e, err)
 	}
-	if *format != "chrome" {
-		e.errorf("export: unknown --format %q; want chrome", *format)
-		return exitUsage
-	}
-	inputs, cleanup, code := mergeInputs(e, "export", fs.Args())
-	defer cleanup()
+	files, code := readyInputs(e, cmd, args)
 	if code != exitOK {
 		return code
 	}
-	o, err := newOutput(*out)
+	o, err := openOutput(e, out)
 	if err != nil {
-		e.errorf("export: %v", err)
+		e.errorf("export: %s", err)
 		return exitUsage
 	}
 	w := chrome.NewWriter(o)
 	var entry timeline.ClusterTimelineEntry
-	_, err = merge.Merge(inputs, merge.Options{},
+	p := e.startProgress("export", sizes(files))
+	_, err = merge.Merge(mergeInputs(e, files, p), merge.Options{},
 		func() error { w = chrome.NewWriter(o); return o.reset() },
 		func(m *merge.Entry) error {
 			if err := entry.UnmarshalJSON(m.Raw); err != nil {
@@ -47,22 +52,17 @@ func runExport(e *env, args []string) int {
 			}
 			return w.Add(&entry)
 		})
+	p.finish()
 	if err == nil {
 		err = w.Close()
 	}
-	if err != nil {
+	if err == nil {
+		err = o.commit()
+	} else {
 		o.discard()
-		var ie *merge.InputError
-		if errors.As(err, &ie) {
-			fmt.Fprintf(e.stderr, "%s\n", ie)
-			return exitFindings
-		}
-		e.errorf("export: %s", pathError(err))
-		return exitUsage
 	}
-	if err := o.commit(e.stdout); err != nil {
-		e.errorf("export: %v", err)
-		return exitUsage
+	if err != nil {
+		return mergeFailed(e, "export", err, o)
 	}
 	return exitOK
 }

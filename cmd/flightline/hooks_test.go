@@ -18,10 +18,13 @@ import (
 // TestHooks proves the hooks of .pre-commit-hooks.yaml and the plain git
 // hook .githooks/pre-commit in a downstream repository: a scratch git
 // repository with a schema, the package flightline gen made from it and a
-// folder of dumps. The pre-commit hooks run through pre-commit try-repo,
-// which builds flightline with go install ./... as a user's pre-commit
-// would, from a committed snapshot of this checkout: try-repo on this
-// repository itself would leave out its uncommitted new files.
+// folder of dumps. The pre-commit hooks run through pre-commit run, with a
+// configuration (outside the repository) that pins a committed snapshot of
+// this checkout, as a user's .pre-commit-config.yaml pins a release:
+// pre-commit clones it and builds flightline with go install ./... once,
+// into the PRE_COMMIT_HOME all the subtests share. One scratch repository
+// serves every subtest, reset between them, and flightline is built once
+// for the test's own use.
 //
 // It needs pre-commit on PATH and skips without it, unless
 // FLIGHTLINE_REQUIRE_PRECOMMIT=1 (which .ci/run sets) makes that a failure.
@@ -171,6 +174,7 @@ type hookRig struct {
 	ctx        context.Context
 	env        []string // the environment of every command the test runs
 	hookRepo   string   // the committed snapshot of this checkout
+	config     string   // the pre-commit configuration that pins it
 	bin        string   // flightline built from the snapshot; its directory is first on PATH
 	work       string   // the downstream repository
 	firstEntry string   // the first line of dumps/cluster.ndjson, a valid entry
@@ -204,6 +208,13 @@ func newHookRig(t *testing.T, ctx context.Context) *hookRig {
 	h.gitIn(t, h.hookRepo, "-c", "user.name=flightline test", "-c", "user.email=test@flightline.invalid", "commit", "-q", "--no-verify", "-m", "snapshot")
 	if r := h.runIn(t, h.hookRepo, nil, "go", "build", "-o", h.bin, "./cmd/flightline"); r.code != 0 {
 		t.Fatalf("building flightline from the snapshot: exit %d: %s", r.code, r.stderr)
+	}
+	rev := strings.TrimSpace(h.gitIn(t, h.hookRepo, "rev-parse", "HEAD"))
+	h.config = filepath.Join(tmp, "pre-commit-config.yaml")
+	config := "repos:\n  - repo: " + h.hookRepo + "\n    rev: " + rev + "\n    hooks:\n" +
+		"      - id: flightline-check-generated\n      - id: flightline-validate\n      - id: flightline-schema-diff\n"
+	if err := os.WriteFile(h.config, []byte(config), 0o644); err != nil {
+		t.Fatal(err)
 	}
 
 	// The downstream repository.
@@ -393,14 +404,14 @@ func (h *hookRig) edit(t *testing.T, name, old, new string) {
 	h.write(t, name, strings.Replace(string(data), old, new, 1))
 }
 
-// tryRepo runs one hook of the snapshot on files with pre-commit try-repo,
+// tryRepo runs one hook of the snapshot on files with pre-commit run,
 // verbose so that a passing hook's output is shown too.
 func (h *hookRig) tryRepo(t *testing.T, hook string, files ...string) result {
 	t.Helper()
 	start := time.Now()
-	args := append([]string{"try-repo", "--color", "never", "--verbose", h.hookRepo, hook, "--files"}, files...)
+	args := append([]string{"run", "--config", h.config, "--color", "never", "--verbose", hook, "--files"}, files...)
 	r := h.runIn(t, h.work, nil, "pre-commit", args...)
-	t.Logf("pre-commit try-repo %s: exit %d in %v", hook, r.code, time.Since(start).Round(100*time.Millisecond))
+	t.Logf("pre-commit run %s: exit %d in %v", hook, r.code, time.Since(start).Round(100*time.Millisecond))
 	return r
 }
 

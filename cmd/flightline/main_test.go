@@ -2,144 +2,253 @@ package main
 
 import (
 	"bytes"
+	"flag"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
+	"time"
+
+	"github.com/rogpeppe/go-internal/testscript"
 )
 
-// binary is the flightline command built once for the end-to-end tests,
-// and genBinary the data generator of testdata/gen.
-var binary, genBinary string
+var update = flag.Bool("update", false, "rewrite the golden files and the expected output in the test scripts")
 
+// repoRoot is the top of the repository, where the in-process tests run
+// the command, so that the paths in its output read as a user would type
+// them.
+const repoRoot = "../.."
+
+// absRoot is repoRoot as an absolute path, for tests that change directory.
+var absRoot, _ = filepath.Abs(repoRoot)
+
+// TestMain makes the test binary the flightline command when testscript
+// runs it under that name: the scripts' exec flightline runs main, in the
+// test binary, so that coverage counts it.
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "flightline-test")
-	if err != nil {
-		panic(err)
-	}
-	binary = filepath.Join(dir, "flightline")
-	if runtime.GOOS == "windows" {
-		binary += ".exe"
-	}
-	genBinary = filepath.Join(dir, "gen")
-	for _, b := range [][2]string{{binary, "."}, {genBinary, "../../testdata/gen"}} {
-		build := exec.Command("go", "build", "-o", b[0], b[1])
-		if out, err := build.CombinedOutput(); err != nil {
-			os.Stderr.Write(out)
-			panic(err)
-		}
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
+	testscript.Main(m, map[string]func(){
+		"flightline": func() { main() },
+	})
 }
 
-// result is what one run of the binary did.
+// TestScripts runs the end-to-end tests in testdata/script. Each script
+// runs in a fresh $WORK, with copies of the repository's testdata and schema, and these commands beside testscript's own:
+//
+//	exits N PROG ARGS...   run PROG; its exit status must be N
+//	gen-data ARGS...       run the data generator of testdata/gen
+//	mkfifo PATH            make a FIFO
+//	mknod-null PATH        make a character device like /dev/null (as root)
+//	umask MASK             set the umask of the commands that follow (octal)
+//	mode PATH MODE         PATH's permission bits must be MODE (octal)
+//	isregular PATH, ischardev PATH, isfifo PATH, islink PATH
+//	replace FILE OLD NEW   replace the first OLD in FILE with NEW
+//	notmp DIR              no .flightline-*.tmp file is left in DIR
+//
+// and the conditions [root] and [unix].
+func TestScripts(t *testing.T) {
+	root := absRoot
+	testscript.Run(t, testscript.Params{
+		Dir:                 filepath.Join("testdata", "script"),
+		UpdateScripts:       *update,
+		RequireExplicitExec: true,
+		Setup: func(env *testscript.Env) error {
+			for _, name := range []string{"testdata", "schema"} {
+				if err := os.CopyFS(filepath.Join(env.WorkDir, name), os.DirFS(filepath.Join(root, name))); err != nil {
+					return err
+				}
+			}
+			env.Setenv("REPO", root)
+			env.Setenv("NO_COLOR", "")
+			return nil
+		},
+		Condition: func(cond string) (bool, error) {
+			switch cond {
+			case "root":
+				return os.Geteuid() == 0, nil
+			case "unix":
+				return runtime.GOOS != "windows", nil
+			}
+			return false, fmt.Errorf("unknown condition %q", cond)
+		},
+		Cmds: scriptCommands,
+	})
+}
+
+var scriptCommands = map[string]func(ts *testscript.TestScript, neg bool, args []string){
+	"exits": func(ts *testscript.TestScript, neg bool, args []string) {
+		if neg || len(args) < 2 {
+			ts.Fatalf("usage: exits N PROG ARGS...")
+		}
+		want, err := strconv.Atoi(args[0])
+		ts.Check(err)
+		err = ts.Exec(args[1], args[2:]...)
+		got := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			got = ee.ExitCode()
+		} else if err != nil {
+			ts.Fatalf("%s: %v", args[1], err)
+		}
+		if got != want {
+			ts.Fatalf("%s exited with status %d, want %d", strings.Join(args[1:], " "), got, want)
+		}
+		if args[1] == "flightline" {
+			checkNoCrash(ts)
+		}
+	},
+	"gen-data": func(ts *testscript.TestScript, neg bool, args []string) {
+		bin, err := dataGenerator()
+		if err != nil {
+			ts.Fatalf("building testdata/gen: %v", err)
+		}
+		ts.Check(ts.Exec(bin, args...))
+	},
+	"mkfifo": func(ts *testscript.TestScript, neg bool, args []string) {
+		ts.Check(mkfifo(ts.MkAbs(args[0])))
+	},
+	"mknod-null": func(ts *testscript.TestScript, neg bool, args []string) {
+		ts.Check(mknodNull(ts.MkAbs(args[0])))
+	},
+	"umask": func(ts *testscript.TestScript, neg bool, args []string) {
+		mask, err := strconv.ParseUint(args[0], 8, 32)
+		ts.Check(err)
+		setUmask(int(mask))
+		ts.Defer(func() { setUmask(0o022) })
+	},
+	"mode": func(ts *testscript.TestScript, neg bool, args []string) {
+		info, err := os.Stat(ts.MkAbs(args[0]))
+		ts.Check(err)
+		want, err := strconv.ParseUint(args[1], 8, 32)
+		ts.Check(err)
+		if got := info.Mode().Perm(); (got == os.FileMode(want)) == neg {
+			ts.Fatalf("%s has mode %#o, want %s%#o", args[0], got, map[bool]string{true: "not ", false: ""}[neg], want)
+		}
+	},
+	"isregular": fileType(func(m os.FileMode) bool { return m.IsRegular() }, os.Stat),
+	"ischardev": fileType(func(m os.FileMode) bool { return m&os.ModeCharDevice != 0 }, os.Stat),
+	"isfifo":    fileType(func(m os.FileMode) bool { return m&os.ModeNamedPipe != 0 }, os.Stat),
+	"islink":    fileType(func(m os.FileMode) bool { return m&os.ModeSymlink != 0 }, os.Lstat),
+	"replace": func(ts *testscript.TestScript, neg bool, args []string) {
+		if neg || len(args) != 3 {
+			ts.Fatalf("usage: replace FILE OLD NEW")
+		}
+		text := ts.ReadFile(args[0])
+		if !strings.Contains(text, args[1]) {
+			ts.Fatalf("%s does not contain %q", args[0], args[1])
+		}
+		ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(strings.Replace(text, args[1], args[2], 1)), 0o644))
+	},
+	"notmp": func(ts *testscript.TestScript, neg bool, args []string) {
+		left, err := filepath.Glob(filepath.Join(ts.MkAbs(args[0]), ".flightline-*.tmp"))
+		ts.Check(err)
+		if len(left) > 0 {
+			ts.Fatalf("temporary files left behind: %v", left)
+		}
+	},
+}
+
+func fileType(is func(os.FileMode) bool, stat func(string) (os.FileInfo, error)) func(*testscript.TestScript, bool, []string) {
+	return func(ts *testscript.TestScript, neg bool, args []string) {
+		info, err := stat(ts.MkAbs(args[0]))
+		ts.Check(err)
+		if is(info.Mode()) == neg {
+			ts.Fatalf("%s has mode %v", args[0], info.Mode())
+		}
+	}
+}
+
+// checkNoCrash fails a script whose flightline panicked.
+func checkNoCrash(ts *testscript.TestScript) {
+	stderr := ts.ReadFile("stderr")
+	if strings.Contains(stderr, "goroutine ") || strings.Contains(stderr, "panic:") {
+		ts.Fatalf("flightline crashed")
+	}
+}
+
+var (
+	genOnce sync.Once
+	genBin  string
+	genErr  error
+)
+
+// dataGenerator builds testdata/gen once for the whole test binary.
+func dataGenerator() (string, error) {
+	genOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "flightline-gen")
+		if err != nil {
+			genErr = err
+			return
+		}
+		genBin = filepath.Join(dir, "gen")
+		if runtime.GOOS == "windows" {
+			genBin += ".exe"
+		}
+		build := exec.Command("go", "build", "-o", genBin, "./testdata/gen")
+		build.Dir = absRoot
+		out, err := build.CombinedOutput()
+		if err != nil {
+			genErr = fmt.Errorf("%v\n%s", err, out)
+		}
+	})
+	return genBin, genErr
+}
+
+// result is what one run of the command did.
 type result struct {
 	code           int
 	stdout, stderr string
 }
 
-// flightline runs the built binary in dir with stdin.
-func flightline(t *testing.T, dir, stdin string, args ...string) result {
+// runIn runs the command in-process in the current directory, with stdin
+// and as if no stream were a terminal, unless e is changed by setup.
+func runIn(t *testing.T, stdin string, setup func(e *env), args ...string) result {
 	t.Helper()
-	cmd := exec.Command(binary, args...)
-	cmd.Dir = dir
-	cmd.Stdin = strings.NewReader(stdin)
 	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
+	e := &env{stdin: strings.NewReader(stdin), stdout: &stdout, stderr: &stderr,
+		getenv: func(string) string { return "" }, temps: &tempFiles{}, progressAfter: time.Second}
+	if setup != nil {
+		setup(e)
 	}
-	if strings.Contains(stderr.String(), "goroutine ") || strings.Contains(stderr.String(), "panic:") {
-		t.Fatalf("flightline %v crashed:\n%s", args, stderr.String())
-	}
+	code := run(e, args)
 	return result{code, stdout.String(), stderr.String()}
 }
 
-func TestGenCheck(t *testing.T) {
-	dir := t.TempDir()
-	out := filepath.Join(dir, "pkg")
-	if r := flightline(t, dir, "", "gen", "--out", out, "--package", "pkg"); r.code != 0 {
-		t.Fatalf("gen: exit %d: %s", r.code, r.stderr)
-	}
-	if r := flightline(t, dir, "", "gen", "--out", out, "--package", "pkg", "--check"); r.code != 0 || r.stdout != "" {
-		t.Fatalf("check of fresh output: exit %d: %s%s", r.code, r.stdout, r.stderr)
-	}
-	// Make one file stale, remove another, and leave a leftover.
-	os.WriteFile(filepath.Join(out, "types_gen.go"), []byte("// Code generated by flightline gen; DO NOT EDIT.\n\npackage pkg\n"), 0o644)
-	os.Remove(filepath.Join(out, "merge_gen.go"))
-	os.WriteFile(filepath.Join(out, "old_gen.go"), []byte("// Code generated by flightline gen; DO NOT EDIT.\n\npackage pkg\n"), 0o644)
-	os.WriteFile(filepath.Join(out, "handwritten.go"), []byte("package pkg\n"), 0o644)
-	r := flightline(t, dir, "", "gen", "--out", out, "--package", "pkg", "--check")
-	if r.code != 1 {
-		t.Fatalf("check of stale output: exit %d, want 1", r.code)
-	}
-	for _, name := range []string{"types_gen.go", "merge_gen.go", "old_gen.go"} {
-		if !strings.Contains(r.stdout, filepath.Join(out, name)+": stale") {
-			t.Errorf("check output does not name %s:\n%s", name, r.stdout)
+// golden compares got with the golden file (a path from the current
+// directory), or rewrites it with -update.
+func golden(t *testing.T, path, got string) {
+	t.Helper()
+	file := path
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
 		}
+		return
 	}
-	if strings.Contains(r.stdout, "handwritten.go") {
-		t.Errorf("check names a hand-written file:\n%s", r.stdout)
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./cmd/flightline -update)", err)
 	}
-	if r := flightline(t, dir, "", "gen", "--out", out, "--package", "pkg"); r.code != 0 {
-		t.Fatalf("regenerate: exit %d: %s", r.code, r.stderr)
-	}
-	if _, err := os.Stat(filepath.Join(out, "old_gen.go")); !os.IsNotExist(err) {
-		t.Error("regeneration left a stale generated file behind")
-	}
-	if _, err := os.Stat(filepath.Join(out, "handwritten.go")); err != nil {
-		t.Error("regeneration removed a hand-written file")
-	}
-	if r := flightline(t, dir, "", "gen", "--out", out, "--package", "pkg", "--check"); r.code != 0 {
-		t.Fatalf("check after regenerating: exit %d: %s", r.code, r.stdout)
+	if got != string(want) {
+		t.Errorf("output differs from %s (run go test ./cmd/flightline -update and review the diff):\n--- got\n%s--- want\n%s", file, got, want)
 	}
 }
 
-func TestGenFromOpenAPI(t *testing.T) {
-	dir := t.TempDir()
-	openapi, _ := filepath.Abs(filepath.Join("..", "..", "testdata", "openapi", "skulk.openapi.json"))
-	a, b := filepath.Join(dir, "a"), filepath.Join(dir, "b")
-	if r := flightline(t, dir, "", "gen", "--out", a); r.code != 0 {
-		t.Fatal(r.stderr)
-	}
-	r := flightline(t, dir, "", "gen", "--out", b, "--openapi", openapi,
-		"--component", "ClusterTimelineEntry", "--component", "RunnerFlightRecorderEntry", "--component", "ClusterTimeline")
-	if r.code != 0 {
-		t.Fatal(r.stderr)
-	}
-	// The OpenAPI output must pass the JSON Schema output's check.
-	if r := flightline(t, dir, "", "gen", "--out", b, "--check"); r.code != 0 {
-		t.Errorf("OpenAPI and JSON Schema outputs differ:\n%s", r.stdout)
-	}
-}
-
-func TestGenErrors(t *testing.T) {
-	dir := t.TempDir()
-	bad := filepath.Join(dir, "bad.json")
-	os.WriteFile(bad, []byte(`{"title": "T", "type": "object", "properties": {"a": {"type": "string", "pattern": "x"}}}`), 0o644)
-	cases := []struct {
-		args []string
-		want string
-	}{
-		{[]string{"gen", "--schema", bad, "--out", dir}, `bad.json#/properties/a: unsupported keyword "pattern"`},
-		{[]string{"gen", "--schema", filepath.Join(dir, "missing.json")}, "missing.json"},
-		{[]string{"gen", "--openapi", "x.json"}, "--openapi and --component go together"},
-		{[]string{"gen", "--package", "a-b", "--out", dir}, "not a Go identifier"},
-		{[]string{"gen", "--bogus"}, "flag provided but not defined"},
-		{[]string{"nope"}, "unknown command"},
-	}
-	for _, c := range cases {
-		r := flightline(t, dir, "", c.args...)
-		if r.code != 2 || !strings.Contains(r.stderr, c.want) {
-			t.Errorf("%v: exit %d, stderr %q; want exit 2 and %q", c.args, r.code, r.stderr, c.want)
+// writeTree writes files (slash path -> content) under dir.
+func writeTree(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, content := range files {
+		path := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
 		}
 	}
 }
+
+func lines(s string) []string { return strings.Split(strings.TrimSuffix(s, "\n"), "\n") }

@@ -1,16 +1,16 @@
 package main
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
-	"io"
 	"os"
-	"strings"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/flightline-dev/flightline/generated/timeline"
 	"github.com/flightline-dev/flightline/validate/dump"
+	"github.com/flightline-dev/flightline/validate/human"
 	"github.com/flightline-dev/flightline/validate/merge"
 )
 
@@ -19,147 +19,169 @@ instant of at, then nodeId, deviceRank and runnerId): per-rank or per-node
 NDJSON or JSON-array dumps, ClusterTimeline objects, and node diagnostics
 dumps (GET /v1/diagnostics/node), whose flight recorders are lifted onto
 their runners as Skulk does. PATH is a file, a directory of dumps, or - for
-standard input.
+standard input, which is read when no PATH is given and it is not a
+terminal.
 
 Sorted inputs are merged as streams; an input that is not in order is sorted
 first, with a warning. Entries pass through as written (an NDJSON line byte
-for byte). A malformed input stops the merge with exit status 1, and no
-partial output is left behind.`
+for byte). A malformed input stops the merge with exit status 1.
 
-func runMerge(e *env, args []string) int {
-	fs := newFlags(e, "merge", "[flags] PATH...", mergeDoc)
-	out := fs.String("o", "", "write the merged timeline to `path` (default standard output)")
-	format := fs.String("format", "ndjson", "output `format`: ndjson, or json for a ClusterTimeline object")
-	dedupe := fs.Bool("dedupe", false, "drop entries that are the same as the one before them (counted either way)")
-	generatedAt := fs.String("generated-at", "", "the generatedAt of a json output (default now)")
-	maxEntry := fs.Int("max-entry-bytes", dump.DefaultMaxEntryBytes, "the largest entry or line accepted, in `bytes`")
-	if ok, code := parseFlags(fs, args); !ok {
-		return code
+-o writes a regular file (or a new one) through a temporary file beside it,
+renamed over it at the end, so that a failure leaves the file as it was; it
+keeps the file's mode, and follows a symbolic link to its target. Standard
+output (the default, or -o -), a FIFO or a device is written as the merge
+goes.`
+
+func mergeCommand(e *env) *cobra.Command {
+	var f mergeFlags
+	cmd := command("merge [flags] [PATH...]", "merge per-node and per-rank dumps into one timeline", mergeDoc,
+		func(cmd *cobra.Command, args []string) int { return runMerge(e, cmd, args, &f) })
+	fl := cmd.Flags()
+	fl.StringVarP(&f.out, "output", "o", "", "write the merged timeline to `path` (default standard output; - for standard output)")
+	f.format = formatFlag(cmd, "ndjson", "ndjson", "json")
+	fl.BoolVar(&f.dedupe, "dedupe", false, "drop entries that are the same as the one before them (counted either way)")
+	fl.StringVar(&f.generatedAt, "generated-at", "", "the generatedAt of a json output (default now)")
+	fl.IntVar(&f.maxEntry, "max-entry-bytes", dump.DefaultMaxEntryBytes, "the largest entry or line accepted, in `bytes`")
+	return cmd
+}
+
+type mergeFlags struct {
+	out, generatedAt string
+	format           *string
+	dedupe           bool
+	maxEntry         int
+}
+
+func runMerge(e *env, cmd *cobra.Command, args []string, f *mergeFlags) int {
+	if err := oneOf(cmd, "format", *f.format, "ndjson", "json"); err != nil {
+		return usage(e, err)
 	}
-	if *format != "ndjson" && *format != "json" {
-		e.errorf("merge: unknown --format %q; want ndjson or json", *format)
-		return exitUsage
+	if err := checkBounds(cmd, 0, 0, f.maxEntry); err != nil {
+		return usage(e, err)
 	}
-	if *generatedAt == "" {
-		*generatedAt = time.Now().UTC().Format("2006-01-02T15:04:05.000000+00:00")
-	} else if _, err := timeline.ParseTimestamp(*generatedAt); err != nil {
+	generatedAt := f.generatedAt
+	if generatedAt == "" {
+		generatedAt = time.Now().UTC().Format("2006-01-02T15:04:05.000000+00:00")
+	} else if _, err := timeline.ParseTimestamp(generatedAt); err != nil {
 		e.errorf("merge: --generated-at: %v", err)
 		return exitUsage
 	}
-	inputs, cleanup, code := mergeInputs(e, "merge", fs.Args())
-	defer cleanup()
+	files, code := readyInputs(e, cmd, args)
 	if code != exitOK {
 		return code
 	}
-
-	o, err := newOutput(*out)
+	o, err := openOutput(e, f.out)
 	if err != nil {
-		e.errorf("merge: %v", err)
+		e.errorf("merge: %s", human.Escape(err.Error()))
 		return exitUsage
 	}
 	var w entryWriter = &ndjsonWriter{w: o}
-	if *format == "json" {
-		jw, err := newTimelineWriter()
+	if *f.format == "json" {
+		spool, err := newSpool()
 		if err != nil {
 			o.discard()
 			e.errorf("merge: %v", err)
 			return exitUsage
 		}
-		defer jw.close()
-		w = jw
+		defer spool.Close()
+		w = &timelineWriter{merge.NewTimelineWriter(spool), generatedAt}
 	}
-	rep, err := merge.Merge(inputs, merge.Options{Dedupe: *dedupe, MaxEntryBytes: *maxEntry}, w.reset, w.entry)
+	p := e.startProgress("merge", sizes(files))
+	rep, err := merge.Merge(mergeInputs(e, files, p), merge.Options{Dedupe: f.dedupe, MaxEntryBytes: f.maxEntry},
+		func() error { return errors.Join(w.reset(), o.reset()) }, w.entry)
+	p.finish()
 	if err == nil {
-		err = w.finish(o, &rep.Doc, *generatedAt)
+		err = w.finish(o, &rep.Doc)
+	}
+	if err == nil {
+		err = o.commit()
+	} else {
+		o.discard()
 	}
 	if err != nil {
-		o.discard()
-		var ie *merge.InputError
-		if errors.As(err, &ie) {
-			fmt.Fprintf(e.stderr, "%s\n", ie)
-			e.errorf("merge: stopped; nothing was written")
-			return exitFindings
-		}
-		e.errorf("merge: %s", pathError(err))
-		return exitUsage
+		return mergeFailed(e, "merge", err, o)
 	}
-	if err := o.commit(e.stdout); err != nil {
-		e.errorf("merge: %v", err)
-		return exitUsage
+	if !e.quiet {
+		reportMerge(e, rep, outputName(f.out), f.dedupe)
 	}
-	reportMerge(e, rep, *out, *dedupe)
 	return exitOK
 }
 
-// mergeInputs turns PATH arguments into inputs: the dump files of each
-// file or directory, and standard input, kept in a temporary file so that
-// it can be read again.
-func mergeInputs(e *env, cmd string, args []string) ([]merge.Input, func(), int) {
-	var temps []string
-	cleanup := func() {
-		for _, t := range temps {
-			os.Remove(t)
-		}
+// readyInputs returns the dump files args name, or the exit status of a
+// command that cannot read them all: merge, explain and export read every
+// input or none.
+func readyInputs(e *env, cmd *cobra.Command, args []string) ([]inputFile, int) {
+	args, err := pathArgs(e, cmd, args)
+	if err != nil {
+		return nil, usage(e, err)
 	}
-	if len(args) == 0 {
-		e.errorf("%s: name at least one PATH (a file, a directory, or - for standard input)", cmd)
-		return nil, cleanup, exitUsage
-	}
-	var inputs []merge.Input
 	code := exitOK
-	for _, arg := range args {
-		if arg == "-" {
-			tmp, err := os.CreateTemp("", "flightline-stdin-*")
-			if err != nil {
-				e.errorf("%s: %v", cmd, err)
-				return nil, cleanup, exitUsage
-			}
-			temps = append(temps, tmp.Name())
-			_, err = io.Copy(tmp, bufio.NewReader(e.stdin))
-			tmp.Close()
-			if err != nil {
-				e.errorf("%s: standard input: %v", cmd, err)
-				return nil, cleanup, exitUsage
-			}
-			inputs = append(inputs, fileInput(stdinName, tmp.Name()))
-			continue
-		}
-		files, err := dumpFiles(arg)
-		if err != nil {
-			e.errorf("%s: %s", cmd, pathError(err))
-			code = exitUsage
-			continue
-		}
-		for _, f := range files {
-			if fh, err := os.Open(f); err != nil {
-				e.errorf("%s: %s", cmd, pathError(err))
-				code = exitUsage
-				continue
-			} else {
-				fh.Close()
-			}
-			inputs = append(inputs, fileInput(f, f))
-		}
-	}
-	return inputs, cleanup, code
+	files := inputFiles(args, func(path string, err error) {
+		e.errorf("%s: %s", cmd.Name(), human.Escape(pathError(err)))
+		code = exitUsage
+	})
+	return files, code
 }
 
-func fileInput(name, path string) merge.Input {
-	return merge.Input{Name: name, Open: func() (io.ReadCloser, error) { return os.Open(path) }}
+// mergeFailed reports the error that stopped a merge: a malformed input
+// (exit status 1) or one that could not be read, or an output that could
+// not be written (2).
+func mergeFailed(e *env, name string, err error, o *output) int {
+	var ie *merge.InputError
+	if errors.As(err, &ie) {
+		fmt.Fprintf(e.stderr, "%s\n", human.Escape(ie.Error()))
+		if o.partial() {
+			e.errorf("%s: stopped; what was written to %s is incomplete", name, human.Escape(o.name))
+		} else {
+			e.errorf("%s: stopped; nothing was written", name)
+		}
+		return exitFindings
+	}
+	e.errorf("%s: %s", name, human.Escape(pathError(err)))
+	return exitUsage
+}
+
+// newSpool is a temporary file for entries kept until the end of a
+// command. It is removed at once where the system allows an open file to
+// be, so that nothing is left behind however the program ends.
+func newSpool() (*spoolFile, error) {
+	f, err := os.CreateTemp("", "flightline-spool-*")
+	if err != nil {
+		return nil, err
+	}
+	s := &spoolFile{File: f}
+	if os.Remove(f.Name()) != nil {
+		s.remove = true
+	}
+	return s, nil
+}
+
+type spoolFile struct {
+	*os.File
+	remove bool
+}
+
+func (s *spoolFile) Close() error {
+	err := s.File.Close()
+	if s.remove {
+		os.Remove(s.Name())
+	}
+	return err
 }
 
 // reportMerge tells, on standard error, what the merge did beyond writing.
-func reportMerge(e *env, rep *merge.Report, out string, dedupe bool) {
+func reportMerge(e *env, rep *merge.Report, where string, dedupe bool) {
+	warn := e.stderrPainter().paint(yellow, "warning")
 	for _, in := range rep.Inputs {
 		for _, w := range in.Warnings {
-			e.errorf("merge: warning: %s", w)
+			e.errorf("merge: %s: %s", warn, human.Escape(w))
 		}
-		if in.Sorted && in.Format != dump.Node { // a node dump's recorders are never in one order
-			e.errorf("merge: warning: %s is not in order; it was sorted first", in.Name)
+		if in.Sorted && !in.Format.Recorders() { // recorders are sorted into place, each step said
+			e.errorf("merge: %s: %s is not in order; it was sorted first", warn, human.Escape(in.Name))
 		}
 	}
 	for _, p := range rep.Doc.Problems {
-		e.errorf("merge: warning: %s", p)
+		e.errorf("merge: %s: %s", warn, human.Escape(p))
 	}
 	if rep.Moved > 0 {
 		e.errorf("merge: moved %s to follow the instant of at, where Skulk, comparing at as text, would put them elsewhere",
@@ -169,21 +191,17 @@ func reportMerge(e *env, rep *merge.Report, out string, dedupe bool) {
 		if dedupe {
 			e.errorf("merge: dropped %s that repeated the entry before them", plural(rep.Dropped, "duplicate", "duplicates"))
 		} else {
-			e.errorf("merge: warning: %s repeat the entry before them (--dedupe drops them)", plural(rep.Duplicates, "entry", "entries"))
+			e.errorf("merge: %s: %s repeat the entry before them (--dedupe drops them)", warn, plural(rep.Duplicates, "entry", "entries"))
 		}
 	}
-	where := "standard output"
-	if out != "" {
-		where = out
-	}
-	e.errorf("merge: %s from %s into %s", plural(rep.Entries, "entry", "entries"), plural(len(rep.Inputs), "input", "inputs"), where)
+	e.errorf("merge: %s from %s into %s", plural(rep.Entries, "entry", "entries"), plural(len(rep.Inputs), "input", "inputs"), human.Escape(where))
 }
 
 // An entryWriter writes the merged entries in one output format.
 type entryWriter interface {
 	entry(*merge.Entry) error
 	reset() error
-	finish(o *output, doc *merge.Document, generatedAt string) error
+	finish(o *output, doc *merge.Document) error
 }
 
 // ndjsonWriter writes one entry a line, as the inputs wrote them.
@@ -197,78 +215,18 @@ func (n *ndjsonWriter) entry(e *merge.Entry) error {
 	return err
 }
 
-func (n *ndjsonWriter) reset() error { return n.w.reset() }
+func (n *ndjsonWriter) reset() error { return nil }
 
-func (n *ndjsonWriter) finish(*output, *merge.Document, string) error { return nil }
+func (n *ndjsonWriter) finish(*output, *merge.Document) error { return nil }
 
-// timelineWriter writes a ClusterTimeline object. Its entries go to a
-// temporary file first: the runners, which come before the timeline, are
-// known only once every input has been read.
+// timelineWriter writes a ClusterTimeline object.
 type timelineWriter struct {
-	tmp   *os.File
-	w     *bufio.Writer
-	count int
+	w           *merge.TimelineWriter
+	generatedAt string
 }
 
-func newTimelineWriter() (*timelineWriter, error) {
-	tmp, err := os.CreateTemp("", "flightline-timeline-*")
-	if err != nil {
-		return nil, err
-	}
-	return &timelineWriter{tmp: tmp, w: bufio.NewWriterSize(tmp, 1<<20)}, nil
-}
-
-func (t *timelineWriter) close() {
-	t.tmp.Close()
-	os.Remove(t.tmp.Name())
-}
-
-func (t *timelineWriter) entry(e *merge.Entry) error {
-	if t.count > 0 {
-		t.w.WriteByte(',')
-	}
-	t.count++
-	_, err := t.w.Write(e.Raw)
-	return err
-}
-
-func (t *timelineWriter) reset() error {
-	t.count = 0
-	t.w.Reset(t.tmp)
-	if _, err := t.tmp.Seek(0, io.SeekStart); err != nil {
-		return err
-	}
-	return t.tmp.Truncate(0)
-}
-
-func (t *timelineWriter) finish(o *output, doc *merge.Document, generatedAt string) error {
-	if err := t.w.Flush(); err != nil {
-		return err
-	}
-	head := timeline.ClusterTimeline{
-		GeneratedAt:      generatedAt,
-		LocalNodeID:      doc.LocalNodeID,
-		MasterNodeID:     doc.MasterNodeID,
-		Runners:          append([]timeline.ClusterTimelineRunner{}, doc.Runners...),
-		Timeline:         []timeline.ClusterTimelineEntry{},
-		UnreachableNodes: append([]timeline.ClusterTimelineUnreachable{}, doc.Unreachable...),
-	}
-	text, err := head.MarshalJSON()
-	if err != nil {
-		return err
-	}
-	// Splice the entries into the empty timeline the encoder wrote.
-	before, after, ok := strings.Cut(string(text), `"timeline":[]`)
-	if !ok {
-		return errors.New("the ClusterTimeline encoding has no timeline")
-	}
-	io.WriteString(o, before+`"timeline":[`)
-	if _, err := t.tmp.Seek(0, io.SeekStart); err != nil {
-		return err
-	}
-	if _, err := io.Copy(o, t.tmp); err != nil {
-		return err
-	}
-	_, err = io.WriteString(o, "]"+after+"\n")
-	return err
+func (t *timelineWriter) entry(e *merge.Entry) error { return t.w.Add(e) }
+func (t *timelineWriter) reset() error               { return t.w.Reset() }
+func (t *timelineWriter) finish(o *output, doc *merge.Document) error {
+	return t.w.WriteTo(o, doc, t.generatedAt)
 }

@@ -5,22 +5,23 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"runtime/debug"
 	"strings"
+
+	"github.com/spf13/cobra"
 
 	"github.com/flightline-dev/flightline/schema"
 	"github.com/flightline-dev/flightline/validate"
 	"github.com/flightline-dev/flightline/validate/dump"
+	"github.com/flightline-dev/flightline/validate/human"
 )
 
 const validateDoc = `Validates cluster timeline dumps: NDJSON (one entry per line), a JSON array
 of entries, a ClusterTimeline object as Skulk's timeline endpoint serves it,
 or a node diagnostics object, each optionally gzipped. PATH is a file, a
 directory (searched for *.json, *.ndjson and *.jsonl files, each optionally
-.gz) or - for standard input.
+.gz) or - for standard input, which is read when no PATH is given and it is
+not a terminal.
 
 Each finding is printed as PATH:LINE: SEVERITY RULE: message, LINE being the
 line where the entry starts; see the README for the rules.
@@ -28,154 +29,131 @@ line where the entry starts; see the README for the rules.
 Exit status: 0 without errors (warnings allowed unless --strict), 1 when a
 dump has errors, 2 for bad usage or a path that cannot be read.`
 
-func runValidate(e *env, args []string) int {
-	fs := newFlags(e, "validate", "[flags] PATH...", validateDoc)
-	format := fs.String("format", "text", "output `format`: text, json or github (GitHub Actions annotations)")
-	schemaFile := fs.String("schema", "", "validate entries against this JSON Schema `file` (with jsonschema/v5) instead of the built-in schema")
-	strict := fs.Bool("strict", false, "fail on warnings too, including an empty dump")
-	maxFindings := fs.Int("max-findings", 100, "print at most `n` findings (0: all); the rest are counted")
-	jobs := fs.Int("jobs", 0, "check entries on `n` goroutines (0: one per CPU)")
-	maxEntry := fs.Int("max-entry-bytes", dump.DefaultMaxEntryBytes, "the largest entry or line accepted, in `bytes`")
-	if ok, code := parseFlags(fs, args); !ok {
-		return code
+// Bounds of the numeric flags. --jobs beyond maxJobs gains nothing on any
+// machine and costs a goroutine and its buffers each.
+const maxJobs = 1024
+
+func validateCommand(e *env) *cobra.Command {
+	var (
+		format, schemaFile     *string
+		strict                 bool
+		maxFindings, jobs, max int
+	)
+	cmd := command("validate [flags] [PATH...]", "validate timeline dumps: JSON, schema, timestamps, order, ranks", validateDoc,
+		func(cmd *cobra.Command, args []string) int {
+			return runValidate(e, cmd, args, validateFlags{*format, *schemaFile, strict, maxFindings, jobs, max})
+		})
+	format = formatFlag(cmd, "text", "text", "json", "github")
+	fl := cmd.Flags()
+	schemaFile = fl.String("schema", "", "validate entries against this JSON Schema `file` (with jsonschema/v5) instead of the built-in schema")
+	fl.BoolVar(&strict, "strict", false, "fail on warnings too, including an empty dump")
+	fl.IntVar(&maxFindings, "max-findings", 100, "print at most `n` findings (0: all); the rest are counted")
+	fl.IntVar(&jobs, "jobs", 0, fmt.Sprintf("check entries on `n` goroutines, 1 to %d (0: one per CPU)", maxJobs))
+	fl.IntVar(&max, "max-entry-bytes", dump.DefaultMaxEntryBytes, "the largest entry or line accepted, in `bytes`")
+	return cmd
+}
+
+// validateFlags are validate's flags.
+type validateFlags struct {
+	format, schema           string
+	strict                   bool
+	maxFindings, jobs, entry int
+}
+
+// checkBounds refuses --jobs, --max-findings and --max-entry-bytes out of
+// their range.
+func checkBounds(cmd *cobra.Command, jobs, maxFindings, maxEntry int) error {
+	switch {
+	case jobs < 0 || jobs > maxJobs:
+		return newUsageError(cmd, "--jobs %d: want 1 to %d goroutines, or 0 for one per CPU", jobs, maxJobs)
+	case maxFindings < 0:
+		return newUsageError(cmd, "--max-findings %d: want 0 (all) or more", maxFindings)
+	case maxEntry <= 0:
+		return newUsageError(cmd, "--max-entry-bytes %d: want 1 or more", maxEntry)
 	}
-	out, err := newReportWriter(*format, e.stdout)
+	return nil
+}
+
+func runValidate(e *env, cmd *cobra.Command, args []string, fl validateFlags) int {
+	if err := oneOf(cmd, "format", fl.format, "text", "json", "github"); err != nil {
+		return usage(e, err)
+	}
+	if err := checkBounds(cmd, fl.jobs, fl.maxFindings, fl.entry); err != nil {
+		return usage(e, err)
+	}
+	args, err := pathArgs(e, cmd, args)
 	if err != nil {
-		e.errorf("validate: %v", err)
-		return exitUsage
+		return usage(e, err)
 	}
-	if fs.NArg() == 0 {
-		e.errorf("validate: name at least one PATH (a file, a directory, or - for standard input)")
-		return exitUsage
-	}
-	opts := validate.Options{Jobs: *jobs, MaxEntryBytes: *maxEntry}
+	out := newReportWriter(fl.format, e.stdout, e.stdoutPainter())
+	opts := validate.Options{Jobs: fl.jobs, MaxEntryBytes: fl.entry}
 	sum := summary{schema: reportSchema{Source: "built-in", Identity: schema.BuiltinIdentity()}}
-	if *schemaFile != "" {
-		s, err := validate.LoadSchema(*schemaFile)
+	if fl.schema != "" {
+		s, err := validate.LoadSchema(fl.schema)
 		if err != nil {
-			e.errorf("validate: --schema: %v", err)
+			e.errorf("validate: --schema: %s", human.Escape(oneLine(err.Error())))
 			return exitUsage
 		}
 		opts.Schema = s
-		sum.schema = reportSchema{Source: *schemaFile, Identity: s.Identity()}
+		sum.schema = reportSchema{Source: fl.schema, Identity: s.Identity()}
 		// jsonschema/v5 allocates hundreds of small objects per entry and
 		// keeps none: collecting a quarter as often costs about 50 MB more
 		// and saves about 15% of the time. GOGC, when set, has the last word.
-		if os.Getenv("GOGC") == "" {
+		if e.getenv("GOGC") == "" {
 			debug.SetGCPercent(400)
 		}
 	}
 
 	code := exitOK
-	for _, arg := range fs.Args() {
-		files, err := dumpFiles(arg)
+	bad := func(path string, err error) {
+		msg := pathError(err)
+		e.errorf("validate: %s", human.Escape(msg))
+		sum.unreadable = append(sum.unreadable, unreadable{path, msg})
+		code = exitUsage
+	}
+	files := inputFiles(args, bad)
+	p := e.startProgress("validate", sizes(files))
+	defer p.finish()
+	for i, f := range files {
+		r, err := f.open(e, p, i)
 		if err != nil {
-			e.errorf("validate: %s", pathError(err))
-			sum.unreadable = append(sum.unreadable, unreadable{arg, pathError(err)})
-			code = exitUsage
+			bad(f.name, err)
 			continue
 		}
-		for _, path := range files {
-			stats, err := validateFile(path, opts, func(f validate.Finding) {
-				if *maxFindings > 0 && sum.shown >= *maxFindings {
-					sum.notShown++
-					return
-				}
-				sum.shown++
-				out.finding(f)
-			})
-			if err != nil {
-				e.errorf("validate: %s", pathError(err))
-				sum.unreadable = append(sum.unreadable, unreadable{path, pathError(err)})
-				code = exitUsage
-				continue
+		stats := validate.Dump(f.name, r, opts, func(f validate.Finding) {
+			if fl.maxFindings > 0 && sum.shown >= fl.maxFindings {
+				sum.notShown++
+				return
 			}
-			sum.files++
-			sum.entries += stats.Entries
-			sum.errors += stats.Errors
-			sum.warnings += stats.Warnings
-		}
+			sum.shown++
+			out.finding(f)
+		})
+		r.Close()
+		sum.files++
+		sum.entries += stats.Entries
+		sum.errors += stats.Errors
+		sum.warnings += stats.Warnings
 	}
+	p.finish()
 	out.summary(&sum)
 	switch {
 	case code != exitOK:
 		return code
-	case sum.errors > 0 || (*strict && sum.warnings > 0):
+	case sum.errors > 0 || (fl.strict && sum.warnings > 0):
 		return exitFindings
 	}
 	return exitOK
 }
 
-// pathError says what went wrong with a path in the words a user wants:
-// "dumps/x.json: no such file or directory", not "stat dumps/x.json: ...".
-func pathError(err error) string {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Path + ": " + pe.Err.Error()
+// usage reports a usage error and returns its exit status.
+func usage(e *env, err error) int {
+	var u *usageError
+	if errors.As(err, &u) && u.cmd != "" {
+		e.errorf("%s: %s", u.cmd, u.msg)
+	} else {
+		e.errorf("%s", err)
 	}
-	return err.Error()
-}
-
-// dumpFiles expands a PATH argument: a file, a directory of dumps, or -.
-func dumpFiles(arg string) ([]string, error) {
-	if arg == "-" {
-		return []string{"-"}, nil
-	}
-	info, err := os.Stat(arg)
-	if err != nil {
-		return nil, err
-	}
-	if !info.IsDir() {
-		return []string{arg}, nil
-	}
-	var files []string
-	err = filepath.WalkDir(arg, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() && path != arg && strings.HasPrefix(d.Name(), ".") {
-			return filepath.SkipDir
-		}
-		if !d.IsDir() && isDumpName(d.Name()) {
-			files = append(files, path)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	if len(files) == 0 {
-		return nil, fmt.Errorf("%s: no dump files (*.json, *.ndjson, *.jsonl, optionally .gz) in the directory", arg)
-	}
-	return files, nil
-}
-
-func isDumpName(name string) bool {
-	name = strings.TrimSuffix(name, ".gz")
-	for _, ext := range []string{".json", ".ndjson", ".jsonl"} {
-		if strings.HasSuffix(name, ext) {
-			return true
-		}
-	}
-	return false
-}
-
-// stdinName names standard input in findings.
-const stdinName = "<stdin>"
-
-// validateFile validates one dump file, or standard input for "-".
-func validateFile(path string, opts validate.Options, report func(validate.Finding)) (validate.Stats, error) {
-	var r io.Reader = os.Stdin
-	name := stdinName
-	if path != "-" {
-		f, err := os.Open(path)
-		if err != nil {
-			return validate.Stats{}, err
-		}
-		defer f.Close()
-		r, name = f, path
-	}
-	return validate.Dump(name, r, opts, report), nil
+	return exitUsage
 }
 
 // summary is what a validation found in all.
@@ -207,16 +185,14 @@ type reportWriter interface {
 	summary(s *summary)
 }
 
-func newReportWriter(format string, w io.Writer) (reportWriter, error) {
+func newReportWriter(format string, w io.Writer, p painter) reportWriter {
 	switch format {
-	case "text":
-		return &textReport{w: w}, nil
 	case "json":
-		return &jsonReport{w: w, findings: []validate.Finding{}}, nil
+		return &jsonReport{w: w, findings: []validate.Finding{}}
 	case "github":
-		return &githubReport{w: w}, nil
+		return &githubReport{w: w}
 	}
-	return nil, fmt.Errorf("unknown --format %q; want text, json or github", format)
+	return &textReport{w: w, p: p}
 }
 
 func summaryLine(s *summary) string {
@@ -238,15 +214,24 @@ func plural(n int, one, many string) string {
 	return fmt.Sprintf("%d %s", n, many)
 }
 
-// textReport writes PATH:LINE: SEVERITY RULE: message lines.
-type textReport struct{ w io.Writer }
+// textReport writes PATH:LINE: SEVERITY RULE: message lines, with the
+// control characters of paths, pointers and messages escaped.
+type textReport struct {
+	w io.Writer
+	p painter
+}
 
 func (r *textReport) finding(f validate.Finding) {
+	fmt.Fprintf(r.w, "%s:%d: %s %s: %s\n", human.Escape(f.Path), f.Line, r.p.severity(f.Severity.String()), f.Rule, findingMessage(f))
+}
+
+// findingMessage is a finding's pointer and message, escaped.
+func findingMessage(f validate.Finding) string {
 	msg := f.Message
 	if f.Pointer != "" {
 		msg = f.Pointer + ": " + msg
 	}
-	fmt.Fprintf(r.w, "%s:%d: %s %s: %s\n", f.Path, f.Line, f.Severity, f.Rule, msg)
+	return human.Escape(msg)
 }
 
 func (r *textReport) summary(s *summary) { fmt.Fprintln(r.w, summaryLine(s)) }
@@ -289,16 +274,12 @@ func (r *jsonReport) summary(s *summary) {
 type githubReport struct{ w io.Writer }
 
 func (r *githubReport) finding(f validate.Finding) {
-	props := "file=" + githubProperty(f.Path)
+	props := "file=" + githubProperty(human.Escape(f.Path))
 	if f.Line > 0 {
 		props += fmt.Sprintf(",line=%d", f.Line)
 	}
 	props += ",title=" + githubProperty("flightline "+f.Rule.String())
-	msg := f.Message
-	if f.Pointer != "" {
-		msg = f.Pointer + ": " + msg
-	}
-	fmt.Fprintf(r.w, "::%s %s::%s\n", f.Severity, props, githubData(msg))
+	fmt.Fprintf(r.w, "::%s %s::%s\n", f.Severity, props, githubData(findingMessage(f)))
 }
 
 func (r *githubReport) summary(s *summary) { fmt.Fprintln(r.w, summaryLine(s)) }

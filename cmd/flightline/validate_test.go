@@ -2,62 +2,39 @@ package main
 
 import (
 	"encoding/json"
-	"flag"
+	"errors"
 	"fmt"
+	"io/fs"
+	"net"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"sort"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
 	"github.com/flightline-dev/flightline/validate/rule"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files")
-
-// repoRoot is where the end-to-end tests run the binary, so that the paths
-// in its output read as a user would type them.
-const repoRoot = "../.."
-
-// golden compares got with the golden file, or rewrites it with -update.
-func golden(t *testing.T, file, got string) {
-	t.Helper()
-	path := filepath.Join(repoRoot, file)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./cmd/flightline -update)", err)
-	}
-	if got != string(want) {
-		t.Errorf("output differs from %s (run go test ./cmd/flightline -update and review the diff):\n--- got\n%s--- want\n%s", file, got, want)
-	}
-}
-
 // transcript is a run as the golden files record it.
 func transcript(args []string, r result) string {
 	return fmt.Sprintf("$ flightline %s\n%sexit %d\n", strings.Join(args, " "), r.stdout, r.code)
 }
 
-// TestDumps validates every dump in testdata/dumps and compares the
-// output and exit code with the golden file beside it.
+// TestDumps validates every dump in testdata/dumps, in-process, and
+// compares the output and exit code with the golden file beside it.
 func TestDumps(t *testing.T) {
+	t.Chdir(repoRoot)
 	var inputs []string
-	err := filepath.WalkDir(filepath.Join(repoRoot, "testdata", "dumps"), func(path string, d os.DirEntry, err error) error {
+	err := filepath.WalkDir(filepath.Join("testdata", "dumps"), func(path string, d os.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
 		if !d.IsDir() && !strings.HasSuffix(path, ".golden") && !strings.HasSuffix(path, ".md") {
-			rel, _ := filepath.Rel(repoRoot, path)
-			inputs = append(inputs, filepath.ToSlash(rel))
+			inputs = append(inputs, filepath.ToSlash(path))
 		}
 		return nil
 	})
@@ -71,7 +48,7 @@ func TestDumps(t *testing.T) {
 	for _, in := range inputs {
 		t.Run(strings.TrimPrefix(in, "testdata/dumps/"), func(t *testing.T) {
 			args := []string{"validate", in}
-			r := flightline(t, repoRoot, "", args...)
+			r := runIn(t, "", nil, args...)
 			golden(t, in+".golden", transcript(args, r))
 			if r.code != 0 && r.code != 1 {
 				t.Errorf("exit %d: %s", r.code, r.stderr)
@@ -80,66 +57,13 @@ func TestDumps(t *testing.T) {
 	}
 }
 
-// TestValidateCLI covers the flags, formats and exit codes.
-func TestValidateCLI(t *testing.T) {
-	stdin, err := os.ReadFile(filepath.Join(repoRoot, "testdata", "dumps", "valid", "skulk-example.ndjson"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cases := []struct {
-		name  string
-		args  []string
-		stdin string
-	}{
-		{"directory", []string{"validate", "testdata/dumps/valid"}, ""},
-		{"stdin", []string{"validate", "-"}, string(stdin)},
-		{"format-json", []string{"validate", "--format", "json", "testdata/dumps/invalid/rules.ndjson"}, ""},
-		{"format-github", []string{"validate", "--format", "github", "testdata/dumps/invalid/rules.ndjson"}, ""},
-		{"max-findings", []string{"validate", "--max-findings", "2", "testdata/dumps/invalid/rules.ndjson"}, ""},
-		{"strict-warnings", []string{"validate", "--strict", "testdata/dumps/valid/empty.ndjson"}, ""},
-		{"schema-flag", []string{"validate", "--schema", "schema/cluster_timeline_entry.schema.json", "testdata/dumps/invalid/rules.ndjson"}, ""},
-		{"missing-file", []string{"validate", "testdata/dumps/valid/skulk-example.ndjson", "testdata/dumps/no-such-file.ndjson"}, ""},
-		{"bad-format-flag", []string{"validate", "--format", "xml", "testdata/dumps/valid"}, ""},
-		{"no-paths", []string{"validate"}, ""},
-		{"jobs-1", []string{"validate", "--jobs", "1", "testdata/dumps/invalid/rules.ndjson"}, ""},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			r := flightline(t, repoRoot, c.stdin, c.args...)
-			out := transcript(c.args, r)
-			if r.stderr != "" {
-				out += "stderr: " + r.stderr
-			}
-			golden(t, "testdata/dumps/cli/"+c.name+".golden", out)
-		})
-	}
-}
-
-// TestUnreadable: a path that cannot be read is exit 2 with a one-line
-// message, and the other paths are still checked.
-func TestUnreadable(t *testing.T) {
-	if runtime.GOOS == "windows" || os.Getuid() == 0 {
-		t.Skip("permissions do not apply")
-	}
-	dir := t.TempDir()
-	locked := filepath.Join(dir, "locked.ndjson")
-	os.WriteFile(locked, []byte("{}\n"), 0o000)
-	ok, _ := filepath.Abs(filepath.Join(repoRoot, "testdata", "dumps", "valid", "skulk-example.ndjson"))
-	r := flightline(t, dir, "", "validate", locked, ok)
-	if r.code != 2 || !strings.Contains(r.stderr, "permission denied") || strings.Count(r.stderr, "\n") != 1 {
-		t.Errorf("exit %d, stderr %q", r.code, r.stderr)
-	}
-	if !strings.Contains(r.stdout, "4 entries in 1 file") {
-		t.Errorf("the readable path was not checked: %s", r.stdout)
-	}
-}
-
 // TestJSONReportSchema: what validate --format json writes is valid under
 // schema/validate_report.schema.json, for every dump of the corpus, an
 // unreadable path and an other schema; and the schema lists every rule.
 func TestJSONReportSchema(t *testing.T) {
+	t.Chdir(repoRoot)
 	c := jsonschema.NewCompiler()
-	report, err := c.Compile(filepath.Join(repoRoot, "schema", "validate_report.schema.json"))
+	report, err := c.Compile(filepath.Join("schema", "validate_report.schema.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,7 +73,7 @@ func TestJSONReportSchema(t *testing.T) {
 		{"validate", "--format", "json", "--schema", "schema/cluster_timeline_entry.schema.json", "testdata/dumps/invalid/rules.ndjson"},
 	}
 	for _, args := range runs {
-		r := flightline(t, repoRoot, "", args...)
+		r := runIn(t, "", nil, args...)
 		var doc any
 		d := json.NewDecoder(strings.NewReader(r.stdout))
 		d.UseNumber()
@@ -172,7 +96,7 @@ func TestJSONReportSchema(t *testing.T) {
 			} `json:"Finding"`
 		} `json:"$defs"`
 	}
-	data, _ := os.ReadFile(filepath.Join(repoRoot, "schema", "validate_report.schema.json"))
+	data, _ := os.ReadFile(filepath.Join("schema", "validate_report.schema.json"))
 	json.Unmarshal(data, &s)
 	var ids []string
 	for _, r := range rule.All {
@@ -180,5 +104,111 @@ func TestJSONReportSchema(t *testing.T) {
 	}
 	if got := s.Defs.Finding.Properties.Rule.Enum; !slices.Equal(got, ids) {
 		t.Errorf("the report schema's rules\n %q\nare not rule.All\n %q", got, ids)
+	}
+}
+
+// TestUnreadable: a path that cannot be read is exit 2 with a one-line
+// message, and the other paths are still checked. The faults are ones
+// root meets too: a path through a file, and a socket where a dump is
+// expected.
+func TestUnreadable(t *testing.T) {
+	dir := t.TempDir()
+	ok, _ := filepath.Abs(filepath.Join(repoRoot, "testdata", "dumps", "valid", "skulk-example.ndjson"))
+	file := filepath.Join(dir, "file.ndjson")
+	writeTree(t, dir, map[string]string{"file.ndjson": "{}\n"})
+	cases := []struct {
+		path, want string
+	}{
+		{filepath.Join(file, "x.ndjson"), "not a directory"},
+		{filepath.Join(dir, "missing.ndjson"), "no such file or directory"},
+	}
+	if sock, err := listenUnix(t, filepath.Join(dir, "socket.ndjson")); err == nil {
+		cases = append(cases, struct{ path, want string }{sock, "no such device or address"})
+	}
+	for _, c := range cases {
+		r := runIn(t, "", nil, "validate", c.path, ok)
+		if r.code != 2 || !strings.Contains(r.stderr, c.path+": "+c.want) || strings.Count(r.stderr, "\n") != 1 {
+			t.Errorf("%s: exit %d, stderr %q", c.path, r.code, r.stderr)
+		}
+		if !strings.Contains(r.stdout, "4 entries in 1 file") || !strings.Contains(r.stdout, "1 path could not be read") {
+			t.Errorf("%s: the readable path was not checked: %s", c.path, r.stdout)
+		}
+	}
+}
+
+// listenUnix makes a Unix socket at path, which open(2) refuses even to
+// root.
+func listenUnix(t *testing.T, path string) (string, error) {
+	l, err := net.Listen("unix", path)
+	if err != nil {
+		return "", err
+	}
+	t.Cleanup(func() { l.Close() })
+	return path, nil
+}
+
+// failingFS is an fs.FS whose directory bad cannot be read.
+type failingFS struct {
+	fstest.MapFS
+	bad string
+}
+
+func (f failingFS) ReadDir(name string) ([]fs.DirEntry, error) {
+	if name == f.bad {
+		return nil, &fs.PathError{Op: "readdirent", Path: name, Err: fs.ErrPermission}
+	}
+	return f.MapFS.ReadDir(name)
+}
+
+// TestWalkDumps: a directory that cannot be read is reported and the walk
+// goes on with the rest, instead of dropping every file of the argument.
+func TestWalkDumps(t *testing.T) {
+	fsys := failingFS{MapFS: fstest.MapFS{
+		"a.ndjson":            {},
+		"locked/b.ndjson":     {},
+		"more/c.json.gz":      {},
+		"more/notes.txt":      {},
+		".hidden/d.ndjson":    {},
+		"z/dir.ndjson/e.json": {},
+	}, bad: "locked"}
+	var found, bad []string
+	walkDumps(fsys, func(name string, err error) {
+		if err != nil {
+			if !errors.Is(err, fs.ErrPermission) {
+				t.Errorf("%s: %v", name, err)
+			}
+			bad = append(bad, name)
+			return
+		}
+		found = append(found, name)
+	})
+	if want := []string{"a.ndjson", "more/c.json.gz", "z/dir.ndjson/e.json"}; !slices.Equal(found, want) {
+		t.Errorf("found %q, want %q", found, want)
+	}
+	if !slices.Equal(bad, []string{"locked"}) {
+		t.Errorf("unreadable %q, want [locked]", bad)
+	}
+}
+
+// TestValidateUnreadableSubdirectory: as TestWalkDumps through the
+// command, where permissions apply (not as root).
+func TestValidateUnreadableSubdirectory(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("root reads every directory; TestWalkDumps injects the fault instead")
+	}
+	dir := t.TempDir()
+	dump, err := os.ReadFile(filepath.Join(repoRoot, "testdata", "dumps", "valid", "skulk-example.ndjson"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeTree(t, dir, map[string]string{"a.ndjson": string(dump), "locked/b.ndjson": string(dump)})
+	locked := filepath.Join(dir, "locked")
+	if err := os.Chmod(locked, 0); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chmod(locked, 0o755)
+	r := runIn(t, "", nil, "validate", dir)
+	if r.code != 2 || !strings.Contains(r.stderr, locked+": permission denied") || !strings.Contains(r.stdout, "4 entries in 1 file") {
+		t.Errorf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }

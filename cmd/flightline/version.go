@@ -7,6 +7,8 @@ import (
 	"runtime/debug"
 	"strings"
 
+	"github.com/spf13/cobra"
+
 	"github.com/flightline-dev/flightline/schema"
 )
 
@@ -14,31 +16,37 @@ const versionDoc = `Prints flightline's module version and the identity of its b
 (a SHA-256 of the schema files), so that a CI log says which schema validated
 a dump. validate --format json carries the same identity.`
 
-func runVersion(e *env, args []string) int {
-	fs := newFlags(e, "version", "[flags]", versionDoc)
-	format := fs.String("format", "text", "output `format`: text or json")
-	if ok, code := parseFlags(fs, args); !ok {
-		return code
+func versionCommand(e *env) *cobra.Command {
+	var format *string
+	cmd := command("version [--format text|json]", "print the module version and the built-in schema's identity", versionDoc,
+		func(cmd *cobra.Command, args []string) int {
+			if err := oneOf(cmd, "format", *format, "text", "json"); err != nil {
+				return usage(e, err)
+			}
+			v := currentVersion()
+			if *format == "json" {
+				enc := json.NewEncoder(e.stdout)
+				enc.SetIndent("", "  ")
+				enc.Encode(v)
+				return exitOK
+			}
+			fmt.Fprint(e.stdout, versionText(v))
+			return exitOK
+		})
+	cmd.Args = func(cmd *cobra.Command, args []string) error {
+		if len(args) > 0 {
+			return newUsageError(cmd, "unexpected argument %q", args[0])
+		}
+		return nil
 	}
-	if fs.NArg() > 0 {
-		e.errorf("version: unexpected argument %q", fs.Arg(0))
-		return exitUsage
-	}
-	v := currentVersion()
-	switch *format {
-	case "text":
-		fmt.Fprintf(e.stdout, "flightline %s\n", v.Version)
-		fmt.Fprintf(e.stdout, "schema %s (%s)\n", v.Schema, strings.Join(v.SchemaFiles, ", "))
-		fmt.Fprintf(e.stdout, "%s %s/%s\n", v.Go, runtime.GOOS, runtime.GOARCH)
-	case "json":
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		enc.Encode(v)
-	default:
-		e.errorf("version: unknown --format %q; want text or json", *format)
-		return exitUsage
-	}
-	return exitOK
+	format = formatFlag(cmd, "text", "text", "json")
+	return cmd
+}
+
+// versionText is what flightline version and flightline --version print.
+func versionText(v versionInfo) string {
+	return fmt.Sprintf("flightline %s\nschema %s (%s)\n%s %s/%s\n", v.Version, v.Schema, strings.Join(v.SchemaFiles, ", "),
+		v.Go, runtime.GOOS, runtime.GOARCH)
 }
 
 // versionInfo is what flightline version reports.

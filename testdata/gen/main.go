@@ -184,6 +184,7 @@
 //	go run ./testdata/gen -format timeline -pretty -n 60 -out testdata/sample/cluster_timeline.json
 //	go run ./testdata/gen -n 200 -out testdata/sample/timeline.ndjson
 //	go run ./testdata/gen -format node -n 400 -out testdata/sample/nodes
+//	go run ./testdata/gen -n 600 -scenario stuck-barrier -out testdata/sample/stuck-barrier.ndjson
 package main
 
 import (
