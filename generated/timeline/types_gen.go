@@ -42,57 +42,63 @@ type ClusterTimelineEntry struct {
 	MlxMemory *MlxMemorySnapshot `json:"mlxMemory"`
 }
 
-// RunnerFlightRecorderEntry: One retained runner flight-recorder entry.
+// RunnerFlightRecorderEntry: One entry of a runner's flight recorder, as a
+// node serves it under supervisorRunners[].flightRecorder of GET
+// /v1/diagnostics/node.
 //
-// This is the per-runner shape kept in each supervisor's ring buffer (the last
-// 128 entries) and served under supervisorRunners[].flightRecorder by GET
-// /v1/diagnostics/node. Lifting it onto the runner identity in its context
-// gives a ClusterTimelineEntry.
+// The supervisor keeps a runner's last 128 entries in the order they arrive,
+// so the oldest scroll away and at can step back by a few hundred
+// microseconds. context names the runner; copying its nodeId, runnerId, rank
+// and worldSize onto the entry gives the ClusterTimelineEntry of the merged
+// timeline.
 type RunnerFlightRecorderEntry struct {
-	// UTC timestamp when the runner emitted the update.
+	// When the runner emitted the entry.
 	At string `json:"at"`
-	// Runner phase at this entry.
+	// The phase the runner was in.
 	Phase Phase `json:"phase"`
-	// Short event name within the phase.
+	// What happened in the phase, such as enter, exit or first_token.
 	Event string `json:"event"`
-	// Compact human-readable detail for diagnostics. Nil when absent or null.
+	// Where in the phase, in a few words. Nil when absent or null.
 	Detail *string `json:"detail"`
-	// Structured low-cardinality diagnostic attributes. Nil when absent.
+	// Facts about the step, such as the rank or the number of prompt tokens;
+	// integers and floats are distinct. Nil when absent.
 	Attrs map[string]AttrsValue `json:"attrs,omitempty"`
-	// Stable runner identity fields for this entry.
+	// The runner that emitted the entry.
 	Context RunnerDiagnosticContext `json:"context"`
-	// Task ID associated with the entry, when known. Nil when absent or null.
+	// The task the runner worked on, when known. Nil when absent or null.
 	TaskID *string `json:"taskId"`
-	// Command ID associated with the entry, when known. Nil when absent or null.
+	// The command the runner worked on, when known. Nil when absent or null.
 	CommandID *string `json:"commandId"`
-	// MLX memory snapshot captured with this entry, when present. Nil when absent
-	// or null.
+	// MLX memory at the time, when the runner measured it. Nil when absent or
+	// null.
 	MlxMemory *MlxMemorySnapshot `json:"mlxMemory"`
 }
 
-// ClusterTimeline: Cross-rank chronological view of runner activity across the
-// cluster.
+// ClusterTimeline: Every runner of the cluster on one clock, served by GET
+// /v1/diagnostics/cluster/timeline.
 //
-// Produced by stitching the per-node RunnerSupervisorDiagnostics from every
-// reachable node into one unified shape. The runners list gives a per-rank
-// "where is each rank right now" snapshot; the timeline list gives every
-// flight-recorder entry across all ranks, merged and sorted by at so a
-// distributed deadlock's rank-disagreement signature is visible at a glance.
-// Served by GET /v1/diagnostics/cluster/timeline.
+// The serving node asks every node it can reach for its runners and their
+// flight recorders. runners says where each rank is now and for how long;
+// timeline interleaves all the flight-recorder entries in time, so that ranks
+// of one instance that disagree (one in a decode barrier, another still in
+// prefill) stand next to each other. Nodes that did not answer are listed in
+// unreachableNodes: their ranks are missing, not idle.
 type ClusterTimeline struct {
-	// UTC timestamp when the timeline was built.
+	// When the serving node built this document.
 	GeneratedAt string `json:"generatedAt"`
-	// Node ID of the API serving this response.
+	// The node that served this document and asked the others.
 	LocalNodeID string `json:"localNodeId"`
-	// Current master node ID, when known. Nil when absent or null.
+	// The master as the serving node knows it; null when it knows of none. Nil
+	// when absent or null.
 	MasterNodeID *string `json:"masterNodeId"`
-	// Current synopsis for each runner, sorted by (model_id, rank). Nil when
-	// absent.
+	// Where each runner is now, sorted by modelId, deviceRank and runnerId. Nil
+	// when absent.
 	Runners []ClusterTimelineRunner `json:"runners,omitempty"`
-	// Flight-recorder entries from all runners, merged and sorted by at ascending.
-	// Nil when absent.
+	// Every reachable runner's flight-recorder entries, sorted by at, nodeId and
+	// deviceRank, equal ones in the order they were collected. Nil when absent.
 	Timeline []ClusterTimelineEntry `json:"timeline,omitempty"`
-	// Peer nodes that could not be reached for this timeline. Nil when absent.
+	// Nodes that did not answer, whose runners are therefore missing. Nil when
+	// absent.
 	UnreachableNodes []ClusterTimelineUnreachable `json:"unreachableNodes,omitempty"`
 }
 
@@ -280,84 +286,84 @@ type Memory struct {
 	InBytes int64 `json:"inBytes"`
 }
 
-// RunnerDiagnosticContext: Stable runner identity included with each
-// flight-recorder update.
+// RunnerDiagnosticContext: Who the runner is: its node, its instance, its rank
+// and its shard of the model.
 type RunnerDiagnosticContext struct {
-	// Node ID that owns this runner.
+	// The node the runner runs on.
 	NodeID string `json:"nodeId"`
-	// Runner ID.
+	// The runner's ID.
 	RunnerID string `json:"runnerId"`
-	// Runner subprocess PID. Nil when absent or null.
+	// Process ID of the runner. Nil when absent or null.
 	Pid *int64 `json:"pid"`
-	// Instance ID.
+	// The model instance the runner is a rank of.
 	InstanceID string `json:"instanceId"`
-	// Model assigned to this runner.
+	// The model the runner serves.
 	ModelID string `json:"modelId"`
-	// Distributed rank for this runner.
+	// The runner's rank in its instance's distributed group; deviceRank of the
+	// timeline.
 	Rank int64 `json:"rank"`
-	// Distributed world size.
+	// The number of ranks in that group.
 	WorldSize int64 `json:"worldSize"`
-	// Inclusive first layer on this shard.
+	// First model layer of the runner's shard.
 	StartLayer int64 `json:"startLayer"`
-	// Exclusive final layer on this shard.
+	// Layer after the last of the runner's shard.
 	EndLayer int64 `json:"endLayer"`
-	// Total model layers.
+	// Number of layers of the whole model.
 	NLayers int64 `json:"nLayers"`
 }
 
-// ClusterTimelineRunner: Compact current-state synopsis for one runner in the
-// cluster timeline view.
+// ClusterTimelineRunner: Where one runner is now: its rank, its phase and how
+// long it has been in it.
 //
-// Designed for at-a-glance debugging of distributed deadlocks: each runner's
-// rank, current phase, and time-stuck-in-phase make a rank-disagreement
-// pattern visible without having to cross-reference per-node payloads.
+// Side by side for the ranks of one instance, these show a distributed hang
+// without opening each node's diagnostics: a runner alive, with an active
+// task, 30 s or more in one phase while its peers wait for it.
 type ClusterTimelineRunner struct {
-	// Node owning this runner.
+	// The node the runner runs on.
 	NodeID string `json:"nodeId"`
-	// Runner ID.
+	// The runner's ID.
 	RunnerID string `json:"runnerId"`
-	// Instance ID.
+	// The model instance the runner is a rank of.
 	InstanceID string `json:"instanceId"`
-	// Model assigned to this runner.
+	// The model the runner serves.
 	ModelID string `json:"modelId"`
-	// Distributed device rank.
+	// The runner's rank in its instance's distributed group.
 	DeviceRank int64 `json:"deviceRank"`
-	// Distributed world size.
+	// The number of ranks in that group.
 	WorldSize int64 `json:"worldSize"`
-	// Runner subprocess PID, when started. Nil when absent or null.
+	// Process ID of the runner, once started. Nil when absent or null.
 	Pid *int64 `json:"pid"`
-	// Whether the runner subprocess is alive.
+	// Whether the runner process is alive.
 	ProcessAlive bool `json:"processAlive"`
-	// Current runner status variant.
+	// The runner's status, such as RunnerReady, RunnerRunning or RunnerFailed.
 	StatusKind string `json:"statusKind"`
-	// Last runner phase reported.
+	// The phase the runner last reported.
 	Phase Phase `json:"phase"`
-	// Compact human-readable detail for the current phase. Nil when absent or
+	// Where in the current phase the runner is, in a few words. Nil when absent or
 	// null.
 	PhaseDetail *string `json:"phaseDetail"`
-	// Wall-clock seconds spent in the current phase.
+	// Seconds the runner has spent in its phase, up to generatedAt: how long it
+	// has been stuck, if it is.
 	SecondsInPhase float64 `json:"secondsInPhase"`
-	// UTC timestamp for the last flight-recorder update. Nil when absent or null.
+	// When the runner last added to its flight recorder. Nil when absent or null.
 	LastProgressAt *string `json:"lastProgressAt"`
-	// Task ID associated with the current phase, when known. Nil when absent or
-	// null.
+	// The task the current phase works on, when known. Nil when absent or null.
 	ActiveTaskID *string `json:"activeTaskId"`
-	// Command ID associated with the current phase, when known. Nil when absent or
-	// null.
+	// The command the current phase works on, when known. Nil when absent or null.
 	ActiveCommandID *string `json:"activeCommandId"`
-	// Most recent MLX memory snapshot reported by the runner. Nil when absent or
-	// null.
+	// The runner's latest MLX memory snapshot. Nil when absent or null.
 	LastMlxMemory *MlxMemorySnapshot `json:"lastMlxMemory"`
 }
 
-// ClusterTimelineUnreachable: One peer that could not be reached when building
-// the cluster timeline.
+// ClusterTimelineUnreachable: A node the serving node could not get
+// diagnostics from.
 type ClusterTimelineUnreachable struct {
-	// Node ID for the unreachable peer.
+	// The node that did not answer.
 	NodeID string `json:"nodeId"`
-	// Peer API URL that was attempted, if known. Nil when absent or null.
+	// The URL it was asked at, if known; asking it directly from elsewhere may
+	// still work. Nil when absent or null.
 	URL *string `json:"url"`
-	// Reason the peer was unreachable.
+	// Why it gave nothing, such as a refused connection or an HTTP error.
 	Error string `json:"error"`
 }
 
