@@ -111,7 +111,8 @@ func TestGenFromOpenAPI(t *testing.T) {
 		t.Fatal(r.stderr)
 	}
 	r := flightline(t, dir, "", "gen", "--out", b, "--openapi", openapi,
-		"--component", "ClusterTimelineEntry", "--component", "RunnerFlightRecorderEntry", "--component", "ClusterTimeline")
+		"--component", "ClusterTimelineEntry", "--component", "RunnerFlightRecorderEntry", "--component", "ClusterTimeline",
+		"--component", "NodeDiagnostics", "--component", "ClusterDiagnostics", "--component", "DiagnosticCaptureResponse")
 	if r.code != 0 {
 		t.Fatal(r.stderr)
 	}
