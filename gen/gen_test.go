@@ -92,7 +92,7 @@ func TestOpenAPIMatchesJSONSchema(t *testing.T) {
 		t.Fatal(err)
 	}
 	fromOpenAPI, err := schema.LoadOpenAPI(filepath.Join("..", "testdata", "openapi", "skulk.openapi.json"),
-		"ClusterTimelineEntry", "RunnerFlightRecorderEntry", "ClusterTimeline")
+		"ClusterTimelineEntry", "RunnerFlightRecorderEntry", "ClusterTimeline", "NodeDiagnostics", "ClusterDiagnostics", "DiagnosticCaptureResponse")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,10 +13,19 @@ const (
 	RunnerEntryFile = "runner_flight_recorder_entry.schema.json"
 	// TimelineFile describes ClusterTimeline, the cluster timeline endpoint's response.
 	TimelineFile = "cluster_timeline.schema.json"
+	// NodeFile describes NodeDiagnostics, one node's diagnostics endpoint's response.
+	NodeFile = "node_diagnostics.schema.json"
+	// ClusterFile describes ClusterDiagnostics, every node's diagnostics as
+	// the cluster diagnostics endpoint collects them.
+	ClusterFile = "cluster_diagnostics.schema.json"
+	// CaptureFile describes DiagnosticCaptureResponse, the response of a
+	// node's diagnostics capture.
+	CaptureFile = "diagnostic_capture_response.schema.json"
 )
 
-// BuiltinFiles lists the built-in schema files.
-var BuiltinFiles = []string{EntryFile, RunnerEntryFile, TimelineFile}
+// BuiltinFiles lists the built-in schema files, one for each document
+// kind Skulk serves.
+var BuiltinFiles = []string{EntryFile, RunnerEntryFile, TimelineFile, NodeFile, ClusterFile, CaptureFile}
 
 //go:embed *.schema.json
 var builtin embed.FS

@@ -9,7 +9,7 @@ func TestLoadBuiltinMatchesOpenAPI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	oa, err := LoadOpenAPI("../testdata/openapi/skulk.openapi.json", "ClusterTimelineEntry", "RunnerFlightRecorderEntry", "ClusterTimeline")
+	oa, err := LoadOpenAPI("../testdata/openapi/skulk.openapi.json", "ClusterTimelineEntry", "RunnerFlightRecorderEntry", "ClusterTimeline", "NodeDiagnostics", "ClusterDiagnostics", "DiagnosticCaptureResponse")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -74,6 +74,55 @@ func ValidateClusterTimeline(data []byte) []Violation {
 	return slices.Clone(v.ClusterTimeline(data))
 }
 
+// NodeDiagnostics reports how data breaks the NodeDiagnostics schema, or nil
+// when it does not. The violations stay valid until the next call.
+func (v *Validator) NodeDiagnostics(data []byte) []Violation {
+	v.s.reset(data)
+	v.s.decodeNodeDiagnostics(nil)
+	v.s.end()
+	return v.s.violations()
+}
+
+// ValidateNodeDiagnostics reports how data, one JSON document, breaks the
+// NodeDiagnostics schema, or nil when it does not.
+func ValidateNodeDiagnostics(data []byte) []Violation {
+	var v Validator
+	return slices.Clone(v.NodeDiagnostics(data))
+}
+
+// ClusterDiagnostics reports how data breaks the ClusterDiagnostics schema, or
+// nil when it does not. The violations stay valid until the next call.
+func (v *Validator) ClusterDiagnostics(data []byte) []Violation {
+	v.s.reset(data)
+	v.s.decodeClusterDiagnostics(nil)
+	v.s.end()
+	return v.s.violations()
+}
+
+// ValidateClusterDiagnostics reports how data, one JSON document, breaks the
+// ClusterDiagnostics schema, or nil when it does not.
+func ValidateClusterDiagnostics(data []byte) []Violation {
+	var v Validator
+	return slices.Clone(v.ClusterDiagnostics(data))
+}
+
+// DiagnosticCaptureResponse reports how data breaks the
+// DiagnosticCaptureResponse schema, or nil when it does not. The violations
+// stay valid until the next call.
+func (v *Validator) DiagnosticCaptureResponse(data []byte) []Violation {
+	v.s.reset(data)
+	v.s.decodeDiagnosticCaptureResponse(nil)
+	v.s.end()
+	return v.s.violations()
+}
+
+// ValidateDiagnosticCaptureResponse reports how data, one JSON document,
+// breaks the DiagnosticCaptureResponse schema, or nil when it does not.
+func ValidateDiagnosticCaptureResponse(data []byte) []Violation {
+	var v Validator
+	return slices.Clone(v.DiagnosticCaptureResponse(data))
+}
+
 // UnmarshalJSON decodes one JSON document into x as strictly as the schema
 // reads: a missing required property, an unknown property, a null where none
 // is allowed, a value of the wrong type or an enum value the schema does not
@@ -111,6 +160,45 @@ func (x *ClusterTimeline) UnmarshalJSON(data []byte) error {
 	s.decodeClusterTimeline(x)
 	s.end()
 	return s.result("ClusterTimeline")
+}
+
+// UnmarshalJSON decodes one JSON document into x as strictly as the schema
+// reads: a missing required property, an unknown property, a null where none
+// is allowed, a value of the wrong type or an enum value the schema does not
+// list is an error. The error is a *ValidationError that names each offending
+// value by its JSON pointer.
+func (x *NodeDiagnostics) UnmarshalJSON(data []byte) error {
+	var s scanner
+	s.reset(data)
+	s.decodeNodeDiagnostics(x)
+	s.end()
+	return s.result("NodeDiagnostics")
+}
+
+// UnmarshalJSON decodes one JSON document into x as strictly as the schema
+// reads: a missing required property, an unknown property, a null where none
+// is allowed, a value of the wrong type or an enum value the schema does not
+// list is an error. The error is a *ValidationError that names each offending
+// value by its JSON pointer.
+func (x *ClusterDiagnostics) UnmarshalJSON(data []byte) error {
+	var s scanner
+	s.reset(data)
+	s.decodeClusterDiagnostics(x)
+	s.end()
+	return s.result("ClusterDiagnostics")
+}
+
+// UnmarshalJSON decodes one JSON document into x as strictly as the schema
+// reads: a missing required property, an unknown property, a null where none
+// is allowed, a value of the wrong type or an enum value the schema does not
+// list is an error. The error is a *ValidationError that names each offending
+// value by its JSON pointer.
+func (x *DiagnosticCaptureResponse) UnmarshalJSON(data []byte) error {
+	var s scanner
+	s.reset(data)
+	s.decodeDiagnosticCaptureResponse(x)
+	s.end()
+	return s.result("DiagnosticCaptureResponse")
 }
 
 // UnmarshalJSON decodes one JSON document into x as strictly as the schema
@@ -189,6 +277,227 @@ func (x *ClusterTimelineUnreachable) UnmarshalJSON(data []byte) error {
 	s.decodeClusterTimelineUnreachable(x)
 	s.end()
 	return s.result("ClusterTimelineUnreachable")
+}
+
+// UnmarshalJSON decodes one JSON document into x as strictly as the schema
+// reads: a missing required property, an unknown property, a null where none
+// is allowed, a value of the wrong type or an enum value the schema does not
+// list is an error. The error is a *ValidationError that names each offending
+// value by its JSON pointer.
+func (x *NodeRuntimeDiagnostics) UnmarshalJSON(data []byte) error {
+	var s scanner
+	s.reset(data)
+	s.decodeNodeRuntimeDiagnostics(x)
+	s.end()
+	return s.result("NodeRuntimeDiagnostics")
+}
+
+// UnmarshalJSON decodes one JSON document into x as strictly as the schema
+// reads: a missing required property, an unknown property, a null where none
+// is allowed, a value of the wrong type or an enum value the schema does not
+// list is an error. The error is a *ValidationError that names each offending
+// value by its JSON pointer.
+func (x *NodeIdentity) UnmarshalJSON(data []byte) error {
+	var s scanner
+	s.reset(data)
+	s.decodeNodeIdentity(x)
+	s.end()
+	return s.result("NodeIdentity")
+}
+
+// UnmarshalJSON decodes one JSON document into x as strictly as the schema
+// reads: a missing required property, an unknown property, a null where none
+// is allowed, a value of the wrong type or an enum value the schema does not
+// list is an error. The error is a *ValidationError that names each offending
+// value by its JSON pointer.
+func (x *NodeResourceDiagnostics) UnmarshalJSON(data []byte) error {
+	var s scanner
+	s.reset(data)
+	s.decodeNodeResourceDiagnostics(x)
+	s.end()
+	return s.result("NodeResourceDiagnostics")
+}
+
+// UnmarshalJSON decodes one JSON document into x as strictly as the schema
+// reads: a missing required property, an unknown property, a null where none
+// is allowed, a value of the wrong type or an enum value the schema does not
+// list is an error. The error is a *ValidationError that names each offending
+// value by its JSON pointer.
+func (x *MemoryUsage) UnmarshalJSON(data []byte) error {
+	var s scanner
+	s.reset(data)
+	s.decodeMemoryUsage(x)
+	s.end()
+	return s.result("MemoryUsage")
+}
+
+// UnmarshalJSON decodes one JSON document into x as strictly as the schema
+// reads: a missing required property, an unknown property, a null where none
+// is allowed, a value of the wrong type or an enum value the schema does not
+// list is an error. The error is a *ValidationError that names each offending
+// value by its JSON pointer.
+func (x *DiskUsage) UnmarshalJSON(data []byte) error {
+	var s scanner
+	s.reset(data)
+	s.decodeDiskUsage(x)
+	s.end()
+	return s.result("DiskUsage")
+}
+
+// UnmarshalJSON decodes one JSON document into x as strictly as the schema
+// reads: a missing required property, an unknown property, a null where none
+// is allowed, a value of the wrong type or an enum value the schema does not
+// list is an error. The error is a *ValidationError that names each offending
+// value by its JSON pointer.
+func (x *SystemPerformanceProfile) UnmarshalJSON(data []byte) error {
+	var s scanner
+	s.reset(data)
+	s.decodeSystemPerformanceProfile(x)
+	s.end()
+	return s.result("SystemPerformanceProfile")
+}
+
+// UnmarshalJSON decodes one JSON document into x as strictly as the schema
+// reads: a missing required property, an unknown property, a null where none
+// is allowed, a value of the wrong type or an enum value the schema does not
+// list is an error. The error is a *ValidationError that names each offending
+// value by its JSON pointer.
+func (x *AcceleratorMetrics) UnmarshalJSON(data []byte) error {
+	var s scanner
+	s.reset(data)
+	s.decodeAcceleratorMetrics(x)
+	s.end()
+	return s.result("AcceleratorMetrics")
+}
+
+// UnmarshalJSON decodes one JSON document into x as strictly as the schema
+// reads: a missing required property, an unknown property, a null where none
+// is allowed, a value of the wrong type or an enum value the schema does not
+// list is an error. The error is a *ValidationError that names each offending
+// value by its JSON pointer.
+func (x *NodeNetworkInfo) UnmarshalJSON(data []byte) error {
+	var s scanner
+	s.reset(data)
+	s.decodeNodeNetworkInfo(x)
+	s.end()
+	return s.result("NodeNetworkInfo")
+}
+
+// UnmarshalJSON decodes one JSON document into x as strictly as the schema
+// reads: a missing required property, an unknown property, a null where none
+// is allowed, a value of the wrong type or an enum value the schema does not
+// list is an error. The error is a *ValidationError that names each offending
+// value by its JSON pointer.
+func (x *NetworkInterfaceInfo) UnmarshalJSON(data []byte) error {
+	var s scanner
+	s.reset(data)
+	s.decodeNetworkInterfaceInfo(x)
+	s.end()
+	return s.result("NetworkInterfaceInfo")
+}
+
+// UnmarshalJSON decodes one JSON document into x as strictly as the schema
+// reads: a missing required property, an unknown property, a null where none
+// is allowed, a value of the wrong type or an enum value the schema does not
+// list is an error. The error is a *ValidationError that names each offending
+// value by its JSON pointer.
+func (x *DiagnosticsProcess) UnmarshalJSON(data []byte) error {
+	var s scanner
+	s.reset(data)
+	s.decodeDiagnosticsProcess(x)
+	s.end()
+	return s.result("DiagnosticsProcess")
+}
+
+// UnmarshalJSON decodes one JSON document into x as strictly as the schema
+// reads: a missing required property, an unknown property, a null where none
+// is allowed, a value of the wrong type or an enum value the schema does not
+// list is an error. The error is a *ValidationError that names each offending
+// value by its JSON pointer.
+func (x *RunnerSupervisorDiagnostics) UnmarshalJSON(data []byte) error {
+	var s scanner
+	s.reset(data)
+	s.decodeRunnerSupervisorDiagnostics(x)
+	s.end()
+	return s.result("RunnerSupervisorDiagnostics")
+}
+
+// UnmarshalJSON decodes one JSON document into x as strictly as the schema
+// reads: a missing required property, an unknown property, a null where none
+// is allowed, a value of the wrong type or an enum value the schema does not
+// list is an error. The error is a *ValidationError that names each offending
+// value by its JSON pointer.
+func (x *RunnerTaskDiagnostics) UnmarshalJSON(data []byte) error {
+	var s scanner
+	s.reset(data)
+	s.decodeRunnerTaskDiagnostics(x)
+	s.end()
+	return s.result("RunnerTaskDiagnostics")
+}
+
+// UnmarshalJSON decodes one JSON document into x as strictly as the schema
+// reads: a missing required property, an unknown property, a null where none
+// is allowed, a value of the wrong type or an enum value the schema does not
+// list is an error. The error is a *ValidationError that names each offending
+// value by its JSON pointer.
+func (x *RunnerLifecycleMilestone) UnmarshalJSON(data []byte) error {
+	var s scanner
+	s.reset(data)
+	s.decodeRunnerLifecycleMilestone(x)
+	s.end()
+	return s.result("RunnerLifecycleMilestone")
+}
+
+// UnmarshalJSON decodes one JSON document into x as strictly as the schema
+// reads: a missing required property, an unknown property, a null where none
+// is allowed, a value of the wrong type or an enum value the schema does not
+// list is an error. The error is a *ValidationError that names each offending
+// value by its JSON pointer.
+func (x *InstancePlacementDiagnostics) UnmarshalJSON(data []byte) error {
+	var s scanner
+	s.reset(data)
+	s.decodeInstancePlacementDiagnostics(x)
+	s.end()
+	return s.result("InstancePlacementDiagnostics")
+}
+
+// UnmarshalJSON decodes one JSON document into x as strictly as the schema
+// reads: a missing required property, an unknown property, a null where none
+// is allowed, a value of the wrong type or an enum value the schema does not
+// list is an error. The error is a *ValidationError that names each offending
+// value by its JSON pointer.
+func (x *PlacementRunnerDiagnostics) UnmarshalJSON(data []byte) error {
+	var s scanner
+	s.reset(data)
+	s.decodePlacementRunnerDiagnostics(x)
+	s.end()
+	return s.result("PlacementRunnerDiagnostics")
+}
+
+// UnmarshalJSON decodes one JSON document into x as strictly as the schema
+// reads: a missing required property, an unknown property, a null where none
+// is allowed, a value of the wrong type or an enum value the schema does not
+// list is an error. The error is a *ValidationError that names each offending
+// value by its JSON pointer.
+func (x *ClusterNodeDiagnostics) UnmarshalJSON(data []byte) error {
+	var s scanner
+	s.reset(data)
+	s.decodeClusterNodeDiagnostics(x)
+	s.end()
+	return s.result("ClusterNodeDiagnostics")
+}
+
+// UnmarshalJSON decodes one JSON document into x as strictly as the schema
+// reads: a missing required property, an unknown property, a null where none
+// is allowed, a value of the wrong type or an enum value the schema does not
+// list is an error. The error is a *ValidationError that names each offending
+// value by its JSON pointer.
+func (x *DiagnosticProcessSample) UnmarshalJSON(data []byte) error {
+	var s scanner
+	s.reset(data)
+	s.decodeDiagnosticProcessSample(x)
+	s.end()
+	return s.result("DiagnosticProcessSample")
 }
 
 var keysClusterTimelineEntry = [12]keyText{makeKeyText("\"at\":"), makeKeyText("\"nodeId\":"), makeKeyText("\"runnerId\":"), makeKeyText("\"deviceRank\":"), makeKeyText("\"worldSize\":"), makeKeyText("\"phase\":"), makeKeyText("\"event\":"), makeKeyText("\"detail\":"), makeKeyText("\"attrs\":"), makeKeyText("\"taskId\":"), makeKeyText("\"commandId\":"), makeKeyText("\"mlxMemory\":")}
@@ -887,6 +1196,576 @@ func (s *scanner) decodeClusterTimeline(x *ClusterTimeline) {
 	}
 	if seen&(1<<1) == 0 {
 		s.missing("localNodeId")
+	}
+}
+
+var keysNodeDiagnostics = [8]keyText{makeKeyText("\"generatedAt\":"), makeKeyText("\"runtime\":"), makeKeyText("\"identity\":"), makeKeyText("\"resources\":"), makeKeyText("\"processes\":"), makeKeyText("\"supervisorRunners\":"), makeKeyText("\"placements\":"), makeKeyText("\"warnings\":")}
+
+func (s *scanner) decodeNodeDiagnostics(x *NodeDiagnostics) {
+	if x != nil {
+		*x = NodeDiagnostics{}
+	}
+	if !s.object() {
+		return
+	}
+	var seen uint64
+	mark := s.beginKeys()
+	next := 0
+	for more := s.firstMember(); more; more = s.nextMember() {
+		field := -1
+		if next < 8 && s.matchKey(&keysNodeDiagnostics[next]) {
+			field = next
+		} else {
+			k, ok := s.key()
+			if !ok {
+				return
+			}
+			switch string(k) {
+			case "generatedAt":
+				field = 0
+			case "runtime":
+				field = 1
+			case "identity":
+				field = 2
+			case "resources":
+				field = 3
+			case "processes":
+				field = 4
+			case "supervisorRunners":
+				field = 5
+			case "placements":
+				field = 6
+			case "warnings":
+				field = 7
+			default:
+				{
+					s.unknown(mark, k)
+					continue
+				}
+			}
+		}
+		next = field + 1
+		switch field {
+		case 0:
+			if seen&(1<<0) != 0 {
+				s.duplicateAt("generatedAt")
+			}
+			seen |= (1 << 0)
+			if v0, ok := s.str("generatedAt"); ok {
+				if x != nil {
+					x.GeneratedAt = string(v0)
+				}
+				if x == nil {
+					s.dateTime("generatedAt", v0)
+				}
+			}
+		case 1:
+			if seen&(1<<1) != 0 {
+				s.duplicateAt("runtime")
+			}
+			seen |= (1 << 1)
+			s.push("runtime")
+			if x != nil {
+				var v0 NodeRuntimeDiagnostics
+				s.decodeNodeRuntimeDiagnostics(&v0)
+				x.Runtime = v0
+			} else {
+				s.decodeNodeRuntimeDiagnostics(nil)
+			}
+			s.pop()
+		case 2:
+			if seen&(1<<2) != 0 {
+				s.duplicateAt("identity")
+			}
+			seen |= (1 << 2)
+			if !s.null() {
+				s.push("identity")
+				if x != nil {
+					var v0 NodeIdentity
+					s.decodeNodeIdentity(&v0)
+					x.Identity = ptrTo(v0)
+				} else {
+					s.decodeNodeIdentity(nil)
+				}
+				s.pop()
+			} else {
+				if x != nil {
+					x.Identity = nil
+				}
+			}
+		case 3:
+			if seen&(1<<3) != 0 {
+				s.duplicateAt("resources")
+			}
+			seen |= (1 << 3)
+			s.push("resources")
+			if x != nil {
+				var v0 NodeResourceDiagnostics
+				s.decodeNodeResourceDiagnostics(&v0)
+				x.Resources = v0
+			} else {
+				s.decodeNodeResourceDiagnostics(nil)
+			}
+			s.pop()
+		case 4:
+			if seen&(1<<4) != 0 {
+				s.duplicateAt("processes")
+			}
+			seen |= (1 << 4)
+			s.push("processes")
+			if s.array() {
+				var list0 []DiagnosticsProcess
+				if x != nil {
+					list0 = []DiagnosticsProcess{}
+				}
+				for i0, more0 := 0, s.firstItem(); more0; i0, more0 = i0+1, s.nextItem() {
+					s.pushIndex(i0)
+					if x != nil {
+						var v1 DiagnosticsProcess
+						s.decodeDiagnosticsProcess(&v1)
+						list0 = append(list0, v1)
+					} else {
+						s.decodeDiagnosticsProcess(nil)
+					}
+					s.pop()
+				}
+				if x != nil {
+					x.Processes = list0
+				}
+			}
+			s.pop()
+		case 5:
+			if seen&(1<<5) != 0 {
+				s.duplicateAt("supervisorRunners")
+			}
+			seen |= (1 << 5)
+			s.push("supervisorRunners")
+			if s.array() {
+				var list0 []RunnerSupervisorDiagnostics
+				if x != nil {
+					list0 = []RunnerSupervisorDiagnostics{}
+				}
+				for i0, more0 := 0, s.firstItem(); more0; i0, more0 = i0+1, s.nextItem() {
+					s.pushIndex(i0)
+					if x != nil {
+						var v1 RunnerSupervisorDiagnostics
+						s.decodeRunnerSupervisorDiagnostics(&v1)
+						list0 = append(list0, v1)
+					} else {
+						s.decodeRunnerSupervisorDiagnostics(nil)
+					}
+					s.pop()
+				}
+				if x != nil {
+					x.SupervisorRunners = list0
+				}
+			}
+			s.pop()
+		case 6:
+			if seen&(1<<6) != 0 {
+				s.duplicateAt("placements")
+			}
+			seen |= (1 << 6)
+			s.push("placements")
+			if s.array() {
+				var list0 []InstancePlacementDiagnostics
+				if x != nil {
+					list0 = []InstancePlacementDiagnostics{}
+				}
+				for i0, more0 := 0, s.firstItem(); more0; i0, more0 = i0+1, s.nextItem() {
+					s.pushIndex(i0)
+					if x != nil {
+						var v1 InstancePlacementDiagnostics
+						s.decodeInstancePlacementDiagnostics(&v1)
+						list0 = append(list0, v1)
+					} else {
+						s.decodeInstancePlacementDiagnostics(nil)
+					}
+					s.pop()
+				}
+				if x != nil {
+					x.Placements = list0
+				}
+			}
+			s.pop()
+		case 7:
+			if seen&(1<<7) != 0 {
+				s.duplicateAt("warnings")
+			}
+			seen |= (1 << 7)
+			s.push("warnings")
+			if s.array() {
+				var list0 []string
+				if x != nil {
+					list0 = []string{}
+				}
+				for i0, more0 := 0, s.firstItem(); more0; i0, more0 = i0+1, s.nextItem() {
+					s.pushIndex(i0)
+					if v1, ok := s.str(""); ok {
+						if x != nil {
+							list0 = append(list0, string(v1))
+						}
+					}
+					s.pop()
+				}
+				if x != nil {
+					x.Warnings = list0
+				}
+			}
+			s.pop()
+		}
+	}
+	s.endKeys(mark)
+	if s.failed {
+		return
+	}
+	if seen&(1<<0) == 0 {
+		s.missing("generatedAt")
+	}
+	if seen&(1<<1) == 0 {
+		s.missing("runtime")
+	}
+	if seen&(1<<3) == 0 {
+		s.missing("resources")
+	}
+}
+
+var keysClusterDiagnostics = [4]keyText{makeKeyText("\"generatedAt\":"), makeKeyText("\"localNodeId\":"), makeKeyText("\"masterNodeId\":"), makeKeyText("\"nodes\":")}
+
+func (s *scanner) decodeClusterDiagnostics(x *ClusterDiagnostics) {
+	if x != nil {
+		*x = ClusterDiagnostics{}
+	}
+	if !s.object() {
+		return
+	}
+	var seen uint64
+	mark := s.beginKeys()
+	next := 0
+	for more := s.firstMember(); more; more = s.nextMember() {
+		field := -1
+		if next < 4 && s.matchKey(&keysClusterDiagnostics[next]) {
+			field = next
+		} else {
+			k, ok := s.key()
+			if !ok {
+				return
+			}
+			switch string(k) {
+			case "generatedAt":
+				field = 0
+			case "localNodeId":
+				field = 1
+			case "masterNodeId":
+				field = 2
+			case "nodes":
+				field = 3
+			default:
+				{
+					s.unknown(mark, k)
+					continue
+				}
+			}
+		}
+		next = field + 1
+		switch field {
+		case 0:
+			if seen&(1<<0) != 0 {
+				s.duplicateAt("generatedAt")
+			}
+			seen |= (1 << 0)
+			if v0, ok := s.str("generatedAt"); ok {
+				if x != nil {
+					x.GeneratedAt = string(v0)
+				}
+				if x == nil {
+					s.dateTime("generatedAt", v0)
+				}
+			}
+		case 1:
+			if seen&(1<<1) != 0 {
+				s.duplicateAt("localNodeId")
+			}
+			seen |= (1 << 1)
+			if v0, ok := s.str("localNodeId"); ok {
+				if x != nil {
+					x.LocalNodeID = string(v0)
+				}
+			}
+		case 2:
+			if seen&(1<<2) != 0 {
+				s.duplicateAt("masterNodeId")
+			}
+			seen |= (1 << 2)
+			if !s.null() {
+				if v0, ok := s.str("masterNodeId"); ok {
+					if x != nil {
+						x.MasterNodeID = ptrTo(string(v0))
+					}
+				}
+			} else {
+				if x != nil {
+					x.MasterNodeID = nil
+				}
+			}
+		case 3:
+			if seen&(1<<3) != 0 {
+				s.duplicateAt("nodes")
+			}
+			seen |= (1 << 3)
+			s.push("nodes")
+			if s.array() {
+				var list0 []ClusterNodeDiagnostics
+				if x != nil {
+					list0 = []ClusterNodeDiagnostics{}
+				}
+				for i0, more0 := 0, s.firstItem(); more0; i0, more0 = i0+1, s.nextItem() {
+					s.pushIndex(i0)
+					if x != nil {
+						var v1 ClusterNodeDiagnostics
+						s.decodeClusterNodeDiagnostics(&v1)
+						list0 = append(list0, v1)
+					} else {
+						s.decodeClusterNodeDiagnostics(nil)
+					}
+					s.pop()
+				}
+				if x != nil {
+					x.Nodes = list0
+				}
+			}
+			s.pop()
+		}
+	}
+	s.endKeys(mark)
+	if s.failed {
+		return
+	}
+	if seen&(1<<0) == 0 {
+		s.missing("generatedAt")
+	}
+	if seen&(1<<1) == 0 {
+		s.missing("localNodeId")
+	}
+}
+
+var keysDiagnosticCaptureResponse = [8]keyText{makeKeyText("\"generatedAt\":"), makeKeyText("\"nodeId\":"), makeKeyText("\"nodeDiagnostics\":"), makeKeyText("\"runner\":"), makeKeyText("\"flightRecorder\":"), makeKeyText("\"mlxMemory\":"), makeKeyText("\"processSamples\":"), makeKeyText("\"warnings\":")}
+
+func (s *scanner) decodeDiagnosticCaptureResponse(x *DiagnosticCaptureResponse) {
+	if x != nil {
+		*x = DiagnosticCaptureResponse{}
+	}
+	if !s.object() {
+		return
+	}
+	var seen uint64
+	mark := s.beginKeys()
+	next := 0
+	for more := s.firstMember(); more; more = s.nextMember() {
+		field := -1
+		if next < 8 && s.matchKey(&keysDiagnosticCaptureResponse[next]) {
+			field = next
+		} else {
+			k, ok := s.key()
+			if !ok {
+				return
+			}
+			switch string(k) {
+			case "generatedAt":
+				field = 0
+			case "nodeId":
+				field = 1
+			case "nodeDiagnostics":
+				field = 2
+			case "runner":
+				field = 3
+			case "flightRecorder":
+				field = 4
+			case "mlxMemory":
+				field = 5
+			case "processSamples":
+				field = 6
+			case "warnings":
+				field = 7
+			default:
+				{
+					s.unknown(mark, k)
+					continue
+				}
+			}
+		}
+		next = field + 1
+		switch field {
+		case 0:
+			if seen&(1<<0) != 0 {
+				s.duplicateAt("generatedAt")
+			}
+			seen |= (1 << 0)
+			if v0, ok := s.str("generatedAt"); ok {
+				if x != nil {
+					x.GeneratedAt = string(v0)
+				}
+				if x == nil {
+					s.dateTime("generatedAt", v0)
+				}
+			}
+		case 1:
+			if seen&(1<<1) != 0 {
+				s.duplicateAt("nodeId")
+			}
+			seen |= (1 << 1)
+			if v0, ok := s.str("nodeId"); ok {
+				if x != nil {
+					x.NodeID = string(v0)
+				}
+			}
+		case 2:
+			if seen&(1<<2) != 0 {
+				s.duplicateAt("nodeDiagnostics")
+			}
+			seen |= (1 << 2)
+			s.push("nodeDiagnostics")
+			if x != nil {
+				var v0 NodeDiagnostics
+				s.decodeNodeDiagnostics(&v0)
+				x.NodeDiagnostics = v0
+			} else {
+				s.decodeNodeDiagnostics(nil)
+			}
+			s.pop()
+		case 3:
+			if seen&(1<<3) != 0 {
+				s.duplicateAt("runner")
+			}
+			seen |= (1 << 3)
+			if !s.null() {
+				s.push("runner")
+				if x != nil {
+					var v0 RunnerSupervisorDiagnostics
+					s.decodeRunnerSupervisorDiagnostics(&v0)
+					x.Runner = ptrTo(v0)
+				} else {
+					s.decodeRunnerSupervisorDiagnostics(nil)
+				}
+				s.pop()
+			} else {
+				if x != nil {
+					x.Runner = nil
+				}
+			}
+		case 4:
+			if seen&(1<<4) != 0 {
+				s.duplicateAt("flightRecorder")
+			}
+			seen |= (1 << 4)
+			s.push("flightRecorder")
+			if s.array() {
+				var list0 []RunnerFlightRecorderEntry
+				if x != nil {
+					list0 = []RunnerFlightRecorderEntry{}
+				}
+				for i0, more0 := 0, s.firstItem(); more0; i0, more0 = i0+1, s.nextItem() {
+					s.pushIndex(i0)
+					if x != nil {
+						var v1 RunnerFlightRecorderEntry
+						s.decodeRunnerFlightRecorderEntry(&v1)
+						list0 = append(list0, v1)
+					} else {
+						s.decodeRunnerFlightRecorderEntry(nil)
+					}
+					s.pop()
+				}
+				if x != nil {
+					x.FlightRecorder = list0
+				}
+			}
+			s.pop()
+		case 5:
+			if seen&(1<<5) != 0 {
+				s.duplicateAt("mlxMemory")
+			}
+			seen |= (1 << 5)
+			if !s.null() {
+				s.push("mlxMemory")
+				if x != nil {
+					var v0 MlxMemorySnapshot
+					s.decodeMlxMemorySnapshot(&v0)
+					x.MlxMemory = ptrTo(v0)
+				} else {
+					s.decodeMlxMemorySnapshot(nil)
+				}
+				s.pop()
+			} else {
+				if x != nil {
+					x.MlxMemory = nil
+				}
+			}
+		case 6:
+			if seen&(1<<6) != 0 {
+				s.duplicateAt("processSamples")
+			}
+			seen |= (1 << 6)
+			s.push("processSamples")
+			if s.array() {
+				var list0 []DiagnosticProcessSample
+				if x != nil {
+					list0 = []DiagnosticProcessSample{}
+				}
+				for i0, more0 := 0, s.firstItem(); more0; i0, more0 = i0+1, s.nextItem() {
+					s.pushIndex(i0)
+					if x != nil {
+						var v1 DiagnosticProcessSample
+						s.decodeDiagnosticProcessSample(&v1)
+						list0 = append(list0, v1)
+					} else {
+						s.decodeDiagnosticProcessSample(nil)
+					}
+					s.pop()
+				}
+				if x != nil {
+					x.ProcessSamples = list0
+				}
+			}
+			s.pop()
+		case 7:
+			if seen&(1<<7) != 0 {
+				s.duplicateAt("warnings")
+			}
+			seen |= (1 << 7)
+			s.push("warnings")
+			if s.array() {
+				var list0 []string
+				if x != nil {
+					list0 = []string{}
+				}
+				for i0, more0 := 0, s.firstItem(); more0; i0, more0 = i0+1, s.nextItem() {
+					s.pushIndex(i0)
+					if v1, ok := s.str(""); ok {
+						if x != nil {
+							list0 = append(list0, string(v1))
+						}
+					}
+					s.pop()
+				}
+				if x != nil {
+					x.Warnings = list0
+				}
+			}
+			s.pop()
+		}
+	}
+	s.endKeys(mark)
+	if s.failed {
+		return
+	}
+	if seen&(1<<0) == 0 {
+		s.missing("generatedAt")
+	}
+	if seen&(1<<1) == 0 {
+		s.missing("nodeId")
+	}
+	if seen&(1<<2) == 0 {
+		s.missing("nodeDiagnostics")
 	}
 }
 
@@ -1845,5 +2724,3268 @@ func (s *scanner) decodeClusterTimelineUnreachable(x *ClusterTimelineUnreachable
 	}
 	if seen&(1<<2) == 0 {
 		s.missing("error")
+	}
+}
+
+var keysNodeRuntimeDiagnostics = [15]keyText{makeKeyText("\"nodeId\":"), makeKeyText("\"hostname\":"), makeKeyText("\"friendlyName\":"), makeKeyText("\"isMaster\":"), makeKeyText("\"masterNodeId\":"), makeKeyText("\"cwd\":"), makeKeyText("\"configPath\":"), makeKeyText("\"configFileExists\":"), makeKeyText("\"skulkVersion\":"), makeKeyText("\"skulkCommit\":"), makeKeyText("\"libp2PNamespace\":"), makeKeyText("\"pythonUnbuffered\":"), makeKeyText("\"tracingEnabled\":"), makeKeyText("\"structuredLoggingConfigured\":"), makeKeyText("\"loggingIngestUrl\":")}
+
+func (s *scanner) decodeNodeRuntimeDiagnostics(x *NodeRuntimeDiagnostics) {
+	if x != nil {
+		*x = NodeRuntimeDiagnostics{}
+	}
+	if !s.object() {
+		return
+	}
+	var seen uint64
+	mark := s.beginKeys()
+	next := 0
+	for more := s.firstMember(); more; more = s.nextMember() {
+		field := -1
+		if next < 15 && s.matchKey(&keysNodeRuntimeDiagnostics[next]) {
+			field = next
+		} else {
+			k, ok := s.key()
+			if !ok {
+				return
+			}
+			switch string(k) {
+			case "nodeId":
+				field = 0
+			case "hostname":
+				field = 1
+			case "friendlyName":
+				field = 2
+			case "isMaster":
+				field = 3
+			case "masterNodeId":
+				field = 4
+			case "cwd":
+				field = 5
+			case "configPath":
+				field = 6
+			case "configFileExists":
+				field = 7
+			case "skulkVersion":
+				field = 8
+			case "skulkCommit":
+				field = 9
+			case "libp2PNamespace":
+				field = 10
+			case "pythonUnbuffered":
+				field = 11
+			case "tracingEnabled":
+				field = 12
+			case "structuredLoggingConfigured":
+				field = 13
+			case "loggingIngestUrl":
+				field = 14
+			default:
+				{
+					s.unknown(mark, k)
+					continue
+				}
+			}
+		}
+		next = field + 1
+		switch field {
+		case 0:
+			if seen&(1<<0) != 0 {
+				s.duplicateAt("nodeId")
+			}
+			seen |= (1 << 0)
+			if v0, ok := s.str("nodeId"); ok {
+				if x != nil {
+					x.NodeID = string(v0)
+				}
+			}
+		case 1:
+			if seen&(1<<1) != 0 {
+				s.duplicateAt("hostname")
+			}
+			seen |= (1 << 1)
+			if v0, ok := s.str("hostname"); ok {
+				if x != nil {
+					x.Hostname = string(v0)
+				}
+			}
+		case 2:
+			if seen&(1<<2) != 0 {
+				s.duplicateAt("friendlyName")
+			}
+			seen |= (1 << 2)
+			if !s.null() {
+				if v0, ok := s.str("friendlyName"); ok {
+					if x != nil {
+						x.FriendlyName = ptrTo(string(v0))
+					}
+				}
+			} else {
+				if x != nil {
+					x.FriendlyName = nil
+				}
+			}
+		case 3:
+			if seen&(1<<3) != 0 {
+				s.duplicateAt("isMaster")
+			}
+			seen |= (1 << 3)
+			if v0, ok := s.boolean("isMaster"); ok && x != nil {
+				x.IsMaster = v0
+			}
+		case 4:
+			if seen&(1<<4) != 0 {
+				s.duplicateAt("masterNodeId")
+			}
+			seen |= (1 << 4)
+			if !s.null() {
+				if v0, ok := s.str("masterNodeId"); ok {
+					if x != nil {
+						x.MasterNodeID = ptrTo(string(v0))
+					}
+				}
+			} else {
+				if x != nil {
+					x.MasterNodeID = nil
+				}
+			}
+		case 5:
+			if seen&(1<<5) != 0 {
+				s.duplicateAt("cwd")
+			}
+			seen |= (1 << 5)
+			if v0, ok := s.str("cwd"); ok {
+				if x != nil {
+					x.Cwd = string(v0)
+				}
+			}
+		case 6:
+			if seen&(1<<6) != 0 {
+				s.duplicateAt("configPath")
+			}
+			seen |= (1 << 6)
+			if v0, ok := s.str("configPath"); ok {
+				if x != nil {
+					x.ConfigPath = string(v0)
+				}
+			}
+		case 7:
+			if seen&(1<<7) != 0 {
+				s.duplicateAt("configFileExists")
+			}
+			seen |= (1 << 7)
+			if v0, ok := s.boolean("configFileExists"); ok && x != nil {
+				x.ConfigFileExists = v0
+			}
+		case 8:
+			if seen&(1<<8) != 0 {
+				s.duplicateAt("skulkVersion")
+			}
+			seen |= (1 << 8)
+			if v0, ok := s.str("skulkVersion"); ok {
+				if x != nil {
+					x.SkulkVersion = string(v0)
+				}
+			}
+		case 9:
+			if seen&(1<<9) != 0 {
+				s.duplicateAt("skulkCommit")
+			}
+			seen |= (1 << 9)
+			if v0, ok := s.str("skulkCommit"); ok {
+				if x != nil {
+					x.SkulkCommit = string(v0)
+				}
+			}
+		case 10:
+			if seen&(1<<10) != 0 {
+				s.duplicateAt("libp2PNamespace")
+			}
+			seen |= (1 << 10)
+			if !s.null() {
+				if v0, ok := s.str("libp2PNamespace"); ok {
+					if x != nil {
+						x.Libp2PNamespace = ptrTo(string(v0))
+					}
+				}
+			} else {
+				if x != nil {
+					x.Libp2PNamespace = nil
+				}
+			}
+		case 11:
+			if seen&(1<<11) != 0 {
+				s.duplicateAt("pythonUnbuffered")
+			}
+			seen |= (1 << 11)
+			if v0, ok := s.boolean("pythonUnbuffered"); ok && x != nil {
+				x.PythonUnbuffered = v0
+			}
+		case 12:
+			if seen&(1<<12) != 0 {
+				s.duplicateAt("tracingEnabled")
+			}
+			seen |= (1 << 12)
+			if v0, ok := s.boolean("tracingEnabled"); ok && x != nil {
+				x.TracingEnabled = v0
+			}
+		case 13:
+			if seen&(1<<13) != 0 {
+				s.duplicateAt("structuredLoggingConfigured")
+			}
+			seen |= (1 << 13)
+			if v0, ok := s.boolean("structuredLoggingConfigured"); ok && x != nil {
+				x.StructuredLoggingConfigured = v0
+			}
+		case 14:
+			if seen&(1<<14) != 0 {
+				s.duplicateAt("loggingIngestUrl")
+			}
+			seen |= (1 << 14)
+			if !s.null() {
+				if v0, ok := s.str("loggingIngestUrl"); ok {
+					if x != nil {
+						x.LoggingIngestURL = ptrTo(string(v0))
+					}
+				}
+			} else {
+				if x != nil {
+					x.LoggingIngestURL = nil
+				}
+			}
+		}
+	}
+	s.endKeys(mark)
+	if s.failed {
+		return
+	}
+	if seen&(1<<0) == 0 {
+		s.missing("nodeId")
+	}
+	if seen&(1<<1) == 0 {
+		s.missing("hostname")
+	}
+	if seen&(1<<3) == 0 {
+		s.missing("isMaster")
+	}
+	if seen&(1<<5) == 0 {
+		s.missing("cwd")
+	}
+	if seen&(1<<6) == 0 {
+		s.missing("configPath")
+	}
+	if seen&(1<<7) == 0 {
+		s.missing("configFileExists")
+	}
+	if seen&(1<<8) == 0 {
+		s.missing("skulkVersion")
+	}
+	if seen&(1<<9) == 0 {
+		s.missing("skulkCommit")
+	}
+	if seen&(1<<11) == 0 {
+		s.missing("pythonUnbuffered")
+	}
+	if seen&(1<<12) == 0 {
+		s.missing("tracingEnabled")
+	}
+	if seen&(1<<13) == 0 {
+		s.missing("structuredLoggingConfigured")
+	}
+}
+
+var keysNodeIdentity = [7]keyText{makeKeyText("\"modelId\":"), makeKeyText("\"chipId\":"), makeKeyText("\"friendlyName\":"), makeKeyText("\"osVersion\":"), makeKeyText("\"osBuildVersion\":"), makeKeyText("\"skulkVersion\":"), makeKeyText("\"skulkCommit\":")}
+
+func (s *scanner) decodeNodeIdentity(x *NodeIdentity) {
+	if x != nil {
+		*x = NodeIdentity{}
+	}
+	if !s.object() {
+		return
+	}
+	var seen uint64
+	mark := s.beginKeys()
+	next := 0
+	for more := s.firstMember(); more; more = s.nextMember() {
+		field := -1
+		if next < 7 && s.matchKey(&keysNodeIdentity[next]) {
+			field = next
+		} else {
+			k, ok := s.key()
+			if !ok {
+				return
+			}
+			switch string(k) {
+			case "modelId":
+				field = 0
+			case "chipId":
+				field = 1
+			case "friendlyName":
+				field = 2
+			case "osVersion":
+				field = 3
+			case "osBuildVersion":
+				field = 4
+			case "skulkVersion":
+				field = 5
+			case "skulkCommit":
+				field = 6
+			default:
+				{
+					s.unknown(mark, k)
+					continue
+				}
+			}
+		}
+		next = field + 1
+		switch field {
+		case 0:
+			if seen&(1<<0) != 0 {
+				s.duplicateAt("modelId")
+			}
+			seen |= (1 << 0)
+			if v0, ok := s.str("modelId"); ok {
+				if x != nil {
+					x.ModelID = string(v0)
+				}
+			}
+		case 1:
+			if seen&(1<<1) != 0 {
+				s.duplicateAt("chipId")
+			}
+			seen |= (1 << 1)
+			if v0, ok := s.str("chipId"); ok {
+				if x != nil {
+					x.ChipID = string(v0)
+				}
+			}
+		case 2:
+			if seen&(1<<2) != 0 {
+				s.duplicateAt("friendlyName")
+			}
+			seen |= (1 << 2)
+			if v0, ok := s.str("friendlyName"); ok {
+				if x != nil {
+					x.FriendlyName = string(v0)
+				}
+			}
+		case 3:
+			if seen&(1<<3) != 0 {
+				s.duplicateAt("osVersion")
+			}
+			seen |= (1 << 3)
+			if v0, ok := s.str("osVersion"); ok {
+				if x != nil {
+					x.OsVersion = string(v0)
+				}
+			}
+		case 4:
+			if seen&(1<<4) != 0 {
+				s.duplicateAt("osBuildVersion")
+			}
+			seen |= (1 << 4)
+			if v0, ok := s.str("osBuildVersion"); ok {
+				if x != nil {
+					x.OsBuildVersion = string(v0)
+				}
+			}
+		case 5:
+			if seen&(1<<5) != 0 {
+				s.duplicateAt("skulkVersion")
+			}
+			seen |= (1 << 5)
+			if v0, ok := s.str("skulkVersion"); ok {
+				if x != nil {
+					x.SkulkVersion = string(v0)
+				}
+			}
+		case 6:
+			if seen&(1<<6) != 0 {
+				s.duplicateAt("skulkCommit")
+			}
+			seen |= (1 << 6)
+			if v0, ok := s.str("skulkCommit"); ok {
+				if x != nil {
+					x.SkulkCommit = string(v0)
+				}
+			}
+		}
+	}
+	s.endKeys(mark)
+	if s.failed {
+		return
+	}
+	if x != nil && seen&(1<<0) == 0 {
+		x.ModelID = "Unknown"
+	}
+	if x != nil && seen&(1<<1) == 0 {
+		x.ChipID = "Unknown"
+	}
+	if x != nil && seen&(1<<2) == 0 {
+		x.FriendlyName = "Unknown"
+	}
+	if x != nil && seen&(1<<3) == 0 {
+		x.OsVersion = "Unknown"
+	}
+	if x != nil && seen&(1<<4) == 0 {
+		x.OsBuildVersion = "Unknown"
+	}
+	if x != nil && seen&(1<<5) == 0 {
+		x.SkulkVersion = "Unknown"
+	}
+	if x != nil && seen&(1<<6) == 0 {
+		x.SkulkCommit = "Unknown"
+	}
+}
+
+var keysNodeResourceDiagnostics = [6]keyText{makeKeyText("\"gatheredMemory\":"), makeKeyText("\"currentMemory\":"), makeKeyText("\"currentWired\":"), makeKeyText("\"disk\":"), makeKeyText("\"system\":"), makeKeyText("\"network\":")}
+
+func (s *scanner) decodeNodeResourceDiagnostics(x *NodeResourceDiagnostics) {
+	if x != nil {
+		*x = NodeResourceDiagnostics{}
+	}
+	if !s.object() {
+		return
+	}
+	var seen uint64
+	mark := s.beginKeys()
+	next := 0
+	for more := s.firstMember(); more; more = s.nextMember() {
+		field := -1
+		if next < 6 && s.matchKey(&keysNodeResourceDiagnostics[next]) {
+			field = next
+		} else {
+			k, ok := s.key()
+			if !ok {
+				return
+			}
+			switch string(k) {
+			case "gatheredMemory":
+				field = 0
+			case "currentMemory":
+				field = 1
+			case "currentWired":
+				field = 2
+			case "disk":
+				field = 3
+			case "system":
+				field = 4
+			case "network":
+				field = 5
+			default:
+				{
+					s.unknown(mark, k)
+					continue
+				}
+			}
+		}
+		next = field + 1
+		switch field {
+		case 0:
+			if seen&(1<<0) != 0 {
+				s.duplicateAt("gatheredMemory")
+			}
+			seen |= (1 << 0)
+			if !s.null() {
+				s.push("gatheredMemory")
+				if x != nil {
+					var v0 MemoryUsage
+					s.decodeMemoryUsage(&v0)
+					x.GatheredMemory = ptrTo(v0)
+				} else {
+					s.decodeMemoryUsage(nil)
+				}
+				s.pop()
+			} else {
+				if x != nil {
+					x.GatheredMemory = nil
+				}
+			}
+		case 1:
+			if seen&(1<<1) != 0 {
+				s.duplicateAt("currentMemory")
+			}
+			seen |= (1 << 1)
+			if !s.null() {
+				s.push("currentMemory")
+				if x != nil {
+					var v0 MemoryUsage
+					s.decodeMemoryUsage(&v0)
+					x.CurrentMemory = ptrTo(v0)
+				} else {
+					s.decodeMemoryUsage(nil)
+				}
+				s.pop()
+			} else {
+				if x != nil {
+					x.CurrentMemory = nil
+				}
+			}
+		case 2:
+			if seen&(1<<2) != 0 {
+				s.duplicateAt("currentWired")
+			}
+			seen |= (1 << 2)
+			if !s.null() {
+				s.push("currentWired")
+				if x != nil {
+					var v0 Memory
+					s.decodeMemory(&v0)
+					x.CurrentWired = ptrTo(v0)
+				} else {
+					s.decodeMemory(nil)
+				}
+				s.pop()
+			} else {
+				if x != nil {
+					x.CurrentWired = nil
+				}
+			}
+		case 3:
+			if seen&(1<<3) != 0 {
+				s.duplicateAt("disk")
+			}
+			seen |= (1 << 3)
+			if !s.null() {
+				s.push("disk")
+				if x != nil {
+					var v0 DiskUsage
+					s.decodeDiskUsage(&v0)
+					x.Disk = ptrTo(v0)
+				} else {
+					s.decodeDiskUsage(nil)
+				}
+				s.pop()
+			} else {
+				if x != nil {
+					x.Disk = nil
+				}
+			}
+		case 4:
+			if seen&(1<<4) != 0 {
+				s.duplicateAt("system")
+			}
+			seen |= (1 << 4)
+			if !s.null() {
+				s.push("system")
+				if x != nil {
+					var v0 SystemPerformanceProfile
+					s.decodeSystemPerformanceProfile(&v0)
+					x.System = ptrTo(v0)
+				} else {
+					s.decodeSystemPerformanceProfile(nil)
+				}
+				s.pop()
+			} else {
+				if x != nil {
+					x.System = nil
+				}
+			}
+		case 5:
+			if seen&(1<<5) != 0 {
+				s.duplicateAt("network")
+			}
+			seen |= (1 << 5)
+			if !s.null() {
+				s.push("network")
+				if x != nil {
+					var v0 NodeNetworkInfo
+					s.decodeNodeNetworkInfo(&v0)
+					x.Network = ptrTo(v0)
+				} else {
+					s.decodeNodeNetworkInfo(nil)
+				}
+				s.pop()
+			} else {
+				if x != nil {
+					x.Network = nil
+				}
+			}
+		}
+	}
+	s.endKeys(mark)
+	if s.failed {
+		return
+	}
+}
+
+var keysMemoryUsage = [4]keyText{makeKeyText("\"ramTotal\":"), makeKeyText("\"ramAvailable\":"), makeKeyText("\"swapTotal\":"), makeKeyText("\"swapAvailable\":")}
+
+func (s *scanner) decodeMemoryUsage(x *MemoryUsage) {
+	if x != nil {
+		*x = MemoryUsage{}
+	}
+	if !s.object() {
+		return
+	}
+	var seen uint64
+	mark := s.beginKeys()
+	next := 0
+	for more := s.firstMember(); more; more = s.nextMember() {
+		field := -1
+		if next < 4 && s.matchKey(&keysMemoryUsage[next]) {
+			field = next
+		} else {
+			k, ok := s.key()
+			if !ok {
+				return
+			}
+			switch string(k) {
+			case "ramTotal":
+				field = 0
+			case "ramAvailable":
+				field = 1
+			case "swapTotal":
+				field = 2
+			case "swapAvailable":
+				field = 3
+			default:
+				{
+					s.unknown(mark, k)
+					continue
+				}
+			}
+		}
+		next = field + 1
+		switch field {
+		case 0:
+			if seen&(1<<0) != 0 {
+				s.duplicateAt("ramTotal")
+			}
+			seen |= (1 << 0)
+			s.push("ramTotal")
+			if x != nil {
+				var v0 Memory
+				s.decodeMemory(&v0)
+				x.RAMTotal = v0
+			} else {
+				s.decodeMemory(nil)
+			}
+			s.pop()
+		case 1:
+			if seen&(1<<1) != 0 {
+				s.duplicateAt("ramAvailable")
+			}
+			seen |= (1 << 1)
+			s.push("ramAvailable")
+			if x != nil {
+				var v0 Memory
+				s.decodeMemory(&v0)
+				x.RAMAvailable = v0
+			} else {
+				s.decodeMemory(nil)
+			}
+			s.pop()
+		case 2:
+			if seen&(1<<2) != 0 {
+				s.duplicateAt("swapTotal")
+			}
+			seen |= (1 << 2)
+			s.push("swapTotal")
+			if x != nil {
+				var v0 Memory
+				s.decodeMemory(&v0)
+				x.SwapTotal = v0
+			} else {
+				s.decodeMemory(nil)
+			}
+			s.pop()
+		case 3:
+			if seen&(1<<3) != 0 {
+				s.duplicateAt("swapAvailable")
+			}
+			seen |= (1 << 3)
+			s.push("swapAvailable")
+			if x != nil {
+				var v0 Memory
+				s.decodeMemory(&v0)
+				x.SwapAvailable = v0
+			} else {
+				s.decodeMemory(nil)
+			}
+			s.pop()
+		}
+	}
+	s.endKeys(mark)
+	if s.failed {
+		return
+	}
+	if seen&(1<<0) == 0 {
+		s.missing("ramTotal")
+	}
+	if seen&(1<<1) == 0 {
+		s.missing("ramAvailable")
+	}
+	if seen&(1<<2) == 0 {
+		s.missing("swapTotal")
+	}
+	if seen&(1<<3) == 0 {
+		s.missing("swapAvailable")
+	}
+}
+
+var keysDiskUsage = [2]keyText{makeKeyText("\"total\":"), makeKeyText("\"available\":")}
+
+func (s *scanner) decodeDiskUsage(x *DiskUsage) {
+	if x != nil {
+		*x = DiskUsage{}
+	}
+	if !s.object() {
+		return
+	}
+	var seen uint64
+	mark := s.beginKeys()
+	next := 0
+	for more := s.firstMember(); more; more = s.nextMember() {
+		field := -1
+		if next < 2 && s.matchKey(&keysDiskUsage[next]) {
+			field = next
+		} else {
+			k, ok := s.key()
+			if !ok {
+				return
+			}
+			switch string(k) {
+			case "total":
+				field = 0
+			case "available":
+				field = 1
+			default:
+				{
+					s.unknown(mark, k)
+					continue
+				}
+			}
+		}
+		next = field + 1
+		switch field {
+		case 0:
+			if seen&(1<<0) != 0 {
+				s.duplicateAt("total")
+			}
+			seen |= (1 << 0)
+			s.push("total")
+			if x != nil {
+				var v0 Memory
+				s.decodeMemory(&v0)
+				x.Total = v0
+			} else {
+				s.decodeMemory(nil)
+			}
+			s.pop()
+		case 1:
+			if seen&(1<<1) != 0 {
+				s.duplicateAt("available")
+			}
+			seen |= (1 << 1)
+			s.push("available")
+			if x != nil {
+				var v0 Memory
+				s.decodeMemory(&v0)
+				x.Available = v0
+			} else {
+				s.decodeMemory(nil)
+			}
+			s.pop()
+		}
+	}
+	s.endKeys(mark)
+	if s.failed {
+		return
+	}
+	if seen&(1<<0) == 0 {
+		s.missing("total")
+	}
+	if seen&(1<<1) == 0 {
+		s.missing("available")
+	}
+}
+
+var keysSystemPerformanceProfile = [6]keyText{makeKeyText("\"gpuUsage\":"), makeKeyText("\"temp\":"), makeKeyText("\"sysPower\":"), makeKeyText("\"pcpuUsage\":"), makeKeyText("\"ecpuUsage\":"), makeKeyText("\"accelerator\":")}
+
+func (s *scanner) decodeSystemPerformanceProfile(x *SystemPerformanceProfile) {
+	if x != nil {
+		*x = SystemPerformanceProfile{}
+	}
+	if !s.object() {
+		return
+	}
+	var seen uint64
+	mark := s.beginKeys()
+	next := 0
+	for more := s.firstMember(); more; more = s.nextMember() {
+		field := -1
+		if next < 6 && s.matchKey(&keysSystemPerformanceProfile[next]) {
+			field = next
+		} else {
+			k, ok := s.key()
+			if !ok {
+				return
+			}
+			switch string(k) {
+			case "gpuUsage":
+				field = 0
+			case "temp":
+				field = 1
+			case "sysPower":
+				field = 2
+			case "pcpuUsage":
+				field = 3
+			case "ecpuUsage":
+				field = 4
+			case "accelerator":
+				field = 5
+			default:
+				{
+					s.unknown(mark, k)
+					continue
+				}
+			}
+		}
+		next = field + 1
+		switch field {
+		case 0:
+			if seen&(1<<0) != 0 {
+				s.duplicateAt("gpuUsage")
+			}
+			seen |= (1 << 0)
+			if v0, ok := s.number("gpuUsage"); ok {
+				if x != nil {
+					if n, err := strconv.ParseFloat(string(v0), 64); err != nil {
+						s.violateAt("gpuUsage", "range", "number "+string(v0)+" is out of the float64 range")
+					} else {
+						x.GpuUsage = n
+					}
+				}
+			}
+		case 1:
+			if seen&(1<<1) != 0 {
+				s.duplicateAt("temp")
+			}
+			seen |= (1 << 1)
+			if v0, ok := s.number("temp"); ok {
+				if x != nil {
+					if n, err := strconv.ParseFloat(string(v0), 64); err != nil {
+						s.violateAt("temp", "range", "number "+string(v0)+" is out of the float64 range")
+					} else {
+						x.Temp = n
+					}
+				}
+			}
+		case 2:
+			if seen&(1<<2) != 0 {
+				s.duplicateAt("sysPower")
+			}
+			seen |= (1 << 2)
+			if v0, ok := s.number("sysPower"); ok {
+				if x != nil {
+					if n, err := strconv.ParseFloat(string(v0), 64); err != nil {
+						s.violateAt("sysPower", "range", "number "+string(v0)+" is out of the float64 range")
+					} else {
+						x.SysPower = n
+					}
+				}
+			}
+		case 3:
+			if seen&(1<<3) != 0 {
+				s.duplicateAt("pcpuUsage")
+			}
+			seen |= (1 << 3)
+			if v0, ok := s.number("pcpuUsage"); ok {
+				if x != nil {
+					if n, err := strconv.ParseFloat(string(v0), 64); err != nil {
+						s.violateAt("pcpuUsage", "range", "number "+string(v0)+" is out of the float64 range")
+					} else {
+						x.PcpuUsage = n
+					}
+				}
+			}
+		case 4:
+			if seen&(1<<4) != 0 {
+				s.duplicateAt("ecpuUsage")
+			}
+			seen |= (1 << 4)
+			if v0, ok := s.number("ecpuUsage"); ok {
+				if x != nil {
+					if n, err := strconv.ParseFloat(string(v0), 64); err != nil {
+						s.violateAt("ecpuUsage", "range", "number "+string(v0)+" is out of the float64 range")
+					} else {
+						x.EcpuUsage = n
+					}
+				}
+			}
+		case 5:
+			if seen&(1<<5) != 0 {
+				s.duplicateAt("accelerator")
+			}
+			seen |= (1 << 5)
+			if !s.null() {
+				s.push("accelerator")
+				if x != nil {
+					var v0 AcceleratorMetrics
+					s.decodeAcceleratorMetrics(&v0)
+					x.Accelerator = ptrTo(v0)
+				} else {
+					s.decodeAcceleratorMetrics(nil)
+				}
+				s.pop()
+			} else {
+				if x != nil {
+					x.Accelerator = nil
+				}
+			}
+		}
+	}
+	s.endKeys(mark)
+	if s.failed {
+		return
+	}
+}
+
+var keysAcceleratorMetrics = [9]keyText{makeKeyText("\"vendor\":"), makeKeyText("\"name\":"), makeKeyText("\"utilizationRatio\":"), makeKeyText("\"vramTotalBytes\":"), makeKeyText("\"vramUsedBytes\":"), makeKeyText("\"gttTotalBytes\":"), makeKeyText("\"powerWatts\":"), makeKeyText("\"temperatureCelsius\":"), makeKeyText("\"clockMhz\":")}
+
+func (s *scanner) decodeAcceleratorMetrics(x *AcceleratorMetrics) {
+	if x != nil {
+		*x = AcceleratorMetrics{}
+	}
+	if !s.object() {
+		return
+	}
+	var seen uint64
+	mark := s.beginKeys()
+	next := 0
+	for more := s.firstMember(); more; more = s.nextMember() {
+		field := -1
+		if next < 9 && s.matchKey(&keysAcceleratorMetrics[next]) {
+			field = next
+		} else {
+			k, ok := s.key()
+			if !ok {
+				return
+			}
+			switch string(k) {
+			case "vendor":
+				field = 0
+			case "name":
+				field = 1
+			case "utilizationRatio":
+				field = 2
+			case "vramTotalBytes":
+				field = 3
+			case "vramUsedBytes":
+				field = 4
+			case "gttTotalBytes":
+				field = 5
+			case "powerWatts":
+				field = 6
+			case "temperatureCelsius":
+				field = 7
+			case "clockMhz":
+				field = 8
+			default:
+				{
+					s.unknown(mark, k)
+					continue
+				}
+			}
+		}
+		next = field + 1
+		switch field {
+		case 0:
+			if seen&(1<<0) != 0 {
+				s.duplicateAt("vendor")
+			}
+			seen |= (1 << 0)
+			if v0, ok := s.decodeAcceleratorVendor("vendor"); ok {
+				if x != nil {
+					x.Vendor = v0
+				}
+			}
+		case 1:
+			if seen&(1<<1) != 0 {
+				s.duplicateAt("name")
+			}
+			seen |= (1 << 1)
+			if v0, ok := s.str("name"); ok {
+				if x != nil {
+					x.Name = string(v0)
+				}
+			}
+		case 2:
+			if seen&(1<<2) != 0 {
+				s.duplicateAt("utilizationRatio")
+			}
+			seen |= (1 << 2)
+			if !s.null() {
+				if v0, ok := s.number("utilizationRatio"); ok {
+					if x != nil {
+						if n, err := strconv.ParseFloat(string(v0), 64); err != nil {
+							s.violateAt("utilizationRatio", "range", "number "+string(v0)+" is out of the float64 range")
+						} else {
+							x.UtilizationRatio = ptrTo(n)
+						}
+					}
+				}
+			} else {
+				if x != nil {
+					x.UtilizationRatio = nil
+				}
+			}
+		case 3:
+			if seen&(1<<3) != 0 {
+				s.duplicateAt("vramTotalBytes")
+			}
+			seen |= (1 << 3)
+			if !s.null() {
+				if v0, ok := s.integer("vramTotalBytes"); ok {
+					if x != nil {
+						if n, err := ParseInteger(v0); err != nil {
+							s.violateAt("vramTotalBytes", "range", "integer "+string(v0)+" is "+err.Error())
+						} else {
+							x.VramTotalBytes = ptrTo(n)
+						}
+					}
+				}
+			} else {
+				if x != nil {
+					x.VramTotalBytes = nil
+				}
+			}
+		case 4:
+			if seen&(1<<4) != 0 {
+				s.duplicateAt("vramUsedBytes")
+			}
+			seen |= (1 << 4)
+			if !s.null() {
+				if v0, ok := s.integer("vramUsedBytes"); ok {
+					if x != nil {
+						if n, err := ParseInteger(v0); err != nil {
+							s.violateAt("vramUsedBytes", "range", "integer "+string(v0)+" is "+err.Error())
+						} else {
+							x.VramUsedBytes = ptrTo(n)
+						}
+					}
+				}
+			} else {
+				if x != nil {
+					x.VramUsedBytes = nil
+				}
+			}
+		case 5:
+			if seen&(1<<5) != 0 {
+				s.duplicateAt("gttTotalBytes")
+			}
+			seen |= (1 << 5)
+			if !s.null() {
+				if v0, ok := s.integer("gttTotalBytes"); ok {
+					if x != nil {
+						if n, err := ParseInteger(v0); err != nil {
+							s.violateAt("gttTotalBytes", "range", "integer "+string(v0)+" is "+err.Error())
+						} else {
+							x.GttTotalBytes = ptrTo(n)
+						}
+					}
+				}
+			} else {
+				if x != nil {
+					x.GttTotalBytes = nil
+				}
+			}
+		case 6:
+			if seen&(1<<6) != 0 {
+				s.duplicateAt("powerWatts")
+			}
+			seen |= (1 << 6)
+			if !s.null() {
+				if v0, ok := s.number("powerWatts"); ok {
+					if x != nil {
+						if n, err := strconv.ParseFloat(string(v0), 64); err != nil {
+							s.violateAt("powerWatts", "range", "number "+string(v0)+" is out of the float64 range")
+						} else {
+							x.PowerWatts = ptrTo(n)
+						}
+					}
+				}
+			} else {
+				if x != nil {
+					x.PowerWatts = nil
+				}
+			}
+		case 7:
+			if seen&(1<<7) != 0 {
+				s.duplicateAt("temperatureCelsius")
+			}
+			seen |= (1 << 7)
+			if !s.null() {
+				if v0, ok := s.number("temperatureCelsius"); ok {
+					if x != nil {
+						if n, err := strconv.ParseFloat(string(v0), 64); err != nil {
+							s.violateAt("temperatureCelsius", "range", "number "+string(v0)+" is out of the float64 range")
+						} else {
+							x.TemperatureCelsius = ptrTo(n)
+						}
+					}
+				}
+			} else {
+				if x != nil {
+					x.TemperatureCelsius = nil
+				}
+			}
+		case 8:
+			if seen&(1<<8) != 0 {
+				s.duplicateAt("clockMhz")
+			}
+			seen |= (1 << 8)
+			if !s.null() {
+				if v0, ok := s.integer("clockMhz"); ok {
+					if x != nil {
+						if n, err := ParseInteger(v0); err != nil {
+							s.violateAt("clockMhz", "range", "integer "+string(v0)+" is "+err.Error())
+						} else {
+							x.ClockMhz = ptrTo(n)
+						}
+					}
+				}
+			} else {
+				if x != nil {
+					x.ClockMhz = nil
+				}
+			}
+		}
+	}
+	s.endKeys(mark)
+	if s.failed {
+		return
+	}
+	if x != nil && seen&(1<<0) == 0 {
+		x.Vendor = AcceleratorVendorUnknown
+	}
+	if x != nil && seen&(1<<1) == 0 {
+		x.Name = "Unknown"
+	}
+}
+
+func (s *scanner) decodeAcceleratorVendor(name string) (AcceleratorVendor, bool) {
+	v, ok := s.str(name)
+	if !ok {
+		return "", false
+	}
+	switch string(v) {
+	case "apple":
+		return AcceleratorVendorApple, true
+	case "amd":
+		return AcceleratorVendorAmd, true
+	case "nvidia":
+		return AcceleratorVendorNvidia, true
+	case "intel":
+		return AcceleratorVendorIntel, true
+	case "cpu":
+		return AcceleratorVendorCPU, true
+	case "unknown":
+		return AcceleratorVendorUnknown, true
+	}
+	s.violateAt(name, "enum", strconv.Quote(string(v))+" is not a AcceleratorVendor; want one of apple, amd, nvidia, intel, cpu, unknown")
+	return "", false
+}
+
+var keysNodeNetworkInfo = [1]keyText{makeKeyText("\"interfaces\":")}
+
+func (s *scanner) decodeNodeNetworkInfo(x *NodeNetworkInfo) {
+	if x != nil {
+		*x = NodeNetworkInfo{}
+	}
+	if !s.object() {
+		return
+	}
+	var seen uint64
+	mark := s.beginKeys()
+	next := 0
+	for more := s.firstMember(); more; more = s.nextMember() {
+		field := -1
+		if next < 1 && s.matchKey(&keysNodeNetworkInfo[next]) {
+			field = next
+		} else {
+			k, ok := s.key()
+			if !ok {
+				return
+			}
+			switch string(k) {
+			case "interfaces":
+				field = 0
+			default:
+				{
+					s.unknown(mark, k)
+					continue
+				}
+			}
+		}
+		next = field + 1
+		switch field {
+		case 0:
+			if seen&(1<<0) != 0 {
+				s.duplicateAt("interfaces")
+			}
+			seen |= (1 << 0)
+			s.push("interfaces")
+			if s.array() {
+				var list0 []NetworkInterfaceInfo
+				if x != nil {
+					list0 = []NetworkInterfaceInfo{}
+				}
+				for i0, more0 := 0, s.firstItem(); more0; i0, more0 = i0+1, s.nextItem() {
+					s.pushIndex(i0)
+					if x != nil {
+						var v1 NetworkInterfaceInfo
+						s.decodeNetworkInterfaceInfo(&v1)
+						list0 = append(list0, v1)
+					} else {
+						s.decodeNetworkInterfaceInfo(nil)
+					}
+					s.pop()
+				}
+				if x != nil {
+					x.Interfaces = list0
+				}
+			}
+			s.pop()
+		}
+	}
+	s.endKeys(mark)
+	if s.failed {
+		return
+	}
+}
+
+var keysNetworkInterfaceInfo = [3]keyText{makeKeyText("\"name\":"), makeKeyText("\"ipAddress\":"), makeKeyText("\"interfaceType\":")}
+
+func (s *scanner) decodeNetworkInterfaceInfo(x *NetworkInterfaceInfo) {
+	if x != nil {
+		*x = NetworkInterfaceInfo{}
+	}
+	if !s.object() {
+		return
+	}
+	var seen uint64
+	mark := s.beginKeys()
+	next := 0
+	for more := s.firstMember(); more; more = s.nextMember() {
+		field := -1
+		if next < 3 && s.matchKey(&keysNetworkInterfaceInfo[next]) {
+			field = next
+		} else {
+			k, ok := s.key()
+			if !ok {
+				return
+			}
+			switch string(k) {
+			case "name":
+				field = 0
+			case "ipAddress":
+				field = 1
+			case "interfaceType":
+				field = 2
+			default:
+				{
+					s.unknown(mark, k)
+					continue
+				}
+			}
+		}
+		next = field + 1
+		switch field {
+		case 0:
+			if seen&(1<<0) != 0 {
+				s.duplicateAt("name")
+			}
+			seen |= (1 << 0)
+			if v0, ok := s.str("name"); ok {
+				if x != nil {
+					x.Name = string(v0)
+				}
+			}
+		case 1:
+			if seen&(1<<1) != 0 {
+				s.duplicateAt("ipAddress")
+			}
+			seen |= (1 << 1)
+			if v0, ok := s.str("ipAddress"); ok {
+				if x != nil {
+					x.IPAddress = string(v0)
+				}
+			}
+		case 2:
+			if seen&(1<<2) != 0 {
+				s.duplicateAt("interfaceType")
+			}
+			seen |= (1 << 2)
+			if v0, ok := s.decodeInterfaceType("interfaceType"); ok {
+				if x != nil {
+					x.InterfaceType = v0
+				}
+			}
+		}
+	}
+	s.endKeys(mark)
+	if s.failed {
+		return
+	}
+	if seen&(1<<0) == 0 {
+		s.missing("name")
+	}
+	if seen&(1<<1) == 0 {
+		s.missing("ipAddress")
+	}
+	if x != nil && seen&(1<<2) == 0 {
+		x.InterfaceType = InterfaceTypeUnknown
+	}
+}
+
+func (s *scanner) decodeInterfaceType(name string) (InterfaceType, bool) {
+	v, ok := s.str(name)
+	if !ok {
+		return "", false
+	}
+	switch string(v) {
+	case "wifi":
+		return InterfaceTypeWifi, true
+	case "ethernet":
+		return InterfaceTypeEthernet, true
+	case "maybe_ethernet":
+		return InterfaceTypeMaybeEthernet, true
+	case "thunderbolt":
+		return InterfaceTypeThunderbolt, true
+	case "unknown":
+		return InterfaceTypeUnknown, true
+	}
+	s.violateAt(name, "enum", strconv.Quote(string(v))+" is not a InterfaceType; want one of wifi, ethernet, maybe_ethernet, thunderbolt, unknown")
+	return "", false
+}
+
+var keysDiagnosticsProcess = [10]keyText{makeKeyText("\"pid\":"), makeKeyText("\"parentPid\":"), makeKeyText("\"role\":"), makeKeyText("\"command\":"), makeKeyText("\"status\":"), makeKeyText("\"cpuPercent\":"), makeKeyText("\"memoryPercent\":"), makeKeyText("\"rss\":"), makeKeyText("\"elapsedSeconds\":"), makeKeyText("\"isChildOfSkulk\":")}
+
+func (s *scanner) decodeDiagnosticsProcess(x *DiagnosticsProcess) {
+	if x != nil {
+		*x = DiagnosticsProcess{}
+	}
+	if !s.object() {
+		return
+	}
+	var seen uint64
+	mark := s.beginKeys()
+	next := 0
+	for more := s.firstMember(); more; more = s.nextMember() {
+		field := -1
+		if next < 10 && s.matchKey(&keysDiagnosticsProcess[next]) {
+			field = next
+		} else {
+			k, ok := s.key()
+			if !ok {
+				return
+			}
+			switch string(k) {
+			case "pid":
+				field = 0
+			case "parentPid":
+				field = 1
+			case "role":
+				field = 2
+			case "command":
+				field = 3
+			case "status":
+				field = 4
+			case "cpuPercent":
+				field = 5
+			case "memoryPercent":
+				field = 6
+			case "rss":
+				field = 7
+			case "elapsedSeconds":
+				field = 8
+			case "isChildOfSkulk":
+				field = 9
+			default:
+				{
+					s.unknown(mark, k)
+					continue
+				}
+			}
+		}
+		next = field + 1
+		switch field {
+		case 0:
+			if seen&(1<<0) != 0 {
+				s.duplicateAt("pid")
+			}
+			seen |= (1 << 0)
+			if v0, ok := s.integer("pid"); ok {
+				if x != nil {
+					if n, err := ParseInteger(v0); err != nil {
+						s.violateAt("pid", "range", "integer "+string(v0)+" is "+err.Error())
+					} else {
+						x.Pid = n
+					}
+				}
+			}
+		case 1:
+			if seen&(1<<1) != 0 {
+				s.duplicateAt("parentPid")
+			}
+			seen |= (1 << 1)
+			if !s.null() {
+				if v0, ok := s.integer("parentPid"); ok {
+					if x != nil {
+						if n, err := ParseInteger(v0); err != nil {
+							s.violateAt("parentPid", "range", "integer "+string(v0)+" is "+err.Error())
+						} else {
+							x.ParentPid = ptrTo(n)
+						}
+					}
+				}
+			} else {
+				if x != nil {
+					x.ParentPid = nil
+				}
+			}
+		case 2:
+			if seen&(1<<2) != 0 {
+				s.duplicateAt("role")
+			}
+			seen |= (1 << 2)
+			if v0, ok := s.decodeProcessRole("role"); ok {
+				if x != nil {
+					x.Role = v0
+				}
+			}
+		case 3:
+			if seen&(1<<3) != 0 {
+				s.duplicateAt("command")
+			}
+			seen |= (1 << 3)
+			if v0, ok := s.str("command"); ok {
+				if x != nil {
+					x.Command = string(v0)
+				}
+			}
+		case 4:
+			if seen&(1<<4) != 0 {
+				s.duplicateAt("status")
+			}
+			seen |= (1 << 4)
+			if !s.null() {
+				if v0, ok := s.str("status"); ok {
+					if x != nil {
+						x.Status = ptrTo(string(v0))
+					}
+				}
+			} else {
+				if x != nil {
+					x.Status = nil
+				}
+			}
+		case 5:
+			if seen&(1<<5) != 0 {
+				s.duplicateAt("cpuPercent")
+			}
+			seen |= (1 << 5)
+			if !s.null() {
+				if v0, ok := s.number("cpuPercent"); ok {
+					if x != nil {
+						if n, err := strconv.ParseFloat(string(v0), 64); err != nil {
+							s.violateAt("cpuPercent", "range", "number "+string(v0)+" is out of the float64 range")
+						} else {
+							x.CPUPercent = ptrTo(n)
+						}
+					}
+				}
+			} else {
+				if x != nil {
+					x.CPUPercent = nil
+				}
+			}
+		case 6:
+			if seen&(1<<6) != 0 {
+				s.duplicateAt("memoryPercent")
+			}
+			seen |= (1 << 6)
+			if !s.null() {
+				if v0, ok := s.number("memoryPercent"); ok {
+					if x != nil {
+						if n, err := strconv.ParseFloat(string(v0), 64); err != nil {
+							s.violateAt("memoryPercent", "range", "number "+string(v0)+" is out of the float64 range")
+						} else {
+							x.MemoryPercent = ptrTo(n)
+						}
+					}
+				}
+			} else {
+				if x != nil {
+					x.MemoryPercent = nil
+				}
+			}
+		case 7:
+			if seen&(1<<7) != 0 {
+				s.duplicateAt("rss")
+			}
+			seen |= (1 << 7)
+			if !s.null() {
+				s.push("rss")
+				if x != nil {
+					var v0 Memory
+					s.decodeMemory(&v0)
+					x.Rss = ptrTo(v0)
+				} else {
+					s.decodeMemory(nil)
+				}
+				s.pop()
+			} else {
+				if x != nil {
+					x.Rss = nil
+				}
+			}
+		case 8:
+			if seen&(1<<8) != 0 {
+				s.duplicateAt("elapsedSeconds")
+			}
+			seen |= (1 << 8)
+			if !s.null() {
+				if v0, ok := s.number("elapsedSeconds"); ok {
+					if x != nil {
+						if n, err := strconv.ParseFloat(string(v0), 64); err != nil {
+							s.violateAt("elapsedSeconds", "range", "number "+string(v0)+" is out of the float64 range")
+						} else {
+							x.ElapsedSeconds = ptrTo(n)
+						}
+					}
+				}
+			} else {
+				if x != nil {
+					x.ElapsedSeconds = nil
+				}
+			}
+		case 9:
+			if seen&(1<<9) != 0 {
+				s.duplicateAt("isChildOfSkulk")
+			}
+			seen |= (1 << 9)
+			if v0, ok := s.boolean("isChildOfSkulk"); ok && x != nil {
+				x.IsChildOfSkulk = v0
+			}
+		}
+	}
+	s.endKeys(mark)
+	if s.failed {
+		return
+	}
+	if seen&(1<<0) == 0 {
+		s.missing("pid")
+	}
+	if seen&(1<<2) == 0 {
+		s.missing("role")
+	}
+	if seen&(1<<3) == 0 {
+		s.missing("command")
+	}
+}
+
+func (s *scanner) decodeProcessRole(name string) (ProcessRole, bool) {
+	v, ok := s.str(name)
+	if !ok {
+		return "", false
+	}
+	switch string(v) {
+	case "skulk":
+		return ProcessRoleSkulk, true
+	case "runner":
+		return ProcessRoleRunner, true
+	case "vector":
+		return ProcessRoleVector, true
+	case "python":
+		return ProcessRolePython, true
+	case "other":
+		return ProcessRoleOther, true
+	}
+	s.violateAt(name, "enum", strconv.Quote(string(v))+" is not a ProcessRole; want one of skulk, runner, vector, python, other")
+	return "", false
+}
+
+var keysRunnerSupervisorDiagnostics = [32]keyText{makeKeyText("\"runnerId\":"), makeKeyText("\"instanceId\":"), makeKeyText("\"nodeId\":"), makeKeyText("\"modelId\":"), makeKeyText("\"deviceRank\":"), makeKeyText("\"worldSize\":"), makeKeyText("\"startLayer\":"), makeKeyText("\"endLayer\":"), makeKeyText("\"nLayers\":"), makeKeyText("\"pid\":"), makeKeyText("\"processAlive\":"), makeKeyText("\"exitCode\":"), makeKeyText("\"statusKind\":"), makeKeyText("\"statusSince\":"), makeKeyText("\"secondsInStatus\":"), makeKeyText("\"phase\":"), makeKeyText("\"phaseStartedAt\":"), makeKeyText("\"secondsInPhase\":"), makeKeyText("\"lastProgressAt\":"), makeKeyText("\"activeTaskId\":"), makeKeyText("\"activeCommandId\":"), makeKeyText("\"phaseDetail\":"), makeKeyText("\"lastMlxMemory\":"), makeKeyText("\"flightRecorder\":"), makeKeyText("\"pendingTaskIds\":"), makeKeyText("\"inProgressTasks\":"), makeKeyText("\"completedTaskCount\":"), makeKeyText("\"cancelledTaskIds\":"), makeKeyText("\"lastTaskSentAt\":"), makeKeyText("\"lastEventReceivedAt\":"), makeKeyText("\"lastEventType\":"), makeKeyText("\"milestones\":")}
+
+func (s *scanner) decodeRunnerSupervisorDiagnostics(x *RunnerSupervisorDiagnostics) {
+	if x != nil {
+		*x = RunnerSupervisorDiagnostics{}
+	}
+	if !s.object() {
+		return
+	}
+	var seen uint64
+	mark := s.beginKeys()
+	next := 0
+	for more := s.firstMember(); more; more = s.nextMember() {
+		field := -1
+		if next < 32 && s.matchKey(&keysRunnerSupervisorDiagnostics[next]) {
+			field = next
+		} else {
+			k, ok := s.key()
+			if !ok {
+				return
+			}
+			switch string(k) {
+			case "runnerId":
+				field = 0
+			case "instanceId":
+				field = 1
+			case "nodeId":
+				field = 2
+			case "modelId":
+				field = 3
+			case "deviceRank":
+				field = 4
+			case "worldSize":
+				field = 5
+			case "startLayer":
+				field = 6
+			case "endLayer":
+				field = 7
+			case "nLayers":
+				field = 8
+			case "pid":
+				field = 9
+			case "processAlive":
+				field = 10
+			case "exitCode":
+				field = 11
+			case "statusKind":
+				field = 12
+			case "statusSince":
+				field = 13
+			case "secondsInStatus":
+				field = 14
+			case "phase":
+				field = 15
+			case "phaseStartedAt":
+				field = 16
+			case "secondsInPhase":
+				field = 17
+			case "lastProgressAt":
+				field = 18
+			case "activeTaskId":
+				field = 19
+			case "activeCommandId":
+				field = 20
+			case "phaseDetail":
+				field = 21
+			case "lastMlxMemory":
+				field = 22
+			case "flightRecorder":
+				field = 23
+			case "pendingTaskIds":
+				field = 24
+			case "inProgressTasks":
+				field = 25
+			case "completedTaskCount":
+				field = 26
+			case "cancelledTaskIds":
+				field = 27
+			case "lastTaskSentAt":
+				field = 28
+			case "lastEventReceivedAt":
+				field = 29
+			case "lastEventType":
+				field = 30
+			case "milestones":
+				field = 31
+			default:
+				{
+					s.unknown(mark, k)
+					continue
+				}
+			}
+		}
+		next = field + 1
+		switch field {
+		case 0:
+			if seen&(1<<0) != 0 {
+				s.duplicateAt("runnerId")
+			}
+			seen |= (1 << 0)
+			if v0, ok := s.str("runnerId"); ok {
+				if x != nil {
+					x.RunnerID = string(v0)
+				}
+			}
+		case 1:
+			if seen&(1<<1) != 0 {
+				s.duplicateAt("instanceId")
+			}
+			seen |= (1 << 1)
+			if v0, ok := s.str("instanceId"); ok {
+				if x != nil {
+					x.InstanceID = string(v0)
+				}
+			}
+		case 2:
+			if seen&(1<<2) != 0 {
+				s.duplicateAt("nodeId")
+			}
+			seen |= (1 << 2)
+			if v0, ok := s.str("nodeId"); ok {
+				if x != nil {
+					x.NodeID = string(v0)
+				}
+			}
+		case 3:
+			if seen&(1<<3) != 0 {
+				s.duplicateAt("modelId")
+			}
+			seen |= (1 << 3)
+			if v0, ok := s.str("modelId"); ok {
+				if x != nil {
+					x.ModelID = string(v0)
+				}
+			}
+		case 4:
+			if seen&(1<<4) != 0 {
+				s.duplicateAt("deviceRank")
+			}
+			seen |= (1 << 4)
+			if v0, ok := s.integer("deviceRank"); ok {
+				if x != nil {
+					if n, err := ParseInteger(v0); err != nil {
+						s.violateAt("deviceRank", "range", "integer "+string(v0)+" is "+err.Error())
+					} else {
+						x.DeviceRank = n
+					}
+				}
+			}
+		case 5:
+			if seen&(1<<5) != 0 {
+				s.duplicateAt("worldSize")
+			}
+			seen |= (1 << 5)
+			if v0, ok := s.integer("worldSize"); ok {
+				if x != nil {
+					if n, err := ParseInteger(v0); err != nil {
+						s.violateAt("worldSize", "range", "integer "+string(v0)+" is "+err.Error())
+					} else {
+						x.WorldSize = n
+					}
+				}
+			}
+		case 6:
+			if seen&(1<<6) != 0 {
+				s.duplicateAt("startLayer")
+			}
+			seen |= (1 << 6)
+			if v0, ok := s.integer("startLayer"); ok {
+				if x != nil {
+					if n, err := ParseInteger(v0); err != nil {
+						s.violateAt("startLayer", "range", "integer "+string(v0)+" is "+err.Error())
+					} else {
+						x.StartLayer = n
+					}
+				}
+			}
+		case 7:
+			if seen&(1<<7) != 0 {
+				s.duplicateAt("endLayer")
+			}
+			seen |= (1 << 7)
+			if v0, ok := s.integer("endLayer"); ok {
+				if x != nil {
+					if n, err := ParseInteger(v0); err != nil {
+						s.violateAt("endLayer", "range", "integer "+string(v0)+" is "+err.Error())
+					} else {
+						x.EndLayer = n
+					}
+				}
+			}
+		case 8:
+			if seen&(1<<8) != 0 {
+				s.duplicateAt("nLayers")
+			}
+			seen |= (1 << 8)
+			if v0, ok := s.integer("nLayers"); ok {
+				if x != nil {
+					if n, err := ParseInteger(v0); err != nil {
+						s.violateAt("nLayers", "range", "integer "+string(v0)+" is "+err.Error())
+					} else {
+						x.NLayers = n
+					}
+				}
+			}
+		case 9:
+			if seen&(1<<9) != 0 {
+				s.duplicateAt("pid")
+			}
+			seen |= (1 << 9)
+			if !s.null() {
+				if v0, ok := s.integer("pid"); ok {
+					if x != nil {
+						if n, err := ParseInteger(v0); err != nil {
+							s.violateAt("pid", "range", "integer "+string(v0)+" is "+err.Error())
+						} else {
+							x.Pid = ptrTo(n)
+						}
+					}
+				}
+			} else {
+				if x != nil {
+					x.Pid = nil
+				}
+			}
+		case 10:
+			if seen&(1<<10) != 0 {
+				s.duplicateAt("processAlive")
+			}
+			seen |= (1 << 10)
+			if v0, ok := s.boolean("processAlive"); ok && x != nil {
+				x.ProcessAlive = v0
+			}
+		case 11:
+			if seen&(1<<11) != 0 {
+				s.duplicateAt("exitCode")
+			}
+			seen |= (1 << 11)
+			if !s.null() {
+				if v0, ok := s.integer("exitCode"); ok {
+					if x != nil {
+						if n, err := ParseInteger(v0); err != nil {
+							s.violateAt("exitCode", "range", "integer "+string(v0)+" is "+err.Error())
+						} else {
+							x.ExitCode = ptrTo(n)
+						}
+					}
+				}
+			} else {
+				if x != nil {
+					x.ExitCode = nil
+				}
+			}
+		case 12:
+			if seen&(1<<12) != 0 {
+				s.duplicateAt("statusKind")
+			}
+			seen |= (1 << 12)
+			if v0, ok := s.str("statusKind"); ok {
+				if x != nil {
+					x.StatusKind = string(v0)
+				}
+			}
+		case 13:
+			if seen&(1<<13) != 0 {
+				s.duplicateAt("statusSince")
+			}
+			seen |= (1 << 13)
+			if v0, ok := s.str("statusSince"); ok {
+				if x != nil {
+					x.StatusSince = string(v0)
+				}
+				if x == nil {
+					s.dateTime("statusSince", v0)
+				}
+			}
+		case 14:
+			if seen&(1<<14) != 0 {
+				s.duplicateAt("secondsInStatus")
+			}
+			seen |= (1 << 14)
+			if v0, ok := s.number("secondsInStatus"); ok {
+				if x != nil {
+					if n, err := strconv.ParseFloat(string(v0), 64); err != nil {
+						s.violateAt("secondsInStatus", "range", "number "+string(v0)+" is out of the float64 range")
+					} else {
+						x.SecondsInStatus = n
+					}
+				}
+			}
+		case 15:
+			if seen&(1<<15) != 0 {
+				s.duplicateAt("phase")
+			}
+			seen |= (1 << 15)
+			if v0, ok := s.decodePhase("phase"); ok {
+				if x != nil {
+					x.Phase = v0
+				}
+			}
+		case 16:
+			if seen&(1<<16) != 0 {
+				s.duplicateAt("phaseStartedAt")
+			}
+			seen |= (1 << 16)
+			if v0, ok := s.str("phaseStartedAt"); ok {
+				if x != nil {
+					x.PhaseStartedAt = string(v0)
+				}
+				if x == nil {
+					s.dateTime("phaseStartedAt", v0)
+				}
+			}
+		case 17:
+			if seen&(1<<17) != 0 {
+				s.duplicateAt("secondsInPhase")
+			}
+			seen |= (1 << 17)
+			if v0, ok := s.number("secondsInPhase"); ok {
+				if x != nil {
+					if n, err := strconv.ParseFloat(string(v0), 64); err != nil {
+						s.violateAt("secondsInPhase", "range", "number "+string(v0)+" is out of the float64 range")
+					} else {
+						x.SecondsInPhase = n
+					}
+				}
+			}
+		case 18:
+			if seen&(1<<18) != 0 {
+				s.duplicateAt("lastProgressAt")
+			}
+			seen |= (1 << 18)
+			if !s.null() {
+				if v0, ok := s.str("lastProgressAt"); ok {
+					if x != nil {
+						x.LastProgressAt = ptrTo(string(v0))
+					}
+					if x == nil {
+						s.dateTime("lastProgressAt", v0)
+					}
+				}
+			} else {
+				if x != nil {
+					x.LastProgressAt = nil
+				}
+			}
+		case 19:
+			if seen&(1<<19) != 0 {
+				s.duplicateAt("activeTaskId")
+			}
+			seen |= (1 << 19)
+			if !s.null() {
+				if v0, ok := s.str("activeTaskId"); ok {
+					if x != nil {
+						x.ActiveTaskID = ptrTo(string(v0))
+					}
+				}
+			} else {
+				if x != nil {
+					x.ActiveTaskID = nil
+				}
+			}
+		case 20:
+			if seen&(1<<20) != 0 {
+				s.duplicateAt("activeCommandId")
+			}
+			seen |= (1 << 20)
+			if !s.null() {
+				if v0, ok := s.str("activeCommandId"); ok {
+					if x != nil {
+						x.ActiveCommandID = ptrTo(string(v0))
+					}
+				}
+			} else {
+				if x != nil {
+					x.ActiveCommandID = nil
+				}
+			}
+		case 21:
+			if seen&(1<<21) != 0 {
+				s.duplicateAt("phaseDetail")
+			}
+			seen |= (1 << 21)
+			if !s.null() {
+				if v0, ok := s.str("phaseDetail"); ok {
+					if x != nil {
+						x.PhaseDetail = ptrTo(string(v0))
+					}
+				}
+			} else {
+				if x != nil {
+					x.PhaseDetail = nil
+				}
+			}
+		case 22:
+			if seen&(1<<22) != 0 {
+				s.duplicateAt("lastMlxMemory")
+			}
+			seen |= (1 << 22)
+			if !s.null() {
+				s.push("lastMlxMemory")
+				if x != nil {
+					var v0 MlxMemorySnapshot
+					s.decodeMlxMemorySnapshot(&v0)
+					x.LastMlxMemory = ptrTo(v0)
+				} else {
+					s.decodeMlxMemorySnapshot(nil)
+				}
+				s.pop()
+			} else {
+				if x != nil {
+					x.LastMlxMemory = nil
+				}
+			}
+		case 23:
+			if seen&(1<<23) != 0 {
+				s.duplicateAt("flightRecorder")
+			}
+			seen |= (1 << 23)
+			s.push("flightRecorder")
+			if s.array() {
+				var list0 []RunnerFlightRecorderEntry
+				if x != nil {
+					list0 = []RunnerFlightRecorderEntry{}
+				}
+				for i0, more0 := 0, s.firstItem(); more0; i0, more0 = i0+1, s.nextItem() {
+					s.pushIndex(i0)
+					if x != nil {
+						var v1 RunnerFlightRecorderEntry
+						s.decodeRunnerFlightRecorderEntry(&v1)
+						list0 = append(list0, v1)
+					} else {
+						s.decodeRunnerFlightRecorderEntry(nil)
+					}
+					s.pop()
+				}
+				if x != nil {
+					x.FlightRecorder = list0
+				}
+			}
+			s.pop()
+		case 24:
+			if seen&(1<<24) != 0 {
+				s.duplicateAt("pendingTaskIds")
+			}
+			seen |= (1 << 24)
+			s.push("pendingTaskIds")
+			if s.array() {
+				var list0 []string
+				if x != nil {
+					list0 = []string{}
+				}
+				for i0, more0 := 0, s.firstItem(); more0; i0, more0 = i0+1, s.nextItem() {
+					s.pushIndex(i0)
+					if v1, ok := s.str(""); ok {
+						if x != nil {
+							list0 = append(list0, string(v1))
+						}
+					}
+					s.pop()
+				}
+				if x != nil {
+					x.PendingTaskIds = list0
+				}
+			}
+			s.pop()
+		case 25:
+			if seen&(1<<25) != 0 {
+				s.duplicateAt("inProgressTasks")
+			}
+			seen |= (1 << 25)
+			s.push("inProgressTasks")
+			if s.array() {
+				var list0 []RunnerTaskDiagnostics
+				if x != nil {
+					list0 = []RunnerTaskDiagnostics{}
+				}
+				for i0, more0 := 0, s.firstItem(); more0; i0, more0 = i0+1, s.nextItem() {
+					s.pushIndex(i0)
+					if x != nil {
+						var v1 RunnerTaskDiagnostics
+						s.decodeRunnerTaskDiagnostics(&v1)
+						list0 = append(list0, v1)
+					} else {
+						s.decodeRunnerTaskDiagnostics(nil)
+					}
+					s.pop()
+				}
+				if x != nil {
+					x.InProgressTasks = list0
+				}
+			}
+			s.pop()
+		case 26:
+			if seen&(1<<26) != 0 {
+				s.duplicateAt("completedTaskCount")
+			}
+			seen |= (1 << 26)
+			if v0, ok := s.integer("completedTaskCount"); ok {
+				if x != nil {
+					if n, err := ParseInteger(v0); err != nil {
+						s.violateAt("completedTaskCount", "range", "integer "+string(v0)+" is "+err.Error())
+					} else {
+						x.CompletedTaskCount = n
+					}
+				}
+			}
+		case 27:
+			if seen&(1<<27) != 0 {
+				s.duplicateAt("cancelledTaskIds")
+			}
+			seen |= (1 << 27)
+			s.push("cancelledTaskIds")
+			if s.array() {
+				var list0 []string
+				if x != nil {
+					list0 = []string{}
+				}
+				for i0, more0 := 0, s.firstItem(); more0; i0, more0 = i0+1, s.nextItem() {
+					s.pushIndex(i0)
+					if v1, ok := s.str(""); ok {
+						if x != nil {
+							list0 = append(list0, string(v1))
+						}
+					}
+					s.pop()
+				}
+				if x != nil {
+					x.CancelledTaskIds = list0
+				}
+			}
+			s.pop()
+		case 28:
+			if seen&(1<<28) != 0 {
+				s.duplicateAt("lastTaskSentAt")
+			}
+			seen |= (1 << 28)
+			if !s.null() {
+				if v0, ok := s.str("lastTaskSentAt"); ok {
+					if x != nil {
+						x.LastTaskSentAt = ptrTo(string(v0))
+					}
+					if x == nil {
+						s.dateTime("lastTaskSentAt", v0)
+					}
+				}
+			} else {
+				if x != nil {
+					x.LastTaskSentAt = nil
+				}
+			}
+		case 29:
+			if seen&(1<<29) != 0 {
+				s.duplicateAt("lastEventReceivedAt")
+			}
+			seen |= (1 << 29)
+			if !s.null() {
+				if v0, ok := s.str("lastEventReceivedAt"); ok {
+					if x != nil {
+						x.LastEventReceivedAt = ptrTo(string(v0))
+					}
+					if x == nil {
+						s.dateTime("lastEventReceivedAt", v0)
+					}
+				}
+			} else {
+				if x != nil {
+					x.LastEventReceivedAt = nil
+				}
+			}
+		case 30:
+			if seen&(1<<30) != 0 {
+				s.duplicateAt("lastEventType")
+			}
+			seen |= (1 << 30)
+			if !s.null() {
+				if v0, ok := s.str("lastEventType"); ok {
+					if x != nil {
+						x.LastEventType = ptrTo(string(v0))
+					}
+				}
+			} else {
+				if x != nil {
+					x.LastEventType = nil
+				}
+			}
+		case 31:
+			if seen&(1<<31) != 0 {
+				s.duplicateAt("milestones")
+			}
+			seen |= (1 << 31)
+			s.push("milestones")
+			if s.array() {
+				var list0 []RunnerLifecycleMilestone
+				if x != nil {
+					list0 = []RunnerLifecycleMilestone{}
+				}
+				for i0, more0 := 0, s.firstItem(); more0; i0, more0 = i0+1, s.nextItem() {
+					s.pushIndex(i0)
+					if x != nil {
+						var v1 RunnerLifecycleMilestone
+						s.decodeRunnerLifecycleMilestone(&v1)
+						list0 = append(list0, v1)
+					} else {
+						s.decodeRunnerLifecycleMilestone(nil)
+					}
+					s.pop()
+				}
+				if x != nil {
+					x.Milestones = list0
+				}
+			}
+			s.pop()
+		}
+	}
+	s.endKeys(mark)
+	if s.failed {
+		return
+	}
+	if seen&(1<<0) == 0 {
+		s.missing("runnerId")
+	}
+	if seen&(1<<1) == 0 {
+		s.missing("instanceId")
+	}
+	if seen&(1<<2) == 0 {
+		s.missing("nodeId")
+	}
+	if seen&(1<<3) == 0 {
+		s.missing("modelId")
+	}
+	if seen&(1<<4) == 0 {
+		s.missing("deviceRank")
+	}
+	if seen&(1<<5) == 0 {
+		s.missing("worldSize")
+	}
+	if seen&(1<<6) == 0 {
+		s.missing("startLayer")
+	}
+	if seen&(1<<7) == 0 {
+		s.missing("endLayer")
+	}
+	if seen&(1<<8) == 0 {
+		s.missing("nLayers")
+	}
+	if seen&(1<<10) == 0 {
+		s.missing("processAlive")
+	}
+	if seen&(1<<12) == 0 {
+		s.missing("statusKind")
+	}
+	if seen&(1<<13) == 0 {
+		s.missing("statusSince")
+	}
+	if seen&(1<<14) == 0 {
+		s.missing("secondsInStatus")
+	}
+	if seen&(1<<15) == 0 {
+		s.missing("phase")
+	}
+	if seen&(1<<16) == 0 {
+		s.missing("phaseStartedAt")
+	}
+	if seen&(1<<17) == 0 {
+		s.missing("secondsInPhase")
+	}
+	if seen&(1<<26) == 0 {
+		s.missing("completedTaskCount")
+	}
+}
+
+var keysRunnerTaskDiagnostics = [7]keyText{makeKeyText("\"taskId\":"), makeKeyText("\"taskKind\":"), makeKeyText("\"taskStatus\":"), makeKeyText("\"instanceId\":"), makeKeyText("\"commandId\":"), makeKeyText("\"runnerId\":"), makeKeyText("\"modelId\":")}
+
+func (s *scanner) decodeRunnerTaskDiagnostics(x *RunnerTaskDiagnostics) {
+	if x != nil {
+		*x = RunnerTaskDiagnostics{}
+	}
+	if !s.object() {
+		return
+	}
+	var seen uint64
+	mark := s.beginKeys()
+	next := 0
+	for more := s.firstMember(); more; more = s.nextMember() {
+		field := -1
+		if next < 7 && s.matchKey(&keysRunnerTaskDiagnostics[next]) {
+			field = next
+		} else {
+			k, ok := s.key()
+			if !ok {
+				return
+			}
+			switch string(k) {
+			case "taskId":
+				field = 0
+			case "taskKind":
+				field = 1
+			case "taskStatus":
+				field = 2
+			case "instanceId":
+				field = 3
+			case "commandId":
+				field = 4
+			case "runnerId":
+				field = 5
+			case "modelId":
+				field = 6
+			default:
+				{
+					s.unknown(mark, k)
+					continue
+				}
+			}
+		}
+		next = field + 1
+		switch field {
+		case 0:
+			if seen&(1<<0) != 0 {
+				s.duplicateAt("taskId")
+			}
+			seen |= (1 << 0)
+			if v0, ok := s.str("taskId"); ok {
+				if x != nil {
+					x.TaskID = string(v0)
+				}
+			}
+		case 1:
+			if seen&(1<<1) != 0 {
+				s.duplicateAt("taskKind")
+			}
+			seen |= (1 << 1)
+			if v0, ok := s.str("taskKind"); ok {
+				if x != nil {
+					x.TaskKind = string(v0)
+				}
+			}
+		case 2:
+			if seen&(1<<2) != 0 {
+				s.duplicateAt("taskStatus")
+			}
+			seen |= (1 << 2)
+			if v0, ok := s.str("taskStatus"); ok {
+				if x != nil {
+					x.TaskStatus = string(v0)
+				}
+			}
+		case 3:
+			if seen&(1<<3) != 0 {
+				s.duplicateAt("instanceId")
+			}
+			seen |= (1 << 3)
+			if v0, ok := s.str("instanceId"); ok {
+				if x != nil {
+					x.InstanceID = string(v0)
+				}
+			}
+		case 4:
+			if seen&(1<<4) != 0 {
+				s.duplicateAt("commandId")
+			}
+			seen |= (1 << 4)
+			if !s.null() {
+				if v0, ok := s.str("commandId"); ok {
+					if x != nil {
+						x.CommandID = ptrTo(string(v0))
+					}
+				}
+			} else {
+				if x != nil {
+					x.CommandID = nil
+				}
+			}
+		case 5:
+			if seen&(1<<5) != 0 {
+				s.duplicateAt("runnerId")
+			}
+			seen |= (1 << 5)
+			if !s.null() {
+				if v0, ok := s.str("runnerId"); ok {
+					if x != nil {
+						x.RunnerID = ptrTo(string(v0))
+					}
+				}
+			} else {
+				if x != nil {
+					x.RunnerID = nil
+				}
+			}
+		case 6:
+			if seen&(1<<6) != 0 {
+				s.duplicateAt("modelId")
+			}
+			seen |= (1 << 6)
+			if !s.null() {
+				if v0, ok := s.str("modelId"); ok {
+					if x != nil {
+						x.ModelID = ptrTo(string(v0))
+					}
+				}
+			} else {
+				if x != nil {
+					x.ModelID = nil
+				}
+			}
+		}
+	}
+	s.endKeys(mark)
+	if s.failed {
+		return
+	}
+	if seen&(1<<0) == 0 {
+		s.missing("taskId")
+	}
+	if seen&(1<<1) == 0 {
+		s.missing("taskKind")
+	}
+	if seen&(1<<2) == 0 {
+		s.missing("taskStatus")
+	}
+	if seen&(1<<3) == 0 {
+		s.missing("instanceId")
+	}
+}
+
+var keysRunnerLifecycleMilestone = [3]keyText{makeKeyText("\"at\":"), makeKeyText("\"name\":"), makeKeyText("\"detail\":")}
+
+func (s *scanner) decodeRunnerLifecycleMilestone(x *RunnerLifecycleMilestone) {
+	if x != nil {
+		*x = RunnerLifecycleMilestone{}
+	}
+	if !s.object() {
+		return
+	}
+	var seen uint64
+	mark := s.beginKeys()
+	next := 0
+	for more := s.firstMember(); more; more = s.nextMember() {
+		field := -1
+		if next < 3 && s.matchKey(&keysRunnerLifecycleMilestone[next]) {
+			field = next
+		} else {
+			k, ok := s.key()
+			if !ok {
+				return
+			}
+			switch string(k) {
+			case "at":
+				field = 0
+			case "name":
+				field = 1
+			case "detail":
+				field = 2
+			default:
+				{
+					s.unknown(mark, k)
+					continue
+				}
+			}
+		}
+		next = field + 1
+		switch field {
+		case 0:
+			if seen&(1<<0) != 0 {
+				s.duplicateAt("at")
+			}
+			seen |= (1 << 0)
+			if v0, ok := s.str("at"); ok {
+				if x != nil {
+					x.At = string(v0)
+				}
+				if x == nil {
+					s.dateTime("at", v0)
+				}
+			}
+		case 1:
+			if seen&(1<<1) != 0 {
+				s.duplicateAt("name")
+			}
+			seen |= (1 << 1)
+			if v0, ok := s.str("name"); ok {
+				if x != nil {
+					x.Name = string(v0)
+				}
+			}
+		case 2:
+			if seen&(1<<2) != 0 {
+				s.duplicateAt("detail")
+			}
+			seen |= (1 << 2)
+			if !s.null() {
+				if v0, ok := s.str("detail"); ok {
+					if x != nil {
+						x.Detail = ptrTo(string(v0))
+					}
+				}
+			} else {
+				if x != nil {
+					x.Detail = nil
+				}
+			}
+		}
+	}
+	s.endKeys(mark)
+	if s.failed {
+		return
+	}
+	if seen&(1<<0) == 0 {
+		s.missing("at")
+	}
+	if seen&(1<<1) == 0 {
+		s.missing("name")
+	}
+}
+
+var keysInstancePlacementDiagnostics = [8]keyText{makeKeyText("\"instanceId\":"), makeKeyText("\"modelId\":"), makeKeyText("\"masterNodeId\":"), makeKeyText("\"masterIsPlacementNode\":"), makeKeyText("\"localNodeIsPlacementNode\":"), makeKeyText("\"placementNodeIds\":"), makeKeyText("\"runners\":"), makeKeyText("\"warnings\":")}
+
+func (s *scanner) decodeInstancePlacementDiagnostics(x *InstancePlacementDiagnostics) {
+	if x != nil {
+		*x = InstancePlacementDiagnostics{}
+	}
+	if !s.object() {
+		return
+	}
+	var seen uint64
+	mark := s.beginKeys()
+	next := 0
+	for more := s.firstMember(); more; more = s.nextMember() {
+		field := -1
+		if next < 8 && s.matchKey(&keysInstancePlacementDiagnostics[next]) {
+			field = next
+		} else {
+			k, ok := s.key()
+			if !ok {
+				return
+			}
+			switch string(k) {
+			case "instanceId":
+				field = 0
+			case "modelId":
+				field = 1
+			case "masterNodeId":
+				field = 2
+			case "masterIsPlacementNode":
+				field = 3
+			case "localNodeIsPlacementNode":
+				field = 4
+			case "placementNodeIds":
+				field = 5
+			case "runners":
+				field = 6
+			case "warnings":
+				field = 7
+			default:
+				{
+					s.unknown(mark, k)
+					continue
+				}
+			}
+		}
+		next = field + 1
+		switch field {
+		case 0:
+			if seen&(1<<0) != 0 {
+				s.duplicateAt("instanceId")
+			}
+			seen |= (1 << 0)
+			if v0, ok := s.str("instanceId"); ok {
+				if x != nil {
+					x.InstanceID = string(v0)
+				}
+			}
+		case 1:
+			if seen&(1<<1) != 0 {
+				s.duplicateAt("modelId")
+			}
+			seen |= (1 << 1)
+			if v0, ok := s.str("modelId"); ok {
+				if x != nil {
+					x.ModelID = string(v0)
+				}
+			}
+		case 2:
+			if seen&(1<<2) != 0 {
+				s.duplicateAt("masterNodeId")
+			}
+			seen |= (1 << 2)
+			if !s.null() {
+				if v0, ok := s.str("masterNodeId"); ok {
+					if x != nil {
+						x.MasterNodeID = ptrTo(string(v0))
+					}
+				}
+			} else {
+				if x != nil {
+					x.MasterNodeID = nil
+				}
+			}
+		case 3:
+			if seen&(1<<3) != 0 {
+				s.duplicateAt("masterIsPlacementNode")
+			}
+			seen |= (1 << 3)
+			if v0, ok := s.boolean("masterIsPlacementNode"); ok && x != nil {
+				x.MasterIsPlacementNode = v0
+			}
+		case 4:
+			if seen&(1<<4) != 0 {
+				s.duplicateAt("localNodeIsPlacementNode")
+			}
+			seen |= (1 << 4)
+			if v0, ok := s.boolean("localNodeIsPlacementNode"); ok && x != nil {
+				x.LocalNodeIsPlacementNode = v0
+			}
+		case 5:
+			if seen&(1<<5) != 0 {
+				s.duplicateAt("placementNodeIds")
+			}
+			seen |= (1 << 5)
+			s.push("placementNodeIds")
+			if s.array() {
+				var list0 []string
+				if x != nil {
+					list0 = []string{}
+				}
+				for i0, more0 := 0, s.firstItem(); more0; i0, more0 = i0+1, s.nextItem() {
+					s.pushIndex(i0)
+					if v1, ok := s.str(""); ok {
+						if x != nil {
+							list0 = append(list0, string(v1))
+						}
+					}
+					s.pop()
+				}
+				if x != nil {
+					x.PlacementNodeIds = list0
+				}
+			}
+			s.pop()
+		case 6:
+			if seen&(1<<6) != 0 {
+				s.duplicateAt("runners")
+			}
+			seen |= (1 << 6)
+			s.push("runners")
+			if s.array() {
+				var list0 []PlacementRunnerDiagnostics
+				if x != nil {
+					list0 = []PlacementRunnerDiagnostics{}
+				}
+				for i0, more0 := 0, s.firstItem(); more0; i0, more0 = i0+1, s.nextItem() {
+					s.pushIndex(i0)
+					if x != nil {
+						var v1 PlacementRunnerDiagnostics
+						s.decodePlacementRunnerDiagnostics(&v1)
+						list0 = append(list0, v1)
+					} else {
+						s.decodePlacementRunnerDiagnostics(nil)
+					}
+					s.pop()
+				}
+				if x != nil {
+					x.Runners = list0
+				}
+			}
+			s.pop()
+		case 7:
+			if seen&(1<<7) != 0 {
+				s.duplicateAt("warnings")
+			}
+			seen |= (1 << 7)
+			s.push("warnings")
+			if s.array() {
+				var list0 []string
+				if x != nil {
+					list0 = []string{}
+				}
+				for i0, more0 := 0, s.firstItem(); more0; i0, more0 = i0+1, s.nextItem() {
+					s.pushIndex(i0)
+					if v1, ok := s.str(""); ok {
+						if x != nil {
+							list0 = append(list0, string(v1))
+						}
+					}
+					s.pop()
+				}
+				if x != nil {
+					x.Warnings = list0
+				}
+			}
+			s.pop()
+		}
+	}
+	s.endKeys(mark)
+	if s.failed {
+		return
+	}
+	if seen&(1<<0) == 0 {
+		s.missing("instanceId")
+	}
+	if seen&(1<<1) == 0 {
+		s.missing("modelId")
+	}
+	if seen&(1<<3) == 0 {
+		s.missing("masterIsPlacementNode")
+	}
+	if seen&(1<<4) == 0 {
+		s.missing("localNodeIsPlacementNode")
+	}
+}
+
+var keysPlacementRunnerDiagnostics = [12]keyText{makeKeyText("\"runnerId\":"), makeKeyText("\"nodeId\":"), makeKeyText("\"friendlyName\":"), makeKeyText("\"statusKind\":"), makeKeyText("\"deviceRank\":"), makeKeyText("\"worldSize\":"), makeKeyText("\"startLayer\":"), makeKeyText("\"endLayer\":"), makeKeyText("\"nLayers\":"), makeKeyText("\"isLocal\":"), makeKeyText("\"isMaster\":"), makeKeyText("\"tasks\":")}
+
+func (s *scanner) decodePlacementRunnerDiagnostics(x *PlacementRunnerDiagnostics) {
+	if x != nil {
+		*x = PlacementRunnerDiagnostics{}
+	}
+	if !s.object() {
+		return
+	}
+	var seen uint64
+	mark := s.beginKeys()
+	next := 0
+	for more := s.firstMember(); more; more = s.nextMember() {
+		field := -1
+		if next < 12 && s.matchKey(&keysPlacementRunnerDiagnostics[next]) {
+			field = next
+		} else {
+			k, ok := s.key()
+			if !ok {
+				return
+			}
+			switch string(k) {
+			case "runnerId":
+				field = 0
+			case "nodeId":
+				field = 1
+			case "friendlyName":
+				field = 2
+			case "statusKind":
+				field = 3
+			case "deviceRank":
+				field = 4
+			case "worldSize":
+				field = 5
+			case "startLayer":
+				field = 6
+			case "endLayer":
+				field = 7
+			case "nLayers":
+				field = 8
+			case "isLocal":
+				field = 9
+			case "isMaster":
+				field = 10
+			case "tasks":
+				field = 11
+			default:
+				{
+					s.unknown(mark, k)
+					continue
+				}
+			}
+		}
+		next = field + 1
+		switch field {
+		case 0:
+			if seen&(1<<0) != 0 {
+				s.duplicateAt("runnerId")
+			}
+			seen |= (1 << 0)
+			if v0, ok := s.str("runnerId"); ok {
+				if x != nil {
+					x.RunnerID = string(v0)
+				}
+			}
+		case 1:
+			if seen&(1<<1) != 0 {
+				s.duplicateAt("nodeId")
+			}
+			seen |= (1 << 1)
+			if v0, ok := s.str("nodeId"); ok {
+				if x != nil {
+					x.NodeID = string(v0)
+				}
+			}
+		case 2:
+			if seen&(1<<2) != 0 {
+				s.duplicateAt("friendlyName")
+			}
+			seen |= (1 << 2)
+			if !s.null() {
+				if v0, ok := s.str("friendlyName"); ok {
+					if x != nil {
+						x.FriendlyName = ptrTo(string(v0))
+					}
+				}
+			} else {
+				if x != nil {
+					x.FriendlyName = nil
+				}
+			}
+		case 3:
+			if seen&(1<<3) != 0 {
+				s.duplicateAt("statusKind")
+			}
+			seen |= (1 << 3)
+			if !s.null() {
+				if v0, ok := s.str("statusKind"); ok {
+					if x != nil {
+						x.StatusKind = ptrTo(string(v0))
+					}
+				}
+			} else {
+				if x != nil {
+					x.StatusKind = nil
+				}
+			}
+		case 4:
+			if seen&(1<<4) != 0 {
+				s.duplicateAt("deviceRank")
+			}
+			seen |= (1 << 4)
+			if v0, ok := s.integer("deviceRank"); ok {
+				if x != nil {
+					if n, err := ParseInteger(v0); err != nil {
+						s.violateAt("deviceRank", "range", "integer "+string(v0)+" is "+err.Error())
+					} else {
+						x.DeviceRank = n
+					}
+				}
+			}
+		case 5:
+			if seen&(1<<5) != 0 {
+				s.duplicateAt("worldSize")
+			}
+			seen |= (1 << 5)
+			if v0, ok := s.integer("worldSize"); ok {
+				if x != nil {
+					if n, err := ParseInteger(v0); err != nil {
+						s.violateAt("worldSize", "range", "integer "+string(v0)+" is "+err.Error())
+					} else {
+						x.WorldSize = n
+					}
+				}
+			}
+		case 6:
+			if seen&(1<<6) != 0 {
+				s.duplicateAt("startLayer")
+			}
+			seen |= (1 << 6)
+			if v0, ok := s.integer("startLayer"); ok {
+				if x != nil {
+					if n, err := ParseInteger(v0); err != nil {
+						s.violateAt("startLayer", "range", "integer "+string(v0)+" is "+err.Error())
+					} else {
+						x.StartLayer = n
+					}
+				}
+			}
+		case 7:
+			if seen&(1<<7) != 0 {
+				s.duplicateAt("endLayer")
+			}
+			seen |= (1 << 7)
+			if v0, ok := s.integer("endLayer"); ok {
+				if x != nil {
+					if n, err := ParseInteger(v0); err != nil {
+						s.violateAt("endLayer", "range", "integer "+string(v0)+" is "+err.Error())
+					} else {
+						x.EndLayer = n
+					}
+				}
+			}
+		case 8:
+			if seen&(1<<8) != 0 {
+				s.duplicateAt("nLayers")
+			}
+			seen |= (1 << 8)
+			if v0, ok := s.integer("nLayers"); ok {
+				if x != nil {
+					if n, err := ParseInteger(v0); err != nil {
+						s.violateAt("nLayers", "range", "integer "+string(v0)+" is "+err.Error())
+					} else {
+						x.NLayers = n
+					}
+				}
+			}
+		case 9:
+			if seen&(1<<9) != 0 {
+				s.duplicateAt("isLocal")
+			}
+			seen |= (1 << 9)
+			if v0, ok := s.boolean("isLocal"); ok && x != nil {
+				x.IsLocal = v0
+			}
+		case 10:
+			if seen&(1<<10) != 0 {
+				s.duplicateAt("isMaster")
+			}
+			seen |= (1 << 10)
+			if v0, ok := s.boolean("isMaster"); ok && x != nil {
+				x.IsMaster = v0
+			}
+		case 11:
+			if seen&(1<<11) != 0 {
+				s.duplicateAt("tasks")
+			}
+			seen |= (1 << 11)
+			s.push("tasks")
+			if s.array() {
+				var list0 []RunnerTaskDiagnostics
+				if x != nil {
+					list0 = []RunnerTaskDiagnostics{}
+				}
+				for i0, more0 := 0, s.firstItem(); more0; i0, more0 = i0+1, s.nextItem() {
+					s.pushIndex(i0)
+					if x != nil {
+						var v1 RunnerTaskDiagnostics
+						s.decodeRunnerTaskDiagnostics(&v1)
+						list0 = append(list0, v1)
+					} else {
+						s.decodeRunnerTaskDiagnostics(nil)
+					}
+					s.pop()
+				}
+				if x != nil {
+					x.Tasks = list0
+				}
+			}
+			s.pop()
+		}
+	}
+	s.endKeys(mark)
+	if s.failed {
+		return
+	}
+	if seen&(1<<0) == 0 {
+		s.missing("runnerId")
+	}
+	if seen&(1<<1) == 0 {
+		s.missing("nodeId")
+	}
+	if seen&(1<<4) == 0 {
+		s.missing("deviceRank")
+	}
+	if seen&(1<<5) == 0 {
+		s.missing("worldSize")
+	}
+	if seen&(1<<6) == 0 {
+		s.missing("startLayer")
+	}
+	if seen&(1<<7) == 0 {
+		s.missing("endLayer")
+	}
+	if seen&(1<<8) == 0 {
+		s.missing("nLayers")
+	}
+	if seen&(1<<9) == 0 {
+		s.missing("isLocal")
+	}
+	if seen&(1<<10) == 0 {
+		s.missing("isMaster")
+	}
+}
+
+var keysClusterNodeDiagnostics = [5]keyText{makeKeyText("\"nodeId\":"), makeKeyText("\"url\":"), makeKeyText("\"ok\":"), makeKeyText("\"diagnostics\":"), makeKeyText("\"error\":")}
+
+func (s *scanner) decodeClusterNodeDiagnostics(x *ClusterNodeDiagnostics) {
+	if x != nil {
+		*x = ClusterNodeDiagnostics{}
+	}
+	if !s.object() {
+		return
+	}
+	var seen uint64
+	mark := s.beginKeys()
+	next := 0
+	for more := s.firstMember(); more; more = s.nextMember() {
+		field := -1
+		if next < 5 && s.matchKey(&keysClusterNodeDiagnostics[next]) {
+			field = next
+		} else {
+			k, ok := s.key()
+			if !ok {
+				return
+			}
+			switch string(k) {
+			case "nodeId":
+				field = 0
+			case "url":
+				field = 1
+			case "ok":
+				field = 2
+			case "diagnostics":
+				field = 3
+			case "error":
+				field = 4
+			default:
+				{
+					s.unknown(mark, k)
+					continue
+				}
+			}
+		}
+		next = field + 1
+		switch field {
+		case 0:
+			if seen&(1<<0) != 0 {
+				s.duplicateAt("nodeId")
+			}
+			seen |= (1 << 0)
+			if v0, ok := s.str("nodeId"); ok {
+				if x != nil {
+					x.NodeID = string(v0)
+				}
+			}
+		case 1:
+			if seen&(1<<1) != 0 {
+				s.duplicateAt("url")
+			}
+			seen |= (1 << 1)
+			if !s.null() {
+				if v0, ok := s.str("url"); ok {
+					if x != nil {
+						x.URL = ptrTo(string(v0))
+					}
+				}
+			} else {
+				if x != nil {
+					x.URL = nil
+				}
+			}
+		case 2:
+			if seen&(1<<2) != 0 {
+				s.duplicateAt("ok")
+			}
+			seen |= (1 << 2)
+			if v0, ok := s.boolean("ok"); ok && x != nil {
+				x.Ok = v0
+			}
+		case 3:
+			if seen&(1<<3) != 0 {
+				s.duplicateAt("diagnostics")
+			}
+			seen |= (1 << 3)
+			if !s.null() {
+				s.push("diagnostics")
+				if x != nil {
+					var v0 NodeDiagnostics
+					s.decodeNodeDiagnostics(&v0)
+					x.Diagnostics = ptrTo(v0)
+				} else {
+					s.decodeNodeDiagnostics(nil)
+				}
+				s.pop()
+			} else {
+				if x != nil {
+					x.Diagnostics = nil
+				}
+			}
+		case 4:
+			if seen&(1<<4) != 0 {
+				s.duplicateAt("error")
+			}
+			seen |= (1 << 4)
+			if !s.null() {
+				if v0, ok := s.str("error"); ok {
+					if x != nil {
+						x.Error = ptrTo(string(v0))
+					}
+				}
+			} else {
+				if x != nil {
+					x.Error = nil
+				}
+			}
+		}
+	}
+	s.endKeys(mark)
+	if s.failed {
+		return
+	}
+	if seen&(1<<0) == 0 {
+		s.missing("nodeId")
+	}
+	if seen&(1<<2) == 0 {
+		s.missing("ok")
+	}
+}
+
+var keysDiagnosticProcessSample = [8]keyText{makeKeyText("\"name\":"), makeKeyText("\"command\":"), makeKeyText("\"ok\":"), makeKeyText("\"exitCode\":"), makeKeyText("\"durationSeconds\":"), makeKeyText("\"stdout\":"), makeKeyText("\"stderr\":"), makeKeyText("\"error\":")}
+
+func (s *scanner) decodeDiagnosticProcessSample(x *DiagnosticProcessSample) {
+	if x != nil {
+		*x = DiagnosticProcessSample{}
+	}
+	if !s.object() {
+		return
+	}
+	var seen uint64
+	mark := s.beginKeys()
+	next := 0
+	for more := s.firstMember(); more; more = s.nextMember() {
+		field := -1
+		if next < 8 && s.matchKey(&keysDiagnosticProcessSample[next]) {
+			field = next
+		} else {
+			k, ok := s.key()
+			if !ok {
+				return
+			}
+			switch string(k) {
+			case "name":
+				field = 0
+			case "command":
+				field = 1
+			case "ok":
+				field = 2
+			case "exitCode":
+				field = 3
+			case "durationSeconds":
+				field = 4
+			case "stdout":
+				field = 5
+			case "stderr":
+				field = 6
+			case "error":
+				field = 7
+			default:
+				{
+					s.unknown(mark, k)
+					continue
+				}
+			}
+		}
+		next = field + 1
+		switch field {
+		case 0:
+			if seen&(1<<0) != 0 {
+				s.duplicateAt("name")
+			}
+			seen |= (1 << 0)
+			if v0, ok := s.str("name"); ok {
+				if x != nil {
+					x.Name = string(v0)
+				}
+			}
+		case 1:
+			if seen&(1<<1) != 0 {
+				s.duplicateAt("command")
+			}
+			seen |= (1 << 1)
+			s.push("command")
+			if s.array() {
+				var list0 []string
+				if x != nil {
+					list0 = []string{}
+				}
+				for i0, more0 := 0, s.firstItem(); more0; i0, more0 = i0+1, s.nextItem() {
+					s.pushIndex(i0)
+					if v1, ok := s.str(""); ok {
+						if x != nil {
+							list0 = append(list0, string(v1))
+						}
+					}
+					s.pop()
+				}
+				if x != nil {
+					x.Command = list0
+				}
+			}
+			s.pop()
+		case 2:
+			if seen&(1<<2) != 0 {
+				s.duplicateAt("ok")
+			}
+			seen |= (1 << 2)
+			if v0, ok := s.boolean("ok"); ok && x != nil {
+				x.Ok = v0
+			}
+		case 3:
+			if seen&(1<<3) != 0 {
+				s.duplicateAt("exitCode")
+			}
+			seen |= (1 << 3)
+			if !s.null() {
+				if v0, ok := s.integer("exitCode"); ok {
+					if x != nil {
+						if n, err := ParseInteger(v0); err != nil {
+							s.violateAt("exitCode", "range", "integer "+string(v0)+" is "+err.Error())
+						} else {
+							x.ExitCode = ptrTo(n)
+						}
+					}
+				}
+			} else {
+				if x != nil {
+					x.ExitCode = nil
+				}
+			}
+		case 4:
+			if seen&(1<<4) != 0 {
+				s.duplicateAt("durationSeconds")
+			}
+			seen |= (1 << 4)
+			if v0, ok := s.number("durationSeconds"); ok {
+				if x != nil {
+					if n, err := strconv.ParseFloat(string(v0), 64); err != nil {
+						s.violateAt("durationSeconds", "range", "number "+string(v0)+" is out of the float64 range")
+					} else {
+						x.DurationSeconds = n
+					}
+				}
+			}
+		case 5:
+			if seen&(1<<5) != 0 {
+				s.duplicateAt("stdout")
+			}
+			seen |= (1 << 5)
+			if !s.null() {
+				if v0, ok := s.str("stdout"); ok {
+					if x != nil {
+						x.Stdout = ptrTo(string(v0))
+					}
+				}
+			} else {
+				if x != nil {
+					x.Stdout = nil
+				}
+			}
+		case 6:
+			if seen&(1<<6) != 0 {
+				s.duplicateAt("stderr")
+			}
+			seen |= (1 << 6)
+			if !s.null() {
+				if v0, ok := s.str("stderr"); ok {
+					if x != nil {
+						x.Stderr = ptrTo(string(v0))
+					}
+				}
+			} else {
+				if x != nil {
+					x.Stderr = nil
+				}
+			}
+		case 7:
+			if seen&(1<<7) != 0 {
+				s.duplicateAt("error")
+			}
+			seen |= (1 << 7)
+			if !s.null() {
+				if v0, ok := s.str("error"); ok {
+					if x != nil {
+						x.Error = ptrTo(string(v0))
+					}
+				}
+			} else {
+				if x != nil {
+					x.Error = nil
+				}
+			}
+		}
+	}
+	s.endKeys(mark)
+	if s.failed {
+		return
+	}
+	if seen&(1<<0) == 0 {
+		s.missing("name")
+	}
+	if seen&(1<<1) == 0 {
+		s.missing("command")
+	}
+	if seen&(1<<2) == 0 {
+		s.missing("ok")
+	}
+	if seen&(1<<4) == 0 {
+		s.missing("durationSeconds")
 	}
 }

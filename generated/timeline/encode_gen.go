@@ -62,6 +62,57 @@ func (x *ClusterTimeline) AppendJSON(b []byte) ([]byte, error) {
 // MarshalJSON encodes x as compact JSON, properties in schema order, the way
 // the schema's Python producers write it. It fails on a value the schema does
 // not allow, such as an invalid enum value or a string that is not UTF-8.
+func (x NodeDiagnostics) MarshalJSON() ([]byte, error) {
+	return x.AppendJSON(nil)
+}
+
+// AppendJSON appends the JSON encoding of x to b; see MarshalJSON.
+func (x *NodeDiagnostics) AppendJSON(b []byte) ([]byte, error) {
+	e := encoder{buf: b}
+	e.encodeNodeDiagnostics(x)
+	if e.err != nil {
+		return b, e.err
+	}
+	return e.buf, nil
+}
+
+// MarshalJSON encodes x as compact JSON, properties in schema order, the way
+// the schema's Python producers write it. It fails on a value the schema does
+// not allow, such as an invalid enum value or a string that is not UTF-8.
+func (x ClusterDiagnostics) MarshalJSON() ([]byte, error) {
+	return x.AppendJSON(nil)
+}
+
+// AppendJSON appends the JSON encoding of x to b; see MarshalJSON.
+func (x *ClusterDiagnostics) AppendJSON(b []byte) ([]byte, error) {
+	e := encoder{buf: b}
+	e.encodeClusterDiagnostics(x)
+	if e.err != nil {
+		return b, e.err
+	}
+	return e.buf, nil
+}
+
+// MarshalJSON encodes x as compact JSON, properties in schema order, the way
+// the schema's Python producers write it. It fails on a value the schema does
+// not allow, such as an invalid enum value or a string that is not UTF-8.
+func (x DiagnosticCaptureResponse) MarshalJSON() ([]byte, error) {
+	return x.AppendJSON(nil)
+}
+
+// AppendJSON appends the JSON encoding of x to b; see MarshalJSON.
+func (x *DiagnosticCaptureResponse) AppendJSON(b []byte) ([]byte, error) {
+	e := encoder{buf: b}
+	e.encodeDiagnosticCaptureResponse(x)
+	if e.err != nil {
+		return b, e.err
+	}
+	return e.buf, nil
+}
+
+// MarshalJSON encodes x as compact JSON, properties in schema order, the way
+// the schema's Python producers write it. It fails on a value the schema does
+// not allow, such as an invalid enum value or a string that is not UTF-8.
 func (x AttrsValue) MarshalJSON() ([]byte, error) {
 	return x.AppendJSON(nil)
 }
@@ -155,6 +206,295 @@ func (x ClusterTimelineUnreachable) MarshalJSON() ([]byte, error) {
 func (x *ClusterTimelineUnreachable) AppendJSON(b []byte) ([]byte, error) {
 	e := encoder{buf: b}
 	e.encodeClusterTimelineUnreachable(x)
+	if e.err != nil {
+		return b, e.err
+	}
+	return e.buf, nil
+}
+
+// MarshalJSON encodes x as compact JSON, properties in schema order, the way
+// the schema's Python producers write it. It fails on a value the schema does
+// not allow, such as an invalid enum value or a string that is not UTF-8.
+func (x NodeRuntimeDiagnostics) MarshalJSON() ([]byte, error) {
+	return x.AppendJSON(nil)
+}
+
+// AppendJSON appends the JSON encoding of x to b; see MarshalJSON.
+func (x *NodeRuntimeDiagnostics) AppendJSON(b []byte) ([]byte, error) {
+	e := encoder{buf: b}
+	e.encodeNodeRuntimeDiagnostics(x)
+	if e.err != nil {
+		return b, e.err
+	}
+	return e.buf, nil
+}
+
+// MarshalJSON encodes x as compact JSON, properties in schema order, the way
+// the schema's Python producers write it. It fails on a value the schema does
+// not allow, such as an invalid enum value or a string that is not UTF-8.
+func (x NodeIdentity) MarshalJSON() ([]byte, error) {
+	return x.AppendJSON(nil)
+}
+
+// AppendJSON appends the JSON encoding of x to b; see MarshalJSON.
+func (x *NodeIdentity) AppendJSON(b []byte) ([]byte, error) {
+	e := encoder{buf: b}
+	e.encodeNodeIdentity(x)
+	if e.err != nil {
+		return b, e.err
+	}
+	return e.buf, nil
+}
+
+// MarshalJSON encodes x as compact JSON, properties in schema order, the way
+// the schema's Python producers write it. It fails on a value the schema does
+// not allow, such as an invalid enum value or a string that is not UTF-8.
+func (x NodeResourceDiagnostics) MarshalJSON() ([]byte, error) {
+	return x.AppendJSON(nil)
+}
+
+// AppendJSON appends the JSON encoding of x to b; see MarshalJSON.
+func (x *NodeResourceDiagnostics) AppendJSON(b []byte) ([]byte, error) {
+	e := encoder{buf: b}
+	e.encodeNodeResourceDiagnostics(x)
+	if e.err != nil {
+		return b, e.err
+	}
+	return e.buf, nil
+}
+
+// MarshalJSON encodes x as compact JSON, properties in schema order, the way
+// the schema's Python producers write it. It fails on a value the schema does
+// not allow, such as an invalid enum value or a string that is not UTF-8.
+func (x MemoryUsage) MarshalJSON() ([]byte, error) {
+	return x.AppendJSON(nil)
+}
+
+// AppendJSON appends the JSON encoding of x to b; see MarshalJSON.
+func (x *MemoryUsage) AppendJSON(b []byte) ([]byte, error) {
+	e := encoder{buf: b}
+	e.encodeMemoryUsage(x)
+	if e.err != nil {
+		return b, e.err
+	}
+	return e.buf, nil
+}
+
+// MarshalJSON encodes x as compact JSON, properties in schema order, the way
+// the schema's Python producers write it. It fails on a value the schema does
+// not allow, such as an invalid enum value or a string that is not UTF-8.
+func (x DiskUsage) MarshalJSON() ([]byte, error) {
+	return x.AppendJSON(nil)
+}
+
+// AppendJSON appends the JSON encoding of x to b; see MarshalJSON.
+func (x *DiskUsage) AppendJSON(b []byte) ([]byte, error) {
+	e := encoder{buf: b}
+	e.encodeDiskUsage(x)
+	if e.err != nil {
+		return b, e.err
+	}
+	return e.buf, nil
+}
+
+// MarshalJSON encodes x as compact JSON, properties in schema order, the way
+// the schema's Python producers write it. It fails on a value the schema does
+// not allow, such as an invalid enum value or a string that is not UTF-8.
+func (x SystemPerformanceProfile) MarshalJSON() ([]byte, error) {
+	return x.AppendJSON(nil)
+}
+
+// AppendJSON appends the JSON encoding of x to b; see MarshalJSON.
+func (x *SystemPerformanceProfile) AppendJSON(b []byte) ([]byte, error) {
+	e := encoder{buf: b}
+	e.encodeSystemPerformanceProfile(x)
+	if e.err != nil {
+		return b, e.err
+	}
+	return e.buf, nil
+}
+
+// MarshalJSON encodes x as compact JSON, properties in schema order, the way
+// the schema's Python producers write it. It fails on a value the schema does
+// not allow, such as an invalid enum value or a string that is not UTF-8.
+func (x AcceleratorMetrics) MarshalJSON() ([]byte, error) {
+	return x.AppendJSON(nil)
+}
+
+// AppendJSON appends the JSON encoding of x to b; see MarshalJSON.
+func (x *AcceleratorMetrics) AppendJSON(b []byte) ([]byte, error) {
+	e := encoder{buf: b}
+	e.encodeAcceleratorMetrics(x)
+	if e.err != nil {
+		return b, e.err
+	}
+	return e.buf, nil
+}
+
+// MarshalJSON encodes x as compact JSON, properties in schema order, the way
+// the schema's Python producers write it. It fails on a value the schema does
+// not allow, such as an invalid enum value or a string that is not UTF-8.
+func (x NodeNetworkInfo) MarshalJSON() ([]byte, error) {
+	return x.AppendJSON(nil)
+}
+
+// AppendJSON appends the JSON encoding of x to b; see MarshalJSON.
+func (x *NodeNetworkInfo) AppendJSON(b []byte) ([]byte, error) {
+	e := encoder{buf: b}
+	e.encodeNodeNetworkInfo(x)
+	if e.err != nil {
+		return b, e.err
+	}
+	return e.buf, nil
+}
+
+// MarshalJSON encodes x as compact JSON, properties in schema order, the way
+// the schema's Python producers write it. It fails on a value the schema does
+// not allow, such as an invalid enum value or a string that is not UTF-8.
+func (x NetworkInterfaceInfo) MarshalJSON() ([]byte, error) {
+	return x.AppendJSON(nil)
+}
+
+// AppendJSON appends the JSON encoding of x to b; see MarshalJSON.
+func (x *NetworkInterfaceInfo) AppendJSON(b []byte) ([]byte, error) {
+	e := encoder{buf: b}
+	e.encodeNetworkInterfaceInfo(x)
+	if e.err != nil {
+		return b, e.err
+	}
+	return e.buf, nil
+}
+
+// MarshalJSON encodes x as compact JSON, properties in schema order, the way
+// the schema's Python producers write it. It fails on a value the schema does
+// not allow, such as an invalid enum value or a string that is not UTF-8.
+func (x DiagnosticsProcess) MarshalJSON() ([]byte, error) {
+	return x.AppendJSON(nil)
+}
+
+// AppendJSON appends the JSON encoding of x to b; see MarshalJSON.
+func (x *DiagnosticsProcess) AppendJSON(b []byte) ([]byte, error) {
+	e := encoder{buf: b}
+	e.encodeDiagnosticsProcess(x)
+	if e.err != nil {
+		return b, e.err
+	}
+	return e.buf, nil
+}
+
+// MarshalJSON encodes x as compact JSON, properties in schema order, the way
+// the schema's Python producers write it. It fails on a value the schema does
+// not allow, such as an invalid enum value or a string that is not UTF-8.
+func (x RunnerSupervisorDiagnostics) MarshalJSON() ([]byte, error) {
+	return x.AppendJSON(nil)
+}
+
+// AppendJSON appends the JSON encoding of x to b; see MarshalJSON.
+func (x *RunnerSupervisorDiagnostics) AppendJSON(b []byte) ([]byte, error) {
+	e := encoder{buf: b}
+	e.encodeRunnerSupervisorDiagnostics(x)
+	if e.err != nil {
+		return b, e.err
+	}
+	return e.buf, nil
+}
+
+// MarshalJSON encodes x as compact JSON, properties in schema order, the way
+// the schema's Python producers write it. It fails on a value the schema does
+// not allow, such as an invalid enum value or a string that is not UTF-8.
+func (x RunnerTaskDiagnostics) MarshalJSON() ([]byte, error) {
+	return x.AppendJSON(nil)
+}
+
+// AppendJSON appends the JSON encoding of x to b; see MarshalJSON.
+func (x *RunnerTaskDiagnostics) AppendJSON(b []byte) ([]byte, error) {
+	e := encoder{buf: b}
+	e.encodeRunnerTaskDiagnostics(x)
+	if e.err != nil {
+		return b, e.err
+	}
+	return e.buf, nil
+}
+
+// MarshalJSON encodes x as compact JSON, properties in schema order, the way
+// the schema's Python producers write it. It fails on a value the schema does
+// not allow, such as an invalid enum value or a string that is not UTF-8.
+func (x RunnerLifecycleMilestone) MarshalJSON() ([]byte, error) {
+	return x.AppendJSON(nil)
+}
+
+// AppendJSON appends the JSON encoding of x to b; see MarshalJSON.
+func (x *RunnerLifecycleMilestone) AppendJSON(b []byte) ([]byte, error) {
+	e := encoder{buf: b}
+	e.encodeRunnerLifecycleMilestone(x)
+	if e.err != nil {
+		return b, e.err
+	}
+	return e.buf, nil
+}
+
+// MarshalJSON encodes x as compact JSON, properties in schema order, the way
+// the schema's Python producers write it. It fails on a value the schema does
+// not allow, such as an invalid enum value or a string that is not UTF-8.
+func (x InstancePlacementDiagnostics) MarshalJSON() ([]byte, error) {
+	return x.AppendJSON(nil)
+}
+
+// AppendJSON appends the JSON encoding of x to b; see MarshalJSON.
+func (x *InstancePlacementDiagnostics) AppendJSON(b []byte) ([]byte, error) {
+	e := encoder{buf: b}
+	e.encodeInstancePlacementDiagnostics(x)
+	if e.err != nil {
+		return b, e.err
+	}
+	return e.buf, nil
+}
+
+// MarshalJSON encodes x as compact JSON, properties in schema order, the way
+// the schema's Python producers write it. It fails on a value the schema does
+// not allow, such as an invalid enum value or a string that is not UTF-8.
+func (x PlacementRunnerDiagnostics) MarshalJSON() ([]byte, error) {
+	return x.AppendJSON(nil)
+}
+
+// AppendJSON appends the JSON encoding of x to b; see MarshalJSON.
+func (x *PlacementRunnerDiagnostics) AppendJSON(b []byte) ([]byte, error) {
+	e := encoder{buf: b}
+	e.encodePlacementRunnerDiagnostics(x)
+	if e.err != nil {
+		return b, e.err
+	}
+	return e.buf, nil
+}
+
+// MarshalJSON encodes x as compact JSON, properties in schema order, the way
+// the schema's Python producers write it. It fails on a value the schema does
+// not allow, such as an invalid enum value or a string that is not UTF-8.
+func (x ClusterNodeDiagnostics) MarshalJSON() ([]byte, error) {
+	return x.AppendJSON(nil)
+}
+
+// AppendJSON appends the JSON encoding of x to b; see MarshalJSON.
+func (x *ClusterNodeDiagnostics) AppendJSON(b []byte) ([]byte, error) {
+	e := encoder{buf: b}
+	e.encodeClusterNodeDiagnostics(x)
+	if e.err != nil {
+		return b, e.err
+	}
+	return e.buf, nil
+}
+
+// MarshalJSON encodes x as compact JSON, properties in schema order, the way
+// the schema's Python producers write it. It fails on a value the schema does
+// not allow, such as an invalid enum value or a string that is not UTF-8.
+func (x DiagnosticProcessSample) MarshalJSON() ([]byte, error) {
+	return x.AppendJSON(nil)
+}
+
+// AppendJSON appends the JSON encoding of x to b; see MarshalJSON.
+func (x *DiagnosticProcessSample) AppendJSON(b []byte) ([]byte, error) {
+	e := encoder{buf: b}
+	e.encodeDiagnosticProcessSample(x)
 	if e.err != nil {
 		return b, e.err
 	}
@@ -379,6 +719,198 @@ func (e *encoder) encodeClusterTimeline(x *ClusterTimeline) {
 				e.buf = append(e.buf, ',')
 			}
 			e.encodeClusterTimelineUnreachable(&item0)
+		}
+		e.buf = append(e.buf, ']')
+	}
+	if sep == '{' {
+		e.buf = append(e.buf, '{')
+	}
+	e.buf = append(e.buf, '}')
+}
+
+func (e *encoder) encodeNodeDiagnostics(x *NodeDiagnostics) {
+	sep := byte('{')
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"generatedAt\":")
+	e.str("NodeDiagnostics.generatedAt", x.GeneratedAt)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"runtime\":")
+	e.encodeNodeRuntimeDiagnostics(&x.Runtime)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"identity\":")
+	if x.Identity == nil {
+		e.null()
+	} else {
+		e.encodeNodeIdentity(x.Identity)
+	}
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"resources\":")
+	e.encodeNodeResourceDiagnostics(&x.Resources)
+	if x.Processes != nil {
+		e.buf = append(e.buf, sep)
+		sep = ','
+		e.raw("\"processes\":")
+		e.buf = append(e.buf, '[')
+		for i0, item0 := range x.Processes {
+			if i0 > 0 {
+				e.buf = append(e.buf, ',')
+			}
+			e.encodeDiagnosticsProcess(&item0)
+		}
+		e.buf = append(e.buf, ']')
+	}
+	if x.SupervisorRunners != nil {
+		e.buf = append(e.buf, sep)
+		sep = ','
+		e.raw("\"supervisorRunners\":")
+		e.buf = append(e.buf, '[')
+		for i0, item0 := range x.SupervisorRunners {
+			if i0 > 0 {
+				e.buf = append(e.buf, ',')
+			}
+			e.encodeRunnerSupervisorDiagnostics(&item0)
+		}
+		e.buf = append(e.buf, ']')
+	}
+	if x.Placements != nil {
+		e.buf = append(e.buf, sep)
+		sep = ','
+		e.raw("\"placements\":")
+		e.buf = append(e.buf, '[')
+		for i0, item0 := range x.Placements {
+			if i0 > 0 {
+				e.buf = append(e.buf, ',')
+			}
+			e.encodeInstancePlacementDiagnostics(&item0)
+		}
+		e.buf = append(e.buf, ']')
+	}
+	if x.Warnings != nil {
+		e.buf = append(e.buf, sep)
+		sep = ','
+		e.raw("\"warnings\":")
+		e.buf = append(e.buf, '[')
+		for i0, item0 := range x.Warnings {
+			if i0 > 0 {
+				e.buf = append(e.buf, ',')
+			}
+			e.str("NodeDiagnostics.warnings[]", item0)
+		}
+		e.buf = append(e.buf, ']')
+	}
+	if sep == '{' {
+		e.buf = append(e.buf, '{')
+	}
+	e.buf = append(e.buf, '}')
+}
+
+func (e *encoder) encodeClusterDiagnostics(x *ClusterDiagnostics) {
+	sep := byte('{')
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"generatedAt\":")
+	e.str("ClusterDiagnostics.generatedAt", x.GeneratedAt)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"localNodeId\":")
+	e.str("ClusterDiagnostics.localNodeId", x.LocalNodeID)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"masterNodeId\":")
+	if x.MasterNodeID == nil {
+		e.null()
+	} else {
+		e.str("ClusterDiagnostics.masterNodeId", (*x.MasterNodeID))
+	}
+	if x.Nodes != nil {
+		e.buf = append(e.buf, sep)
+		sep = ','
+		e.raw("\"nodes\":")
+		e.buf = append(e.buf, '[')
+		for i0, item0 := range x.Nodes {
+			if i0 > 0 {
+				e.buf = append(e.buf, ',')
+			}
+			e.encodeClusterNodeDiagnostics(&item0)
+		}
+		e.buf = append(e.buf, ']')
+	}
+	if sep == '{' {
+		e.buf = append(e.buf, '{')
+	}
+	e.buf = append(e.buf, '}')
+}
+
+func (e *encoder) encodeDiagnosticCaptureResponse(x *DiagnosticCaptureResponse) {
+	sep := byte('{')
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"generatedAt\":")
+	e.str("DiagnosticCaptureResponse.generatedAt", x.GeneratedAt)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"nodeId\":")
+	e.str("DiagnosticCaptureResponse.nodeId", x.NodeID)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"nodeDiagnostics\":")
+	e.encodeNodeDiagnostics(&x.NodeDiagnostics)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"runner\":")
+	if x.Runner == nil {
+		e.null()
+	} else {
+		e.encodeRunnerSupervisorDiagnostics(x.Runner)
+	}
+	if x.FlightRecorder != nil {
+		e.buf = append(e.buf, sep)
+		sep = ','
+		e.raw("\"flightRecorder\":")
+		e.buf = append(e.buf, '[')
+		for i0, item0 := range x.FlightRecorder {
+			if i0 > 0 {
+				e.buf = append(e.buf, ',')
+			}
+			e.encodeRunnerFlightRecorderEntry(&item0)
+		}
+		e.buf = append(e.buf, ']')
+	}
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"mlxMemory\":")
+	if x.MlxMemory == nil {
+		e.null()
+	} else {
+		e.encodeMlxMemorySnapshot(x.MlxMemory)
+	}
+	if x.ProcessSamples != nil {
+		e.buf = append(e.buf, sep)
+		sep = ','
+		e.raw("\"processSamples\":")
+		e.buf = append(e.buf, '[')
+		for i0, item0 := range x.ProcessSamples {
+			if i0 > 0 {
+				e.buf = append(e.buf, ',')
+			}
+			e.encodeDiagnosticProcessSample(&item0)
+		}
+		e.buf = append(e.buf, ']')
+	}
+	if x.Warnings != nil {
+		e.buf = append(e.buf, sep)
+		sep = ','
+		e.raw("\"warnings\":")
+		e.buf = append(e.buf, '[')
+		for i0, item0 := range x.Warnings {
+			if i0 > 0 {
+				e.buf = append(e.buf, ',')
+			}
+			e.str("DiagnosticCaptureResponse.warnings[]", item0)
 		}
 		e.buf = append(e.buf, ']')
 	}
@@ -642,6 +1174,999 @@ func (e *encoder) encodeClusterTimelineUnreachable(x *ClusterTimelineUnreachable
 	sep = ','
 	e.raw("\"error\":")
 	e.str("ClusterTimelineUnreachable.error", x.Error)
+	if sep == '{' {
+		e.buf = append(e.buf, '{')
+	}
+	e.buf = append(e.buf, '}')
+}
+
+func (e *encoder) encodeNodeRuntimeDiagnostics(x *NodeRuntimeDiagnostics) {
+	sep := byte('{')
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"nodeId\":")
+	e.str("NodeRuntimeDiagnostics.nodeId", x.NodeID)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"hostname\":")
+	e.str("NodeRuntimeDiagnostics.hostname", x.Hostname)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"friendlyName\":")
+	if x.FriendlyName == nil {
+		e.null()
+	} else {
+		e.str("NodeRuntimeDiagnostics.friendlyName", (*x.FriendlyName))
+	}
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"isMaster\":")
+	e.boolean(x.IsMaster)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"masterNodeId\":")
+	if x.MasterNodeID == nil {
+		e.null()
+	} else {
+		e.str("NodeRuntimeDiagnostics.masterNodeId", (*x.MasterNodeID))
+	}
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"cwd\":")
+	e.str("NodeRuntimeDiagnostics.cwd", x.Cwd)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"configPath\":")
+	e.str("NodeRuntimeDiagnostics.configPath", x.ConfigPath)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"configFileExists\":")
+	e.boolean(x.ConfigFileExists)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"skulkVersion\":")
+	e.str("NodeRuntimeDiagnostics.skulkVersion", x.SkulkVersion)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"skulkCommit\":")
+	e.str("NodeRuntimeDiagnostics.skulkCommit", x.SkulkCommit)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"libp2PNamespace\":")
+	if x.Libp2PNamespace == nil {
+		e.null()
+	} else {
+		e.str("NodeRuntimeDiagnostics.libp2PNamespace", (*x.Libp2PNamespace))
+	}
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"pythonUnbuffered\":")
+	e.boolean(x.PythonUnbuffered)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"tracingEnabled\":")
+	e.boolean(x.TracingEnabled)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"structuredLoggingConfigured\":")
+	e.boolean(x.StructuredLoggingConfigured)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"loggingIngestUrl\":")
+	if x.LoggingIngestURL == nil {
+		e.null()
+	} else {
+		e.str("NodeRuntimeDiagnostics.loggingIngestUrl", (*x.LoggingIngestURL))
+	}
+	if sep == '{' {
+		e.buf = append(e.buf, '{')
+	}
+	e.buf = append(e.buf, '}')
+}
+
+func (e *encoder) encodeNodeIdentity(x *NodeIdentity) {
+	sep := byte('{')
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"modelId\":")
+	e.str("NodeIdentity.modelId", x.ModelID)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"chipId\":")
+	e.str("NodeIdentity.chipId", x.ChipID)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"friendlyName\":")
+	e.str("NodeIdentity.friendlyName", x.FriendlyName)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"osVersion\":")
+	e.str("NodeIdentity.osVersion", x.OsVersion)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"osBuildVersion\":")
+	e.str("NodeIdentity.osBuildVersion", x.OsBuildVersion)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"skulkVersion\":")
+	e.str("NodeIdentity.skulkVersion", x.SkulkVersion)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"skulkCommit\":")
+	e.str("NodeIdentity.skulkCommit", x.SkulkCommit)
+	if sep == '{' {
+		e.buf = append(e.buf, '{')
+	}
+	e.buf = append(e.buf, '}')
+}
+
+func (e *encoder) encodeNodeResourceDiagnostics(x *NodeResourceDiagnostics) {
+	sep := byte('{')
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"gatheredMemory\":")
+	if x.GatheredMemory == nil {
+		e.null()
+	} else {
+		e.encodeMemoryUsage(x.GatheredMemory)
+	}
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"currentMemory\":")
+	if x.CurrentMemory == nil {
+		e.null()
+	} else {
+		e.encodeMemoryUsage(x.CurrentMemory)
+	}
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"currentWired\":")
+	if x.CurrentWired == nil {
+		e.null()
+	} else {
+		e.encodeMemory(x.CurrentWired)
+	}
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"disk\":")
+	if x.Disk == nil {
+		e.null()
+	} else {
+		e.encodeDiskUsage(x.Disk)
+	}
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"system\":")
+	if x.System == nil {
+		e.null()
+	} else {
+		e.encodeSystemPerformanceProfile(x.System)
+	}
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"network\":")
+	if x.Network == nil {
+		e.null()
+	} else {
+		e.encodeNodeNetworkInfo(x.Network)
+	}
+	if sep == '{' {
+		e.buf = append(e.buf, '{')
+	}
+	e.buf = append(e.buf, '}')
+}
+
+func (e *encoder) encodeMemoryUsage(x *MemoryUsage) {
+	sep := byte('{')
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"ramTotal\":")
+	e.encodeMemory(&x.RAMTotal)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"ramAvailable\":")
+	e.encodeMemory(&x.RAMAvailable)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"swapTotal\":")
+	e.encodeMemory(&x.SwapTotal)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"swapAvailable\":")
+	e.encodeMemory(&x.SwapAvailable)
+	if sep == '{' {
+		e.buf = append(e.buf, '{')
+	}
+	e.buf = append(e.buf, '}')
+}
+
+func (e *encoder) encodeDiskUsage(x *DiskUsage) {
+	sep := byte('{')
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"total\":")
+	e.encodeMemory(&x.Total)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"available\":")
+	e.encodeMemory(&x.Available)
+	if sep == '{' {
+		e.buf = append(e.buf, '{')
+	}
+	e.buf = append(e.buf, '}')
+}
+
+func (e *encoder) encodeSystemPerformanceProfile(x *SystemPerformanceProfile) {
+	sep := byte('{')
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"gpuUsage\":")
+	e.float("SystemPerformanceProfile.gpuUsage", x.GpuUsage)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"temp\":")
+	e.float("SystemPerformanceProfile.temp", x.Temp)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"sysPower\":")
+	e.float("SystemPerformanceProfile.sysPower", x.SysPower)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"pcpuUsage\":")
+	e.float("SystemPerformanceProfile.pcpuUsage", x.PcpuUsage)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"ecpuUsage\":")
+	e.float("SystemPerformanceProfile.ecpuUsage", x.EcpuUsage)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"accelerator\":")
+	if x.Accelerator == nil {
+		e.null()
+	} else {
+		e.encodeAcceleratorMetrics(x.Accelerator)
+	}
+	if sep == '{' {
+		e.buf = append(e.buf, '{')
+	}
+	e.buf = append(e.buf, '}')
+}
+
+func (e *encoder) encodeAcceleratorMetrics(x *AcceleratorMetrics) {
+	sep := byte('{')
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"vendor\":")
+	if !x.Vendor.Valid() {
+		e.fail("AcceleratorMetrics.vendor", "invalid AcceleratorVendor "+strconv.Quote(string(x.Vendor)))
+	} else {
+		e.str("AcceleratorMetrics.vendor", string(x.Vendor))
+	}
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"name\":")
+	e.str("AcceleratorMetrics.name", x.Name)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"utilizationRatio\":")
+	if x.UtilizationRatio == nil {
+		e.null()
+	} else {
+		e.float("AcceleratorMetrics.utilizationRatio", (*x.UtilizationRatio))
+	}
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"vramTotalBytes\":")
+	if x.VramTotalBytes == nil {
+		e.null()
+	} else {
+		e.int((*x.VramTotalBytes))
+	}
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"vramUsedBytes\":")
+	if x.VramUsedBytes == nil {
+		e.null()
+	} else {
+		e.int((*x.VramUsedBytes))
+	}
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"gttTotalBytes\":")
+	if x.GttTotalBytes == nil {
+		e.null()
+	} else {
+		e.int((*x.GttTotalBytes))
+	}
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"powerWatts\":")
+	if x.PowerWatts == nil {
+		e.null()
+	} else {
+		e.float("AcceleratorMetrics.powerWatts", (*x.PowerWatts))
+	}
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"temperatureCelsius\":")
+	if x.TemperatureCelsius == nil {
+		e.null()
+	} else {
+		e.float("AcceleratorMetrics.temperatureCelsius", (*x.TemperatureCelsius))
+	}
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"clockMhz\":")
+	if x.ClockMhz == nil {
+		e.null()
+	} else {
+		e.int((*x.ClockMhz))
+	}
+	if sep == '{' {
+		e.buf = append(e.buf, '{')
+	}
+	e.buf = append(e.buf, '}')
+}
+
+func (e *encoder) encodeNodeNetworkInfo(x *NodeNetworkInfo) {
+	sep := byte('{')
+	if x.Interfaces != nil {
+		e.buf = append(e.buf, sep)
+		sep = ','
+		e.raw("\"interfaces\":")
+		e.buf = append(e.buf, '[')
+		for i0, item0 := range x.Interfaces {
+			if i0 > 0 {
+				e.buf = append(e.buf, ',')
+			}
+			e.encodeNetworkInterfaceInfo(&item0)
+		}
+		e.buf = append(e.buf, ']')
+	}
+	if sep == '{' {
+		e.buf = append(e.buf, '{')
+	}
+	e.buf = append(e.buf, '}')
+}
+
+func (e *encoder) encodeNetworkInterfaceInfo(x *NetworkInterfaceInfo) {
+	sep := byte('{')
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"name\":")
+	e.str("NetworkInterfaceInfo.name", x.Name)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"ipAddress\":")
+	e.str("NetworkInterfaceInfo.ipAddress", x.IPAddress)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"interfaceType\":")
+	if !x.InterfaceType.Valid() {
+		e.fail("NetworkInterfaceInfo.interfaceType", "invalid InterfaceType "+strconv.Quote(string(x.InterfaceType)))
+	} else {
+		e.str("NetworkInterfaceInfo.interfaceType", string(x.InterfaceType))
+	}
+	if sep == '{' {
+		e.buf = append(e.buf, '{')
+	}
+	e.buf = append(e.buf, '}')
+}
+
+func (e *encoder) encodeDiagnosticsProcess(x *DiagnosticsProcess) {
+	sep := byte('{')
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"pid\":")
+	e.int(x.Pid)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"parentPid\":")
+	if x.ParentPid == nil {
+		e.null()
+	} else {
+		e.int((*x.ParentPid))
+	}
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"role\":")
+	if !x.Role.Valid() {
+		e.fail("DiagnosticsProcess.role", "invalid ProcessRole "+strconv.Quote(string(x.Role)))
+	} else {
+		e.str("DiagnosticsProcess.role", string(x.Role))
+	}
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"command\":")
+	e.str("DiagnosticsProcess.command", x.Command)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"status\":")
+	if x.Status == nil {
+		e.null()
+	} else {
+		e.str("DiagnosticsProcess.status", (*x.Status))
+	}
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"cpuPercent\":")
+	if x.CPUPercent == nil {
+		e.null()
+	} else {
+		e.float("DiagnosticsProcess.cpuPercent", (*x.CPUPercent))
+	}
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"memoryPercent\":")
+	if x.MemoryPercent == nil {
+		e.null()
+	} else {
+		e.float("DiagnosticsProcess.memoryPercent", (*x.MemoryPercent))
+	}
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"rss\":")
+	if x.Rss == nil {
+		e.null()
+	} else {
+		e.encodeMemory(x.Rss)
+	}
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"elapsedSeconds\":")
+	if x.ElapsedSeconds == nil {
+		e.null()
+	} else {
+		e.float("DiagnosticsProcess.elapsedSeconds", (*x.ElapsedSeconds))
+	}
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"isChildOfSkulk\":")
+	e.boolean(x.IsChildOfSkulk)
+	if sep == '{' {
+		e.buf = append(e.buf, '{')
+	}
+	e.buf = append(e.buf, '}')
+}
+
+func (e *encoder) encodeRunnerSupervisorDiagnostics(x *RunnerSupervisorDiagnostics) {
+	sep := byte('{')
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"runnerId\":")
+	e.str("RunnerSupervisorDiagnostics.runnerId", x.RunnerID)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"instanceId\":")
+	e.str("RunnerSupervisorDiagnostics.instanceId", x.InstanceID)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"nodeId\":")
+	e.str("RunnerSupervisorDiagnostics.nodeId", x.NodeID)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"modelId\":")
+	e.str("RunnerSupervisorDiagnostics.modelId", x.ModelID)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"deviceRank\":")
+	e.int(x.DeviceRank)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"worldSize\":")
+	e.int(x.WorldSize)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"startLayer\":")
+	e.int(x.StartLayer)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"endLayer\":")
+	e.int(x.EndLayer)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"nLayers\":")
+	e.int(x.NLayers)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"pid\":")
+	if x.Pid == nil {
+		e.null()
+	} else {
+		e.int((*x.Pid))
+	}
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"processAlive\":")
+	e.boolean(x.ProcessAlive)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"exitCode\":")
+	if x.ExitCode == nil {
+		e.null()
+	} else {
+		e.int((*x.ExitCode))
+	}
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"statusKind\":")
+	e.str("RunnerSupervisorDiagnostics.statusKind", x.StatusKind)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"statusSince\":")
+	e.str("RunnerSupervisorDiagnostics.statusSince", x.StatusSince)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"secondsInStatus\":")
+	e.float("RunnerSupervisorDiagnostics.secondsInStatus", x.SecondsInStatus)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"phase\":")
+	if !x.Phase.Valid() {
+		e.fail("RunnerSupervisorDiagnostics.phase", "invalid Phase "+strconv.Quote(string(x.Phase)))
+	} else {
+		e.str("RunnerSupervisorDiagnostics.phase", string(x.Phase))
+	}
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"phaseStartedAt\":")
+	e.str("RunnerSupervisorDiagnostics.phaseStartedAt", x.PhaseStartedAt)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"secondsInPhase\":")
+	e.float("RunnerSupervisorDiagnostics.secondsInPhase", x.SecondsInPhase)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"lastProgressAt\":")
+	if x.LastProgressAt == nil {
+		e.null()
+	} else {
+		e.str("RunnerSupervisorDiagnostics.lastProgressAt", (*x.LastProgressAt))
+	}
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"activeTaskId\":")
+	if x.ActiveTaskID == nil {
+		e.null()
+	} else {
+		e.str("RunnerSupervisorDiagnostics.activeTaskId", (*x.ActiveTaskID))
+	}
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"activeCommandId\":")
+	if x.ActiveCommandID == nil {
+		e.null()
+	} else {
+		e.str("RunnerSupervisorDiagnostics.activeCommandId", (*x.ActiveCommandID))
+	}
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"phaseDetail\":")
+	if x.PhaseDetail == nil {
+		e.null()
+	} else {
+		e.str("RunnerSupervisorDiagnostics.phaseDetail", (*x.PhaseDetail))
+	}
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"lastMlxMemory\":")
+	if x.LastMlxMemory == nil {
+		e.null()
+	} else {
+		e.encodeMlxMemorySnapshot(x.LastMlxMemory)
+	}
+	if x.FlightRecorder != nil {
+		e.buf = append(e.buf, sep)
+		sep = ','
+		e.raw("\"flightRecorder\":")
+		e.buf = append(e.buf, '[')
+		for i0, item0 := range x.FlightRecorder {
+			if i0 > 0 {
+				e.buf = append(e.buf, ',')
+			}
+			e.encodeRunnerFlightRecorderEntry(&item0)
+		}
+		e.buf = append(e.buf, ']')
+	}
+	if x.PendingTaskIds != nil {
+		e.buf = append(e.buf, sep)
+		sep = ','
+		e.raw("\"pendingTaskIds\":")
+		e.buf = append(e.buf, '[')
+		for i0, item0 := range x.PendingTaskIds {
+			if i0 > 0 {
+				e.buf = append(e.buf, ',')
+			}
+			e.str("RunnerSupervisorDiagnostics.pendingTaskIds[]", item0)
+		}
+		e.buf = append(e.buf, ']')
+	}
+	if x.InProgressTasks != nil {
+		e.buf = append(e.buf, sep)
+		sep = ','
+		e.raw("\"inProgressTasks\":")
+		e.buf = append(e.buf, '[')
+		for i0, item0 := range x.InProgressTasks {
+			if i0 > 0 {
+				e.buf = append(e.buf, ',')
+			}
+			e.encodeRunnerTaskDiagnostics(&item0)
+		}
+		e.buf = append(e.buf, ']')
+	}
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"completedTaskCount\":")
+	e.int(x.CompletedTaskCount)
+	if x.CancelledTaskIds != nil {
+		e.buf = append(e.buf, sep)
+		sep = ','
+		e.raw("\"cancelledTaskIds\":")
+		e.buf = append(e.buf, '[')
+		for i0, item0 := range x.CancelledTaskIds {
+			if i0 > 0 {
+				e.buf = append(e.buf, ',')
+			}
+			e.str("RunnerSupervisorDiagnostics.cancelledTaskIds[]", item0)
+		}
+		e.buf = append(e.buf, ']')
+	}
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"lastTaskSentAt\":")
+	if x.LastTaskSentAt == nil {
+		e.null()
+	} else {
+		e.str("RunnerSupervisorDiagnostics.lastTaskSentAt", (*x.LastTaskSentAt))
+	}
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"lastEventReceivedAt\":")
+	if x.LastEventReceivedAt == nil {
+		e.null()
+	} else {
+		e.str("RunnerSupervisorDiagnostics.lastEventReceivedAt", (*x.LastEventReceivedAt))
+	}
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"lastEventType\":")
+	if x.LastEventType == nil {
+		e.null()
+	} else {
+		e.str("RunnerSupervisorDiagnostics.lastEventType", (*x.LastEventType))
+	}
+	if x.Milestones != nil {
+		e.buf = append(e.buf, sep)
+		sep = ','
+		e.raw("\"milestones\":")
+		e.buf = append(e.buf, '[')
+		for i0, item0 := range x.Milestones {
+			if i0 > 0 {
+				e.buf = append(e.buf, ',')
+			}
+			e.encodeRunnerLifecycleMilestone(&item0)
+		}
+		e.buf = append(e.buf, ']')
+	}
+	if sep == '{' {
+		e.buf = append(e.buf, '{')
+	}
+	e.buf = append(e.buf, '}')
+}
+
+func (e *encoder) encodeRunnerTaskDiagnostics(x *RunnerTaskDiagnostics) {
+	sep := byte('{')
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"taskId\":")
+	e.str("RunnerTaskDiagnostics.taskId", x.TaskID)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"taskKind\":")
+	e.str("RunnerTaskDiagnostics.taskKind", x.TaskKind)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"taskStatus\":")
+	e.str("RunnerTaskDiagnostics.taskStatus", x.TaskStatus)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"instanceId\":")
+	e.str("RunnerTaskDiagnostics.instanceId", x.InstanceID)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"commandId\":")
+	if x.CommandID == nil {
+		e.null()
+	} else {
+		e.str("RunnerTaskDiagnostics.commandId", (*x.CommandID))
+	}
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"runnerId\":")
+	if x.RunnerID == nil {
+		e.null()
+	} else {
+		e.str("RunnerTaskDiagnostics.runnerId", (*x.RunnerID))
+	}
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"modelId\":")
+	if x.ModelID == nil {
+		e.null()
+	} else {
+		e.str("RunnerTaskDiagnostics.modelId", (*x.ModelID))
+	}
+	if sep == '{' {
+		e.buf = append(e.buf, '{')
+	}
+	e.buf = append(e.buf, '}')
+}
+
+func (e *encoder) encodeRunnerLifecycleMilestone(x *RunnerLifecycleMilestone) {
+	sep := byte('{')
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"at\":")
+	e.str("RunnerLifecycleMilestone.at", x.At)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"name\":")
+	e.str("RunnerLifecycleMilestone.name", x.Name)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"detail\":")
+	if x.Detail == nil {
+		e.null()
+	} else {
+		e.str("RunnerLifecycleMilestone.detail", (*x.Detail))
+	}
+	if sep == '{' {
+		e.buf = append(e.buf, '{')
+	}
+	e.buf = append(e.buf, '}')
+}
+
+func (e *encoder) encodeInstancePlacementDiagnostics(x *InstancePlacementDiagnostics) {
+	sep := byte('{')
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"instanceId\":")
+	e.str("InstancePlacementDiagnostics.instanceId", x.InstanceID)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"modelId\":")
+	e.str("InstancePlacementDiagnostics.modelId", x.ModelID)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"masterNodeId\":")
+	if x.MasterNodeID == nil {
+		e.null()
+	} else {
+		e.str("InstancePlacementDiagnostics.masterNodeId", (*x.MasterNodeID))
+	}
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"masterIsPlacementNode\":")
+	e.boolean(x.MasterIsPlacementNode)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"localNodeIsPlacementNode\":")
+	e.boolean(x.LocalNodeIsPlacementNode)
+	if x.PlacementNodeIds != nil {
+		e.buf = append(e.buf, sep)
+		sep = ','
+		e.raw("\"placementNodeIds\":")
+		e.buf = append(e.buf, '[')
+		for i0, item0 := range x.PlacementNodeIds {
+			if i0 > 0 {
+				e.buf = append(e.buf, ',')
+			}
+			e.str("InstancePlacementDiagnostics.placementNodeIds[]", item0)
+		}
+		e.buf = append(e.buf, ']')
+	}
+	if x.Runners != nil {
+		e.buf = append(e.buf, sep)
+		sep = ','
+		e.raw("\"runners\":")
+		e.buf = append(e.buf, '[')
+		for i0, item0 := range x.Runners {
+			if i0 > 0 {
+				e.buf = append(e.buf, ',')
+			}
+			e.encodePlacementRunnerDiagnostics(&item0)
+		}
+		e.buf = append(e.buf, ']')
+	}
+	if x.Warnings != nil {
+		e.buf = append(e.buf, sep)
+		sep = ','
+		e.raw("\"warnings\":")
+		e.buf = append(e.buf, '[')
+		for i0, item0 := range x.Warnings {
+			if i0 > 0 {
+				e.buf = append(e.buf, ',')
+			}
+			e.str("InstancePlacementDiagnostics.warnings[]", item0)
+		}
+		e.buf = append(e.buf, ']')
+	}
+	if sep == '{' {
+		e.buf = append(e.buf, '{')
+	}
+	e.buf = append(e.buf, '}')
+}
+
+func (e *encoder) encodePlacementRunnerDiagnostics(x *PlacementRunnerDiagnostics) {
+	sep := byte('{')
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"runnerId\":")
+	e.str("PlacementRunnerDiagnostics.runnerId", x.RunnerID)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"nodeId\":")
+	e.str("PlacementRunnerDiagnostics.nodeId", x.NodeID)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"friendlyName\":")
+	if x.FriendlyName == nil {
+		e.null()
+	} else {
+		e.str("PlacementRunnerDiagnostics.friendlyName", (*x.FriendlyName))
+	}
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"statusKind\":")
+	if x.StatusKind == nil {
+		e.null()
+	} else {
+		e.str("PlacementRunnerDiagnostics.statusKind", (*x.StatusKind))
+	}
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"deviceRank\":")
+	e.int(x.DeviceRank)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"worldSize\":")
+	e.int(x.WorldSize)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"startLayer\":")
+	e.int(x.StartLayer)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"endLayer\":")
+	e.int(x.EndLayer)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"nLayers\":")
+	e.int(x.NLayers)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"isLocal\":")
+	e.boolean(x.IsLocal)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"isMaster\":")
+	e.boolean(x.IsMaster)
+	if x.Tasks != nil {
+		e.buf = append(e.buf, sep)
+		sep = ','
+		e.raw("\"tasks\":")
+		e.buf = append(e.buf, '[')
+		for i0, item0 := range x.Tasks {
+			if i0 > 0 {
+				e.buf = append(e.buf, ',')
+			}
+			e.encodeRunnerTaskDiagnostics(&item0)
+		}
+		e.buf = append(e.buf, ']')
+	}
+	if sep == '{' {
+		e.buf = append(e.buf, '{')
+	}
+	e.buf = append(e.buf, '}')
+}
+
+func (e *encoder) encodeClusterNodeDiagnostics(x *ClusterNodeDiagnostics) {
+	sep := byte('{')
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"nodeId\":")
+	e.str("ClusterNodeDiagnostics.nodeId", x.NodeID)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"url\":")
+	if x.URL == nil {
+		e.null()
+	} else {
+		e.str("ClusterNodeDiagnostics.url", (*x.URL))
+	}
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"ok\":")
+	e.boolean(x.Ok)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"diagnostics\":")
+	if x.Diagnostics == nil {
+		e.null()
+	} else {
+		e.encodeNodeDiagnostics(x.Diagnostics)
+	}
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"error\":")
+	if x.Error == nil {
+		e.null()
+	} else {
+		e.str("ClusterNodeDiagnostics.error", (*x.Error))
+	}
+	if sep == '{' {
+		e.buf = append(e.buf, '{')
+	}
+	e.buf = append(e.buf, '}')
+}
+
+func (e *encoder) encodeDiagnosticProcessSample(x *DiagnosticProcessSample) {
+	sep := byte('{')
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"name\":")
+	e.str("DiagnosticProcessSample.name", x.Name)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"command\":")
+	e.buf = append(e.buf, '[')
+	for i0, item0 := range x.Command {
+		if i0 > 0 {
+			e.buf = append(e.buf, ',')
+		}
+		e.str("DiagnosticProcessSample.command[]", item0)
+	}
+	e.buf = append(e.buf, ']')
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"ok\":")
+	e.boolean(x.Ok)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"exitCode\":")
+	if x.ExitCode == nil {
+		e.null()
+	} else {
+		e.int((*x.ExitCode))
+	}
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"durationSeconds\":")
+	e.float("DiagnosticProcessSample.durationSeconds", x.DurationSeconds)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"stdout\":")
+	if x.Stdout == nil {
+		e.null()
+	} else {
+		e.str("DiagnosticProcessSample.stdout", (*x.Stdout))
+	}
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"stderr\":")
+	if x.Stderr == nil {
+		e.null()
+	} else {
+		e.str("DiagnosticProcessSample.stderr", (*x.Stderr))
+	}
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"error\":")
+	if x.Error == nil {
+		e.null()
+	} else {
+		e.str("DiagnosticProcessSample.error", (*x.Error))
+	}
 	if sep == '{' {
 		e.buf = append(e.buf, '{')
 	}

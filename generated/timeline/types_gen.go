@@ -42,58 +42,142 @@ type ClusterTimelineEntry struct {
 	MlxMemory *MlxMemorySnapshot `json:"mlxMemory"`
 }
 
-// RunnerFlightRecorderEntry: One retained runner flight-recorder entry.
+// RunnerFlightRecorderEntry: One entry of a runner's flight recorder, as a
+// node serves it under supervisorRunners[].flightRecorder of GET
+// /v1/diagnostics/node.
 //
-// This is the per-runner shape kept in each supervisor's ring buffer (the last
-// 128 entries) and served under supervisorRunners[].flightRecorder by GET
-// /v1/diagnostics/node. Lifting it onto the runner identity in its context
-// gives a ClusterTimelineEntry.
+// The supervisor keeps a runner's last 128 entries in the order they arrive,
+// so the oldest scroll away and at can step back by a few hundred
+// microseconds. context names the runner; copying its nodeId, runnerId, rank
+// and worldSize onto the entry gives the ClusterTimelineEntry of the merged
+// timeline.
 type RunnerFlightRecorderEntry struct {
-	// UTC timestamp when the runner emitted the update.
+	// When the runner emitted the entry.
 	At string `json:"at"`
-	// Runner phase at this entry.
+	// The phase the runner was in.
 	Phase Phase `json:"phase"`
-	// Short event name within the phase.
+	// What happened in the phase, such as enter, exit or first_token.
 	Event string `json:"event"`
-	// Compact human-readable detail for diagnostics. Nil when absent or null.
+	// Where in the phase, in a few words. Nil when absent or null.
 	Detail *string `json:"detail"`
-	// Structured low-cardinality diagnostic attributes. Nil when absent.
+	// Facts about the step, such as the rank or the number of prompt tokens;
+	// integers and floats are distinct. Nil when absent.
 	Attrs map[string]AttrsValue `json:"attrs,omitempty"`
-	// Stable runner identity fields for this entry.
+	// The runner that emitted the entry.
 	Context RunnerDiagnosticContext `json:"context"`
-	// Task ID associated with the entry, when known. Nil when absent or null.
+	// The task the runner worked on, when known. Nil when absent or null.
 	TaskID *string `json:"taskId"`
-	// Command ID associated with the entry, when known. Nil when absent or null.
+	// The command the runner worked on, when known. Nil when absent or null.
 	CommandID *string `json:"commandId"`
-	// MLX memory snapshot captured with this entry, when present. Nil when absent
-	// or null.
+	// MLX memory at the time, when the runner measured it. Nil when absent or
+	// null.
 	MlxMemory *MlxMemorySnapshot `json:"mlxMemory"`
 }
 
-// ClusterTimeline: Cross-rank chronological view of runner activity across the
-// cluster.
+// ClusterTimeline: Every runner of the cluster on one clock, served by GET
+// /v1/diagnostics/cluster/timeline.
 //
-// Produced by stitching the per-node RunnerSupervisorDiagnostics from every
-// reachable node into one unified shape. The runners list gives a per-rank
-// "where is each rank right now" snapshot; the timeline list gives every
-// flight-recorder entry across all ranks, merged and sorted by at so a
-// distributed deadlock's rank-disagreement signature is visible at a glance.
-// Served by GET /v1/diagnostics/cluster/timeline.
+// The serving node asks every node it can reach for its runners and their
+// flight recorders. runners says where each rank is now and for how long;
+// timeline interleaves all the flight-recorder entries in time, so that ranks
+// of one instance that disagree (one in a decode barrier, another still in
+// prefill) stand next to each other. Nodes that did not answer are listed in
+// unreachableNodes: their ranks are missing, not idle.
 type ClusterTimeline struct {
-	// UTC timestamp when the timeline was built.
+	// When the serving node built this document.
 	GeneratedAt string `json:"generatedAt"`
-	// Node ID of the API serving this response.
+	// The node that served this document and asked the others.
 	LocalNodeID string `json:"localNodeId"`
-	// Current master node ID, when known. Nil when absent or null.
+	// The master as the serving node knows it; null when it knows of none. Nil
+	// when absent or null.
 	MasterNodeID *string `json:"masterNodeId"`
-	// Current synopsis for each runner, sorted by (model_id, rank). Nil when
-	// absent.
+	// Where each runner is now, sorted by modelId, deviceRank and runnerId. Nil
+	// when absent.
 	Runners []ClusterTimelineRunner `json:"runners,omitempty"`
-	// Flight-recorder entries from all runners, merged and sorted by at ascending.
-	// Nil when absent.
+	// Every reachable runner's flight-recorder entries, sorted by at, nodeId and
+	// deviceRank, equal ones in the order they were collected. Nil when absent.
 	Timeline []ClusterTimelineEntry `json:"timeline,omitempty"`
-	// Peer nodes that could not be reached for this timeline. Nil when absent.
+	// Nodes that did not answer, whose runners are therefore missing. Nil when
+	// absent.
 	UnreachableNodes []ClusterTimelineUnreachable `json:"unreachableNodes,omitempty"`
+}
+
+// NodeDiagnostics: What one Skulk node reports about itself, served by GET
+// /v1/diagnostics/node.
+//
+// supervisorRunners is where a hang shows on a single node: each runner's
+// phase, how long it has been in it, its tasks and its flight recorder. The
+// rest (runtime, resources, processes, placements) tells whether the node
+// itself is healthy and how it sees the cluster.
+type NodeDiagnostics struct {
+	// When the node built this document; secondsInPhase and secondsInStatus are
+	// measured up to this instant.
+	GeneratedAt string `json:"generatedAt"`
+	// Who the node is and how its Skulk process is configured.
+	Runtime NodeRuntimeDiagnostics `json:"runtime"`
+	// The node's hardware and software as last gathered; null before the first
+	// gathering. Nil when absent or null.
+	Identity *NodeIdentity `json:"identity"`
+	// Memory, disk, load and network readings of the node.
+	Resources NodeResourceDiagnostics `json:"resources"`
+	// Operating-system processes on the node that belong to Skulk or bear on it,
+	// runner processes included. Nil when absent.
+	Processes []DiagnosticsProcess `json:"processes,omitempty"`
+	// One entry per runner the node supervises, with its current phase and its
+	// flight recorder. Nil when absent.
+	SupervisorRunners []RunnerSupervisorDiagnostics `json:"supervisorRunners,omitempty"`
+	// How the node sees each current model instance placed across the cluster,
+	// from the cluster's event log. Nil when absent.
+	Placements []InstancePlacementDiagnostics `json:"placements,omitempty"`
+	// Problems the node noticed about itself, such as wired memory left behind by
+	// a crashed runner. Nil when absent.
+	Warnings []string `json:"warnings,omitempty"`
+}
+
+// ClusterDiagnostics: Every node's diagnostics, collected by the node that
+// answered GET /v1/diagnostics/cluster.
+//
+// Each reachable node contributes its whole NodeDiagnostics; a node that did
+// not answer appears with ok false and the error, and its runners are missing
+// from the picture.
+type ClusterDiagnostics struct {
+	// When the collection finished.
+	GeneratedAt string `json:"generatedAt"`
+	// The node that served this document and asked the others.
+	LocalNodeID string `json:"localNodeId"`
+	// The master as the serving node knows it; null when it knows of none. Nil
+	// when absent or null.
+	MasterNodeID *string `json:"masterNodeId"`
+	// One result per node, the serving node included. Nil when absent.
+	Nodes []ClusterNodeDiagnostics `json:"nodes,omitempty"`
+}
+
+// DiagnosticCaptureResponse: A capture taken on demand on one node, served by
+// POST /v1/diagnostics/node/capture.
+//
+// It holds the node's full diagnostics at that moment and, when the request
+// named a runner or a task that matched, that runner's state and flight
+// recorder, with process samples of it when asked for: what to attach to a
+// report of a hang.
+type DiagnosticCaptureResponse struct {
+	// When the capture was complete.
+	GeneratedAt string `json:"generatedAt"`
+	// The node the capture was taken on.
+	NodeID string `json:"nodeId"`
+	// The node's diagnostics at capture time.
+	NodeDiagnostics NodeDiagnostics `json:"nodeDiagnostics"`
+	// The runner the request's runner or task matched; null when none did or none
+	// was asked for. Nil when absent or null.
+	Runner *RunnerSupervisorDiagnostics `json:"runner"`
+	// The matched runner's flight-recorder entries, oldest first. Nil when absent.
+	FlightRecorder []RunnerFlightRecorderEntry `json:"flightRecorder,omitempty"`
+	// The matched runner's latest MLX memory snapshot. Nil when absent or null.
+	MlxMemory *MlxMemorySnapshot `json:"mlxMemory"`
+	// Results of the process-sampling commands run, when the request asked for
+	// them. Nil when absent.
+	ProcessSamples []DiagnosticProcessSample `json:"processSamples,omitempty"`
+	// What the capture could not do or did only in part. Nil when absent.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // Phase is a string with one of the 22 values the schema allows.
@@ -280,85 +364,650 @@ type Memory struct {
 	InBytes int64 `json:"inBytes"`
 }
 
-// RunnerDiagnosticContext: Stable runner identity included with each
-// flight-recorder update.
+// RunnerDiagnosticContext: Who the runner is: its node, its instance, its rank
+// and its shard of the model.
 type RunnerDiagnosticContext struct {
-	// Node ID that owns this runner.
+	// The node the runner runs on.
 	NodeID string `json:"nodeId"`
-	// Runner ID.
+	// The runner's ID.
 	RunnerID string `json:"runnerId"`
-	// Runner subprocess PID. Nil when absent or null.
+	// Process ID of the runner. Nil when absent or null.
 	Pid *int64 `json:"pid"`
-	// Instance ID.
+	// The model instance the runner is a rank of.
 	InstanceID string `json:"instanceId"`
-	// Model assigned to this runner.
+	// The model the runner serves.
 	ModelID string `json:"modelId"`
-	// Distributed rank for this runner.
+	// The runner's rank in its instance's distributed group; deviceRank of the
+	// timeline.
 	Rank int64 `json:"rank"`
-	// Distributed world size.
+	// The number of ranks in that group.
 	WorldSize int64 `json:"worldSize"`
-	// Inclusive first layer on this shard.
+	// First model layer of the runner's shard.
 	StartLayer int64 `json:"startLayer"`
-	// Exclusive final layer on this shard.
+	// Layer after the last of the runner's shard.
 	EndLayer int64 `json:"endLayer"`
-	// Total model layers.
+	// Number of layers of the whole model.
 	NLayers int64 `json:"nLayers"`
 }
 
-// ClusterTimelineRunner: Compact current-state synopsis for one runner in the
-// cluster timeline view.
+// ClusterTimelineRunner: Where one runner is now: its rank, its phase and how
+// long it has been in it.
 //
-// Designed for at-a-glance debugging of distributed deadlocks: each runner's
-// rank, current phase, and time-stuck-in-phase make a rank-disagreement
-// pattern visible without having to cross-reference per-node payloads.
+// Side by side for the ranks of one instance, these show a distributed hang
+// without opening each node's diagnostics: a runner alive, with an active
+// task, 30 s or more in one phase while its peers wait for it.
 type ClusterTimelineRunner struct {
-	// Node owning this runner.
+	// The node the runner runs on.
 	NodeID string `json:"nodeId"`
-	// Runner ID.
+	// The runner's ID.
 	RunnerID string `json:"runnerId"`
-	// Instance ID.
+	// The model instance the runner is a rank of.
 	InstanceID string `json:"instanceId"`
-	// Model assigned to this runner.
+	// The model the runner serves.
 	ModelID string `json:"modelId"`
-	// Distributed device rank.
+	// The runner's rank in its instance's distributed group.
 	DeviceRank int64 `json:"deviceRank"`
-	// Distributed world size.
+	// The number of ranks in that group.
 	WorldSize int64 `json:"worldSize"`
-	// Runner subprocess PID, when started. Nil when absent or null.
+	// Process ID of the runner, once started. Nil when absent or null.
 	Pid *int64 `json:"pid"`
-	// Whether the runner subprocess is alive.
+	// Whether the runner process is alive.
 	ProcessAlive bool `json:"processAlive"`
-	// Current runner status variant.
+	// The runner's status, such as RunnerReady, RunnerRunning or RunnerFailed.
 	StatusKind string `json:"statusKind"`
-	// Last runner phase reported.
+	// The phase the runner last reported.
 	Phase Phase `json:"phase"`
-	// Compact human-readable detail for the current phase. Nil when absent or
+	// Where in the current phase the runner is, in a few words. Nil when absent or
 	// null.
 	PhaseDetail *string `json:"phaseDetail"`
-	// Wall-clock seconds spent in the current phase.
+	// Seconds the runner has spent in its phase, up to generatedAt: how long it
+	// has been stuck, if it is.
 	SecondsInPhase float64 `json:"secondsInPhase"`
-	// UTC timestamp for the last flight-recorder update. Nil when absent or null.
+	// When the runner last added to its flight recorder. Nil when absent or null.
 	LastProgressAt *string `json:"lastProgressAt"`
-	// Task ID associated with the current phase, when known. Nil when absent or
-	// null.
+	// The task the current phase works on, when known. Nil when absent or null.
 	ActiveTaskID *string `json:"activeTaskId"`
-	// Command ID associated with the current phase, when known. Nil when absent or
-	// null.
+	// The command the current phase works on, when known. Nil when absent or null.
 	ActiveCommandID *string `json:"activeCommandId"`
-	// Most recent MLX memory snapshot reported by the runner. Nil when absent or
-	// null.
+	// The runner's latest MLX memory snapshot. Nil when absent or null.
 	LastMlxMemory *MlxMemorySnapshot `json:"lastMlxMemory"`
 }
 
-// ClusterTimelineUnreachable: One peer that could not be reached when building
-// the cluster timeline.
+// ClusterTimelineUnreachable: A node the serving node could not get
+// diagnostics from.
 type ClusterTimelineUnreachable struct {
-	// Node ID for the unreachable peer.
+	// The node that did not answer.
 	NodeID string `json:"nodeId"`
-	// Peer API URL that was attempted, if known. Nil when absent or null.
+	// The URL it was asked at, if known; asking it directly from elsewhere may
+	// still work. Nil when absent or null.
 	URL *string `json:"url"`
-	// Reason the peer was unreachable.
+	// Why it gave nothing, such as a refused connection or an HTTP error.
 	Error string `json:"error"`
+}
+
+// NodeRuntimeDiagnostics: The node's identity in the cluster and the
+// configuration of its Skulk API process.
+type NodeRuntimeDiagnostics struct {
+	// The node's ID, as every other document names it.
+	NodeID string `json:"nodeId"`
+	// The machine's host name.
+	Hostname string `json:"hostname"`
+	// The node's human-readable name, once its identity has been gathered. Nil
+	// when absent or null.
+	FriendlyName *string `json:"friendlyName"`
+	// Whether the node is the cluster's master now.
+	IsMaster bool `json:"isMaster"`
+	// The master as this node knows it; null when it knows of none. Nil when
+	// absent or null.
+	MasterNodeID *string `json:"masterNodeId"`
+	// Working directory of the API process.
+	Cwd string `json:"cwd"`
+	// Configuration file path the API process resolved.
+	ConfigPath string `json:"configPath"`
+	// Whether that configuration file exists, seen from the working directory.
+	ConfigFileExists bool `json:"configFileExists"`
+	// Installed Skulk version.
+	SkulkVersion string `json:"skulkVersion"`
+	// Git commit of the Skulk build, from the node's identity.
+	SkulkCommit string `json:"skulkCommit"`
+	// The libp2p namespace set in the environment; null when unset. Nil when
+	// absent or null.
+	Libp2PNamespace *string `json:"libp2PNamespace"`
+	// Whether PYTHONUNBUFFERED is set, so that the process's output reaches its
+	// logs at once.
+	PythonUnbuffered bool `json:"pythonUnbuffered"`
+	// Whether cluster tracing is on, as this node sees it.
+	TracingEnabled bool `json:"tracingEnabled"`
+	// Whether the configuration sends structured logs to a central collector.
+	StructuredLoggingConfigured bool `json:"structuredLoggingConfigured"`
+	// Where structured logs go, when configured. Nil when absent or null.
+	LoggingIngestURL *string `json:"loggingIngestUrl"`
+}
+
+// NodeIdentity: The node's hardware and software as it reports them; a value
+// not yet known is "Unknown".
+type NodeIdentity struct {
+	// Hardware model identifier, such as Mac16,9. Absent means "Unknown".
+	ModelID string `json:"modelId"`
+	// Processor, such as Apple M3 Ultra. Absent means "Unknown".
+	ChipID string `json:"chipId"`
+	// Human-readable node name. Absent means "Unknown".
+	FriendlyName string `json:"friendlyName"`
+	// Operating-system version. Absent means "Unknown".
+	OsVersion string `json:"osVersion"`
+	// Operating-system build. Absent means "Unknown".
+	OsBuildVersion string `json:"osBuildVersion"`
+	// Skulk version the node runs. Absent means "Unknown".
+	SkulkVersion string `json:"skulkVersion"`
+	// Git commit of that Skulk build. Absent means "Unknown".
+	SkulkCommit string `json:"skulkCommit"`
+}
+
+// NodeResourceDiagnostics: Resource readings of the node: the last ones it
+// shared with the cluster, and some read live when the document was built.
+// Each is null when not available.
+type NodeResourceDiagnostics struct {
+	// Memory as the node last reported it to the cluster. Nil when absent or null.
+	GatheredMemory *MemoryUsage `json:"gatheredMemory"`
+	// Memory read live by the API process. Nil when absent or null.
+	CurrentMemory *MemoryUsage `json:"currentMemory"`
+	// Wired (unpageable) memory in use now, macOS only. Much of it with no live
+	// runner means a runner died abnormally and its memory is lost until reboot.
+	// Nil when absent or null.
+	CurrentWired *Memory `json:"currentWired"`
+	// Space on the disk holding the models, as last reported to the cluster. Nil
+	// when absent or null.
+	Disk *DiskUsage `json:"disk"`
+	// Processor, GPU, power and temperature, as last reported to the cluster. Nil
+	// when absent or null.
+	System *SystemPerformanceProfile `json:"system"`
+	// Network interfaces, as last reported to the cluster. Nil when absent or
+	// null.
+	Network *NodeNetworkInfo `json:"network"`
+}
+
+// MemoryUsage: Physical memory and swap of a node.
+type MemoryUsage struct {
+	// Installed memory.
+	RAMTotal Memory `json:"ramTotal"`
+	// Memory still available.
+	RAMAvailable Memory `json:"ramAvailable"`
+	// Swap space.
+	SwapTotal Memory `json:"swapTotal"`
+	// Swap space still free.
+	SwapAvailable Memory `json:"swapAvailable"`
+}
+
+// DiskUsage: Space on the disk that holds the models directory.
+type DiskUsage struct {
+	// Size of the disk.
+	Total Memory `json:"total"`
+	// Space still free.
+	Available Memory `json:"available"`
+}
+
+// SystemPerformanceProfile: Load, power and temperature of a node.
+type SystemPerformanceProfile struct {
+	// GPU utilisation, 0 to 1. Absent means 0.
+	GpuUsage float64 `json:"gpuUsage"`
+	// Temperature in degrees Celsius. Absent means 0.
+	Temp float64 `json:"temp"`
+	// System power draw in watts. Absent means 0.
+	SysPower float64 `json:"sysPower"`
+	// Performance-core CPU utilisation, 0 to 1. Absent means 0.
+	PcpuUsage float64 `json:"pcpuUsage"`
+	// Efficiency-core CPU utilisation, 0 to 1. Absent means 0.
+	EcpuUsage float64 `json:"ecpuUsage"`
+	// The accelerator's own readings, when a collector provides them. Nil when
+	// absent or null.
+	Accelerator *AcceleratorMetrics `json:"accelerator"`
+}
+
+// AcceleratorMetrics: Live readings of one accelerator, in the same units
+// whatever the vendor. A reading the collector cannot take is null, never a
+// made-up zero.
+type AcceleratorMetrics struct {
+	// Who made the accelerator. Absent means "unknown".
+	Vendor AcceleratorVendor `json:"vendor"`
+	// The accelerator's model name. Absent means "Unknown".
+	Name string `json:"name"`
+	// Utilisation, 0 to 1. Nil when absent or null.
+	UtilizationRatio *float64 `json:"utilizationRatio"`
+	// Dedicated video memory, in bytes. Nil when absent or null.
+	VramTotalBytes *int64 `json:"vramTotalBytes"`
+	// Dedicated video memory in use, in bytes. Nil when absent or null.
+	VramUsedBytes *int64 `json:"vramUsedBytes"`
+	// Host memory the GPU can map (GTT), in bytes, on unified-memory APUs, where
+	// it far exceeds vramTotalBytes; null on discrete GPUs. Nil when absent or
+	// null.
+	GttTotalBytes *int64 `json:"gttTotalBytes"`
+	// Power draw in watts. Nil when absent or null.
+	PowerWatts *float64 `json:"powerWatts"`
+	// Temperature in degrees Celsius. Nil when absent or null.
+	TemperatureCelsius *float64 `json:"temperatureCelsius"`
+	// Clock frequency in MHz. Nil when absent or null.
+	ClockMhz *int64 `json:"clockMhz"`
+}
+
+// AcceleratorVendor: Who makes an accelerator; cpu or unknown when there is
+// none or the collector cannot tell.
+type AcceleratorVendor string
+
+// The values of AcceleratorVendor, in schema order.
+const (
+	AcceleratorVendorApple   AcceleratorVendor = "apple"
+	AcceleratorVendorAmd     AcceleratorVendor = "amd"
+	AcceleratorVendorNvidia  AcceleratorVendor = "nvidia"
+	AcceleratorVendorIntel   AcceleratorVendor = "intel"
+	AcceleratorVendorCPU     AcceleratorVendor = "cpu"
+	AcceleratorVendorUnknown AcceleratorVendor = "unknown"
+)
+
+// AcceleratorVendors returns every AcceleratorVendor, in schema order.
+func AcceleratorVendors() []AcceleratorVendor {
+	return []AcceleratorVendor{AcceleratorVendorApple, AcceleratorVendorAmd, AcceleratorVendorNvidia, AcceleratorVendorIntel, AcceleratorVendorCPU, AcceleratorVendorUnknown}
+}
+
+// Valid reports whether v is one of the values of AcceleratorVendor.
+func (v AcceleratorVendor) Valid() bool {
+	switch v {
+	case AcceleratorVendorApple, AcceleratorVendorAmd, AcceleratorVendorNvidia, AcceleratorVendorIntel, AcceleratorVendorCPU, AcceleratorVendorUnknown:
+		return true
+	}
+	return false
+}
+
+func (v AcceleratorVendor) String() string {
+	return string(v)
+}
+
+// ParseAcceleratorVendor returns the AcceleratorVendor named s. The error lists the values
+// that are allowed.
+func ParseAcceleratorVendor(s string) (AcceleratorVendor, error) {
+	if v := AcceleratorVendor(s); v.Valid() {
+		return v, nil
+	}
+	return "", errors.New(strconv.Quote(s) + " is not a AcceleratorVendor; want one of apple, amd, nvidia, intel, cpu, unknown")
+}
+
+// MarshalText encodes v, which must be valid.
+func (v AcceleratorVendor) MarshalText() ([]byte, error) {
+	if !v.Valid() {
+		return nil, errors.New("invalid AcceleratorVendor " + strconv.Quote(string(v)))
+	}
+	return []byte(v), nil
+}
+
+// UnmarshalText decodes a value, rejecting any the schema does not allow.
+func (v *AcceleratorVendor) UnmarshalText(text []byte) error {
+	p, err := ParseAcceleratorVendor(string(text))
+	if err != nil {
+		return err
+	}
+	*v = p
+	return nil
+}
+
+// NodeNetworkInfo: The network interfaces of a node.
+type NodeNetworkInfo struct {
+	// Each interface with an address. Nil when absent.
+	Interfaces []NetworkInterfaceInfo `json:"interfaces,omitempty"`
+}
+
+// NetworkInterfaceInfo: One network interface and its address.
+type NetworkInterfaceInfo struct {
+	// Interface name, such as en0.
+	Name string `json:"name"`
+	// The interface's IP address.
+	IPAddress string `json:"ipAddress"`
+	// What link the interface is. Absent means "unknown".
+	InterfaceType InterfaceType `json:"interfaceType"`
+}
+
+// InterfaceType: The kind of link a network interface is, as far as the node
+// can tell.
+type InterfaceType string
+
+// The values of InterfaceType, in schema order.
+const (
+	InterfaceTypeWifi          InterfaceType = "wifi"
+	InterfaceTypeEthernet      InterfaceType = "ethernet"
+	InterfaceTypeMaybeEthernet InterfaceType = "maybe_ethernet"
+	InterfaceTypeThunderbolt   InterfaceType = "thunderbolt"
+	InterfaceTypeUnknown       InterfaceType = "unknown"
+)
+
+// InterfaceTypes returns every InterfaceType, in schema order.
+func InterfaceTypes() []InterfaceType {
+	return []InterfaceType{InterfaceTypeWifi, InterfaceTypeEthernet, InterfaceTypeMaybeEthernet, InterfaceTypeThunderbolt, InterfaceTypeUnknown}
+}
+
+// Valid reports whether v is one of the values of InterfaceType.
+func (v InterfaceType) Valid() bool {
+	switch v {
+	case InterfaceTypeWifi, InterfaceTypeEthernet, InterfaceTypeMaybeEthernet, InterfaceTypeThunderbolt, InterfaceTypeUnknown:
+		return true
+	}
+	return false
+}
+
+func (v InterfaceType) String() string {
+	return string(v)
+}
+
+// ParseInterfaceType returns the InterfaceType named s. The error lists the values
+// that are allowed.
+func ParseInterfaceType(s string) (InterfaceType, error) {
+	if v := InterfaceType(s); v.Valid() {
+		return v, nil
+	}
+	return "", errors.New(strconv.Quote(s) + " is not a InterfaceType; want one of wifi, ethernet, maybe_ethernet, thunderbolt, unknown")
+}
+
+// MarshalText encodes v, which must be valid.
+func (v InterfaceType) MarshalText() ([]byte, error) {
+	if !v.Valid() {
+		return nil, errors.New("invalid InterfaceType " + strconv.Quote(string(v)))
+	}
+	return []byte(v), nil
+}
+
+// UnmarshalText decodes a value, rejecting any the schema does not allow.
+func (v *InterfaceType) UnmarshalText(text []byte) error {
+	p, err := ParseInterfaceType(string(text))
+	if err != nil {
+		return err
+	}
+	*v = p
+	return nil
+}
+
+// DiagnosticsProcess: One operating-system process on the node that matters to
+// Skulk.
+type DiagnosticsProcess struct {
+	// Process ID.
+	Pid int64 `json:"pid"`
+	// Parent process ID, when visible. Nil when absent or null.
+	ParentPid *int64 `json:"parentPid"`
+	// What the process is to Skulk, guessed from its ancestry and command line.
+	Role ProcessRole `json:"role"`
+	// The command line, joined with spaces.
+	Command string `json:"command"`
+	// Operating-system state, such as running or sleeping. Nil when absent or
+	// null.
+	Status *string `json:"status"`
+	// Recent CPU use, in percent of one core; for a runner stuck in one phase,
+	// near 100 means busy and near 0 blocked. Nil when absent or null.
+	CPUPercent *float64 `json:"cpuPercent"`
+	// Share of physical memory used, in percent. Nil when absent or null.
+	MemoryPercent *float64 `json:"memoryPercent"`
+	// Resident memory, when readable. Nil when absent or null.
+	Rss *Memory `json:"rss"`
+	// Seconds since the process started, when readable. Nil when absent or null.
+	ElapsedSeconds *float64 `json:"elapsedSeconds"`
+	// Whether the process descends from this node's Skulk API process. Absent
+	// means false.
+	IsChildOfSkulk bool `json:"isChildOfSkulk"`
+}
+
+// ProcessRole: What a process is to Skulk: the API process, a runner, the log
+// shipper (vector), another Python process, or something else.
+type ProcessRole string
+
+// The values of ProcessRole, in schema order.
+const (
+	ProcessRoleSkulk  ProcessRole = "skulk"
+	ProcessRoleRunner ProcessRole = "runner"
+	ProcessRoleVector ProcessRole = "vector"
+	ProcessRolePython ProcessRole = "python"
+	ProcessRoleOther  ProcessRole = "other"
+)
+
+// ProcessRoles returns every ProcessRole, in schema order.
+func ProcessRoles() []ProcessRole {
+	return []ProcessRole{ProcessRoleSkulk, ProcessRoleRunner, ProcessRoleVector, ProcessRolePython, ProcessRoleOther}
+}
+
+// Valid reports whether v is one of the values of ProcessRole.
+func (v ProcessRole) Valid() bool {
+	switch v {
+	case ProcessRoleSkulk, ProcessRoleRunner, ProcessRoleVector, ProcessRolePython, ProcessRoleOther:
+		return true
+	}
+	return false
+}
+
+func (v ProcessRole) String() string {
+	return string(v)
+}
+
+// ParseProcessRole returns the ProcessRole named s. The error lists the values
+// that are allowed.
+func ParseProcessRole(s string) (ProcessRole, error) {
+	if v := ProcessRole(s); v.Valid() {
+		return v, nil
+	}
+	return "", errors.New(strconv.Quote(s) + " is not a ProcessRole; want one of skulk, runner, vector, python, other")
+}
+
+// MarshalText encodes v, which must be valid.
+func (v ProcessRole) MarshalText() ([]byte, error) {
+	if !v.Valid() {
+		return nil, errors.New("invalid ProcessRole " + strconv.Quote(string(v)))
+	}
+	return []byte(v), nil
+}
+
+// UnmarshalText decodes a value, rejecting any the schema does not allow.
+func (v *ProcessRole) UnmarshalText(text []byte) error {
+	p, err := ParseProcessRole(string(text))
+	if err != nil {
+		return err
+	}
+	*v = p
+	return nil
+}
+
+// RunnerSupervisorDiagnostics: The live state of one runner, held by the
+// supervisor on its node and not shared with the cluster.
+//
+// A runner whose process is alive, with an active task, that has been in one
+// phase for 30 s or more is what Skulk's dashboard calls hung; flightRecorder
+// shows how it got there.
+type RunnerSupervisorDiagnostics struct {
+	// The runner's ID.
+	RunnerID string `json:"runnerId"`
+	// The model instance the runner is a rank of.
+	InstanceID string `json:"instanceId"`
+	// The node the runner runs on.
+	NodeID string `json:"nodeId"`
+	// The model the runner serves.
+	ModelID string `json:"modelId"`
+	// The runner's rank in its instance's distributed group.
+	DeviceRank int64 `json:"deviceRank"`
+	// The number of ranks in that group.
+	WorldSize int64 `json:"worldSize"`
+	// First model layer of the runner's shard.
+	StartLayer int64 `json:"startLayer"`
+	// Layer after the last of the runner's shard.
+	EndLayer int64 `json:"endLayer"`
+	// Number of layers of the whole model.
+	NLayers int64 `json:"nLayers"`
+	// Process ID of the runner, once started. Nil when absent or null.
+	Pid *int64 `json:"pid"`
+	// Whether the runner process is alive.
+	ProcessAlive bool `json:"processAlive"`
+	// The runner process's exit code, once it has exited. Nil when absent or null.
+	ExitCode *int64 `json:"exitCode"`
+	// The runner's status, such as RunnerReady, RunnerRunning or RunnerFailed.
+	StatusKind string `json:"statusKind"`
+	// When the runner entered that status.
+	StatusSince string `json:"statusSince"`
+	// Seconds from statusSince to generatedAt.
+	SecondsInStatus float64 `json:"secondsInStatus"`
+	// The phase the runner last reported.
+	Phase Phase `json:"phase"`
+	// When the runner entered that phase.
+	PhaseStartedAt string `json:"phaseStartedAt"`
+	// Seconds from phaseStartedAt to generatedAt: how long the runner has been
+	// stuck, if it is.
+	SecondsInPhase float64 `json:"secondsInPhase"`
+	// When the runner last added to its flight recorder. Nil when absent or null.
+	LastProgressAt *string `json:"lastProgressAt"`
+	// The task the current phase works on, when known. Nil when absent or null.
+	ActiveTaskID *string `json:"activeTaskId"`
+	// The command the current phase works on, when known. Nil when absent or null.
+	ActiveCommandID *string `json:"activeCommandId"`
+	// Where in the current phase the runner is, in a few words. Nil when absent or
+	// null.
+	PhaseDetail *string `json:"phaseDetail"`
+	// The runner's latest MLX memory snapshot. Nil when absent or null.
+	LastMlxMemory *MlxMemorySnapshot `json:"lastMlxMemory"`
+	// The runner's last 128 diagnostic entries, oldest first, in the order they
+	// arrived. Nil when absent.
+	FlightRecorder []RunnerFlightRecorderEntry `json:"flightRecorder,omitempty"`
+	// Tasks handed to the supervisor that the runner has not acknowledged yet. Nil
+	// when absent.
+	PendingTaskIds []string `json:"pendingTaskIds,omitempty"`
+	// Tasks the supervisor considers in progress. Nil when absent.
+	InProgressTasks []RunnerTaskDiagnostics `json:"inProgressTasks,omitempty"`
+	// Tasks completed through this supervisor.
+	CompletedTaskCount int64 `json:"completedTaskCount"`
+	// Tasks cancelled through this supervisor. Nil when absent.
+	CancelledTaskIds []string `json:"cancelledTaskIds,omitempty"`
+	// When the supervisor last handed the runner a task. Nil when absent or null.
+	LastTaskSentAt *string `json:"lastTaskSentAt"`
+	// When the supervisor last heard from the runner. Nil when absent or null.
+	LastEventReceivedAt *string `json:"lastEventReceivedAt"`
+	// What the supervisor last heard from the runner, by event class name. Nil
+	// when absent or null.
+	LastEventType *string `json:"lastEventType"`
+	// The supervisor's recent record of the runner's lifecycle: phase changes,
+	// status changes, events received. Nil when absent.
+	Milestones []RunnerLifecycleMilestone `json:"milestones,omitempty"`
+}
+
+// RunnerTaskDiagnostics: A task as the supervisor or the cluster's state knows
+// it.
+type RunnerTaskDiagnostics struct {
+	// The task's ID.
+	TaskID string `json:"taskId"`
+	// What the task is, such as TextGeneration.
+	TaskKind string `json:"taskKind"`
+	// The task's status in the cluster's state, such as Running.
+	TaskStatus string `json:"taskStatus"`
+	// The model instance the task runs on.
+	InstanceID string `json:"instanceId"`
+	// The user's command the task serves, for inference tasks. Nil when absent or
+	// null.
+	CommandID *string `json:"commandId"`
+	// The runner the task is assigned to, if known. Nil when absent or null.
+	RunnerID *string `json:"runnerId"`
+	// The model of the task, if known. Nil when absent or null.
+	ModelID *string `json:"modelId"`
+}
+
+// RunnerLifecycleMilestone: One step of a runner's lifecycle as its supervisor
+// saw it.
+type RunnerLifecycleMilestone struct {
+	// When the supervisor recorded the step.
+	At string `json:"at"`
+	// The step, such as phase:prefill_stream, status_changed or event_received.
+	Name string `json:"name"`
+	// More about the step, such as the new status. Nil when absent or null.
+	Detail *string `json:"detail"`
+}
+
+// InstancePlacementDiagnostics: Where one model instance is placed, as the
+// node reads the cluster's event log, with hints when the placement looks
+// stuck.
+type InstancePlacementDiagnostics struct {
+	// The instance's ID.
+	InstanceID string `json:"instanceId"`
+	// The model the instance serves.
+	ModelID string `json:"modelId"`
+	// The master as this node knows it; null when it knows of none. Nil when
+	// absent or null.
+	MasterNodeID *string `json:"masterNodeId"`
+	// Whether the master holds a rank of the instance.
+	MasterIsPlacementNode bool `json:"masterIsPlacementNode"`
+	// Whether the node serving this document holds a rank of the instance.
+	LocalNodeIsPlacementNode bool `json:"localNodeIsPlacementNode"`
+	// The nodes holding ranks of the instance. Nil when absent.
+	PlacementNodeIds []string `json:"placementNodeIds,omitempty"`
+	// Each rank of the instance and where it runs. Nil when absent.
+	Runners []PlacementRunnerDiagnostics `json:"runners,omitempty"`
+	// What looks wrong with the placement, such as a runner still busy with a task
+	// the cluster no longer tracks. Nil when absent.
+	Warnings []string `json:"warnings,omitempty"`
+}
+
+// PlacementRunnerDiagnostics: One rank of a placed instance, from the
+// cluster's event log.
+type PlacementRunnerDiagnostics struct {
+	// The runner's ID.
+	RunnerID string `json:"runnerId"`
+	// The node the runner is assigned to.
+	NodeID string `json:"nodeId"`
+	// That node's human-readable name, when known. Nil when absent or null.
+	FriendlyName *string `json:"friendlyName"`
+	// The runner's status in the cluster's state; it can lag the supervisor's own.
+	// Nil when absent or null.
+	StatusKind *string `json:"statusKind"`
+	// The runner's rank.
+	DeviceRank int64 `json:"deviceRank"`
+	// The number of ranks of the instance.
+	WorldSize int64 `json:"worldSize"`
+	// First model layer of the runner's shard.
+	StartLayer int64 `json:"startLayer"`
+	// Layer after the last of the runner's shard.
+	EndLayer int64 `json:"endLayer"`
+	// Number of layers of the whole model.
+	NLayers int64 `json:"nLayers"`
+	// Whether the runner is on the node serving this document.
+	IsLocal bool `json:"isLocal"`
+	// Whether the runner is on the master.
+	IsMaster bool `json:"isMaster"`
+	// Tasks the cluster's state assigns to the runner. Nil when absent.
+	Tasks []RunnerTaskDiagnostics `json:"tasks,omitempty"`
+}
+
+// ClusterNodeDiagnostics: What asking one node for its diagnostics gave: the
+// diagnostics when ok, the error otherwise.
+type ClusterNodeDiagnostics struct {
+	// The node asked.
+	NodeID string `json:"nodeId"`
+	// The URL the node was asked at; null for the serving node itself. Nil when
+	// absent or null.
+	URL *string `json:"url"`
+	// Whether the node answered with its diagnostics.
+	Ok bool `json:"ok"`
+	// The node's diagnostics, when ok. Nil when absent or null.
+	Diagnostics *NodeDiagnostics `json:"diagnostics"`
+	// Why the node gave no diagnostics, such as a refused connection or an HTTP
+	// error, when not ok. Nil when absent or null.
+	Error *string `json:"error"`
+}
+
+// DiagnosticProcessSample: One macOS process-sampling command run during a
+// capture, with what it printed.
+type DiagnosticProcessSample struct {
+	// What the command samples.
+	Name string `json:"name"`
+	// The command's arguments, the program first, as attempted.
+	Command []string `json:"command"`
+	// Whether the command ran and finished cleanly.
+	Ok bool `json:"ok"`
+	// The command's exit code, when it was started. Nil when absent or null.
+	ExitCode *int64 `json:"exitCode"`
+	// Seconds spent waiting for the command.
+	DurationSeconds float64 `json:"durationSeconds"`
+	// The command's standard output, truncated. Nil when absent or null.
+	Stdout *string `json:"stdout"`
+	// The command's standard error, truncated. Nil when absent or null.
+	Stderr *string `json:"stderr"`
+	// Why the command could not run, when it could not. Nil when absent or null.
+	Error *string `json:"error"`
 }
 
 // A ClusterTimelineEntryView is the top-level strings, enums and numbers of

@@ -432,7 +432,7 @@ func TestCompareFrontends(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	oa, err := schema.LoadOpenAPI("../../testdata/openapi/skulk.openapi.json", "ClusterTimelineEntry", "RunnerFlightRecorderEntry", "ClusterTimeline")
+	oa, err := schema.LoadOpenAPI("../../testdata/openapi/skulk.openapi.json", "ClusterTimelineEntry", "RunnerFlightRecorderEntry", "ClusterTimeline", "NodeDiagnostics", "ClusterDiagnostics", "DiagnosticCaptureResponse")
 	if err != nil {
 		t.Fatal(err)
 	}
