@@ -40,6 +40,11 @@ verdict with the entries that show it (PATH:LINE). It fits a screen unless
 --verbose. Entries a newer Skulk wrote (an unknown phase or field) are
 warnings on standard error, and the analysis goes on.
 
+A URL reads a running cluster: http://node:52415 reads its cluster timeline,
+and the diagnostics of each node it could not reach, tried directly from
+here; any other URL (an endpoint such as .../v1/diagnostics/cluster) is read
+as it is (--timeout, --header).
+
 Exit status: 0 when no rank is suspect, 1 when one is, 2 for bad usage or
 input that cannot be read or is empty (a failed curl -fsS gives an empty
 standard input).`
@@ -64,6 +69,7 @@ func explainCommand(e *env) *cobra.Command {
 	fl.StringVar(&f.now, "now", "", "the clock, RFC 3339, when no input says when it was taken")
 	fl.BoolVar(&f.verbose, "verbose", false, "every rank of every unfinished task, and every warning; no screen limit")
 	fl.IntVar(&f.maxEntry, "max-entry-bytes", dump.DefaultMaxEntryBytes, "the largest entry or line accepted, in `bytes`")
+	liveFlags(e, cmd)
 	return cmd
 }
 

@@ -16,7 +16,11 @@ next entry, each event as an instant with its detail and attrs, and the MLX
 active memory as a counter.
 
 PATH is a file, a directory of dumps, or - for standard input, which is read
-when no PATH is given and it is not a terminal. -o is written as merge -o is.`
+when no PATH is given and it is not a terminal. A URL reads a running cluster: http://node:52415 reads its cluster timeline,
+and the diagnostics of each node it could not reach, tried directly from
+here; any other URL (an endpoint such as .../v1/diagnostics/cluster) is read
+as it is (--timeout, --header).
+-o is written as merge -o is.`
 
 func exportCommand(e *env) *cobra.Command {
 	var out string
@@ -25,6 +29,7 @@ func exportCommand(e *env) *cobra.Command {
 		func(cmd *cobra.Command, args []string) int { return runExport(e, cmd, args, *format, out) })
 	format = formatFlag(cmd, "chrome", "chrome")
 	cmd.Flags().StringVarP(&out, "output", "o", "", "write to `path` (default standard output; - for standard output)")
+	liveFlags(e, cmd)
 	return cmd
 }
 

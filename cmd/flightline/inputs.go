@@ -1,10 +1,13 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
+	"net/http"
 	"os"
 	"path"
 	"path/filepath"
@@ -13,18 +16,22 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/flightline-dev/flightline/validate/human"
+	"github.com/flightline-dev/flightline/validate/live"
 	"github.com/flightline-dev/flightline/validate/merge"
 )
 
 // stdinName names standard input in findings.
 const stdinName = "<stdin>"
 
-// An inputFile is one dump to read: a file, or standard input.
+// An inputFile is one dump to read: a file, standard input, or a document
+// read from a cluster.
 type inputFile struct {
-	name string // as findings name it: the path, or <stdin>
-	path string // "" for standard input
+	name string // as findings name it: the path, <stdin>, or the URL
+	path string // "" for standard input and documents read already
 	size int64  // -1 when not known
 	once bool   // not a regular file: it can be read only once
+	data []byte // a document read from a URL
 }
 
 // pathArgs returns the PATH arguments of a command that reads dumps:
@@ -51,12 +58,28 @@ func pathArgs(e *env, cmd *cobra.Command, args []string) ([]string, error) {
 
 // inputFiles expands PATH arguments into the dump files they name. Each
 // path that cannot be read, an argument or a file or directory below one,
-// is passed to bad, and the rest are read.
-func inputFiles(args []string, bad func(path string, err error)) []inputFile {
+// is passed to bad, and the rest are read. A URL argument is read from the
+// cluster (see live.Client.Cluster), and what it says about nodes out of
+// reach is a note on standard error.
+func inputFiles(e *env, cmd string, args []string, bad func(path string, err error)) []inputFile {
 	var files []inputFile
 	for _, arg := range args {
 		if arg == "-" {
 			files = append(files, inputFile{name: stdinName, size: -1, once: true})
+			continue
+		}
+		if live.IsURL(arg) {
+			docs, notes, err := e.liveClient().Cluster(context.Background(), arg)
+			if err != nil {
+				bad(arg, err)
+				continue
+			}
+			for _, n := range notes {
+				e.errorf("%s: note: %s", cmd, human.Escape(n))
+			}
+			for _, d := range docs {
+				files = append(files, inputFile{name: d.URL, size: int64(len(d.Body)), data: d.Body})
+			}
 			continue
 		}
 		info, err := os.Stat(arg)
@@ -139,6 +162,9 @@ func sizes(files []inputFile) []int64 {
 
 // open opens the input, counting what is read from it as input i of p.
 func (f inputFile) open(e *env, p *progress, i int) (io.ReadCloser, error) {
+	if f.data != nil {
+		return io.NopCloser(p.reader(i, bytes.NewReader(f.data))), nil
+	}
 	if f.path == "" {
 		return io.NopCloser(p.reader(i, e.stdin)), nil
 	}
@@ -183,4 +209,41 @@ func pathError(err error) string {
 		return pe.Path + ": " + pe.Err.Error()
 	}
 	return err.Error()
+}
+
+// liveFlags gives a command that reads dumps the flags of reading them
+// from a cluster: --timeout and --header.
+func liveFlags(e *env, cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.DurationVar(&e.liveTimeout, "timeout", live.DefaultTimeout, "how long one request to a cluster URL may take")
+	fl.StringArrayVar(&e.liveHeaders, "header", nil, "send the `header` (Name: value) with each request to a cluster URL (repeatable)")
+}
+
+// liveClient is the client of the URLs a command reads, as its flags set
+// it.
+func (e *env) liveClient() *live.Client {
+	if e.client != nil {
+		return e.client
+	}
+	c := &live.Client{Timeout: e.liveTimeout, Header: http.Header{}}
+	for _, h := range e.liveHeaders {
+		name, value, _ := strings.Cut(h, ":")
+		c.Header.Add(strings.TrimSpace(name), strings.TrimSpace(value))
+	}
+	e.client = c
+	return c
+}
+
+// checkHeaders refuses a --header that is not Name: value.
+func checkHeaders(e *env, cmd *cobra.Command) error {
+	for _, h := range e.liveHeaders {
+		name, _, ok := strings.Cut(h, ":")
+		if !ok || strings.TrimSpace(name) == "" || strings.ContainsAny(strings.TrimSpace(name), " \t") {
+			return newUsageError(cmd, "--header %q: want Name: value, such as 'Authorization: Bearer ...'", h)
+		}
+	}
+	if e.liveTimeout <= 0 {
+		return newUsageError(cmd, "--timeout %v: want a duration above zero, such as 10s", e.liveTimeout)
+	}
+	return nil
 }

@@ -21,6 +21,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/flightline-dev/flightline/validate/live"
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
 )
@@ -54,6 +56,11 @@ type env struct {
 	// The global flags.
 	color colorMode
 	quiet bool
+
+	// client reads the URLs a command is given, as liveFlags set it.
+	client      *live.Client
+	liveTimeout time.Duration
+	liveHeaders []string
 }
 
 func (e *env) errorf(format string, args ...any) {

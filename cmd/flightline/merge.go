@@ -15,16 +15,20 @@ import (
 )
 
 const mergeDoc = `Merges timeline dumps into one timeline, in the schema's merge order (the
-instant of at, then nodeId, deviceRank and runnerId): per-rank or per-node
-NDJSON or JSON-array dumps, ClusterTimeline objects, and node diagnostics
-dumps (GET /v1/diagnostics/node), whose flight recorders are lifted onto
-their runners as Skulk does. PATH is a file, a directory of dumps, or - for
-standard input, which is read when no PATH is given and it is not a
-terminal.
+instant of at, then nodeId and deviceRank; entries equal on all three keep
+the order they came in): per-rank or per-node NDJSON or JSON-array dumps,
+ClusterTimeline objects, node diagnostics dumps (GET /v1/diagnostics/node),
+ClusterDiagnostics (GET /v1/diagnostics/cluster) and captures, whose flight
+recorders are lifted onto their runners as Skulk does. PATH is a file, a
+directory of dumps, or - for standard input, which is read when no PATH is
+given and it is not a terminal. A URL reads a running cluster: http://node:52415 reads its cluster timeline,
+and the diagnostics of each node it could not reach, tried directly from
+here; any other URL (an endpoint such as .../v1/diagnostics/cluster) is read
+as it is (--timeout, --header).
 
 Sorted inputs are merged as streams; an input that is not in order is sorted
 first, with a warning. Entries pass through as written (an NDJSON line byte
-for byte). A malformed input stops the merge with exit status 1.
+for byte). A malformed input stops the merge with exit status 2.
 
 -o writes a regular file (or a new one) through a temporary file beside it,
 renamed over it at the end, so that a failure leaves the file as it was; it
@@ -42,6 +46,7 @@ func mergeCommand(e *env) *cobra.Command {
 	fl.BoolVar(&f.dedupe, "dedupe", false, "drop entries that are the same as the one before them (counted either way)")
 	fl.StringVar(&f.generatedAt, "generated-at", "", "the generatedAt of a json output (default now)")
 	fl.IntVar(&f.maxEntry, "max-entry-bytes", dump.DefaultMaxEntryBytes, "the largest entry or line accepted, in `bytes`")
+	liveFlags(e, cmd)
 	return cmd
 }
 
@@ -116,16 +121,20 @@ func readyInputs(e *env, cmd *cobra.Command, args []string) ([]inputFile, int) {
 		return nil, usage(e, err)
 	}
 	code := exitOK
-	files := inputFiles(args, func(path string, err error) {
+	if err := checkHeaders(e, cmd); err != nil {
+		return nil, usage(e, err)
+	}
+	files := inputFiles(e, cmd.Name(), args, func(path string, err error) {
 		e.errorf("%s: %s", cmd.Name(), human.Escape(pathError(err)))
 		code = exitUsage
 	})
 	return files, code
 }
 
-// mergeFailed reports the error that stopped a merge: a malformed input
-// (exit status 1) or one that could not be read, or an output that could
-// not be written (2).
+// mergeFailed reports the error that stopped a merge: a malformed input,
+// one that could not be read, or an output that could not be written. Each
+// is exit status 2: merge's findings are not the dump's (validate says
+// what is wrong with a dump, with exit status 1).
 func mergeFailed(e *env, name string, err error, o *output) int {
 	var ie *merge.InputError
 	if errors.As(err, &ie) {
@@ -135,7 +144,7 @@ func mergeFailed(e *env, name string, err error, o *output) int {
 		} else {
 			e.errorf("%s: stopped; nothing was written", name)
 		}
-		return exitFindings
+		return exitUsage
 	}
 	e.errorf("%s: %s", name, human.Escape(pathError(err)))
 	return exitUsage

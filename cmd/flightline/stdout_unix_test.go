@@ -64,8 +64,8 @@ func TestStdoutFile(t *testing.T) {
 		{"append", os.O_APPEND, "kept\n", late, 0, "kept\n" + sorted},
 		{"truncate-far", os.O_TRUNC, "", far, 0, sorted},
 		{"append-far", os.O_APPEND, "kept\n", far, 0, "kept\n" + sorted},
-		{"truncate-bad", os.O_TRUNC, "", bad, 1, ""},
-		{"append-bad", os.O_APPEND, "kept\n", bad, 1, "kept\n"},
+		{"truncate-bad", os.O_TRUNC, "", bad, 2, ""},
+		{"append-bad", os.O_APPEND, "kept\n", bad, 2, "kept\n"},
 	} {
 		if err := os.WriteFile(out, []byte(c.before), 0o644); err != nil {
 			t.Fatal(err)

@@ -16,12 +16,16 @@ import (
 	"github.com/flightline-dev/flightline/validate/human"
 )
 
-const validateDoc = `Validates cluster timeline dumps: NDJSON (one entry per line), a JSON array
-of entries, a ClusterTimeline object as Skulk's timeline endpoint serves it,
-or a node diagnostics object, each optionally gzipped. PATH is a file, a
-directory (searched for *.json, *.ndjson and *.jsonl files, each optionally
-.gz) or - for standard input, which is read when no PATH is given and it is
-not a terminal.
+const validateDoc = `Validates cluster timeline dumps and diagnostics documents: NDJSON (one entry
+per line), a JSON array of entries, a ClusterTimeline object as Skulk's
+timeline endpoint serves it, a node diagnostics object, a ClusterDiagnostics
+object or a capture, each optionally gzipped; a document is checked whole,
+its entries one by one. PATH is a file, a directory (searched for *.json,
+*.ndjson and *.jsonl files, each optionally .gz) or - for standard input,
+which is read when no PATH is given and it is not a terminal. A URL reads a running cluster: http://node:52415 reads its cluster timeline,
+and the diagnostics of each node it could not reach, tried directly from
+here; any other URL (an endpoint such as .../v1/diagnostics/cluster) is read
+as it is (--timeout, --header).
 
 Each finding is printed as PATH:LINE: SEVERITY RULE: message, LINE being the
 line where the entry starts; see the README for the rules.
@@ -50,6 +54,7 @@ func validateCommand(e *env) *cobra.Command {
 	fl.IntVar(&maxFindings, "max-findings", 100, "print at most `n` findings (0: all); the rest are counted")
 	fl.IntVar(&jobs, "jobs", 0, fmt.Sprintf("check entries on `n` goroutines, 1 to %d (0: one per CPU)", maxJobs))
 	fl.IntVar(&max, "max-entry-bytes", dump.DefaultMaxEntryBytes, "the largest entry or line accepted, in `bytes`")
+	liveFlags(e, cmd)
 	return cmd
 }
 
@@ -111,7 +116,10 @@ func runValidate(e *env, cmd *cobra.Command, args []string, fl validateFlags) in
 		sum.unreadable = append(sum.unreadable, unreadable{path, msg})
 		code = exitUsage
 	}
-	files := inputFiles(args, bad)
+	if err := checkHeaders(e, cmd); err != nil {
+		return usage(e, err)
+	}
+	files := inputFiles(e, "validate", args, bad)
 	p := e.startProgress("validate", sizes(files))
 	defer p.finish()
 	for i, f := range files {

@@ -30,8 +30,12 @@ type Document struct {
 	// States are the runners as each input describes them, with when and
 	// where: a runner two inputs describe is there twice, in input order.
 	States []RunnerState
-	// Unreachable are the inputs' unreachable nodes, each once.
+	// Unreachable are the inputs' unreachable nodes, each once, but for
+	// the nodes an input holds the diagnostics of: a node another node
+	// could not reach may have been reached from elsewhere.
 	Unreachable []timeline.ClusterTimelineUnreachable
+	// nodes are the nodes whose diagnostics an input holds.
+	nodes []string
 	// Problems are parts of the inputs that could not be carried over.
 	Problems []string
 }
@@ -104,8 +108,11 @@ func (d *Document) add(s *source) {
 			d.Problems = append(d.Problems, fmt.Sprintf("%s:%d: %s: %v", s.name, m.Line, m.Key, err))
 		}
 	}
-	if d.LocalNodeID == "" && s.nodeID != "" {
-		d.LocalNodeID = s.nodeID
+	if s.nodeID != "" {
+		if d.LocalNodeID == "" {
+			d.LocalNodeID = s.nodeID
+		}
+		d.nodes = append(d.nodes, s.nodeID)
 	}
 	for _, r := range s.runners {
 		r.GeneratedAt = generatedAt
@@ -159,8 +166,12 @@ func sameUnreachable(a, b timeline.ClusterTimelineUnreachable) bool {
 }
 
 // finish sorts the runners as Skulk does and keeps one per runner id, the
-// first an input gave.
+// first an input gave, and leaves out of the unreachable nodes those an
+// input holds.
 func (d *Document) finish() {
+	d.Unreachable = slices.DeleteFunc(d.Unreachable, func(u timeline.ClusterTimelineUnreachable) bool {
+		return slices.Contains(d.nodes, u.NodeID)
+	})
 	var rs []timeline.ClusterTimelineRunner
 	for _, st := range d.States {
 		r := st.ClusterTimelineRunner

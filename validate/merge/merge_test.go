@@ -235,3 +235,20 @@ func TestMergeSkulkNodes(t *testing.T) {
 		})
 	}
 }
+
+// TestMergeReachedElsewhere: a node a ClusterTimeline calls unreachable is
+// not, once an input holds its node dump.
+func TestMergeReachedElsewhere(t *testing.T) {
+	dir := filepath.Join(skulkdata.Dir(t), "clusters", "main")
+	open := func(name string) Input {
+		return Input{Name: name, Open: func() (io.ReadCloser, error) { return os.Open(filepath.Join(dir, name)) }}
+	}
+	_, rep := run(t, Options{}, open("cluster_timeline.json"))
+	if len(rep.Doc.Unreachable) != 1 {
+		t.Fatalf("%d unreachable nodes, want node D", len(rep.Doc.Unreachable))
+	}
+	_, rep = run(t, Options{}, open("cluster_timeline.json"), open("nodes-unreachable/node-D.json"))
+	if len(rep.Doc.Unreachable) != 0 {
+		t.Errorf("node D is still unreachable: %+v", rep.Doc.Unreachable)
+	}
+}
