@@ -186,6 +186,7 @@ the others up.`,
 		mergeCommand(e),
 		explainCommand(e),
 		exportCommand(e),
+		watchCommand(e),
 		diffCommand(e),
 		versionCommand(e),
 	)

@@ -12,11 +12,32 @@ import (
 )
 
 // tempFiles are the temporary files a command has made beside its outputs,
-// to be removed when a signal stops it.
+// to be removed when a signal stops it. A command that stops on a signal
+// by itself (watch) sets graceful instead.
 type tempFiles struct {
-	mu      sync.Mutex
-	paths   map[string]bool
-	stopped bool
+	mu       sync.Mutex
+	paths    map[string]bool
+	stopped  bool
+	graceful func()
+}
+
+// stopGracefully makes a signal call stop instead of ending the program:
+// the command then finishes its work and returns.
+func (t *tempFiles) stopGracefully(stop func()) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.graceful = stop
+}
+
+// gracefully calls the graceful stop, if there is one.
+func (t *tempFiles) gracefully() bool {
+	t.mu.Lock()
+	stop := t.graceful
+	t.mu.Unlock()
+	if stop != nil {
+		stop()
+	}
+	return stop != nil
 }
 
 // errStopping is the error of creating a temporary file while a signal
@@ -89,15 +110,22 @@ func handleSignals(temps *tempFiles) func() {
 	signal.Notify(ch, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
 	done := make(chan struct{})
 	go func() {
-		select {
-		case s := <-ch:
+		for {
+			var s os.Signal
+			select {
+			case s = <-ch:
+			case <-done:
+				return
+			}
+			if temps.gracefully() {
+				continue // the command stops by itself
+			}
 			temps.stop()
 			code := 128 + 1
 			if n, ok := s.(syscall.Signal); ok {
 				code = 128 + int(n)
 			}
 			os.Exit(code)
-		case <-done:
 		}
 	}()
 	return func() {

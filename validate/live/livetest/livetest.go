@@ -5,6 +5,7 @@ package livetest
 
 import (
 	"encoding/json"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -12,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 )
 
 // A Server is a fake Skulk API node.
@@ -24,6 +26,7 @@ type Server struct {
 	Requests map[string]int
 	Headers  http.Header
 	peers    []*httptest.Server
+	total    int // entries recorded, in a Rolling cluster
 }
 
 // Scenario serves the scenario folder dir of Skulk's clusters: the cluster
@@ -155,4 +158,71 @@ func (s *Server) Close() {
 		p.Close()
 	}
 	s.Server.Close()
+}
+
+// Rolling serves a cluster whose runners' flight recorders roll over: each
+// request to the timeline endpoint shows each of runners runners (rank r of
+// one instance, on node-r) perRequest entries more than the last, and at
+// most the last 128, as a ring of 128 holds them. Total counts the entries
+// each runner has recorded so far.
+func Rolling(runners, perRequest int) *Server {
+	s := &Server{docs: map[string][]byte{}, Requests: map[string]int{}}
+	recorded := 0
+	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		s.Requests[r.URL.Path]++
+		s.Headers = r.Header.Clone()
+		if r.URL.Path != "/v1/diagnostics/cluster/timeline" {
+			s.mu.Unlock()
+			http.NotFound(w, r)
+			return
+		}
+		recorded += perRequest
+		s.total = recorded
+		body := rollingTimeline(runners, recorded)
+		s.mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(body)
+	}))
+	return s
+}
+
+// Total is how many entries each runner of a Rolling cluster has recorded.
+func (s *Server) Total() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.total
+}
+
+// rollingTimeline is the ClusterTimeline of a Rolling cluster once each
+// runner has recorded n entries: the last 128 of each, merged.
+func rollingTimeline(runners, n int) []byte {
+	start := time.Date(2026, 11, 28, 14, 0, 0, 0, time.UTC)
+	stamp := func(i int) string {
+		return start.Add(time.Duration(i) * 100 * time.Millisecond).Format("2006-01-02T15:04:05.000000+00:00")
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, `{"generatedAt":%q,"localNodeId":"node-0","masterNodeId":"node-0","runners":[`, stamp(n))
+	for r := 0; r < runners; r++ {
+		if r > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"nodeId":"node-%d","runnerId":"runner-%d","instanceId":"instance-0","modelId":"m","deviceRank":%d,"worldSize":%d,`+
+			`"pid":%d,"processAlive":true,"statusKind":"RunnerRunning","phase":"decode_stream","phaseDetail":null,"secondsInPhase":0.1,`+
+			`"lastProgressAt":%q,"activeTaskId":"task-0","activeCommandId":null,"lastMlxMemory":null}`, r, r, r, runners, 100+r, stamp(n-1))
+	}
+	b.WriteString(`],"timeline":[`)
+	first := true
+	for i := max(0, n-128); i < n; i++ {
+		for r := 0; r < runners; r++ {
+			if !first {
+				b.WriteByte(',')
+			}
+			first = false
+			fmt.Fprintf(&b, `{"at":%q,"nodeId":"node-%d","runnerId":"runner-%d","deviceRank":%d,"worldSize":%d,"phase":"decode_stream","event":"progress",`+
+				`"detail":null,"attrs":{"token":%d},"taskId":"task-0","commandId":null,"mlxMemory":null}`, stamp(i), r, r, r, runners, i)
+		}
+	}
+	b.WriteString(`],"unreachableNodes":[]}`)
+	return []byte(b.String())
 }

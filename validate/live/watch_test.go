@@ -1,0 +1,136 @@
+package live
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/flightline-dev/flightline/validate"
+	"github.com/flightline-dev/flightline/validate/internal/skulkdata"
+	"github.com/flightline-dev/flightline/validate/live/livetest"
+	"github.com/flightline-dev/flightline/validate/merge"
+)
+
+// TestWatchKeepsMoreThanTheRing polls a cluster whose rings roll over: the
+// archive ends up with every entry each runner recorded, well beyond 128,
+// in segments that validate without errors and merge into one timeline.
+func TestWatchKeepsMoreThanTheRing(t *testing.T) {
+	s := livetest.Rolling(3, 50)
+	defer s.Close()
+	dir := t.TempDir()
+	a, err := OpenArchive(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg := prometheus.NewRegistry()
+	var log strings.Builder
+	w := &Watcher{Client: &Client{}, URL: s.URL, Archive: a, Log: &log, Metrics: NewMetrics(reg)}
+	for range 8 {
+		if err := w.Poll(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a.Close()
+	if s.Total() != 400 {
+		t.Fatalf("the cluster recorded %d entries a runner, want 400", s.Total())
+	}
+	segs, _ := Segments(dir)
+	var inputs []merge.Input
+	for _, name := range segs {
+		f, _ := os.Open(name)
+		validate.Dump(name, f, validate.Options{}, func(f validate.Finding) {
+			if f.Severity.String() == "error" {
+				t.Errorf("%s:%d: %s %s", f.Path, f.Line, f.Rule, f.Message)
+			}
+		})
+		f.Close()
+		inputs = append(inputs, merge.Input{Name: name, Open: func() (io.ReadCloser, error) { return os.Open(name) }})
+	}
+	rep, err := merge.Merge(inputs, merge.Options{}, func() error { return nil }, func(*merge.Entry) error { return nil })
+	if err != nil || rep.Entries != 3*400 || rep.Duplicates != 0 {
+		t.Errorf("the archive merges into %d entries (%d duplicates), %v; want %d", rep.Entries, rep.Duplicates, err, 3*400)
+	}
+
+	// The metrics endpoint answers.
+	srv := httptest.NewServer(promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	defer srv.Close()
+	resp, err := http.Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{"flightline_polls_total 8", "flightline_archived_entries_total 1200",
+		`flightline_runner_phase{instance="instance-0",node="node-1",phase="decode_stream",rank="1",runner="runner-1"} 1`,
+		`flightline_suspects{kind="behind-peer"} 0`} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("metrics lack %q:\n%s", want, body)
+		}
+	}
+}
+
+// TestWatchSurvivesTheClusterGoingAway: a cluster out of reach is said once
+// and again when it is back, and the watch goes on.
+func TestWatchSurvivesTheClusterGoingAway(t *testing.T) {
+	s := livetest.Rolling(2, 10)
+	defer s.Close()
+	a, _ := OpenArchive(t.TempDir())
+	defer a.Close()
+	var log strings.Builder
+	up := true
+	w := &Watcher{Client: &Client{Transport: roundTripper(func(r *http.Request) (*http.Response, error) {
+		if !up {
+			return nil, io.ErrUnexpectedEOF
+		}
+		return http.DefaultTransport.RoundTrip(r)
+	})}, URL: s.URL, Archive: a, Log: &log, Metrics: NewMetrics(prometheus.NewRegistry())}
+	for _, u := range []bool{true, false, false, true} {
+		up = u
+		if err := w.Poll(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if strings.Count(log.String(), "cluster out of reach") != 1 || strings.Count(log.String(), "cluster back") != 1 {
+		t.Errorf("log:\n%s", log.String())
+	}
+	// Run stops when its context is done, the archive closed.
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	w.Interval = 10 * time.Millisecond
+	if err := w.Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+type roundTripper func(*http.Request) (*http.Response, error)
+
+func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// TestWatchSaysWhenTheVerdictChanges: a new suspect is a line, and so is
+// its end.
+func TestWatchSaysWhenTheVerdictChanges(t *testing.T) {
+	s := scenario(t, "hung", false)
+	a, _ := OpenArchive(t.TempDir())
+	defer a.Close()
+	var log strings.Builder
+	w := &Watcher{Client: &Client{}, URL: s.URL, Archive: a, Log: &log}
+	w.Poll(context.Background())
+	w.Poll(context.Background()) // the same verdict: nothing to say
+	idle, _ := os.ReadFile(filepath.Join(skulkdata.Dir(t), "clusters", "empty", "cluster_timeline.json"))
+	s.Set(TimelinePath, idle)
+	w.Poll(context.Background())
+	got := log.String()
+	if strings.Count(got, "Z suspect: rank 1 of task 43f2f773-4c3c-434f-884d-997386b03d3f: behind-peer") != 1 ||
+		!strings.Contains(got, "no longer a suspect: rank 1") || !strings.Contains(got, "verdict: no rank holds the others up") {
+		t.Errorf("log:\n%s", got)
+	}
+}
