@@ -44,7 +44,7 @@ func mergeCommand(e *env) *cobra.Command {
 	fl.StringVarP(&f.out, "output", "o", "", "write the merged timeline to `path` (default standard output; - for standard output)")
 	f.format = formatFlag(cmd, "ndjson", "ndjson", "json")
 	fl.BoolVar(&f.dedupe, "dedupe", false, "drop entries that are the same as the one before them (counted either way)")
-	fl.StringVar(&f.generatedAt, "generated-at", "", "the generatedAt of a json output (default now)")
+	fl.StringVar(&f.generatedAt, "generated-at", "", "the generatedAt of a json output (default: the latest of the inputs', else now)")
 	fl.IntVar(&f.maxEntry, "max-entry-bytes", dump.DefaultMaxEntryBytes, "the largest entry or line accepted, in `bytes`")
 	liveFlags(e, cmd)
 	return cmd
@@ -65,11 +65,11 @@ func runMerge(e *env, cmd *cobra.Command, args []string, f *mergeFlags) int {
 		return usage(e, err)
 	}
 	generatedAt := f.generatedAt
-	if generatedAt == "" {
-		generatedAt = time.Now().UTC().Format("2006-01-02T15:04:05.000000+00:00")
-	} else if _, err := timeline.ParseTimestamp(generatedAt); err != nil {
-		e.errorf("merge: --generated-at: %v", err)
-		return exitUsage
+	if generatedAt != "" {
+		if _, err := timeline.ParseTimestamp(generatedAt); err != nil {
+			e.errorf("merge: --generated-at: %v", err)
+			return exitUsage
+		}
 	}
 	files, code := readyInputs(e, cmd, args)
 	if code != exitOK {
@@ -236,6 +236,16 @@ type timelineWriter struct {
 
 func (t *timelineWriter) entry(e *merge.Entry) error { return t.w.Add(e) }
 func (t *timelineWriter) reset() error               { return t.w.Reset() }
+// finish writes the document: its generatedAt is --generated-at, else the
+// latest of the inputs', else now.
 func (t *timelineWriter) finish(o *output, doc *merge.Document) error {
-	return t.w.WriteTo(o, doc, t.generatedAt)
+	at := t.generatedAt
+	switch {
+	case at != "":
+	case doc.LatestGeneratedAt != "":
+		at = doc.LatestGeneratedAt
+	default:
+		at = time.Now().UTC().Format("2006-01-02T15:04:05.000000+00:00")
+	}
+	return t.w.WriteTo(o, doc, at)
 }

@@ -189,6 +189,7 @@ func (o *object) stream(pointer string) bool {
 			start := len(r.doc.Text)
 			line, ok := runner.read("a supervisor runner object")
 			r.runnerSpans = append(r.runnerSpans, [2]int{start, len(r.doc.Text)})
+			r.runnerPointers = append(r.runnerPointers, runner.pointer)
 			if ok {
 				runner.rr.checkContexts()
 			}

@@ -119,10 +119,11 @@ type Reader struct {
 	members []Member
 	// doc is the document's skeleton, and runnerSpans the supervisor
 	// runners in it; recorders counts the flight recorders.
-	doc         *Document
-	runnerSpans [][2]int
-	recorders   int
-	lift        []byte
+	doc            *Document
+	runnerSpans    [][2]int
+	runnerPointers []string
+	recorders      int
+	lift           []byte
 	// joinWork, when set, counts the bytes that joining NDJSON lines
 	// scanned, for the test that keeps it linear.
 	joinWork *int
@@ -174,9 +175,19 @@ func (r *Reader) Pointer(e *Entry) string {
 // Start returns the line where the dump's top-level value starts.
 func (r *Reader) Start() int { return r.start }
 
-// Runners returns the supervisor runners of a node dump once Read has
-// returned, each as its JSON text with an empty flightRecorder: the
-// entries were read as a stream.
+// RunnerPointer returns the JSON pointer of the i-th supervisor runner of
+// the document, counting across nodes as Runners does.
+func (r *Reader) RunnerPointer(i int) string {
+	if i < 0 || i >= len(r.runnerPointers) {
+		return ""
+	}
+	return r.runnerPointers[i]
+}
+
+// Runners returns the supervisor runners of a node dump (or of every node
+// of a ClusterDiagnostics, or of a capture's node) once Read has returned,
+// each as its JSON text with an empty flightRecorder: the entries were
+// read as a stream.
 func (r *Reader) Runners() [][]byte {
 	runners := make([][]byte, len(r.runnerSpans))
 	for i, span := range r.runnerSpans {

@@ -58,64 +58,39 @@ type RunnerState struct {
 
 func (d *Document) add(s *source) {
 	d.Problems = append(d.Problems, s.docProblems...)
-	generatedAt := ""
-	for _, m := range s.members {
-		if m.Key == "generatedAt" && m.Raw != nil {
-			json.Unmarshal(m.Raw, &generatedAt) // a problem is reported below
-			d.later(generatedAt, s.name)
-		}
+	f := &s.facts
+	d.later(f.generatedAt, s.name)
+	if d.GeneratedAt == "" {
+		d.GeneratedAt = f.generatedAt
 	}
+	if d.LocalNodeID == "" {
+		d.LocalNodeID = f.localNodeID
+	}
+	if d.MasterNodeID == nil {
+		d.MasterNodeID = f.masterNodeID
+	}
+	unreachable := f.unreachable
 	for _, m := range s.members {
-		var v any
 		switch m.Key {
-		case "generatedAt":
-			v = &d.GeneratedAt
-			if d.GeneratedAt != "" {
-				continue
-			}
-		case "localNodeId":
-			v = &d.LocalNodeID
-			if d.LocalNodeID != "" {
-				continue
-			}
-		case "masterNodeId":
-			if d.MasterNodeID != nil {
-				continue
-			}
-			v = &d.MasterNodeID
 		case "runners":
-			d.addRunners(s.name, m, generatedAt)
-			continue
+			d.addRunners(s.name, m, f.generatedAt)
 		case "unreachableNodes":
 			var us []timeline.ClusterTimelineUnreachable
 			if err := json.Unmarshal(m.Raw, &us); err != nil {
 				d.Problems = append(d.Problems, fmt.Sprintf("%s:%d: unreachableNodes: %v", s.name, m.Line, err))
 				continue
 			}
-			for _, u := range us {
-				if !slices.ContainsFunc(d.Unreachable, func(x timeline.ClusterTimelineUnreachable) bool { return sameUnreachable(x, u) }) {
-					d.Unreachable = append(d.Unreachable, u)
-				}
-			}
-			continue
-		default:
-			continue
-		}
-		if m.Raw == nil {
-			continue
-		}
-		if err := json.Unmarshal(m.Raw, v); err != nil {
-			d.Problems = append(d.Problems, fmt.Sprintf("%s:%d: %s: %v", s.name, m.Line, m.Key, err))
+			unreachable = append(unreachable, us...)
 		}
 	}
-	if s.nodeID != "" {
-		if d.LocalNodeID == "" {
-			d.LocalNodeID = s.nodeID
+	for _, u := range unreachable {
+		if !slices.ContainsFunc(d.Unreachable, func(x timeline.ClusterTimelineUnreachable) bool { return sameUnreachable(x, u) }) {
+			d.Unreachable = append(d.Unreachable, u)
 		}
-		d.nodes = append(d.nodes, s.nodeID)
 	}
+	d.nodes = append(d.nodes, f.nodes...)
 	for _, r := range s.runners {
-		r.GeneratedAt = generatedAt
+		r.GeneratedAt = f.generatedAt
 		d.States = append(d.States, r)
 	}
 }

@@ -2,6 +2,7 @@ package merge
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -199,38 +200,68 @@ func TestMergeManyInputsMemory(t *testing.T) {
 	}
 }
 
-// TestMergeSkulkNodes merges the node dumps of each of Skulk's scenarios:
-// the result is Skulk's own merged timeline, byte for byte, ties included.
+// TestMergeSkulkNodes merges the node dumps of each of Skulk's scenarios,
+// and its ClusterDiagnostics: the result is Skulk's own merged timeline,
+// byte for byte, ties included, and the document Skulk's ClusterTimeline
+// carries.
 func TestMergeSkulkNodes(t *testing.T) {
 	for _, name := range skulkdata.Scenarios(t) {
 		t.Run(name, func(t *testing.T) {
 			dir := filepath.Join(skulkdata.Dir(t), "clusters", name)
-			files, _ := filepath.Glob(filepath.Join(dir, "nodes", "*.json"))
-			var inputs []Input
-			for _, f := range files {
-				inputs = append(inputs, Input{Name: f, Open: func() (io.ReadCloser, error) { return os.Open(f) }})
+			var skulk struct {
+				MasterNodeID     *string `json:"masterNodeId"`
+				LocalNodeID      string  `json:"localNodeId"`
+				UnreachableNodes []struct {
+					NodeID string `json:"nodeId"`
+				} `json:"unreachableNodes"`
 			}
-			var out bytes.Buffer
-			_, err := Merge(inputs, Options{}, func() error { out.Reset(); return nil }, func(e *Entry) error {
-				out.Write(e.Raw)
-				out.WriteByte('\n')
-				return nil
-			})
-			if err != nil {
+			data, _ := os.ReadFile(filepath.Join(dir, "cluster_timeline.json"))
+			if err := json.Unmarshal(data, &skulk); err != nil {
 				t.Fatal(err)
 			}
-			want, err := os.ReadFile(filepath.Join(dir, "timeline.ndjson"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.Equal(out.Bytes(), want) {
-				got := strings.Split(out.String(), "\n")
-				for i, line := range strings.Split(string(want), "\n") {
-					if i >= len(got) || got[i] != line {
-						t.Fatalf("line %d differs from Skulk's timeline.ndjson:\n got %.300s\nwant %.300s", i+1, got[min(i, len(got)-1)], line)
+			nodes, _ := filepath.Glob(filepath.Join(dir, "nodes", "*.json"))
+			for _, files := range [][]string{nodes, {filepath.Join(dir, "cluster_diagnostics.json")}} {
+				var inputs []Input
+				for _, f := range files {
+					inputs = append(inputs, Input{Name: f, Open: func() (io.ReadCloser, error) { return os.Open(f) }})
+				}
+				var out bytes.Buffer
+				rep, err := Merge(inputs, Options{}, func() error { out.Reset(); return nil }, func(e *Entry) error {
+					out.Write(e.Raw)
+					out.WriteByte('\n')
+					return nil
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				want, err := os.ReadFile(filepath.Join(dir, "timeline.ndjson"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !bytes.Equal(out.Bytes(), want) {
+					got := strings.Split(out.String(), "\n")
+					for i, line := range strings.Split(string(want), "\n") {
+						if i >= len(got) || got[i] != line {
+							t.Fatalf("%s: line %d differs from Skulk's timeline.ndjson:\n got %.300s\nwant %.300s", files[0], i+1, got[min(i, len(got)-1)], line)
+						}
+					}
+					t.Fatalf("%s: %d lines, want %d", files[0], len(got), strings.Count(string(want), "\n"))
+				}
+				if rep.Doc.LatestGeneratedAt == "" || rep.Doc.MasterNodeID == nil || skulk.MasterNodeID == nil || *rep.Doc.MasterNodeID != *skulk.MasterNodeID {
+					t.Errorf("%s: generatedAt %q, masterNodeId %v: not carried over (Skulk's: %v)", files[0], rep.Doc.LatestGeneratedAt, rep.Doc.MasterNodeID, skulk.MasterNodeID)
+				}
+				if strings.HasSuffix(files[0], "cluster_diagnostics.json") { // it names the nodes out of reach
+					var got, want []string
+					for _, u := range rep.Doc.Unreachable {
+						got = append(got, u.NodeID)
+					}
+					for _, u := range skulk.UnreachableNodes {
+						want = append(want, u.NodeID)
+					}
+					if !slices.Equal(got, want) {
+						t.Errorf("unreachable nodes %q, Skulk's %q", got, want)
 					}
 				}
-				t.Fatalf("%d lines, want %d", len(got), strings.Count(string(want), "\n"))
 			}
 		})
 	}
