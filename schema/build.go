@@ -14,6 +14,10 @@ type builder struct {
 	byNode map[*node]*Type  // named types by the node that defines them
 	orders []pendingOrder
 	lifts  []pendingLift
+	// path holds the nodes typeOf is inside of, to find a schema that
+	// refers to itself before a named type stands on the way.
+	path   []*node
+	onPath map[*node]bool
 }
 
 type pendingOrder struct {
@@ -28,7 +32,7 @@ type pendingLift struct {
 
 // build loads the types reachable from roots.
 func build(roots []*node) (*Model, error) {
-	b := &builder{model: &Model{}, named: map[string]*Type{}, byNode: map[*node]*Type{}}
+	b := &builder{model: &Model{}, named: map[string]*Type{}, byNode: map[*node]*Type{}, onPath: map[*node]bool{}}
 	for _, r := range roots {
 		t, _, err := b.typeOf(r, "")
 		if err != nil {
@@ -85,6 +89,18 @@ const supportedKeywords = "type, properties, required, additionalProperties, ite
 // typeOf returns the type of n and whether n admits null. hint names a
 // named type that has neither a definition name nor a title.
 func (b *builder) typeOf(n *node, hint string) (*Type, bool, error) {
+	if t, ok := b.byNode[n]; ok {
+		return t, false, nil
+	}
+	if b.onPath[n] {
+		return nil, false, b.cycle(n)
+	}
+	b.onPath[n] = true
+	b.path = append(b.path, n)
+	defer func() {
+		b.path = b.path[:len(b.path)-1]
+		delete(b.onPath, n)
+	}()
 	if n.unsupported != "" {
 		return nil, false, errorf(n.loc, "unsupported keyword %q: flightline gen understands %s", n.unsupported, supportedKeywords)
 	}
@@ -93,9 +109,6 @@ func (b *builder) typeOf(n *node, hint string) (*Type, bool, error) {
 			return nil, false, errorf(n.loc, "unsupported: %s next to $ref; put constraints on the referenced schema", strings.Join(n.siblings, ", "))
 		}
 		return b.typeOf(n.target, hint)
-	}
-	if t, ok := b.byNode[n]; ok {
-		return t, false, nil
 	}
 	if len(n.allOf) > 0 {
 		if len(n.allOf) != 1 || hasValueKeywords(n) {
@@ -187,6 +200,29 @@ func (b *builder) typeOf(n *node, hint string) (*Type, bool, error) {
 	default:
 		return nil, false, errorf(n.loc, "unknown type %q", ty)
 	}
+}
+
+// cycle is the error for n, met again inside itself before any named
+// type (an object or a union, which may be recursive) stands between: a
+// chain of references that never reaches a schema, or an array or map
+// that holds itself.
+func (b *builder) cycle(n *node) error {
+	start := slices.Index(b.path, n)
+	file, _, _ := strings.Cut(n.loc, "#")
+	var locs []string
+	refsOnly := true
+	for _, p := range append(b.path[start:], n) {
+		loc := p.loc
+		if f, pointer, _ := strings.Cut(loc, "#"); f == file {
+			loc = "#" + pointer // the file is named once, in front
+		}
+		locs = append(locs, loc)
+		refsOnly = refsOnly && (p.target != nil || len(p.allOf) > 0 || len(p.anyOf)+len(p.oneOf) > 0)
+	}
+	if refsOnly {
+		return errorf(n.loc, "$ref cycle: the schema refers to itself without ever saying what it is (%s)", strings.Join(locs, " -> "))
+	}
+	return errorf(n.loc, "unsupported: an array or map that contains itself (%s); recursion is supported through an object", strings.Join(locs, " -> "))
 }
 
 // object builds a struct type, or a map type for an object that only
@@ -282,6 +318,7 @@ func (b *builder) union(n *node, variants []*node, hint string) (*Type, error) {
 		return nil, err
 	}
 	t := &Type{Kind: Union, Name: name, Loc: n.loc, Description: definitionDescription(n)}
+	b.byNode[n] = t // before the alternatives, so that a recursive reference finds it
 	seen := map[string]string{}
 	for i, v := range variants {
 		vt, null, err := b.typeOf(v, fmt.Sprintf("%sVariant%d", name, i+1))

@@ -265,8 +265,8 @@ func (r *jsonSchemaReader) convert(file, pointer string, j *jsonNode, n *node) e
 	}
 	if n.ref != "" {
 		for _, m := range j.members {
-			switch m.key {
-			case "$ref", "title", "description", "default", "$comment", "examples", "deprecated", "readOnly", "writeOnly":
+			switch {
+			case m.key == "$ref" || m.key == "default" || annotationKeywords[m.key]:
 			default:
 				if !strings.HasPrefix(m.key, "x-") {
 					n.siblings = append(n.siblings, m.key)
