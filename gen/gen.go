@@ -56,7 +56,9 @@ func Generate(m *schema.Model, cfg Config) ([]File, error) {
 	add := func(name string, f *jen.File) error {
 		var buf bytes.Buffer
 		if err := f.Render(&buf); err != nil {
-			return fmt.Errorf("gen %s: %v", name, err)
+			// jennifer's error holds the whole source that did not format.
+			msg, _, _ := strings.Cut(err.Error(), "\n")
+			return fmt.Errorf("%s: the generated code does not compile (%s); please report it with the schema", name, msg)
 		}
 		files = append(files, File{name, buf.Bytes()})
 		return nil

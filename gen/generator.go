@@ -40,7 +40,7 @@ func (g *generator) check() error {
 	names := map[string]string{}
 	claim := func(name, what string) error {
 		if prev, ok := names[name]; ok {
-			return fmt.Errorf("gen: %s and %s would both be named %s", prev, what, name)
+			return fmt.Errorf("%s and %s would both be named %s", prev, what, name)
 		}
 		names[name] = what
 		return nil

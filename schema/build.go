@@ -467,6 +467,10 @@ func checkDefault(f *Field, d *jsonNode) error {
 		ok = d.kind == '0' && err == nil
 	case f.Type.Kind == Number:
 		ok = d.kind == '0'
+		if _, err := strconv.ParseFloat(d.str, 64); ok && err != nil {
+			// Generated code holds a number in a float64.
+			return errorf(f.Loc+"/default", "default %s is beyond the range of a float64, which holds a number property", d.str)
+		}
 	case f.Type.Kind == Boolean:
 		ok = d.kind == 't'
 	}

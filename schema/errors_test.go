@@ -125,6 +125,7 @@ func TestGoName(t *testing.T) {
 		"nodeId": "NodeID", "runnerId": "RunnerID", "url": "URL", "wiredLimit": "WiredLimit", "nLayers": "NLayers",
 		"Task Kind": "TaskKind", "decode_wait_first_token": "DecodeWaitFirstToken", "HTTPServer": "HTTPServer",
 		"dark-green": "DarkGreen", "2fa": "X2fa", "": "X", "inBytes": "InBytes", "pid": "Pid",
+		"日本": "X日本", "über": "Über", "_x": "X",
 	} {
 		if got := GoName(in); got != want {
 			t.Errorf("GoName(%q) = %s, want %s", in, got, want)

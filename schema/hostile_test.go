@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -31,6 +32,17 @@ func TestHostileSchemas(t *testing.T) {
 			`s.json#/$defs/U/anyOf/1: unsupported: a union alternative`},
 		{"recursive union through an array", head + `"properties": {"a": {"$ref": "#/$defs/U"}}, "$defs": {"U": {"anyOf": [{"type": "string"}, {"type": "array", "items": {"$ref": "#/$defs/U"}}]}}}`, ""},
 		{"recursive object through a map", head + `"properties": {"files": {"type": "object", "additionalProperties": {"$ref": "#"}}}}`, ""},
+		{"member name not UTF-8", head + "\n" + `"properties": {"a` + "\xff" + `b": {"type": "string"}}}`,
+			`s.json: line 2: #/properties: a member name, "a\xffb", is not valid UTF-8`},
+		{"member name a lone surrogate", head + `"properties": {"\ud800": {"type": "string"}}}`,
+			`s.json: line 1: #/properties: a member name, "\ud800", has a lone surrogate escape \ud800`},
+		{"lone low surrogate in a description", head + `"properties": {"a": {"type": "string", "description": "x\udc00"}}}`,
+			`#/properties/a/description: the string has a lone surrogate escape \udc00`},
+		{"high surrogate before a letter", head + `"properties": {"a": {"type": "string", "title": "\ud83dx"}}}`, `has a lone surrogate escape \ud83d`},
+		{"surrogate pair", head + `"properties": {"\ud83d\ude00": {"type": "string"}}}`, ""},
+		{"number default beyond float64", head + `"properties": {"a": {"type": "number", "default": 1e400}}}`,
+			`s.json#/properties/a/default: default 1e400 is beyond the range of a float64`},
+		{"duplicate member deep inside", head + `"properties": {"a": {"type": "string", "type": "integer"}}}`, `duplicate member "type"`},
 	}
 	dir := t.TempDir()
 	for _, c := range cases {
@@ -40,6 +52,12 @@ func TestHostileSchemas(t *testing.T) {
 				t.Fatal(err)
 			}
 			_, err := LoadJSONSchema(nil, file)
+			if err != nil {
+				err = errors.New(strings.ReplaceAll(err.Error(), dir+string(filepath.Separator), ""))
+				if strings.Contains(err.Error(), "\n") {
+					t.Errorf("the error is more than one line: %v", err)
+				}
+			}
 			switch {
 			case c.want == "" && err != nil:
 				t.Errorf("unexpected error %v", err)
@@ -47,5 +65,68 @@ func TestHostileSchemas(t *testing.T) {
 				t.Errorf("got %v\nwant an error containing %s", err, c.want)
 			}
 		})
+	}
+}
+
+// TestOpenAPIHostile: OpenAPI documents that kin-openapi would read too
+// kindly are refused with the place.
+func TestOpenAPIHostile(t *testing.T) {
+	doc := func(version, schemas string) string {
+		return `{"openapi": "` + version + `", "info": {"title": "t", "version": "1"}, "paths": {}, "components": {"schemas": {` + schemas + `}}}`
+	}
+	root := `"Root": {"type": "object", "properties": {"a": {"type": "string"}}}`
+	cases := []struct{ name, doc, want string }{
+		{"version 4", doc("4.0.0", root), `openapi version "4.0.0" is not supported; flightline reads OpenAPI 3.0.x and 3.1.x`},
+		{"version 2", doc("2.0", root), `openapi version "2.0" is not supported`},
+		{"version 3.0", doc("3.0.3", root), ""},
+		{"version 3.1", doc("3.1.0", root), ""},
+		{"name not UTF-8", doc("3.1.0", `"Root": {"type": "object", "properties": {"`+"\xfe"+`": {"type": "string"}}}`),
+			`#/components/schemas/Root/properties: a member name, "\xfe", is not valid UTF-8`},
+		{"lone surrogate", doc("3.1.0", `"Root": {"type": "object", "properties": {"\udfff": {"type": "string"}}}`), `lone surrogate escape \udfff`},
+		{"$ref cycle", doc("3.1.0", `"Root": {"type": "object", "properties": {"a": {"$ref": "#/components/schemas/A"}}}, "A": {"$ref": "#/components/schemas/A"}`), `A`},
+	}
+	dir := t.TempDir()
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			file := filepath.Join(dir, "o.json")
+			if err := os.WriteFile(file, []byte(c.doc), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, err := LoadOpenAPI(file, "Root")
+			switch {
+			case c.want == "" && err != nil:
+				t.Errorf("unexpected error %v", err)
+			case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
+				t.Errorf("got %v\nwant an error containing %s", err, c.want)
+			}
+		})
+	}
+}
+
+// TestCompileErrors: the JSON Schema compiler's errors name files as the
+// caller does, not by the URLs the compiler works with, and blame the
+// document that is at fault.
+func TestCompileErrors(t *testing.T) {
+	files := map[string]string{
+		"../up/root.json":      `{"type": "object", "properties": {"a": {"$ref": "sub/child.json"}}}`,
+		"../up/sub/child.json": `{"type": "object", "properties": {"b": {"type": 7}}}`,
+		"bad.json":             `{"type": "object", "properties": {"a": {"type": 5}}}`,
+		"missing.json":         `{"type": "object", "properties": {"a": {"$ref": "../gone.json"}}}`,
+	}
+	read := func(name string) ([]byte, error) {
+		if s, ok := files[name]; ok {
+			return []byte(s), nil
+		}
+		return nil, os.ErrNotExist
+	}
+	for file, want := range map[string]string{
+		"../up/root.json": `../up/sub/child.json#/properties/b/type: not a valid JSON Schema: value must be one of "array"`,
+		"bad.json":        `bad.json#/properties/a/type: not a valid JSON Schema: value must be one of "array"`,
+		"missing.json":    `missing.json: file does not exist`,
+	} {
+		_, err := Compile(read, file)
+		if err == nil || !strings.HasPrefix(err.Error(), want) || strings.Contains(err.Error(), "file://") {
+			t.Errorf("%s: got %v\nwant an error starting %s", file, err, want)
+		}
 	}
 }
