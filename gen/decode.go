@@ -387,7 +387,7 @@ func (g *generator) decodeEnum(f *jen.File, t *schema.Type) {
 		jen.List(jen.Id("v"), jen.Id("ok")).Op(":=").Id("s").Dot("str").Call(jen.Id("name")),
 		jen.If(jen.Op("!").Id("ok")).Block(jen.Return(jen.Lit(""), jen.False())),
 		jen.Switch(jen.String().Call(jen.Id("v"))).Block(cases...),
-		jen.Id("s").Dot("violateAt").Call(jen.Id("name"), jen.Lit("enum"), jen.Qual("strconv", "Quote").Call(jen.String().Call(jen.Id("v"))).Op("+").Lit(" is not a "+t.Name+"; want one of "+strings.Join(t.Values, ", "))),
+		jen.Id("s").Dot("violateAt").Call(jen.Id("name"), jen.Lit("enum"), jen.Qual("strconv", "Quote").Call(jen.String().Call(jen.Id("v"))).Op("+").Lit(notAValue(t))),
 		jen.Return(jen.Lit(""), jen.False()),
 	)
 	f.Line()

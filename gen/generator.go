@@ -181,6 +181,19 @@ func variantType(v *schema.Type) *jen.Statement {
 	return goType(v)
 }
 
+// listedValues is how many values of an enum a message lists.
+const listedValues = 32
+
+// notAValue ends the message for a string that is not a value of the enum
+// t: " is not a Phase; want one of created, idle, ...". A long enum has
+// its first values listed, and their number said.
+func notAValue(t *schema.Type) string {
+	if len(t.Values) <= listedValues {
+		return " is not " + withArticle(t.Name) + "; want one of " + strings.Join(t.Values, ", ")
+	}
+	return fmt.Sprintf(" is not %s; want one of its %d values: %s, ...", withArticle(t.Name), len(t.Values), strings.Join(t.Values[:listedValues], ", "))
+}
+
 // withArticle puts "a" or "an" before a type name, by its first letter.
 func withArticle(name string) string {
 	if name != "" && strings.ContainsRune("AEIOUaeiou", rune(name[0])) {

@@ -128,7 +128,7 @@ func (g *generator) enumType(f *jen.File, t *schema.Type) {
 			jen.Return(jen.Id("v"), jen.Nil()),
 		),
 		jen.Return(jen.Lit(""), jen.Qual("errors", "New").Call(
-			jen.Qual("strconv", "Quote").Call(jen.Id("s")).Op("+").Lit(" is not a "+name+"; want one of "+strings.Join(t.Values, ", ")))),
+			jen.Qual("strconv", "Quote").Call(jen.Id("s")).Op("+").Lit(notAValue(t)))),
 	)
 	f.Line()
 

@@ -296,13 +296,15 @@ func (b *builder) enum(n *node, hint string) (*Type, error) {
 		return nil, err
 	}
 	t := &Type{Kind: Enum, Name: name, Loc: n.loc, Description: definitionDescription(n)}
+	seen := make(map[string]bool, len(n.enum))
 	for i, v := range n.enum {
 		if v.kind != '"' {
 			return nil, errorf(fmt.Sprintf("%s/enum/%d", n.loc, i), "unsupported: enum value %s is not a string", v.text())
 		}
-		if slices.Contains(t.Values, v.str) {
+		if seen[v.str] {
 			return nil, errorf(fmt.Sprintf("%s/enum/%d", n.loc, i), "enum value %q appears twice", v.str)
 		}
+		seen[v.str] = true
 		t.Values = append(t.Values, v.str)
 	}
 	if len(t.Values) == 0 {
