@@ -391,21 +391,9 @@ func (b *builder) register(n *node, t *Type) (*Type, error) {
 		b.byNode[n] = prev
 		return prev, nil
 	}
-	if reservedNames[t.Name] {
-		return nil, errorf(t.Loc, "type name %s is taken by the generated runtime; give the type another title", t.Name)
-	}
 	b.named[t.Name] = t
 	b.byNode[n] = t
 	return t, nil
-}
-
-// reservedNames are declared by the runtime that gen writes beside the
-// types, and by the merge helpers.
-var reservedNames = map[string]bool{
-	"Violation": true, "ValidationError": true, "Validator": true, "MergeError": true, "DateTime": true,
-	"Timestamp": true, "TimeKey": true, "SortKey": true, "ParseTimestamp": true,
-	"MakeTimeKey": true, "ParseInteger": true, "MaxDepth": true, "Compare": true,
-	"CompareSortKeys": true, "Sort": true, "IsSorted": true, "Merge": true,
 }
 
 // sameType reports whether a and b describe the same values and Go type.
@@ -464,9 +452,7 @@ func checkDefault(f *Field, d *jsonNode) error {
 	case f.Type.Kind == Enum:
 		ok = d.kind == '"' && slices.Contains(f.Type.Values, d.str)
 	case f.Type.Kind == Integer:
-		// Generated code holds an integer default in an int64.
-		_, err := strconv.ParseInt(d.str, 10, 64)
-		ok = d.kind == '0' && err == nil
+		ok = d.kind == '0' && wholeNumber(d.str)
 	case f.Type.Kind == Number:
 		ok = d.kind == '0'
 		if _, err := strconv.ParseFloat(d.str, 64); ok && err != nil {
@@ -480,6 +466,27 @@ func checkDefault(f *Field, d *jsonNode) error {
 		return errorf(f.Loc+"/default", "default %s does not fit the property's type", d.text())
 	}
 	return nil
+}
+
+// wholeNumber reports whether the JSON number lit is a whole number, as
+// JSON Schema's integer is (7, 1.0, 2e3), however large, without working
+// out its value.
+func wholeNumber(lit string) bool {
+	mant, exp, _ := strings.Cut(strings.ToLower(lit), "e")
+	intPart, frac, _ := strings.Cut(strings.TrimPrefix(mant, "-"), ".")
+	digits := strings.TrimLeft(intPart+frac, "0")
+	if digits == "" {
+		return true // zero
+	}
+	zeros := len(digits) - len(strings.TrimRight(digits, "0"))
+	if exp == "" {
+		return len(frac) <= zeros
+	}
+	e, err := strconv.ParseInt(strings.TrimPrefix(exp, "+"), 10, 64)
+	if err != nil { // too many digits for an int64: a huge exponent
+		return !strings.HasPrefix(exp, "-")
+	}
+	return e-int64(len(frac))+int64(zeros) >= 0
 }
 
 func (b *builder) resolveOrders() error {

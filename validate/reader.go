@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/flightline-dev/flightline/generated/jsonrt"
 	"github.com/flightline-dev/flightline/generated/timeline"
 )
 
@@ -41,7 +42,7 @@ func (f Format) String() string {
 const DefaultMaxEntryBytes = 256 << 20
 
 // maxDepth is the nesting the generated decoders accept.
-const maxDepth = timeline.MaxDepth
+const maxDepth = jsonrt.MaxDepth
 
 // An Entry is one timeline entry of a dump.
 type Entry struct {
@@ -607,7 +608,7 @@ func (r *Reader) jsonProblems(vs []violation, text []byte, line int, pointer str
 // not state is nil.
 type runnerIdentity struct {
 	node, runner *string
-	rank, world  *int64
+	rank, world  *timeline.Int
 }
 
 // runner reads one supervisor runner of a node dump.
@@ -644,10 +645,10 @@ func (r *Reader) runner(text []byte, line, ri int) {
 	}
 	for _, f := range []struct {
 		key string
-		dst **int64
+		dst **timeline.Int
 	}{{"deviceRank", &id.rank}, {"worldSize", &id.world}} {
 		if n, ok := idField(f.key, "number").(json.Number); ok {
-			if v, err := timeline.ParseInteger([]byte(n)); err == nil {
+			if v, err := timeline.ParseInt(n); err == nil {
 				*f.dst = &v
 			} else {
 				r.emit(Item{Problem: &Problem{Line: line, Entry: -1, Pointer: pointer + "/" + f.key, Severity: Error, Rule: ruleSchema,
@@ -725,7 +726,7 @@ func (r *Reader) liftEntry(raw []byte, line, ri, item int, id runnerIdentity) {
 	var e timeline.ClusterTimelineEntry
 	if err := e.UnmarshalJSON(lifted); err == nil {
 		differs := (id.node != nil && *id.node != e.NodeID) || (id.runner != nil && *id.runner != e.RunnerID) ||
-			(id.rank != nil && *id.rank != e.DeviceRank) || (id.world != nil && *id.world != e.WorldSize)
+			(id.rank != nil && id.rank.Cmp(e.DeviceRank) != 0) || (id.world != nil && id.world.Cmp(e.WorldSize) != 0)
 		if differs {
 			r.emit(Item{Problem: &Problem{Line: line, Entry: r.index, Pointer: "/context", Severity: Error, Rule: ruleRunnerIdent,
 				Message: fmt.Sprintf("the entry's context (%s) is not the supervisor runner that holds it (%s); the entry is lifted onto its context",
@@ -738,7 +739,7 @@ func (r *Reader) liftEntry(raw []byte, line, ri, item int, id runnerIdentity) {
 
 // describeRunner writes a runner's identity as "node-a, runner-0, rank 1 of
 // 2", leaving out what is unknown.
-func describeRunner(node, runner *string, rank, world *int64) string {
+func describeRunner(node, runner *string, rank, world *timeline.Int) string {
 	var parts []string
 	if node != nil {
 		parts = append(parts, "node "+strconv.Quote(*node))
@@ -748,11 +749,11 @@ func describeRunner(node, runner *string, rank, world *int64) string {
 	}
 	switch {
 	case rank != nil && world != nil:
-		parts = append(parts, fmt.Sprintf("rank %d of %d", *rank, *world))
+		parts = append(parts, fmt.Sprintf("rank %s of %s", rank, world))
 	case rank != nil:
-		parts = append(parts, fmt.Sprintf("rank %d", *rank))
+		parts = append(parts, fmt.Sprintf("rank %s", rank))
 	case world != nil:
-		parts = append(parts, fmt.Sprintf("world size %d", *world))
+		parts = append(parts, fmt.Sprintf("world size %s", world))
 	}
 	return strings.Join(parts, ", ")
 }

@@ -232,16 +232,18 @@ func checkTimelineMembers(members []Member, start int, emit func(Finding)) {
 	var v timeline.Validator
 	for _, vi := range v.ClusterTimeline(doc.Bytes()) {
 		at := line(vi.Offset)
-		if vi.Keyword == "required" && strings.Count(vi.Pointer, "/") == 1 {
+		if vi.Keyword == timeline.KeywordRequired && strings.Count(vi.Pointer, "/") == 1 {
 			at = start // a property the object lacks: the object's line
 		}
-		emit(Finding{Line: at, Entry: -1, Pointer: vi.Pointer, Severity: Error, Rule: ruleOf(vi.Keyword, vi.Message), Message: vi.Message})
+		emit(Finding{Line: at, Entry: -1, Pointer: vi.Pointer, Severity: Error, Rule: ruleOf(vi.Keyword.String(), vi.Message), Message: vi.Message})
 	}
-	for _, d := range v.DateTimes() {
-		e := Entry{Line: line(d.Offset), Index: -1}
-		found, _, _ := checkTimestamp(nil, &e, d.Value, d.Pointer)
+	v.DateTimes(func(i int, value []byte) bool {
+		pointer, offset := v.DateTimeAt(i)
+		e := Entry{Line: line(offset), Index: -1}
+		found, _, _ := checkTimestamp(nil, &e, value, func() string { return pointer })
 		for _, f := range found {
 			emit(f)
 		}
-	}
+		return true
+	})
 }

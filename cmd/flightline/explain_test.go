@@ -64,10 +64,7 @@ func TestExplainScenarios(t *testing.T) {
 	}
 }
 
-func itoaInt(n int64) string {
-	b, _ := json.Marshal(n)
-	return string(b)
-}
+func itoaInt(n timeline.Int) string { return n.String() }
 
 // TestExplainStuckBarrierText checks the text verdict of the stuck barrier
 // scenario: the waiting rank and the rank behind it, with evidence.

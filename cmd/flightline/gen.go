@@ -41,6 +41,7 @@ type genOptions struct {
 	schemas, components listFlag
 	openapi, pkg, out   string
 	check, goGenerate   bool
+	runtime             bool
 }
 
 // genFlags defines gen's flags on fs and returns the options they set.
@@ -53,12 +54,13 @@ func genFlags(fs *flag.FlagSet) *genOptions {
 	fs.StringVar(&o.out, "out", filepath.Join("generated", "timeline"), "output `directory`")
 	fs.BoolVar(&o.check, "check", false, "write nothing; exit 1 naming each stale file if the output directory is not up to date")
 	fs.BoolVar(&o.goGenerate, "go-generate", false, "also write a //go:generate directive that reruns this command into the package")
+	fs.BoolVar(&o.runtime, "runtime", false, "generate no schema: write the JSON runtime generated packages carry as a package of its own, its helpers exported")
 	return o
 }
 
 // genSourceFlags are the flags that say what to generate. They cannot be
 // combined with package directories, whose directives say it instead.
-var genSourceFlags = []string{"schema", "openapi", "component", "package", "out", "go-generate"}
+var genSourceFlags = []string{"schema", "openapi", "component", "package", "out", "go-generate", "runtime"}
 
 // validate reports a combination of flags that names no single source.
 func (o *genOptions) validate() error {
@@ -67,6 +69,9 @@ func (o *genOptions) validate() error {
 	}
 	if (o.openapi == "") != (len(o.components) == 0) {
 		return errors.New("--openapi and --component go together")
+	}
+	if o.runtime && (len(o.schemas) > 0 || o.openapi != "") {
+		return errors.New("--runtime generates no schema; leave out --schema and --openapi")
 	}
 	return nil
 }
@@ -151,25 +156,18 @@ func runGen(e *env, args []string) int {
 // package and writes it into o.out, or with o.check returns the stale files
 // of o.out instead, as paths under o.out.
 func generate(o *genOptions) (stale []string, err error) {
-	var model *schema.Model
-	switch {
-	case o.openapi != "":
-		model, err = schema.LoadOpenAPI(o.openapi, o.components...)
-	case len(o.schemas) > 0:
-		model, err = schema.LoadJSONSchema(nil, o.schemas...)
-	default:
-		model, err = schema.LoadBuiltin()
-	}
-	if err != nil {
-		return nil, err
-	}
-	cfg := gen.Config{Package: o.pkg}
+	var directive string
 	if o.goGenerate {
-		if cfg.GoGenerate, err = directive(o.out, o.pkg, o.schemas, o.openapi, o.components); err != nil {
+		if directive, err = genDirective(o); err != nil {
 			return nil, err
 		}
 	}
-	files, err := gen.Generate(model, cfg)
+	var files []gen.File
+	if o.runtime {
+		files, err = gen.Runtime(gen.RuntimeConfig{Package: o.pkg, GoGenerate: directive})
+	} else {
+		files, err = generateSchema(o, directive)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -186,9 +184,28 @@ func generate(o *genOptions) (stale []string, err error) {
 	return stale, nil
 }
 
-// directive is the go:generate command that reruns this generation from
+// generateSchema generates the package of the schema o names.
+func generateSchema(o *genOptions, directive string) ([]gen.File, error) {
+	var model *schema.Model
+	var err error
+	switch {
+	case o.openapi != "":
+		model, err = schema.LoadOpenAPI(o.openapi, o.components...)
+	case len(o.schemas) > 0:
+		model, err = schema.LoadJSONSchema(nil, o.schemas...)
+	default:
+		model, err = schema.LoadBuiltin()
+	}
+	if err != nil {
+		return nil, err
+	}
+	return gen.Generate(model, gen.Config{Package: o.pkg, GoGenerate: directive})
+}
+
+// genDirective is the go:generate command that reruns this generation from
 // inside the output directory: paths become relative to it.
-func directive(out, pkg string, schemas []string, openapi string, components []string) (string, error) {
+func genDirective(o *genOptions) (string, error) {
+	out, pkg, schemas, openapi, components := o.out, o.pkg, o.schemas, o.openapi, o.components
 	rel := func(p string) (string, error) {
 		absOut, err := filepath.Abs(out)
 		if err != nil {
@@ -221,6 +238,9 @@ func directive(out, pkg string, schemas []string, openapi string, components []s
 		for _, c := range components {
 			args = append(args, "--component", c)
 		}
+	}
+	if o.runtime {
+		args = append(args, "--runtime")
 	}
 	args = append(args, "--package", pkg, "--out", ".", "--go-generate")
 	for _, a := range args {

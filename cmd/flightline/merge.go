@@ -42,7 +42,7 @@ func runMerge(e *env, args []string) int {
 	}
 	if *generatedAt == "" {
 		*generatedAt = time.Now().UTC().Format("2006-01-02T15:04:05.000000+00:00")
-	} else if _, err := timeline.ParseTimestamp(*generatedAt); err != nil {
+	} else if _, err := timeline.DateTime(*generatedAt).Time(); err != nil {
 		e.errorf("merge: --generated-at: %v", err)
 		return exitUsage
 	}
@@ -246,7 +246,7 @@ func (t *timelineWriter) finish(o *output, doc *merge.Document, generatedAt stri
 		return err
 	}
 	head := timeline.ClusterTimeline{
-		GeneratedAt:      generatedAt,
+		GeneratedAt:      timeline.DateTime(generatedAt),
 		LocalNodeID:      doc.LocalNodeID,
 		MasterNodeID:     doc.MasterNodeID,
 		Runners:          append([]timeline.ClusterTimelineRunner{}, doc.Runners...),

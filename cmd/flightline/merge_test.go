@@ -44,8 +44,9 @@ func TestMergeSkulkExample(t *testing.T) {
 		if err := json.Unmarshal([]byte(l), &e); err != nil {
 			t.Fatal(err)
 		}
-		ats, nodes, ranks = append(ats, e.At), append(nodes, e.NodeID), append(ranks, e.DeviceRank)
-		if e.WorldSize != 2 || *e.TaskID != "task-1" || e.Attrs["rank"].Integer != json.Number(string(rune('0'+e.DeviceRank))) {
+		rank, _ := e.DeviceRank.Int64()
+		ats, nodes, ranks = append(ats, string(e.At)), append(nodes, e.NodeID), append(ranks, rank)
+		if e.WorldSize.Cmp(timeline.IntOf(2)) != 0 || *e.TaskID != "task-1" || e.Attrs["rank"].Integer.Cmp(e.DeviceRank) != 0 {
 			t.Errorf("entry %s", l)
 		}
 	}

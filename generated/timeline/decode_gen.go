@@ -17,10 +17,23 @@ type Validator struct {
 	s scanner
 }
 
-// DateTimes returns the values of the date-time properties of the document
-// last checked, in document order, valid until the next call.
-func (v *Validator) DateTimes() []DateTime {
-	return v.s.dates
+// DateTimes yields the index and the value of each date-time string in the
+// document last checked, in document order, so that timestamps can be checked
+// without reading the document again. A value is unescaped, and valid until
+// the Validator's next call; DateTimeAt says where it is.
+func (v *Validator) DateTimes(yield func(i int, value []byte) bool) {
+	for i, d := range v.s.dates {
+		if !yield(i, d.Value) {
+			return
+		}
+	}
+}
+
+// DateTimeAt returns the JSON pointer and the byte offset in the document of
+// the i-th value DateTimes yields.
+func (v *Validator) DateTimeAt(i int) (pointer string, offset int) {
+	d := &v.s.dates[i]
+	return d.Pointer(), d.Offset
 }
 
 // ClusterTimelineEntry reports how data breaks the ClusterTimelineEntry
@@ -256,7 +269,7 @@ func (s *scanner) decodeClusterTimelineEntry(x *ClusterTimelineEntry, view *Clus
 			seen |= (1 << 0)
 			if v0, ok := s.str("at"); ok {
 				if x != nil {
-					x.At = string(v0)
+					x.At = DateTime(v0)
 				}
 				if view != nil {
 					view.At = s.stable(v0)
@@ -298,11 +311,7 @@ func (s *scanner) decodeClusterTimelineEntry(x *ClusterTimelineEntry, view *Clus
 			seen |= (1 << 3)
 			if v0, ok := s.integer("deviceRank"); ok {
 				if x != nil {
-					if n, err := ParseInteger(v0); err != nil {
-						s.violateAt("deviceRank", "range", "integer "+string(v0)+" is "+err.Error())
-					} else {
-						x.DeviceRank = n
-					}
+					x.DeviceRank = intOfLiteral(v0)
 				}
 				if view != nil {
 					view.DeviceRank = v0
@@ -315,11 +324,7 @@ func (s *scanner) decodeClusterTimelineEntry(x *ClusterTimelineEntry, view *Clus
 			seen |= (1 << 4)
 			if v0, ok := s.integer("worldSize"); ok {
 				if x != nil {
-					if n, err := ParseInteger(v0); err != nil {
-						s.violateAt("worldSize", "range", "integer "+string(v0)+" is "+err.Error())
-					} else {
-						x.WorldSize = n
-					}
+					x.WorldSize = intOfLiteral(v0)
 				}
 				if view != nil {
 					view.WorldSize = v0
@@ -549,7 +554,7 @@ func (s *scanner) decodeRunnerFlightRecorderEntry(x *RunnerFlightRecorderEntry) 
 			seen |= (1 << 0)
 			if v0, ok := s.str("at"); ok {
 				if x != nil {
-					x.At = string(v0)
+					x.At = DateTime(v0)
 				}
 				if x == nil {
 					s.dateTime("at", v0)
@@ -763,7 +768,7 @@ func (s *scanner) decodeClusterTimeline(x *ClusterTimeline) {
 			seen |= (1 << 0)
 			if v0, ok := s.str("generatedAt"); ok {
 				if x != nil {
-					x.GeneratedAt = string(v0)
+					x.GeneratedAt = DateTime(v0)
 				}
 				if x == nil {
 					s.dateTime("generatedAt", v0)
@@ -941,7 +946,7 @@ func (s *scanner) decodePhase(name string) (Phase, bool) {
 	case "shutdown_cleanup":
 		return PhaseShutdownCleanup, true
 	}
-	s.violateAt(name, "enum", strconv.Quote(string(v))+" is not a Phase; want one of created, idle, connect_group, load_model, warmup, task_submission, task_agreement, prompt_build, vision_preprocess, kv_cache_lookup, prefill_barrier, prefill_pipeline, prefill_stream, decode_barrier, decode_wait_first_token, decode_stream, parser, cancel_requested, cancel_observed, completion, error, shutdown_cleanup")
+	s.violateAt(name, KeywordEnum, strconv.Quote(string(v))+" is not a Phase; want one of created, idle, connect_group, load_model, warmup, task_submission, task_agreement, prompt_build, vision_preprocess, kv_cache_lookup, prefill_barrier, prefill_pipeline, prefill_stream, decode_barrier, decode_wait_first_token, decode_stream, parser, cancel_requested, cancel_observed, completion, error, shutdown_cleanup")
 	return "", false
 }
 
@@ -966,7 +971,7 @@ func (s *scanner) decodeAttrsValue(x *AttrsValue) {
 		}
 		if lexicalInteger(lit) {
 			*x = AttrsValue{
-				Integer: json.Number(lit),
+				Integer: intOfLiteral(lit),
 				Kind:    AttrsValueInteger,
 			}
 		} else {
@@ -1006,7 +1011,7 @@ func (s *scanner) decodeAttrsValue(x *AttrsValue) {
 		}
 	default:
 		if got := s.kind(); got != "" {
-			s.violate("anyOf", "got "+got+", want a string, an integer, a number, a boolean or an array of strings")
+			s.violate(KeywordAnyOf, "got "+got+", want a string, an integer, a number, a boolean or an array of strings")
 			s.skip()
 		}
 	}
@@ -1062,7 +1067,7 @@ func (s *scanner) decodeMlxMemorySnapshot(x *MlxMemorySnapshot) {
 			seen |= (1 << 0)
 			if v0, ok := s.str("generatedAt"); ok {
 				if x != nil {
-					x.GeneratedAt = string(v0)
+					x.GeneratedAt = DateTime(v0)
 				}
 				if x == nil {
 					s.dateTime("generatedAt", v0)
@@ -1212,11 +1217,7 @@ func (s *scanner) decodeMemory(x *Memory) {
 			seen |= (1 << 0)
 			if v0, ok := s.integer("inBytes"); ok {
 				if x != nil {
-					if n, err := ParseInteger(v0); err != nil {
-						s.violateAt("inBytes", "range", "integer "+string(v0)+" is "+err.Error())
-					} else {
-						x.InBytes = n
-					}
+					x.InBytes = intOfLiteral(v0)
 				}
 			}
 		}
@@ -1306,11 +1307,7 @@ func (s *scanner) decodeRunnerDiagnosticContext(x *RunnerDiagnosticContext) {
 			if !s.null() {
 				if v0, ok := s.integer("pid"); ok {
 					if x != nil {
-						if n, err := ParseInteger(v0); err != nil {
-							s.violateAt("pid", "range", "integer "+string(v0)+" is "+err.Error())
-						} else {
-							x.Pid = ptrTo(n)
-						}
+						x.Pid = ptrTo(intOfLiteral(v0))
 					}
 				}
 			} else {
@@ -1345,11 +1342,7 @@ func (s *scanner) decodeRunnerDiagnosticContext(x *RunnerDiagnosticContext) {
 			seen |= (1 << 5)
 			if v0, ok := s.integer("rank"); ok {
 				if x != nil {
-					if n, err := ParseInteger(v0); err != nil {
-						s.violateAt("rank", "range", "integer "+string(v0)+" is "+err.Error())
-					} else {
-						x.Rank = n
-					}
+					x.Rank = intOfLiteral(v0)
 				}
 			}
 		case 6:
@@ -1359,11 +1352,7 @@ func (s *scanner) decodeRunnerDiagnosticContext(x *RunnerDiagnosticContext) {
 			seen |= (1 << 6)
 			if v0, ok := s.integer("worldSize"); ok {
 				if x != nil {
-					if n, err := ParseInteger(v0); err != nil {
-						s.violateAt("worldSize", "range", "integer "+string(v0)+" is "+err.Error())
-					} else {
-						x.WorldSize = n
-					}
+					x.WorldSize = intOfLiteral(v0)
 				}
 			}
 		case 7:
@@ -1373,11 +1362,7 @@ func (s *scanner) decodeRunnerDiagnosticContext(x *RunnerDiagnosticContext) {
 			seen |= (1 << 7)
 			if v0, ok := s.integer("startLayer"); ok {
 				if x != nil {
-					if n, err := ParseInteger(v0); err != nil {
-						s.violateAt("startLayer", "range", "integer "+string(v0)+" is "+err.Error())
-					} else {
-						x.StartLayer = n
-					}
+					x.StartLayer = intOfLiteral(v0)
 				}
 			}
 		case 8:
@@ -1387,11 +1372,7 @@ func (s *scanner) decodeRunnerDiagnosticContext(x *RunnerDiagnosticContext) {
 			seen |= (1 << 8)
 			if v0, ok := s.integer("endLayer"); ok {
 				if x != nil {
-					if n, err := ParseInteger(v0); err != nil {
-						s.violateAt("endLayer", "range", "integer "+string(v0)+" is "+err.Error())
-					} else {
-						x.EndLayer = n
-					}
+					x.EndLayer = intOfLiteral(v0)
 				}
 			}
 		case 9:
@@ -1401,11 +1382,7 @@ func (s *scanner) decodeRunnerDiagnosticContext(x *RunnerDiagnosticContext) {
 			seen |= (1 << 9)
 			if v0, ok := s.integer("nLayers"); ok {
 				if x != nil {
-					if n, err := ParseInteger(v0); err != nil {
-						s.violateAt("nLayers", "range", "integer "+string(v0)+" is "+err.Error())
-					} else {
-						x.NLayers = n
-					}
+					x.NLayers = intOfLiteral(v0)
 				}
 			}
 		}
@@ -1553,11 +1530,7 @@ func (s *scanner) decodeClusterTimelineRunner(x *ClusterTimelineRunner) {
 			seen |= (1 << 4)
 			if v0, ok := s.integer("deviceRank"); ok {
 				if x != nil {
-					if n, err := ParseInteger(v0); err != nil {
-						s.violateAt("deviceRank", "range", "integer "+string(v0)+" is "+err.Error())
-					} else {
-						x.DeviceRank = n
-					}
+					x.DeviceRank = intOfLiteral(v0)
 				}
 			}
 		case 5:
@@ -1567,11 +1540,7 @@ func (s *scanner) decodeClusterTimelineRunner(x *ClusterTimelineRunner) {
 			seen |= (1 << 5)
 			if v0, ok := s.integer("worldSize"); ok {
 				if x != nil {
-					if n, err := ParseInteger(v0); err != nil {
-						s.violateAt("worldSize", "range", "integer "+string(v0)+" is "+err.Error())
-					} else {
-						x.WorldSize = n
-					}
+					x.WorldSize = intOfLiteral(v0)
 				}
 			}
 		case 6:
@@ -1582,11 +1551,7 @@ func (s *scanner) decodeClusterTimelineRunner(x *ClusterTimelineRunner) {
 			if !s.null() {
 				if v0, ok := s.integer("pid"); ok {
 					if x != nil {
-						if n, err := ParseInteger(v0); err != nil {
-							s.violateAt("pid", "range", "integer "+string(v0)+" is "+err.Error())
-						} else {
-							x.Pid = ptrTo(n)
-						}
+						x.Pid = ptrTo(intOfLiteral(v0))
 					}
 				}
 			} else {
@@ -1646,7 +1611,7 @@ func (s *scanner) decodeClusterTimelineRunner(x *ClusterTimelineRunner) {
 			if v0, ok := s.number("secondsInPhase"); ok {
 				if x != nil {
 					if n, err := strconv.ParseFloat(string(v0), 64); err != nil {
-						s.violateAt("secondsInPhase", "range", "number "+string(v0)+" is out of the float64 range")
+						s.violateAt("secondsInPhase", KeywordRange, "number "+string(v0)+" is out of the float64 range")
 					} else {
 						x.SecondsInPhase = n
 					}
@@ -1660,7 +1625,7 @@ func (s *scanner) decodeClusterTimelineRunner(x *ClusterTimelineRunner) {
 			if !s.null() {
 				if v0, ok := s.str("lastProgressAt"); ok {
 					if x != nil {
-						x.LastProgressAt = ptrTo(string(v0))
+						x.LastProgressAt = ptrTo(DateTime(v0))
 					}
 					if x == nil {
 						s.dateTime("lastProgressAt", v0)

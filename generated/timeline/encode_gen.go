@@ -166,7 +166,7 @@ func (e *encoder) encodeClusterTimelineEntry(x *ClusterTimelineEntry) {
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"at\":")
-	e.str("ClusterTimelineEntry.at", x.At)
+	e.str("ClusterTimelineEntry.at", string(x.At))
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"nodeId\":")
@@ -178,11 +178,11 @@ func (e *encoder) encodeClusterTimelineEntry(x *ClusterTimelineEntry) {
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"deviceRank\":")
-	e.int(x.DeviceRank)
+	e.integer(x.DeviceRank)
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"worldSize\":")
-	e.int(x.WorldSize)
+	e.integer(x.WorldSize)
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"phase\":")
@@ -254,7 +254,7 @@ func (e *encoder) encodeRunnerFlightRecorderEntry(x *RunnerFlightRecorderEntry) 
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"at\":")
-	e.str("RunnerFlightRecorderEntry.at", x.At)
+	e.str("RunnerFlightRecorderEntry.at", string(x.At))
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"phase\":")
@@ -330,7 +330,7 @@ func (e *encoder) encodeClusterTimeline(x *ClusterTimeline) {
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"generatedAt\":")
-	e.str("ClusterTimeline.generatedAt", x.GeneratedAt)
+	e.str("ClusterTimeline.generatedAt", string(x.GeneratedAt))
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"localNodeId\":")
@@ -393,7 +393,7 @@ func (e *encoder) encodeAttrsValue(x *AttrsValue) {
 	case AttrsValueString:
 		e.str("AttrsValue", x.String)
 	case AttrsValueInteger:
-		e.integerLiteral("AttrsValue", string(x.Integer))
+		e.integer(x.Integer)
 	case AttrsValueNumber:
 		e.number("AttrsValue", string(x.Number), true)
 	case AttrsValueBoolean:
@@ -417,7 +417,7 @@ func (e *encoder) encodeMlxMemorySnapshot(x *MlxMemorySnapshot) {
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"generatedAt\":")
-	e.str("MlxMemorySnapshot.generatedAt", x.GeneratedAt)
+	e.str("MlxMemorySnapshot.generatedAt", string(x.GeneratedAt))
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"active\":")
@@ -465,7 +465,7 @@ func (e *encoder) encodeMemory(x *Memory) {
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"inBytes\":")
-	e.int(x.InBytes)
+	e.integer(x.InBytes)
 	if sep == '{' {
 		e.buf = append(e.buf, '{')
 	}
@@ -488,7 +488,7 @@ func (e *encoder) encodeRunnerDiagnosticContext(x *RunnerDiagnosticContext) {
 	if x.Pid == nil {
 		e.null()
 	} else {
-		e.int((*x.Pid))
+		e.integer((*x.Pid))
 	}
 	e.buf = append(e.buf, sep)
 	sep = ','
@@ -501,23 +501,23 @@ func (e *encoder) encodeRunnerDiagnosticContext(x *RunnerDiagnosticContext) {
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"rank\":")
-	e.int(x.Rank)
+	e.integer(x.Rank)
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"worldSize\":")
-	e.int(x.WorldSize)
+	e.integer(x.WorldSize)
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"startLayer\":")
-	e.int(x.StartLayer)
+	e.integer(x.StartLayer)
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"endLayer\":")
-	e.int(x.EndLayer)
+	e.integer(x.EndLayer)
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"nLayers\":")
-	e.int(x.NLayers)
+	e.integer(x.NLayers)
 	if sep == '{' {
 		e.buf = append(e.buf, '{')
 	}
@@ -545,18 +545,18 @@ func (e *encoder) encodeClusterTimelineRunner(x *ClusterTimelineRunner) {
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"deviceRank\":")
-	e.int(x.DeviceRank)
+	e.integer(x.DeviceRank)
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"worldSize\":")
-	e.int(x.WorldSize)
+	e.integer(x.WorldSize)
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"pid\":")
 	if x.Pid == nil {
 		e.null()
 	} else {
-		e.int((*x.Pid))
+		e.integer((*x.Pid))
 	}
 	e.buf = append(e.buf, sep)
 	sep = ','
@@ -592,7 +592,7 @@ func (e *encoder) encodeClusterTimelineRunner(x *ClusterTimelineRunner) {
 	if x.LastProgressAt == nil {
 		e.null()
 	} else {
-		e.str("ClusterTimelineRunner.lastProgressAt", (*x.LastProgressAt))
+		e.str("ClusterTimelineRunner.lastProgressAt", string((*x.LastProgressAt)))
 	}
 	e.buf = append(e.buf, sep)
 	sep = ','

@@ -16,15 +16,15 @@ import (
 // list across all ranks reads top-to-bottom as a single distributed timeline.
 type ClusterTimelineEntry struct {
 	// UTC timestamp when the runner emitted the update.
-	At string `json:"at"`
+	At DateTime `json:"at"`
 	// Node owning the runner that emitted this entry.
 	NodeID string `json:"nodeId"`
 	// Runner ID that emitted this entry.
 	RunnerID string `json:"runnerId"`
 	// Distributed device rank for this entry.
-	DeviceRank int64 `json:"deviceRank"`
+	DeviceRank Int `json:"deviceRank"`
 	// Distributed world size for this entry.
-	WorldSize int64 `json:"worldSize"`
+	WorldSize Int `json:"worldSize"`
 	// Runner phase at this entry.
 	Phase Phase `json:"phase"`
 	// Short event name within the phase.
@@ -42,6 +42,12 @@ type ClusterTimelineEntry struct {
 	MlxMemory *MlxMemorySnapshot `json:"mlxMemory"`
 }
 
+// ClusterTimelineEntryProperties returns the JSON names of the properties of a
+// ClusterTimelineEntry, in schema order.
+func ClusterTimelineEntryProperties() []string {
+	return []string{"at", "nodeId", "runnerId", "deviceRank", "worldSize", "phase", "event", "detail", "attrs", "taskId", "commandId", "mlxMemory"}
+}
+
 // RunnerFlightRecorderEntry: One retained runner flight-recorder entry.
 //
 // This is the per-runner shape kept in each supervisor's ring buffer (the last
@@ -50,7 +56,7 @@ type ClusterTimelineEntry struct {
 // gives a ClusterTimelineEntry.
 type RunnerFlightRecorderEntry struct {
 	// UTC timestamp when the runner emitted the update.
-	At string `json:"at"`
+	At DateTime `json:"at"`
 	// Runner phase at this entry.
 	Phase Phase `json:"phase"`
 	// Short event name within the phase.
@@ -70,6 +76,12 @@ type RunnerFlightRecorderEntry struct {
 	MlxMemory *MlxMemorySnapshot `json:"mlxMemory"`
 }
 
+// RunnerFlightRecorderEntryProperties returns the JSON names of the properties
+// of a RunnerFlightRecorderEntry, in schema order.
+func RunnerFlightRecorderEntryProperties() []string {
+	return []string{"at", "phase", "event", "detail", "attrs", "context", "taskId", "commandId", "mlxMemory"}
+}
+
 // ClusterTimeline: Cross-rank chronological view of runner activity across the
 // cluster.
 //
@@ -81,7 +93,7 @@ type RunnerFlightRecorderEntry struct {
 // Served by GET /v1/diagnostics/cluster/timeline.
 type ClusterTimeline struct {
 	// UTC timestamp when the timeline was built.
-	GeneratedAt string `json:"generatedAt"`
+	GeneratedAt DateTime `json:"generatedAt"`
 	// Node ID of the API serving this response.
 	LocalNodeID string `json:"localNodeId"`
 	// Current master node ID, when known. Nil when absent or null.
@@ -94,6 +106,12 @@ type ClusterTimeline struct {
 	Timeline []ClusterTimelineEntry `json:"timeline,omitempty"`
 	// Peer nodes that could not be reached for this timeline. Nil when absent.
 	UnreachableNodes []ClusterTimelineUnreachable `json:"unreachableNodes,omitempty"`
+}
+
+// ClusterTimelineProperties returns the JSON names of the properties of a
+// ClusterTimeline, in schema order.
+func ClusterTimelineProperties() []string {
+	return []string{"generatedAt", "localNodeId", "masterNodeId", "runners", "timeline", "unreachableNodes"}
 }
 
 // Phase is a string with one of the 22 values the schema allows.
@@ -180,7 +198,7 @@ func (v *Phase) UnmarshalText(text []byte) error {
 type AttrsValue struct {
 	Kind    AttrsValueKind
 	String  string
-	Integer json.Number
+	Integer Int
 	Number  json.Number
 	Boolean bool
 	Array   []string
@@ -223,9 +241,9 @@ func StringAttrsValue(v string) AttrsValue {
 }
 
 // IntegerAttrsValue returns an AttrsValue holding an integer.
-func IntegerAttrsValue(v int64) AttrsValue {
+func IntegerAttrsValue(v Int) AttrsValue {
 	return AttrsValue{
-		Integer: json.Number(strconv.FormatInt(v, 10)),
+		Integer: v,
 		Kind:    AttrsValueInteger,
 	}
 }
@@ -257,7 +275,7 @@ func ArrayAttrsValue(v []string) AttrsValue {
 // MlxMemorySnapshot: Best-effort snapshot of memory reported by MLX/Metal.
 type MlxMemorySnapshot struct {
 	// UTC timestamp when the snapshot was taken.
-	GeneratedAt string `json:"generatedAt"`
+	GeneratedAt DateTime `json:"generatedAt"`
 	// Currently active MLX memory, when the runtime exposes it. Nil when absent or
 	// null.
 	Active *Memory `json:"active"`
@@ -274,10 +292,22 @@ type MlxMemorySnapshot struct {
 	Source string `json:"source"`
 }
 
+// MlxMemorySnapshotProperties returns the JSON names of the properties of a
+// MlxMemorySnapshot, in schema order.
+func MlxMemorySnapshotProperties() []string {
+	return []string{"generatedAt", "active", "cache", "peak", "wiredLimit", "source"}
+}
+
 // Memory: A memory amount.
 type Memory struct {
 	// Memory quantity in raw bytes. Absent means 0.
-	InBytes int64 `json:"inBytes"`
+	InBytes Int `json:"inBytes"`
+}
+
+// MemoryProperties returns the JSON names of the properties of a Memory, in
+// schema order.
+func MemoryProperties() []string {
+	return []string{"inBytes"}
 }
 
 // RunnerDiagnosticContext: Stable runner identity included with each
@@ -288,21 +318,27 @@ type RunnerDiagnosticContext struct {
 	// Runner ID.
 	RunnerID string `json:"runnerId"`
 	// Runner subprocess PID. Nil when absent or null.
-	Pid *int64 `json:"pid"`
+	Pid *Int `json:"pid"`
 	// Instance ID.
 	InstanceID string `json:"instanceId"`
 	// Model assigned to this runner.
 	ModelID string `json:"modelId"`
 	// Distributed rank for this runner.
-	Rank int64 `json:"rank"`
+	Rank Int `json:"rank"`
 	// Distributed world size.
-	WorldSize int64 `json:"worldSize"`
+	WorldSize Int `json:"worldSize"`
 	// Inclusive first layer on this shard.
-	StartLayer int64 `json:"startLayer"`
+	StartLayer Int `json:"startLayer"`
 	// Exclusive final layer on this shard.
-	EndLayer int64 `json:"endLayer"`
+	EndLayer Int `json:"endLayer"`
 	// Total model layers.
-	NLayers int64 `json:"nLayers"`
+	NLayers Int `json:"nLayers"`
+}
+
+// RunnerDiagnosticContextProperties returns the JSON names of the properties
+// of a RunnerDiagnosticContext, in schema order.
+func RunnerDiagnosticContextProperties() []string {
+	return []string{"nodeId", "runnerId", "pid", "instanceId", "modelId", "rank", "worldSize", "startLayer", "endLayer", "nLayers"}
 }
 
 // ClusterTimelineRunner: Compact current-state synopsis for one runner in the
@@ -321,11 +357,11 @@ type ClusterTimelineRunner struct {
 	// Model assigned to this runner.
 	ModelID string `json:"modelId"`
 	// Distributed device rank.
-	DeviceRank int64 `json:"deviceRank"`
+	DeviceRank Int `json:"deviceRank"`
 	// Distributed world size.
-	WorldSize int64 `json:"worldSize"`
+	WorldSize Int `json:"worldSize"`
 	// Runner subprocess PID, when started. Nil when absent or null.
-	Pid *int64 `json:"pid"`
+	Pid *Int `json:"pid"`
 	// Whether the runner subprocess is alive.
 	ProcessAlive bool `json:"processAlive"`
 	// Current runner status variant.
@@ -338,7 +374,7 @@ type ClusterTimelineRunner struct {
 	// Wall-clock seconds spent in the current phase.
 	SecondsInPhase float64 `json:"secondsInPhase"`
 	// UTC timestamp for the last flight-recorder update. Nil when absent or null.
-	LastProgressAt *string `json:"lastProgressAt"`
+	LastProgressAt *DateTime `json:"lastProgressAt"`
 	// Task ID associated with the current phase, when known. Nil when absent or
 	// null.
 	ActiveTaskID *string `json:"activeTaskId"`
@@ -348,6 +384,12 @@ type ClusterTimelineRunner struct {
 	// Most recent MLX memory snapshot reported by the runner. Nil when absent or
 	// null.
 	LastMlxMemory *MlxMemorySnapshot `json:"lastMlxMemory"`
+}
+
+// ClusterTimelineRunnerProperties returns the JSON names of the properties of
+// a ClusterTimelineRunner, in schema order.
+func ClusterTimelineRunnerProperties() []string {
+	return []string{"nodeId", "runnerId", "instanceId", "modelId", "deviceRank", "worldSize", "pid", "processAlive", "statusKind", "phase", "phaseDetail", "secondsInPhase", "lastProgressAt", "activeTaskId", "activeCommandId", "lastMlxMemory"}
 }
 
 // ClusterTimelineUnreachable: One peer that could not be reached when building
@@ -361,6 +403,12 @@ type ClusterTimelineUnreachable struct {
 	Error string `json:"error"`
 }
 
+// ClusterTimelineUnreachableProperties returns the JSON names of the
+// properties of a ClusterTimelineUnreachable, in schema order.
+func ClusterTimelineUnreachableProperties() []string {
+	return []string{"nodeId", "url", "error"}
+}
+
 // A ClusterTimelineEntryView is the top-level strings, enums and numbers of
 // one ClusterTimelineEntry document, read by Validator.ClusterTimelineEntry
 // without copying. Strings and number literals alias the document, or the
@@ -370,9 +418,9 @@ type ClusterTimelineEntryView struct {
 	At       []byte
 	NodeID   []byte
 	RunnerID []byte
-	// DeviceRank is the number as written; see ParseInteger.
+	// DeviceRank is the integer as written; ParseInt reads it.
 	DeviceRank []byte
-	// WorldSize is the number as written; see ParseInteger.
+	// WorldSize is the integer as written; ParseInt reads it.
 	WorldSize []byte
 	Phase     Phase
 	Event     []byte

@@ -170,7 +170,7 @@ func (tw *timelineWriter) close(g *generator) error {
 	now, at := g.generatedAt()
 	local := g.cluster.nodes[0].id
 	tl := timeline.ClusterTimeline{
-		GeneratedAt:      at,
+		GeneratedAt:      timeline.DateTime(at),
 		LocalNodeID:      local,
 		MasterNodeID:     &local,
 		Runners:          g.synopses(now),
@@ -207,9 +207,9 @@ func (g *generator) synopses(now int64) []timeline.ClusterTimelineRunner {
 			RunnerID:        rn.id,
 			InstanceID:      rn.inst.id,
 			ModelID:         rn.inst.model.id,
-			DeviceRank:      int64(rn.rank),
-			WorldSize:       int64(rn.inst.worldSize),
-			Pid:             &rn.pid,
+			DeviceRank:      timeline.IntOf(int64(rn.rank)),
+			WorldSize:       timeline.IntOf(int64(rn.inst.worldSize)),
+			Pid:             ptr(timeline.IntOf(rn.pid)),
 			ProcessAlive:    true,
 			StatusKind:      s.status,
 			Phase:           s.last.Phase,
@@ -224,7 +224,7 @@ func (g *generator) synopses(now int64) []timeline.ClusterTimelineRunner {
 	slices.SortFunc(out, func(a, b timeline.ClusterTimelineRunner) int {
 		return cmp.Or(
 			cmp.Compare(a.ModelID, b.ModelID),
-			cmp.Compare(a.DeviceRank, b.DeviceRank),
+			a.DeviceRank.Cmp(b.DeviceRank),
 			cmp.Compare(a.RunnerID, b.RunnerID))
 	})
 	return out

@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/flightline-dev/flightline/generated/jsonrt"
 	"github.com/flightline-dev/flightline/generated/timeline"
 )
 
@@ -62,7 +63,7 @@ var lifecycle = func() map[timeline.Phase]int {
 // A RankState is where one rank of a task stands at the end of the
 // timeline.
 type RankState struct {
-	Rank     int64          `json:"rank"`
+	Rank     timeline.Int   `json:"rank"`
 	NodeID   string         `json:"nodeId"`
 	RunnerID string         `json:"runnerId"`
 	Phase    timeline.Phase `json:"phase"`
@@ -82,7 +83,7 @@ type RankState struct {
 	SilentSeconds float64       `json:"silentSeconds"`
 	Finished      bool          `json:"finished"`
 
-	entered, last timeline.Timestamp
+	entered, last jsonrt.Timestamp
 }
 
 // A Task is one task of the timeline: its ranks and where they stand.
@@ -90,22 +91,23 @@ type Task struct {
 	ID         string       `json:"taskId"`
 	InstanceID string       `json:"instanceId,omitempty"`
 	ModelID    string       `json:"modelId,omitempty"`
-	WorldSize  int64        `json:"worldSize"`
+	WorldSize  timeline.Int `json:"worldSize"`
 	Ranks      []*RankState `json:"ranks"`
-	// Missing are the ranks in [0, WorldSize) that never reported.
-	Missing  []int64  `json:"missing"`
-	Finished bool     `json:"finished"`
-	First    Location `json:"first"`
+	// Missing are the ranks in [0, WorldSize) that never reported, the
+	// first 64 of them.
+	Missing  []timeline.Int `json:"missing"`
+	Finished bool           `json:"finished"`
+	First    Location       `json:"first"`
 
-	ranks map[int64]*RankState
+	ranks map[string]*RankState // by rank, in decimal (Int.String)
 }
 
 // A Suspect is a rank the timeline points at.
 type Suspect struct {
-	TaskID   string `json:"taskId"`
-	Rank     int64  `json:"rank"`
-	NodeID   string `json:"nodeId,omitempty"`
-	RunnerID string `json:"runnerId,omitempty"`
+	TaskID   string       `json:"taskId"`
+	Rank     timeline.Int `json:"rank"`
+	NodeID   string       `json:"nodeId,omitempty"`
+	RunnerID string       `json:"runnerId,omitempty"`
 	// Reasons say why, one sign each.
 	Reasons  []string   `json:"reasons"`
 	Evidence []Evidence `json:"evidence"`
@@ -132,14 +134,14 @@ type Analysis struct {
 // runnerInfo is what the inputs say of a runner besides its entries.
 type runnerInfo struct {
 	instanceID, modelID, nodeID string
-	rank                        int64
+	rank                        timeline.Int
 }
 
 // An Analyzer reads a merged timeline, entry by entry.
 type Analyzer struct {
 	opts       Options
 	entries    int
-	start, end timeline.Timestamp
+	start, end jsonrt.Timestamp
 	startText  string
 	endText    string
 	tasks      map[string]*Task
@@ -149,7 +151,7 @@ type Analyzer struct {
 }
 
 type lastEntry struct {
-	at     timeline.Timestamp
+	at     jsonrt.Timestamp
 	text   string
 	taskID string
 	phase  timeline.Phase
@@ -176,41 +178,41 @@ func (a *Analyzer) Runners(runners []timeline.ClusterTimelineRunner) {
 // Add reads the next entry of the timeline, found at loc. Entries must
 // come in the merge order.
 func (a *Analyzer) Add(e *timeline.ClusterTimelineEntry, loc Location) {
-	at, err := timeline.ParseTimestamp(e.At)
+	at, err := jsonrt.ParseTimestamp(e.At)
 	if err != nil {
 		return
 	}
 	if a.entries == 0 {
-		a.start, a.startText = at, e.At
+		a.start, a.startText = at, string(e.At)
 	}
 	a.entries++
 	if at.Compare(a.end) > 0 || a.entries == 1 {
-		a.end, a.endText = at, e.At
+		a.end, a.endText = at, string(e.At)
 	}
 	task := ""
 	if e.TaskID != nil {
 		task = *e.TaskID
 	}
-	a.last[e.RunnerID] = &lastEntry{at, e.At, task, e.Phase, loc}
+	a.last[e.RunnerID] = &lastEntry{at, string(e.At), task, e.Phase, loc}
 	if task == "" {
 		return
 	}
 	t, ok := a.tasks[task]
 	if !ok {
-		t = &Task{ID: task, WorldSize: e.WorldSize, First: loc, ranks: map[int64]*RankState{}}
+		t = &Task{ID: task, WorldSize: e.WorldSize, First: loc, ranks: map[string]*RankState{}}
 		a.tasks[task] = t
 		a.order = append(a.order, t)
 	}
-	r, ok := t.ranks[e.DeviceRank]
+	r, ok := t.ranks[e.DeviceRank.String()]
 	if !ok {
 		r = &RankState{Rank: e.DeviceRank}
-		t.ranks[e.DeviceRank] = r
+		t.ranks[e.DeviceRank.String()] = r
 	}
 	if !ok || r.Phase != e.Phase {
-		r.Phase, r.entered, r.Entered, r.EnteredAt = e.Phase, at, e.At, loc
+		r.Phase, r.entered, r.Entered, r.EnteredAt = e.Phase, at, string(e.At), loc
 	}
 	r.NodeID, r.RunnerID = e.NodeID, e.RunnerID
-	r.last, r.Last, r.LastEvent, r.LastAt = at, e.At, e.Event, loc
+	r.last, r.Last, r.LastEvent, r.LastAt = at, string(e.At), e.Event, loc
 	r.Finished = slices.Contains(finishingPhases, e.Phase)
 }
 
@@ -219,8 +221,8 @@ func (a *Analyzer) Analysis() *Analysis {
 	res := &Analysis{Entries: a.entries, Start: a.startText, End: a.endText, Tasks: []*Task{}, Suspects: []Suspect{}}
 	suspects := map[[2]string]*Suspect{}
 	var order [][2]string
-	suspect := func(t *Task, rank int64, node, runner, reason string, evidence ...Evidence) {
-		key := [2]string{t.ID, strconv.FormatInt(rank, 10)}
+	suspect := func(t *Task, rank timeline.Int, node, runner, reason string, evidence ...Evidence) {
+		key := [2]string{t.ID, rank.String()}
 		s, ok := suspects[key]
 		if !ok {
 			s = &Suspect{TaskID: t.ID, Rank: rank, NodeID: node, RunnerID: runner}
@@ -236,7 +238,7 @@ func (a *Analyzer) Analysis() *Analysis {
 	}
 	for _, t := range a.order {
 		a.finishTask(t)
-		explained := map[int64]bool{} // waiting ranks whose wait another rank explains
+		explained := map[string]bool{} // waiting ranks whose wait another rank explains
 		// Rank disagreement: a rank waits at a barrier while another is
 		// behind it.
 		for _, w := range t.Ranks {
@@ -247,11 +249,11 @@ func (a *Analyzer) Analysis() *Analysis {
 				if r == w || r.Finished || lifecycle[r.Phase] >= lifecycle[w.Phase] {
 					continue
 				}
-				explained[w.Rank] = true
+				explained[w.Rank.String()] = true
 				suspect(t, r.Rank, r.NodeID, r.RunnerID,
-					fmt.Sprintf("rank %d has waited at %s for %s while rank %d is still in %s, behind it", w.Rank, w.Phase, seconds(w.Since), r.Rank, r.Phase),
-					Evidence{w.EnteredAt, fmt.Sprintf("rank %d enters %s", w.Rank, w.Phase)},
-					Evidence{r.LastAt, fmt.Sprintf("rank %d's last entry (%s, %s)", r.Rank, r.Phase, r.LastEvent)})
+					fmt.Sprintf("rank %s has waited at %s for %s while rank %s is still in %s, behind it", w.Rank, w.Phase, seconds(w.Since), r.Rank, r.Phase),
+					Evidence{w.EnteredAt, fmt.Sprintf("rank %s enters %s", w.Rank, w.Phase)},
+					Evidence{r.LastAt, fmt.Sprintf("rank %s's last entry (%s, %s)", r.Rank, r.Phase, r.LastEvent)})
 			}
 		}
 		// Ranks that never reported.
@@ -262,18 +264,18 @@ func (a *Analyzer) Analysis() *Analysis {
 				what = fmt.Sprintf("probably runner %s on node %s: its dump is missing, or it never started", runner, node)
 			}
 			suspect(t, m, node, runner,
-				fmt.Sprintf("rank %d of %d never reported for the task: %s", m, t.WorldSize, what),
+				fmt.Sprintf("rank %s of %s never reported for the task: %s", m, t.WorldSize, what),
 				Evidence{t.First, "the task's first entry"})
 		}
 		// Runners gone silent with the task unfinished.
 		for _, r := range t.Ranks {
 			last := a.last[r.RunnerID]
-			if r.Finished || last == nil || last.taskID != t.ID || r.Silent < a.opts.Silence || explained[r.Rank] {
+			if r.Finished || last == nil || last.taskID != t.ID || r.Silent < a.opts.Silence || explained[r.Rank.String()] {
 				continue
 			}
 			suspect(t, r.Rank, r.NodeID, r.RunnerID,
-				fmt.Sprintf("rank %d has been silent for %s in %s with the task unfinished", r.Rank, seconds(r.Silent), r.Phase),
-				Evidence{r.LastAt, fmt.Sprintf("rank %d's last entry (%s, %s)", r.Rank, r.Phase, r.LastEvent)})
+				fmt.Sprintf("rank %s has been silent for %s in %s with the task unfinished", r.Rank, seconds(r.Silent), r.Phase),
+				Evidence{r.LastAt, fmt.Sprintf("rank %s's last entry (%s, %s)", r.Rank, r.Phase, r.LastEvent)})
 		}
 		hasSuspect := false
 		for key := range suspects {
@@ -303,19 +305,11 @@ func (a *Analyzer) finishTask(t *Task) {
 			t.InstanceID, t.ModelID = info.instanceID, info.modelID
 		}
 	}
-	slices.SortFunc(t.Ranks, func(x, y *RankState) int {
-		switch {
-		case x.Rank < y.Rank:
-			return -1
-		case x.Rank > y.Rank:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(t.Ranks, func(x, y *RankState) int { return x.Rank.Cmp(y.Rank) })
 	t.Missing = nil
-	for r := int64(0); r < t.WorldSize && len(t.Missing) < 64; r++ {
-		if _, ok := t.ranks[r]; !ok {
-			t.Missing = append(t.Missing, r)
+	for r := int64(0); timeline.IntOf(r).Cmp(t.WorldSize) < 0 && len(t.Missing) < 64; r++ {
+		if _, ok := t.ranks[strconv.FormatInt(r, 10)]; !ok {
+			t.Missing = append(t.Missing, timeline.IntOf(r))
 		}
 	}
 	t.Finished = true
@@ -327,11 +321,11 @@ func (a *Analyzer) finishTask(t *Task) {
 // guessRunner names the runner that holds rank of the task's instance: the
 // one the inputs' runners say, or else the one that reported that rank for
 // another task with one of this task's runners.
-func (a *Analyzer) guessRunner(t *Task, rank int64) (node, runner string) {
+func (a *Analyzer) guessRunner(t *Task, rank timeline.Int) (node, runner string) {
 	if t.InstanceID != "" {
 		var ids []string
 		for id, info := range a.runners {
-			if info.instanceID == t.InstanceID && info.rank == rank {
+			if info.instanceID == t.InstanceID && info.rank.Cmp(rank) == 0 {
 				ids = append(ids, id)
 			}
 		}
@@ -341,15 +335,15 @@ func (a *Analyzer) guessRunner(t *Task, rank int64) (node, runner string) {
 		}
 	}
 	for _, other := range a.order {
-		if other == t || other.WorldSize != t.WorldSize {
+		if other == t || other.WorldSize.Cmp(t.WorldSize) != 0 {
 			continue
 		}
-		r, ok := other.ranks[rank]
+		r, ok := other.ranks[rank.String()]
 		if !ok {
 			continue
 		}
 		for _, mine := range t.ranks {
-			if theirs, ok := other.ranks[mine.Rank]; ok && theirs.RunnerID == mine.RunnerID {
+			if theirs, ok := other.ranks[mine.Rank.String()]; ok && theirs.RunnerID == mine.RunnerID {
 				return r.NodeID, r.RunnerID
 			}
 		}
@@ -383,14 +377,14 @@ func (res *Analysis) Describe(w *strings.Builder) {
 		if t.ModelID != "" {
 			about = append(about, t.ModelID)
 		}
-		about = append(about, "worldSize "+strconv.FormatInt(t.WorldSize, 10))
+		about = append(about, "worldSize "+t.WorldSize.String())
 		fmt.Fprintf(w, " (%s): %s\n", strings.Join(about, ", "), state)
 		rows := [][]string{{"rank", "node", "runner", "phase", "entered", "before the end", "last event"}}
 		for _, r := range t.Ranks {
-			rows = append(rows, []string{strconv.FormatInt(r.Rank, 10), r.NodeID, r.RunnerID, string(r.Phase), r.Entered, seconds(r.Since), r.LastEvent})
+			rows = append(rows, []string{r.Rank.String(), r.NodeID, r.RunnerID, string(r.Phase), r.Entered, seconds(r.Since), r.LastEvent})
 		}
 		for _, m := range t.Missing {
-			rows = append(rows, []string{strconv.FormatInt(m, 10), "-", "-", "(never reported)", "-", "-", "-"})
+			rows = append(rows, []string{m.String(), "-", "-", "(never reported)", "-", "-", "-"})
 		}
 		writeTable(w, rows)
 	}
@@ -408,7 +402,7 @@ func (res *Analysis) Describe(w *strings.Builder) {
 	}
 	w.WriteString("\n")
 	for _, s := range res.Suspects {
-		fmt.Fprintf(w, "  rank %d of task %s", s.Rank, s.TaskID)
+		fmt.Fprintf(w, "  rank %s of task %s", s.Rank, s.TaskID)
 		if s.RunnerID != "" {
 			fmt.Fprintf(w, " (node %s, runner %s)", s.NodeID, s.RunnerID)
 		}

@@ -22,9 +22,9 @@ func analyze(steps []step, world int64) *Analysis {
 	a := New(Options{})
 	for i, s := range steps {
 		e := timeline.ClusterTimelineEntry{
-			At:     time.Date(2026, 4, 24, 22, 0, 0, 0, time.UTC).Add(time.Duration(s.sec * float64(time.Second))).Format(time.RFC3339Nano),
+			At:     timeline.DateTimeOf(time.Date(2026, 4, 24, 22, 0, 0, 0, time.UTC).Add(time.Duration(s.sec * float64(time.Second)))),
 			NodeID: fmt.Sprintf("node-%d", s.rank), RunnerID: fmt.Sprintf("runner-%d", s.rank),
-			DeviceRank: s.rank, WorldSize: world, Phase: s.phase, Event: "enter",
+			DeviceRank: timeline.IntOf(s.rank), WorldSize: timeline.IntOf(world), Phase: s.phase, Event: "enter",
 		}
 		if s.task != "" {
 			e.TaskID = &s.task
@@ -37,7 +37,7 @@ func analyze(steps []step, world int64) *Analysis {
 func suspects(res *Analysis) string {
 	var out []string
 	for _, s := range res.Suspects {
-		out = append(out, fmt.Sprintf("%s/%d: %s", s.TaskID, s.Rank, strings.Join(s.Reasons, "; ")))
+		out = append(out, fmt.Sprintf("%s/%s: %s", s.TaskID, s.Rank, strings.Join(s.Reasons, "; ")))
 	}
 	return strings.Join(out, "\n")
 }

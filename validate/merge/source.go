@@ -6,10 +6,9 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 
+	"github.com/flightline-dev/flightline/generated/jsonrt"
 	"github.com/flightline-dev/flightline/generated/timeline"
-	"github.com/flightline-dev/flightline/schema"
 	"github.com/flightline-dev/flightline/validate"
 )
 
@@ -17,6 +16,8 @@ import (
 type entry struct {
 	raw     []byte
 	key     timeline.SortKey
+	nodeID  string
+	rank    timeline.Int
 	atText  []byte
 	line    int
 	pointer string
@@ -250,22 +251,23 @@ func (c *checker) check(it *validate.Entry) (entry, error) {
 			msg += fmt.Sprintf(" (and %d more; flightline validate lists them)", len(vs)-1)
 		}
 		rule := "schema"
-		if v.Keyword == "syntax" {
+		if v.Keyword == timeline.KeywordSyntax {
 			rule = "json-syntax"
 		}
 		return fail(rule, msg)
 	}
-	at := timeline.MakeTimeKey(c.view.At)
-	if !at.Valid {
-		_, err := timeline.ParseTimestamp(c.view.At)
+	if _, err := jsonrt.ParseTimestamp(c.view.At); err != nil {
 		return fail("timestamp", fmt.Sprintf("/at: %q: %v; the entry cannot be placed in time", c.view.At, err))
 	}
-	rank, err := timeline.ParseInteger(c.view.DeviceRank)
+	rank, err := timeline.ParseInt(c.view.DeviceRank)
 	if err != nil {
-		return fail("rank-range", fmt.Sprintf("/deviceRank: %s is %v", c.view.DeviceRank, err))
+		return fail("schema", fmt.Sprintf("/deviceRank: %s is %v", c.view.DeviceRank, err)) // validated: cannot happen
 	}
+	node := c.str(c.view.NodeID)
 	e := entry{
-		key:    timeline.SortKey{At: at, NodeID: c.str(c.view.NodeID), DeviceRank: rank, RunnerID: c.str(c.view.RunnerID)},
+		key:    timeline.MakeSortKey(c.view.At, node, rank, c.str(c.view.RunnerID)),
+		nodeID: node,
+		rank:   rank,
 		atText: c.view.At,
 		line:   it.Line,
 		raw:    it.Raw,
@@ -283,22 +285,7 @@ func (c *checker) check(it *validate.Entry) (entry, error) {
 
 // runnerFields are the properties of a ClusterTimelineRunner, which a node
 // dump's supervisor runner has among others.
-var runnerFields = sync.OnceValue(func() []string {
-	m, err := schema.LoadBuiltin()
-	if err != nil {
-		return nil
-	}
-	for _, t := range m.Types {
-		if t.Name == "ClusterTimelineRunner" {
-			var names []string
-			for _, f := range t.Fields {
-				names = append(names, f.Name)
-			}
-			return names
-		}
-	}
-	return nil
-})
+var runnerFields = timeline.ClusterTimelineRunnerProperties()
 
 // describeNode gathers, from a node dump, its node's id and a
 // ClusterTimelineRunner for each of its supervisor runners.
@@ -322,7 +309,7 @@ func (s *source) describeNode(r *validate.Reader) {
 		}
 		var synopsis bytes.Buffer
 		synopsis.WriteByte('{')
-		for _, name := range runnerFields() {
+		for _, name := range runnerFields {
 			v, ok := fields[name]
 			if !ok {
 				continue
