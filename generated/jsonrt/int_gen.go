@@ -183,6 +183,9 @@ func (x Int) String() string {
 // MarshalJSON writes x as it was written.
 func (x Int) MarshalJSON() ([]byte, error) { return x.appendJSON(nil), nil }
 
+// integer writes an Int for the generated encoders.
+func (e *encoder) integer(v Int) { e.buf = v.appendJSON(e.buf) }
+
 func (x Int) appendJSON(b []byte) []byte {
 	if x.x == nil {
 		return strconv.AppendInt(b, x.n, 10)

@@ -30,8 +30,6 @@ func (e *encoder) null() { e.buf = append(e.buf, "null"...) }
 
 func (e *encoder) boolean(v bool) { e.buf = strconv.AppendBool(e.buf, v) }
 
-func (e *encoder) integer(v Int) { e.buf = v.appendJSON(e.buf) }
-
 // str writes s as a JSON string. A Go string may hold bytes that are not
 // UTF-8, which JSON cannot carry; that is an error, not a silent repair.
 func (e *encoder) str(field, s string) {
