@@ -63,7 +63,7 @@ func TestGolden(t *testing.T) {
 				t.Skip("skipping the compile and behaviour test in short mode")
 			}
 			mod := t.TempDir()
-			if err := gen.WriteDir(mod, files); err != nil {
+			if err := gen.WriteDir(mod, files, gen.WriteOptions{}); err != nil {
 				t.Fatal(err)
 			}
 			os.WriteFile(filepath.Join(mod, "go.mod"), []byte("module example.com/"+name+"\n\ngo 1.25\n"), 0o644)

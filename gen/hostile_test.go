@@ -94,7 +94,7 @@ func TestHostileSchemas(t *testing.T) {
 			t.Errorf("%s: error %q is not one line of its own", c.name, err)
 		case err == nil:
 			pkg := filepath.Join(mod, fmt.Sprintf("p%d", i))
-			if err := gen.WriteDir(pkg, files); err != nil {
+			if err := gen.WriteDir(pkg, files, gen.WriteOptions{}); err != nil {
 				t.Fatal(err)
 			}
 			pkgs = append(pkgs, fmt.Sprintf("p%d: %s", i, c.name))

@@ -41,7 +41,7 @@ type genOptions struct {
 	schemas, components listFlag
 	openapi, pkg, out   string
 	check, goGenerate   bool
-	runtime             bool
+	runtime, force      bool
 }
 
 // genFlags defines gen's flags on fs and returns the options they set.
@@ -54,13 +54,14 @@ func genFlags(fs *flag.FlagSet) *genOptions {
 	fs.StringVar(&o.out, "out", filepath.Join("generated", "timeline"), "output `directory`")
 	fs.BoolVar(&o.check, "check", false, "write nothing; exit 1 naming each stale file if the output directory is not up to date")
 	fs.BoolVar(&o.goGenerate, "go-generate", false, "also write a //go:generate directive that reruns this command into the package")
+	fs.BoolVar(&o.force, "force", false, "replace files in --out that flightline gen did not write (it never writes through a symbolic link)")
 	fs.BoolVar(&o.runtime, "runtime", false, "generate no schema: write the JSON runtime generated packages carry as a package of its own, its helpers exported")
 	return o
 }
 
 // genSourceFlags are the flags that say what to generate. They cannot be
 // combined with package directories, whose directives say it instead.
-var genSourceFlags = []string{"schema", "openapi", "component", "package", "out", "go-generate", "runtime"}
+var genSourceFlags = []string{"schema", "openapi", "component", "package", "out", "go-generate", "runtime", "force"}
 
 // validate reports a combination of flags that names no single source.
 func (o *genOptions) validate() error {
@@ -172,7 +173,7 @@ func generate(o *genOptions) (stale []string, err error) {
 		return nil, err
 	}
 	if !o.check {
-		return nil, gen.WriteDir(o.out, files)
+		return nil, gen.WriteDir(o.out, files, gen.WriteOptions{Force: o.force})
 	}
 	names, err := gen.Stale(o.out, files)
 	if err != nil {
