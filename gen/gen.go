@@ -4,8 +4,10 @@
 // and the merge and lift helpers the schema's annotations ask for.
 //
 // The generated package needs only the standard library: the small JSON
-// runtime it uses (scanner, encoder, timestamps, k-way merge) is written
-// into the package beside the types.
+// runtime it uses (scanner, encoder, timestamps, integers, k-way merge) is
+// written into the package beside the types, exporting only the types the
+// package's API uses. Runtime writes the same runtime as a package of its
+// own, its helpers exported, for tools.
 package gen
 
 import (

@@ -2,6 +2,7 @@ package gen
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/flightline-dev/flightline/schema"
@@ -28,26 +29,23 @@ func (g *generator) nameFields() {
 		if t.Kind != schema.Object {
 			continue
 		}
-		taken := map[string]bool{}
-		for _, m := range objectMethods {
-			taken[m] = true
-		}
+		members := slices.Clone(objectMethods) // what the fields must not be named
 		if g.hasView(t) {
-			taken["SortKey"] = true
+			members = append(members, "SortKey")
 		}
 		if t.Open {
-			taken[extraField] = true
+			members = append(members, extraField)
+		}
+		taken := map[string]bool{}
+		for _, m := range members {
+			taken[m] = true
 		}
 		for _, f := range t.Fields {
 			taken[f.GoName] = true // the schema makes these unique
 		}
 		for _, f := range t.Fields {
 			name := f.GoName
-			switch name {
-			case "MarshalJSON", "UnmarshalJSON", "AppendJSON", "SortKey", extraField:
-				if name == "SortKey" && !g.hasView(t) || name == extraField && !t.Open {
-					break
-				}
+			if slices.Contains(members, name) {
 				for name += "Field"; taken[name]; name += "Field" {
 				}
 				taken[name] = true

@@ -58,13 +58,33 @@ func TestHostileSchemas(t *testing.T) {
 					t.Errorf("the error is more than one line: %v", err)
 				}
 			}
-			switch {
-			case c.want == "" && err != nil:
-				t.Errorf("unexpected error %v", err)
-			case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
-				t.Errorf("got %v\nwant an error containing %s", err, c.want)
-			}
+			checkError(t, err, c.want)
 		})
+	}
+}
+
+// checkError checks that err contains want, or is nil when want is "".
+func checkError(t *testing.T, err error, want string) {
+	t.Helper()
+	switch {
+	case want == "" && err != nil:
+		t.Errorf("unexpected error %v", err)
+	case want != "" && (err == nil || !strings.Contains(err.Error(), want)):
+		t.Errorf("got %v\nwant an error containing %s", err, want)
+	}
+}
+
+// TestWholeNumber: an integer default is checked without working out its
+// value, however large its exponent.
+func TestWholeNumber(t *testing.T) {
+	for lit, want := range map[string]bool{
+		"0": true, "-0": true, "7": true, "1.0": true, "1.50": false, "15e-1": false, "150e-1": true, "2E3": true,
+		"1e-5": false, "0.0e-5": true, "1.5e1": true, "1.25e1": false, "1e99999999999999999999": true,
+		"1e-99999999999999999999": false, "100e-2": true, "0.001e3": true,
+	} {
+		if got := wholeNumber(lit); got != want {
+			t.Errorf("wholeNumber(%s) = %v, want %v", lit, got, want)
+		}
 	}
 }
 
@@ -93,12 +113,7 @@ func TestOpenAPIHostile(t *testing.T) {
 				t.Fatal(err)
 			}
 			_, err := LoadOpenAPI(file, "Root")
-			switch {
-			case c.want == "" && err != nil:
-				t.Errorf("unexpected error %v", err)
-			case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
-				t.Errorf("got %v\nwant an error containing %s", err, c.want)
-			}
+			checkError(t, err, c.want)
 		})
 	}
 }

@@ -14,11 +14,10 @@ import (
 	"github.com/flightline-dev/flightline/schema"
 )
 
-// sharedDir finds the shared data (Skulk's documents): $FLIGHTLINE_SHARED,
-// else ../shared or ../../shared from the module root, else /work/shared.
-// Without it the test is skipped, or fails when FLIGHTLINE_REQUIRE_SUITES=1.
-func sharedDir(t testing.TB) string {
-	t.Helper()
+// findShared finds the shared data (Skulk's documents): $FLIGHTLINE_SHARED,
+// else ../shared or ../../shared from the module root, else /work/shared;
+// "" when there is none.
+func findShared() string {
 	candidates := []string{os.Getenv("FLIGHTLINE_SHARED")}
 	if root, err := filepath.Abs(filepath.Join("..", "..")); err == nil {
 		candidates = append(candidates, filepath.Join(root, "..", "shared"), filepath.Join(root, "..", "..", "shared"))
@@ -32,6 +31,16 @@ func sharedDir(t testing.TB) string {
 			return c
 		}
 	}
+	return ""
+}
+
+// sharedDir is findShared for a test that needs the data: without it the
+// test is skipped, or fails when FLIGHTLINE_REQUIRE_SUITES=1.
+func sharedDir(t testing.TB) string {
+	t.Helper()
+	if dir := findShared(); dir != "" {
+		return dir
+	}
 	if os.Getenv("FLIGHTLINE_REQUIRE_SUITES") == "1" {
 		t.Fatal("the shared data (skulk/clusters) is not found: set FLIGHTLINE_SHARED")
 	}
@@ -42,7 +51,11 @@ func sharedDir(t testing.TB) string {
 // skulkEntries returns the timeline entries Skulk served in every cluster
 // scenario and the edge cases, one line each.
 func skulkEntries(t testing.TB) [][]byte {
-	dir := filepath.Join(sharedDir(t), "skulk", "clusters")
+	return readSkulkEntries(t, sharedDir(t))
+}
+
+func readSkulkEntries(t testing.TB, shared string) [][]byte {
+	dir := filepath.Join(shared, "skulk", "clusters")
 	files, _ := filepath.Glob(filepath.Join(dir, "*", "timeline.ndjson"))
 	files = append(files, filepath.Join(dir, "edge", "entries.ndjson"))
 	var lines [][]byte
