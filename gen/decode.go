@@ -125,9 +125,11 @@ func (g *generator) decodeObject(f *jen.File, t *schema.Type) {
 	}
 	body = append(body, jen.If(jen.Op("!").Id("s").Dot("object").Call()).Block(jen.Return()))
 	n := len(t.Fields)
-	if n <= 64 {
+	switch {
+	case n == 0: // an object without properties has nothing to mark
+	case n <= 64:
 		body = append(body, jen.Var().Id("seen").Uint64())
-	} else {
+	default:
 		body = append(body, jen.Var().Id("seen").Index(jen.Lit((n+63)/64)).Uint64())
 	}
 

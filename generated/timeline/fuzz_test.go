@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/flightline-dev/flightline/generated/timeline"
+	"github.com/flightline-dev/flightline/testdata/shared"
 )
 
 // FuzzRoundTrip: for any input, the Validator reports nothing exactly
@@ -15,7 +16,7 @@ import (
 // data adds every entry Skulk serves, when it is there.
 func FuzzRoundTrip(f *testing.F) {
 	f.Add([]byte(validEntry))
-	if dir := findShared(); dir != "" {
+	if dir := shared.Find(); dir != "" {
 		for _, line := range readSkulkEntries(f, dir) {
 			f.Add(line)
 		}

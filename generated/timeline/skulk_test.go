@@ -12,46 +12,13 @@ import (
 
 	"github.com/flightline-dev/flightline/generated/timeline"
 	"github.com/flightline-dev/flightline/schema"
+	"github.com/flightline-dev/flightline/testdata/shared"
 )
-
-// findShared finds the shared data (Skulk's documents): $FLIGHTLINE_SHARED,
-// else ../shared or ../../shared from the module root, else /work/shared;
-// "" when there is none.
-func findShared() string {
-	candidates := []string{os.Getenv("FLIGHTLINE_SHARED")}
-	if root, err := filepath.Abs(filepath.Join("..", "..")); err == nil {
-		candidates = append(candidates, filepath.Join(root, "..", "shared"), filepath.Join(root, "..", "..", "shared"))
-	}
-	candidates = append(candidates, "/work/shared")
-	for _, c := range candidates {
-		if c == "" {
-			continue
-		}
-		if info, err := os.Stat(filepath.Join(c, "skulk", "clusters")); err == nil && info.IsDir() {
-			return c
-		}
-	}
-	return ""
-}
-
-// sharedDir is findShared for a test that needs the data: without it the
-// test is skipped, or fails when FLIGHTLINE_REQUIRE_SUITES=1.
-func sharedDir(t testing.TB) string {
-	t.Helper()
-	if dir := findShared(); dir != "" {
-		return dir
-	}
-	if os.Getenv("FLIGHTLINE_REQUIRE_SUITES") == "1" {
-		t.Fatal("the shared data (skulk/clusters) is not found: set FLIGHTLINE_SHARED")
-	}
-	t.Skip("the shared data (skulk/clusters) is not found; set FLIGHTLINE_SHARED to run this test")
-	return ""
-}
 
 // skulkEntries returns the timeline entries Skulk served in every cluster
 // scenario and the edge cases, one line each.
 func skulkEntries(t testing.TB) [][]byte {
-	return readSkulkEntries(t, sharedDir(t))
+	return readSkulkEntries(t, shared.Dir(t))
 }
 
 func readSkulkEntries(t testing.TB, shared string) [][]byte {
