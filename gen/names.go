@@ -60,21 +60,27 @@ func (g *generator) field(f *schema.Field) string { return g.fields[f] }
 
 // nameSet records who owns each name: a top-level name of the package, or
 // a method (recv.name).
-type nameSet map[string]string
+type nameSet map[string]claim
 
-func (n nameSet) claim(loc, recv, name, what string) error {
-	key := name
-	if recv != "" {
-		key = recv + "." + name
+func (n nameSet) claim(c claim) error {
+	key := c.name
+	if c.recv != "" {
+		key = c.recv + "." + c.name
 	}
-	if prev, ok := n[key]; ok {
-		if loc != "" {
-			loc += ": "
-		}
-		return fmt.Errorf("%s%s and %s would both be named %s; give one of them another name (a title or a $defs key)", loc, prev, what, key)
+	prev, ok := n[key]
+	if !ok {
+		n[key] = c
+		return nil
 	}
-	n[key] = what
-	return nil
+	loc := ""
+	if c.loc != "" {
+		loc = c.loc + ": "
+	}
+	hint := ""
+	if c.typ || prev.typ {
+		hint = "; give the type another name (a title or a $defs key)"
+	}
+	return fmt.Errorf("%s%s and %s would both be named %s%s", loc, prev.what, c.what, key, hint)
 }
 
 // check rejects models whose Go code would not compile: names that clash,
@@ -86,27 +92,31 @@ func (g *generator) check() error {
 	}
 	names := nameSet{}
 	for _, d := range declared {
-		if err := names.claim("", d.recv, d.name, "the runtime's "+d.name); err != nil {
+		if err := names.claim(claim{recv: d.recv, name: d.name, what: "the runtime's " + d.name}); err != nil {
 			return err
 		}
 	}
 	for _, c := range g.claims() {
-		if err := names.claim(c.loc, c.recv, c.name, c.what); err != nil {
+		if err := names.claim(c); err != nil {
 			return err
 		}
 	}
 	return g.checkRecursion()
 }
 
-// A claim is a name the generated code declares.
+// A claim is a name the generated code declares: what it is, and where
+// the schema asks for it. typ marks a schema type's own name.
 type claim struct {
 	loc, recv, name, what string
+	typ                   bool
 }
 
 // claims lists the names the generated code declares, beside the runtime.
 func (g *generator) claims() []claim {
 	var cs []claim
-	add := func(loc, recv, name, what string) { cs = append(cs, claim{loc, recv, name, what}) }
+	add := func(loc, recv, name, what string) {
+		cs = append(cs, claim{loc: loc, recv: recv, name: name, what: what})
+	}
 	add("", "", "Validator", "the Validator")
 	if g.uses((*schema.Type).Timestamp) {
 		add("", "Validator", "DateTimes", "the Validator's DateTimes method")
@@ -114,7 +124,7 @@ func (g *generator) claims() []claim {
 	}
 	for _, t := range g.m.Types {
 		typ := t.Kind.String() + " " + t.Name
-		add(t.Loc, "", t.Name, typ)
+		cs = append(cs, claim{loc: t.Loc, name: t.Name, what: typ, typ: true})
 		switch t.Kind {
 		case schema.Object:
 			add(t.Loc, "scanner", "decode"+t.Name, "the decoder of "+typ)
