@@ -135,7 +135,10 @@ func TestIntNoAllocation(t *testing.T) {
 	lit := []byte("123456789012345678")
 	buf := make([]byte, 0, 32)
 	if n := testing.AllocsPerRun(100, func() {
-		x := intOfLiteral(lit)
+		x, err := ParseInt(lit)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if x.Cmp(IntOf(5)) <= 0 {
 			t.Fatal("wrong order")
 		}
