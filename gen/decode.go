@@ -48,10 +48,20 @@ func (g *generator) validator(f *jen.File) {
 	docComment(f, wrap("A Validator checks JSON documents against the schema without building Go values, and reports every violation with the JSON pointer of the value at fault. It reuses its memory from one document to the next: the zero value is ready to use, and a Validator must not be used by several goroutines at once."))
 	f.Type().Id("Validator").Struct(jen.Id("s").Id("scanner"))
 	f.Line()
-	if g.hasTimestamps() {
-		docComment(f, wrap("DateTimes returns the values of the date-time properties of the document last checked, in document order, valid until the next call."))
-		f.Func().Params(jen.Id("v").Op("*").Id("Validator")).Id("DateTimes").Params().Index().Id("DateTime").Block(
-			jen.Return(jen.Id("v").Dot("s").Dot("dates")),
+	if g.uses((*schema.Type).Timestamp) {
+		docComment(f, wrap("DateTimes yields the index and the value of each date-time string in the document last checked, in document order, so that timestamps can be checked without reading the document again. A value is unescaped, and valid until the Validator's next call; DateTimeAt says where it is."))
+		f.Func().Params(jen.Id("v").Op("*").Id("Validator")).Id("DateTimes").Params(
+			jen.Id("yield").Func().Params(jen.Id("i").Int(), jen.Id("value").Index().Byte()).Bool(),
+		).Block(
+			jen.For(jen.List(jen.Id("i"), jen.Id("d")).Op(":=").Range().Id("v").Dot("s").Dot("dates")).Block(
+				jen.If(jen.Op("!").Id("yield").Call(jen.Id("i"), jen.Id("d").Dot("Value"))).Block(jen.Return()),
+			),
+		)
+		f.Line()
+		docComment(f, wrap("DateTimeAt returns the JSON pointer and the byte offset in the document of the i-th value DateTimes yields."))
+		f.Func().Params(jen.Id("v").Op("*").Id("Validator")).Id("DateTimeAt").Params(jen.Id("i").Int()).Params(jen.Id("pointer").String(), jen.Id("offset").Int()).Block(
+			jen.Id("d").Op(":=").Op("&").Id("v").Dot("s").Dot("dates").Index(jen.Id("i")),
+			jen.Return(jen.Id("d").Dot("Pointer").Call(), jen.Id("d").Dot("Offset")),
 		)
 		f.Line()
 	}
@@ -115,9 +125,11 @@ func (g *generator) decodeObject(f *jen.File, t *schema.Type) {
 	}
 	body = append(body, jen.If(jen.Op("!").Id("s").Dot("object").Call()).Block(jen.Return()))
 	n := len(t.Fields)
-	if n <= 64 {
+	switch {
+	case n == 0: // an object without properties has nothing to mark
+	case n <= 64:
 		body = append(body, jen.Var().Id("seen").Uint64())
-	} else {
+	default:
 		body = append(body, jen.Var().Id("seen").Index(jen.Lit((n+63)/64)).Uint64())
 	}
 
@@ -160,7 +172,7 @@ func (g *generator) decodeObject(f *jen.File, t *schema.Type) {
 		if view {
 			for _, vf := range viewFields(t) {
 				if vf == fl {
-					viewField = fl.GoName
+					viewField = g.field(fl)
 				}
 			}
 		}
@@ -200,7 +212,7 @@ func (g *generator) decodeObject(f *jen.File, t *schema.Type) {
 			body = append(body, jen.If(absent).Block(jen.Id("s").Dot("missing").Call(jen.Lit(fl.Name))))
 		} else if defaulted(fl) && !zeroDefault(fl) {
 			body = append(body, jen.If(live.Clone().Op("&&").Add(absent)).Block(
-				jen.Id("x").Dot(fl.GoName).Op("=").Add(defaultValue(fl)),
+				jen.Id("x").Dot(g.field(fl)).Op("=").Add(defaultValue(fl)),
 			))
 		}
 	}
@@ -230,7 +242,7 @@ func quoteKey(name string) string {
 
 // readField reads the value of one property into x.
 func (g *generator) readField(fl *schema.Field, viewField string) []jen.Code {
-	set := func(v jen.Code) jen.Code { return jen.Id("x").Dot(fl.GoName).Op("=").Add(v) }
+	set := func(v jen.Code) jen.Code { return jen.Id("x").Dot(g.field(fl)).Op("=").Add(v) }
 	return g.readValue(fl.Type, fl.Nullable, pointer(fl), set, viewField, fl.Name, 0)
 }
 
@@ -281,7 +293,7 @@ func (g *generator) readScalar(t *schema.Type, store func(jen.Code) jen.Code, vi
 	}
 	switch t.Kind {
 	case schema.String:
-		body := append([]jen.Code{jen.If(live).Block(store(jen.String().Call(v.Clone())))}, toView(jen.Id("s").Dot("stable").Call(v.Clone()))...)
+		body := append([]jen.Code{jen.If(live).Block(store(goType(t).Call(v.Clone())))}, toView(jen.Id("s").Dot("stable").Call(v.Clone()))...)
 		if t.Timestamp() {
 			body = append(body, jen.If(jen.Id("x").Op("==").Nil()).Block(jen.Id("s").Dot("dateTime").Call(name, v.Clone())))
 		}
@@ -290,16 +302,12 @@ func (g *generator) readScalar(t *schema.Type, store func(jen.Code) jen.Code, vi
 		body := append([]jen.Code{jen.If(live).Block(store(v.Clone()))}, toView(v.Clone())...)
 		return []jen.Code{jen.If(jen.List(v.Clone(), ok).Op(":=").Id("s").Dot("decode"+t.Name).Call(name), ok).Block(body...)}
 	case schema.Integer:
-		body := append([]jen.Code{jen.If(live).Block(
-			jen.If(jen.List(jen.Id("n"), jen.Err()).Op(":=").Id("ParseInteger").Call(v.Clone()), jen.Err().Op("!=").Nil()).Block(
-				jen.Id("s").Dot("violateAt").Call(name, jen.Lit("range"), jen.Lit("integer ").Op("+").String().Call(v.Clone()).Op("+").Lit(" is ").Op("+").Err().Dot("Error").Call()),
-			).Else().Block(store(jen.Id("n"))),
-		)}, toView(v.Clone())...)
+		body := append([]jen.Code{jen.If(live).Block(store(jen.Id("intOfLiteral").Call(v.Clone())))}, toView(v.Clone())...)
 		return []jen.Code{jen.If(jen.List(v.Clone(), ok).Op(":=").Id("s").Dot("integer").Call(name), ok).Block(body...)}
 	case schema.Number:
 		body := append([]jen.Code{jen.If(live).Block(
 			jen.If(jen.List(jen.Id("n"), jen.Err()).Op(":=").Qual("strconv", "ParseFloat").Call(jen.String().Call(v.Clone()), jen.Lit(64)), jen.Err().Op("!=").Nil()).Block(
-				jen.Id("s").Dot("violateAt").Call(name, jen.Lit("range"), jen.Lit("number ").Op("+").String().Call(v.Clone()).Op("+").Lit(" is out of the float64 range")),
+				jen.Id("s").Dot("violateAt").Call(name, jen.Id("KeywordRange"), jen.Lit("number ").Op("+").String().Call(v.Clone()).Op("+").Lit(" is out of the float64 range")),
 			).Else().Block(store(jen.Id("n"))),
 		)}, toView(v.Clone())...)
 		return []jen.Code{jen.If(jen.List(v.Clone(), ok).Op(":=").Id("s").Dot("number").Call(name), ok).Block(body...)}
@@ -387,7 +395,7 @@ func (g *generator) decodeEnum(f *jen.File, t *schema.Type) {
 		jen.List(jen.Id("v"), jen.Id("ok")).Op(":=").Id("s").Dot("str").Call(jen.Id("name")),
 		jen.If(jen.Op("!").Id("ok")).Block(jen.Return(jen.Lit(""), jen.False())),
 		jen.Switch(jen.String().Call(jen.Id("v"))).Block(cases...),
-		jen.Id("s").Dot("violateAt").Call(jen.Id("name"), jen.Lit("enum"), jen.Qual("strconv", "Quote").Call(jen.String().Call(jen.Id("v"))).Op("+").Lit(" is not a "+t.Name+"; want one of "+strings.Join(t.Values, ", "))),
+		jen.Id("s").Dot("violateAt").Call(jen.Id("name"), jen.Id("KeywordEnum"), jen.Qual("strconv", "Quote").Call(jen.String().Call(jen.Id("v"))).Op("+").Lit(notAValue(t))),
 		jen.Return(jen.Lit(""), jen.False()),
 	)
 	f.Line()
@@ -427,6 +435,9 @@ func (g *generator) decodeUnion(f *jen.File, t *schema.Type) {
 			),
 		}
 		number := func(v *schema.Type) jen.Code {
+			if v.Kind == schema.Integer {
+				return setKind(v)(jen.Id("intOfLiteral").Call(lit.Clone()))
+			}
 			return setKind(v)(jen.Qual(jsonPkg, "Number").Call(lit.Clone()))
 		}
 		switch {
@@ -434,7 +445,7 @@ func (g *generator) decodeUnion(f *jen.File, t *schema.Type) {
 			body = append(body, jen.If(jen.Id("lexicalInteger").Call(lit.Clone())).Block(number(intV)).Else().Block(number(numV)))
 		case intV != nil:
 			body = append(body, jen.If(jen.Op("!").Id("integral").Call(lit.Clone())).Block(
-				jen.Id("s").Dot("violate").Call(jen.Lit("anyOf"), jen.Lit("got number ").Op("+").String().Call(lit.Clone()).Op("+").Lit(", want "+want)),
+				jen.Id("s").Dot("violate").Call(jen.Id("KeywordAnyOf"), jen.Lit("got number ").Op("+").String().Call(lit.Clone()).Op("+").Lit(", want "+want)),
 				jen.Return(),
 			), number(intV))
 		default:
@@ -454,7 +465,7 @@ func (g *generator) decodeUnion(f *jen.File, t *schema.Type) {
 	}
 	cases = append(cases, jen.Default().Block(
 		jen.If(jen.Id("got").Op(":=").Id("s").Dot("kind").Call(), jen.Id("got").Op("!=").Lit("")).Block(
-			jen.Id("s").Dot("violate").Call(jen.Lit("anyOf"), jen.Lit("got ").Op("+").Id("got").Op("+").Lit(", want "+want)),
+			jen.Id("s").Dot("violate").Call(jen.Id("KeywordAnyOf"), jen.Lit("got ").Op("+").Id("got").Op("+").Lit(", want "+want)),
 			jen.Id("s").Dot("skip").Call(),
 		),
 	))
@@ -471,7 +482,7 @@ func (g *generator) validateOnlyNumber(intV, numV *schema.Type, want string) []j
 	if intV != nil && numV == nil {
 		return []jen.Code{
 			jen.If(jen.Id("ok").Op("&&").Op("!").Id("integral").Call(jen.Id("lit"))).Block(
-				jen.Id("s").Dot("violate").Call(jen.Lit("anyOf"), jen.Lit("got number ").Op("+").String().Call(jen.Id("lit")).Op("+").Lit(", want "+want)),
+				jen.Id("s").Dot("violate").Call(jen.Id("KeywordAnyOf"), jen.Lit("got number ").Op("+").String().Call(jen.Id("lit")).Op("+").Lit(", want "+want)),
 			),
 			jen.Return(),
 		}
@@ -496,8 +507,10 @@ func zeroDefault(fl *schema.Field) bool {
 func defaultValue(fl *schema.Field) jen.Code {
 	switch fl.Type.Kind {
 	case schema.Integer:
-		n, _ := strconv.ParseInt(fl.Default, 10, 64)
-		return jen.Lit(n)
+		if n, err := strconv.ParseInt(fl.Default, 10, 64); err == nil && strconv.FormatInt(n, 10) == fl.Default {
+			return jen.Id("IntOf").Call(jen.Lit(n))
+		}
+		return jen.Id("intOfLiteral").Call(jen.Index().Byte().Call(jen.Lit(fl.Default)))
 	case schema.Number:
 		n, _ := strconv.ParseFloat(fl.Default, 64)
 		return jen.Lit(n)

@@ -299,6 +299,8 @@ type Source struct {
 	Schemas    []string
 	OpenAPI    string
 	Components []string
+	// Runtime asks for the runtime package of its own (gen --runtime).
+	Runtime bool
 }
 
 // GoGenerateCommand is the go:generate command that reruns the generation
@@ -338,6 +340,9 @@ func GoGenerateCommand(out, pkg string, src Source) (string, error) {
 		for _, c := range src.Components {
 			args = append(args, "--component", c)
 		}
+	}
+	if src.Runtime {
+		args = append(args, "--runtime")
 	}
 	args = append(args, "--package", pkg, "--out", ".", "--go-generate")
 	for _, a := range args {

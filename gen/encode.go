@@ -54,7 +54,7 @@ func (g *generator) encodeObject(f *jen.File, t *schema.Type) {
 	}
 	for _, fl := range t.Fields {
 		name := t.Name + "." + fl.Name
-		v := jen.Id("x").Dot(fl.GoName)
+		v := jen.Id("x").Dot(g.field(fl))
 		switch {
 		case pointer(fl) && omitted(fl):
 			body = append(body, jen.If(v.Clone().Op("!=").Nil()).Block(append(member(fl), g.writePointed(fl.Type, v.Clone(), name, 0)...)...))
@@ -108,9 +108,12 @@ func (g *generator) write(t *schema.Type, v *jen.Statement, ptr bool, name strin
 	}
 	switch t.Kind {
 	case schema.String:
+		if t.Timestamp() {
+			v = jen.String().Call(v)
+		}
 		return []jen.Code{jen.Id("e").Dot("str").Call(jen.Lit(name), v)}
 	case schema.Integer:
-		return []jen.Code{jen.Id("e").Dot("int").Call(v)}
+		return []jen.Code{jen.Id("e").Dot("integer").Call(v)}
 	case schema.Number:
 		return []jen.Code{jen.Id("e").Dot("float").Call(jen.Lit(name), v)}
 	case schema.Boolean:
@@ -171,13 +174,12 @@ func (g *generator) encodeUnion(f *jen.File, t *schema.Type) {
 	for _, v := range t.Variants {
 		hasInteger = hasInteger || v.Kind == schema.Integer
 	}
+	// An integer alternative is an Int, written like any integer.
 	var cases []jen.Code
 	for _, v := range t.Variants {
 		val := jen.Id("x").Dot(variantName(v))
 		var body []jen.Code
 		switch v.Kind {
-		case schema.Integer:
-			body = []jen.Code{jen.Id("e").Dot("integerLiteral").Call(jen.Lit(t.Name), jen.String().Call(val))}
 		case schema.Number:
 			// Beside an integer alternative a whole number must keep its
 			// fraction, or it would read back as the integer.

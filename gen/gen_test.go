@@ -3,6 +3,9 @@ package gen_test
 import (
 	"bytes"
 	"flag"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -60,7 +63,7 @@ func TestGolden(t *testing.T) {
 				t.Skip("skipping the compile and behaviour test in short mode")
 			}
 			mod := t.TempDir()
-			if err := gen.WriteDir(mod, files); err != nil {
+			if err := gen.WriteDir(mod, files, gen.WriteOptions{}); err != nil {
 				t.Fatal(err)
 			}
 			os.WriteFile(filepath.Join(mod, "go.mod"), []byte("module example.com/"+name+"\n\ngo 1.25\n"), 0o644)
@@ -162,5 +165,67 @@ func TestGenerateRejectsBadPackageName(t *testing.T) {
 	}
 	if _, err := gen.Generate(m, gen.Config{Package: "not-a-name"}); err == nil {
 		t.Error("want an error for a package name that is not an identifier")
+	}
+}
+
+// TestRuntimeIsUpToDate: the committed generated/jsonrt is what the
+// generator writes of its runtime.
+func TestRuntimeIsUpToDate(t *testing.T) {
+	files, err := gen.Runtime(gen.RuntimeConfig{Package: "jsonrt",
+		GoGenerate: "go run github.com/flightline-dev/flightline/cmd/flightline gen --runtime --package jsonrt --out . --go-generate"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stale, err := gen.Stale(filepath.Join("..", "generated", "jsonrt"), files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(stale) > 0 {
+		t.Errorf("generated/jsonrt is stale (run make generate): %v", stale)
+	}
+}
+
+// TestRuntimeAPI: the runtime copied into a generated package exports its
+// types and nothing else (its helpers are for flightline's tools, in
+// generated/jsonrt, where they are exported).
+func TestRuntimeAPI(t *testing.T) {
+	m, err := schema.LoadBuiltin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	api := map[string]bool{"Violation": true, "ValidationError": true, "MergeError": true, "Keyword": true,
+		"Int": true, "IntOf": true, "ParseInt": true, "DateTime": true, "DateTimeOf": true}
+	exported := func(files []gen.File, prefix string) map[string]bool {
+		names := map[string]bool{}
+		for _, f := range files {
+			if !strings.HasPrefix(f.Name, prefix) || f.Name == "doc_gen.go" {
+				continue
+			}
+			pf, err := parser.ParseFile(token.NewFileSet(), f.Name, f.Content, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for name, obj := range pf.Scope.Objects {
+				if ast.IsExported(name) && obj.Kind != ast.Bad {
+					names[name] = true
+				}
+			}
+		}
+		return names
+	}
+	for name := range exported(generate(t, m, "timeline"), "runtime_") {
+		if !api[name] && !strings.HasPrefix(name, "Keyword") {
+			t.Errorf("a generated package exports the runtime's %s", name)
+		}
+	}
+	files, err := gen.Runtime(gen.RuntimeConfig{Package: "jsonrt"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tools := exported(files, "")
+	for _, name := range []string{"ParseTimestamp", "Timestamp", "TimeKey", "MakeTimeKey", "ParseInteger", "MaxDepth", "Int", "DateTime", "Violation"} {
+		if !tools[name] {
+			t.Errorf("generated/jsonrt does not export %s", name)
+		}
 	}
 }

@@ -19,6 +19,8 @@ type generator struct {
 	// documents are the types a Validator checks whole documents of: the
 	// roots and the sources of lifts.
 	documents []*schema.Type
+	// fields are the Go names of object fields (see nameFields).
+	fields map[*schema.Field]string
 }
 
 func newGenerator(m *schema.Model) *generator {
@@ -29,56 +31,41 @@ func newGenerator(m *schema.Model) *generator {
 			g.documents = append(g.documents, l.From)
 		}
 	}
+	g.nameFields()
 	return g
 }
 
-// extraField holds the undeclared properties of an open object.
-const extraField = "AdditionalProperties"
-
-// check rejects models whose Go code would not compile.
-func (g *generator) check() error {
-	names := map[string]string{}
-	claim := func(name, what string) error {
-		if prev, ok := names[name]; ok {
-			return fmt.Errorf("gen: %s and %s would both be named %s", prev, what, name)
+// uses reports whether a type that pred holds for occurs in the model,
+// named or not.
+func (g *generator) uses(pred func(*schema.Type) bool) bool {
+	seen := map[*schema.Type]bool{}
+	var walk func(t *schema.Type) bool
+	walk = func(t *schema.Type) bool {
+		if t == nil || seen[t] {
+			return false
 		}
-		names[name] = what
-		return nil
+		seen[t] = true
+		if pred(t) || walk(t.Elem) {
+			return true
+		}
+		for _, v := range t.Variants {
+			if walk(v) {
+				return true
+			}
+		}
+		for _, f := range t.Fields {
+			if walk(f.Type) {
+				return true
+			}
+		}
+		return false
 	}
 	for _, t := range g.m.Types {
-		if err := claim(t.Name, "type "+t.Name); err != nil {
-			return err
-		}
-		switch t.Kind {
-		case schema.Enum:
-			for _, v := range t.Values {
-				if err := claim(enumConst(t, v), fmt.Sprintf("value %q of %s", v, t.Name)); err != nil {
-					return err
-				}
-			}
-			if err := claim(t.Name+"s", "the list of "+t.Name+" values"); err != nil {
-				return err
-			}
-		case schema.Union:
-			if err := claim(t.Name+"Kind", "the kind type of "+t.Name); err != nil {
-				return err
-			}
-			for _, v := range t.Variants {
-				if err := claim(variantConst(t, v), "a kind of "+t.Name); err != nil {
-					return err
-				}
-			}
-		case schema.Object:
-			if t.Open && t.Field(extraField) == nil {
-				for _, f := range t.Fields {
-					if f.GoName == extraField {
-						return fmt.Errorf("%s: property %q takes the Go name %s, which holds the undeclared properties of an open object", f.Loc, f.Name, extraField)
-					}
-				}
-			}
+		if walk(t) {
+			return true
 		}
 	}
-	return nil
+	return false
 }
 
 // naturalNil reports kinds whose Go zero value already says "absent".
@@ -114,13 +101,20 @@ func omitted(f *schema.Field) bool {
 	return !f.Required && !f.Nullable && !defaulted(f)
 }
 
-// goType is the Go type of values of t.
+// goType is the Go type of values of t. A date-time string is a DateTime,
+// which keeps its text. An integer is an Int, which holds any integer
+// exactly, as JSON Schema's integer is unbounded. (When the schema bounds
+// an integer within the int64 range, which it cannot say yet, this is
+// where it may become an int64.)
 func goType(t *schema.Type) *jen.Statement {
 	switch t.Kind {
 	case schema.String:
+		if t.Timestamp() {
+			return jen.Id("DateTime")
+		}
 		return jen.String()
 	case schema.Integer:
-		return jen.Int64()
+		return jen.Id("Int")
 	case schema.Number:
 		return jen.Float64()
 	case schema.Boolean:
@@ -172,13 +166,26 @@ func variantName(v *schema.Type) string {
 	return "Object"
 }
 
-// variantType is the Go type of a union alternative's value: numbers keep
-// their literal, so that they round-trip exactly.
+// variantType is the Go type of a union alternative's value: a number
+// keeps its literal, so that it round-trips exactly, as an integer does.
 func variantType(v *schema.Type) *jen.Statement {
-	if v.Kind == schema.Integer || v.Kind == schema.Number {
+	if v.Kind == schema.Number {
 		return jen.Qual(jsonPkg, "Number")
 	}
 	return goType(v)
+}
+
+// listedValues is how many values of an enum a message lists.
+const listedValues = 32
+
+// notAValue ends the message for a string that is not a value of the enum
+// t: " is not a Phase; want one of created, idle, ...". A long enum has
+// its first values listed, and their number said.
+func notAValue(t *schema.Type) string {
+	if len(t.Values) <= listedValues {
+		return " is not " + withArticle(t.Name) + "; want one of " + strings.Join(t.Values, ", ")
+	}
+	return fmt.Sprintf(" is not %s; want one of its %d values: %s, ...", withArticle(t.Name), len(t.Values), strings.Join(t.Values[:listedValues], ", "))
 }
 
 // withArticle puts "a" or "an" before a type name, by its first letter.

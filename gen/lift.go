@@ -37,7 +37,7 @@ func (g *generator) lift(f *jen.File, l *schema.Lift) {
 		expr := jen.Id("x")
 		var names []jen.Code
 		for _, p := range path {
-			expr = expr.Dot(p.GoName)
+			expr = expr.Dot(g.field(p))
 			names = append(names, jen.Lit(p.Name))
 		}
 		src := path[len(path)-1]
@@ -50,7 +50,7 @@ func (g *generator) lift(f *jen.File, l *schema.Lift) {
 			// only when both read absence the same way.
 			expr = jen.Id("valueOr").Call(expr, defaultValue(target))
 		}
-		values[jen.Id(target.GoName)] = expr
+		values[jen.Id(g.field(target))] = expr
 		steps = append(steps, jen.Values(jen.Lit(target.Name), jen.Index().String().Values(names...)))
 	}
 	var dropped []string
@@ -68,6 +68,20 @@ func (g *generator) lift(f *jen.File, l *schema.Lift) {
 	f.Func().Id(name).Params(jen.Id("x").Op("*").Id(l.From.Name)).Id(l.Into.Name).Block(
 		jen.Return(jen.Id(l.Into.Name).Values(values)),
 	)
+	f.Line()
+
+	sources := jen.Dict{}
+	example := ""
+	for i, set := range l.Set {
+		to, from := setPointers(set)
+		sources[jen.Lit(to)] = jen.Lit(from)
+		if i == 0 {
+			example = fmt.Sprintf(", such as %q to %q", to, from)
+		}
+	}
+	docComment(f, wrap(fmt.Sprintf("%sSources maps the JSON pointer of each property of %s that %s takes from elsewhere in %s to the pointer of where it takes it from%s.",
+		name, withArticle(l.Into.Name), name, withArticle(l.From.Name), example)))
+	f.Func().Id(name + "Sources").Params().Map(jen.String()).String().Block(jen.Return(jen.Map(jen.String()).String().Values(sources)))
 	f.Line()
 
 	stepsVar := "lift" + l.From.Name + "Steps"
@@ -89,4 +103,19 @@ func (g *generator) lift(f *jen.File, l *schema.Lift) {
 		jen.Return(jen.Id("liftJSON").Call(jen.Id("dst"), jen.Id("src"), jen.Id(stepsVar)), jen.Nil()),
 	)
 	f.Line()
+}
+
+// pointerToken escapes a property name as a JSON pointer token.
+func pointerToken(name string) string {
+	return strings.NewReplacer("~", "~0", "/", "~1").Replace(name)
+}
+
+// setPointers returns the JSON pointers of a property a lift sets, in the
+// target, and of where it takes it from, in the source.
+func setPointers(set schema.LiftSet) (to, from string) {
+	var b strings.Builder
+	for _, p := range set.Path {
+		b.WriteString("/" + pointerToken(p.Name))
+	}
+	return "/" + pointerToken(set.Field.Name), b.String()
 }

@@ -2,7 +2,10 @@ package gen
 
 import (
 	"fmt"
+	"go/token"
+	"go/types"
 	"strings"
+	"unicode"
 
 	"github.com/dave/jennifer/jen"
 
@@ -23,42 +26,40 @@ func (g *generator) merge(f *jen.File) {
 	timestampRule := ""
 	for _, k := range o.Keys {
 		if k.Type.Timestamp() {
-			timestampRule = fmt.Sprintf(" Timestamps compare by the instant they name, whatever offset they were written with: ...50Z equals ...50+00:00, and 22:03:51+01:00 is before 22:03:50+00:00. A %s that is not a timestamp orders after every one that is, and among such by its text (see TimeKey).", k.Name)
+			timestampRule = fmt.Sprintf(" Timestamps compare by the instant they name, whatever offset they were written with: ...50Z equals ...50+00:00, and 22:03:51+01:00 is before 22:03:50+00:00. A %s that is not a timestamp orders after every one that is, and among such by its text.", k.Name)
 			break
 		}
 	}
 
 	var fields []jen.Code
 	for _, k := range o.Keys {
-		fields = append(fields, jen.Id(k.GoName).Add(sortKeyType(k)))
+		fields = append(fields, jen.Id(keyField(k)).Add(sortKeyType(k)))
 	}
-	docComment(f, wrap(fmt.Sprintf("A SortKey is the merge order of %s, as the schema declares it: %s.%s", withArticle(t.Name), order, timestampRule)))
+	docComment(f, wrap(fmt.Sprintf("A SortKey is the merge order of %s, as the schema declares it: %s.%s It is built by %s.SortKey, %s.SortKey or MakeSortKey, and compared by CompareSortKeys.", withArticle(t.Name), order, timestampRule, t.Name, viewName(t))))
 	f.Type().Id("SortKey").Struct(fields...)
 	f.Line()
 
 	values := jen.Dict{}
 	for _, k := range o.Keys {
-		v := jen.Id("x").Dot(k.GoName)
-		if k.Type.Timestamp() {
-			values[jen.Id(k.GoName)] = jen.Id("MakeTimeKey").Call(v)
-		} else {
-			values[jen.Id(k.GoName)] = v
-		}
+		values[jen.Id(keyField(k))] = keyValue(k, jen.Id("x").Dot(g.field(k)))
 	}
 	docComment(f, "SortKey returns the merge order key of x.")
 	f.Func().Params(jen.Id("x").Op("*").Id(t.Name)).Id("SortKey").Params().Id("SortKey").Block(
 		jen.Return(jen.Id("SortKey").Values(values)),
 	)
 	f.Line()
+	g.makeSortKey(f, o)
 	g.viewSortKey(f, o)
 
 	var cmps []jen.Code
 	for i, k := range o.Keys {
-		a, b := jen.Id("a").Dot(k.GoName), jen.Id("b").Dot(k.GoName)
+		a, b := jen.Id("a").Dot(keyField(k)), jen.Id("b").Dot(keyField(k))
 		var c *jen.Statement
 		switch {
 		case k.Type.Timestamp():
 			c = a.Dot("Compare").Call(b)
+		case k.Type.Kind == schema.Integer:
+			c = a.Dot("Cmp").Call(b)
 		case k.Type.Kind == schema.Boolean:
 			c = jen.Id("compareBool").Call(a, b)
 		default:
@@ -109,9 +110,9 @@ func (g *generator) merge(f *jen.File) {
 		if !k.Type.Timestamp() {
 			continue
 		}
-		checks = append(checks, jen.If(jen.Op("!").Id("k").Dot(k.GoName).Dot("Valid")).Block(
-			jen.List(jen.Id("_"), jen.Err()).Op(":=").Id("ParseTimestamp").Call(jen.Id("x").Dot(k.GoName)),
-			jen.Return(jen.Id("k"), jen.Qual("errors", "New").Call(jen.Lit(k.Name+" ").Op("+").Qual("strconv", "Quote").Call(jen.Id("x").Dot(k.GoName)).Op("+").Lit(": ").Op("+").Err().Dot("Error").Call())),
+		checks = append(checks, jen.If(jen.Op("!").Id("k").Dot(keyField(k)).Dot("Valid")).Block(
+			jen.List(jen.Id("_"), jen.Err()).Op(":=").Id(rt("ParseTimestamp")).Call(jen.Id("x").Dot(g.field(k))),
+			jen.Return(jen.Id("k"), jen.Qual("errors", "New").Call(jen.Lit(k.Name+" ").Op("+").Qual("strconv", "Quote").Call(jen.String().Call(jen.Id("x").Dot(g.field(k)))).Op("+").Lit(": ").Op("+").Err().Dot("Error").Call())),
 		))
 	}
 	docComment(f, wrap(fmt.Sprintf("Merge merges sources, each sorted by Compare, into one sequence sorted by Compare, in O(n log k) time for k sources while holding one %s per source. Entries that compare equal come in the order of their sources. Merge cannot place an entry whose %s is not a timestamp, and does not reorder a source: such an entry, a source out of order, or a source's error ends the sequence with a *MergeError that names the source and the entry.", t.Name, strings.Join(timestampNames(o), " or "))))
@@ -142,9 +143,61 @@ func timestampNames(o *schema.Order) []string {
 
 func sortKeyType(k *schema.Field) *jen.Statement {
 	if k.Type.Timestamp() {
-		return jen.Id("TimeKey")
+		return jen.Id(rt("TimeKey"))
 	}
 	return goType(k.Type)
+}
+
+// keyField is the SortKey field of the order key k: unexported, so that
+// a key is only made by the functions that make it right.
+func keyField(k *schema.Field) string { return "k" + k.GoName }
+
+// keyValue is the value of key k in a SortKey, from v, the key's value.
+func keyValue(k *schema.Field, v jen.Code) jen.Code {
+	if k.Type.Timestamp() {
+		return jen.Id(rt("MakeTimeKey")).Call(v)
+	}
+	return v
+}
+
+// makeSortKey writes MakeSortKey, which builds a key from the values of
+// its keys: a timestamp key as a string or its bytes.
+func (g *generator) makeSortKey(f *jen.File, o *schema.Order) {
+	var params []jen.Code
+	values := jen.Dict{}
+	timestamps := false
+	for _, k := range o.Keys {
+		typ := goType(k.Type)
+		if k.Type.Timestamp() {
+			typ, timestamps = jen.Id("T"), true
+		}
+		p := paramName(k.GoName)
+		params = append(params, jen.Id(p).Add(typ))
+		values[jen.Id(keyField(k))] = keyValue(k, jen.Id(p))
+	}
+	docComment(f, wrap(fmt.Sprintf("MakeSortKey returns the merge order key of %s with these values, as %s.SortKey does, for ordering documents without decoding them.", withArticle(o.Type.Name), o.Type.Name)))
+	fn := f.Func().Id("MakeSortKey")
+	if timestamps {
+		fn = fn.Types(jen.Id("T").Union(jen.Op("~").String(), jen.Op("~").Index().Byte()))
+	}
+	fn.Params(params...).Id("SortKey").Block(jen.Return(jen.Id("SortKey").Values(values)))
+	f.Line()
+}
+
+// paramName turns a Go name into a parameter name: NodeID is nodeID,
+// URL url; one that Go already means something by gets a k in front.
+func paramName(goName string) string {
+	r := []rune(goName)
+	i := 0
+	for i < len(r) && unicode.IsUpper(r[i]) && (i == 0 || i+1 == len(r) || !unicode.IsLower(r[i+1])) {
+		r[i] = unicode.ToLower(r[i])
+		i++
+	}
+	name := string(r)
+	if token.IsKeyword(name) || types.Universe.Lookup(name) != nil || name == "T" {
+		return "k" + goName
+	}
+	return name
 }
 
 // viewSortKey writes the SortKey method of the ordered type's view, used
@@ -154,34 +207,35 @@ func (g *generator) viewSortKey(f *jen.File, o *schema.Order) {
 	var body []jen.Code
 	values := jen.Dict{}
 	for _, k := range o.Keys {
-		v := jen.Id("v").Dot(k.GoName)
+		v := jen.Id("v").Dot(g.field(k))
+		key := jen.Id(keyField(k))
 		switch {
 		case k.Type.Kind == schema.Boolean:
 			return // booleans are not in the view
 		case k.Type.Timestamp():
-			values[jen.Id(k.GoName)] = jen.Id("MakeTimeKey").Call(v)
+			values[key] = keyValue(k, v)
 		case k.Type.Kind == schema.String:
-			values[jen.Id(k.GoName)] = jen.String().Call(v)
+			values[key] = jen.String().Call(v)
 		case k.Type.Kind == schema.Enum:
-			values[jen.Id(k.GoName)] = v
+			values[key] = v
 		case k.Type.Kind == schema.Integer:
 			name := "n" + k.GoName
 			body = append(body,
-				jen.List(jen.Id(name), jen.Err()).Op(":=").Id("ParseInteger").Call(v),
+				jen.List(jen.Id(name), jen.Err()).Op(":=").Id("ParseInt").Call(v),
 				jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Id("SortKey").Values(), jen.Qual("errors", "New").Call(jen.Lit(k.Name+": ").Op("+").Err().Dot("Error").Call()))),
 			)
-			values[jen.Id(k.GoName)] = jen.Id(name)
+			values[key] = jen.Id(name)
 		case k.Type.Kind == schema.Number:
 			name := "n" + k.GoName
 			body = append(body,
 				jen.List(jen.Id(name), jen.Err()).Op(":=").Qual("strconv", "ParseFloat").Call(jen.String().Call(v), jen.Lit(64)),
 				jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Id("SortKey").Values(), jen.Qual("errors", "New").Call(jen.Lit(k.Name+": ").Op("+").Err().Dot("Error").Call()))),
 			)
-			values[jen.Id(k.GoName)] = jen.Id(name)
+			values[key] = jen.Id(name)
 		}
 	}
 	body = append(body, jen.Return(jen.Id("SortKey").Values(values), jen.Nil()))
-	docComment(f, wrap(fmt.Sprintf("SortKey returns the merge order key of the %s document v describes. It fails only on a number out of range, which a document that validated cannot hold unless it is out of the 64-bit range.", t.Name)))
+	docComment(f, wrap(fmt.Sprintf("SortKey returns the merge order key of the %s document v describes. It fails only for a view of a document that did not validate, or one with a number beyond the float64 range.", t.Name)))
 	f.Func().Params(jen.Id("v").Op("*").Id(viewName(t))).Id("SortKey").Params().Params(jen.Id("SortKey"), jen.Error()).Block(body...)
 	f.Line()
 }

@@ -48,7 +48,7 @@ func (g *generator) structType(f *jen.File, t *schema.Type) {
 		if doc := fieldDoc(fl); doc != "" {
 			fields = append(fields, comments(doc)...)
 		}
-		fields = append(fields, jen.Id(fl.GoName).Add(fieldType(fl)).Tag(map[string]string{"json": tag}))
+		fields = append(fields, jen.Id(g.field(fl)).Add(fieldType(fl)).Tag(map[string]string{"json": tag}))
 	}
 	if t.Open {
 		fields = append(fields, comments("AdditionalProperties holds the properties the schema does not declare,\nas written.")...)
@@ -57,6 +57,14 @@ func (g *generator) structType(f *jen.File, t *schema.Type) {
 	}
 	docComment(f, typeDoc(t, t.Name+" is a JSON object of the schema."))
 	f.Type().Id(t.Name).Struct(fields...)
+	f.Line()
+
+	var names []jen.Code
+	for _, fl := range t.Fields {
+		names = append(names, jen.Lit(fl.Name))
+	}
+	docComment(f, wrap(fmt.Sprintf("%sProperties returns the JSON names of the properties of %s, in schema order.", t.Name, withArticle(t.Name))))
+	f.Func().Id(t.Name + "Properties").Params().Index().String().Block(jen.Return(jen.Index().String().Values(names...)))
 	f.Line()
 }
 
@@ -128,7 +136,7 @@ func (g *generator) enumType(f *jen.File, t *schema.Type) {
 			jen.Return(jen.Id("v"), jen.Nil()),
 		),
 		jen.Return(jen.Lit(""), jen.Qual("errors", "New").Call(
-			jen.Qual("strconv", "Quote").Call(jen.Id("s")).Op("+").Lit(" is not a "+name+"; want one of "+strings.Join(t.Values, ", ")))),
+			jen.Qual("strconv", "Quote").Call(jen.Id("s")).Op("+").Lit(notAValue(t)))),
 	)
 	f.Line()
 
@@ -205,9 +213,6 @@ func (g *generator) unionType(f *jen.File, t *schema.Type) {
 		var param *jen.Statement
 		var value jen.Code
 		switch v.Kind {
-		case schema.Integer:
-			param = jen.Int64()
-			value = jen.Qual(jsonPkg, "Number").Call(jen.Qual("strconv", "FormatInt").Call(jen.Id("v"), jen.Lit(10)))
 		case schema.Number:
 			param = jen.Float64()
 			value = jen.Qual(jsonPkg, "Number").Call(jen.String().Call(jen.Id("appendPythonFloat").Call(jen.Nil(), jen.Id("v"))))
@@ -248,10 +253,12 @@ func (g *generator) viewType(f *jen.File, t *schema.Type) {
 		switch fl.Type.Kind {
 		case schema.Enum:
 			typ = jen.Id(fl.Type.Name)
-		case schema.Integer, schema.Number:
-			fields = append(fields, jen.Comment(fl.GoName+" is the number as written; see ParseInteger."))
+		case schema.Integer:
+			fields = append(fields, jen.Comment(g.field(fl)+" is the integer as written; ParseInt reads it."))
+		case schema.Number:
+			fields = append(fields, jen.Comment(g.field(fl)+" is the number as written; strconv.ParseFloat reads it."))
 		}
-		fields = append(fields, jen.Id(fl.GoName).Add(typ))
+		fields = append(fields, jen.Id(g.field(fl)).Add(typ))
 	}
 	docComment(f, wrap(fmt.Sprintf("A %s is the top-level strings, enums and numbers of one %s document, read by Validator.%s without copying. Strings and number literals alias the document, or the Validator's memory for strings with escapes, and stay valid until the Validator's next call; an absent or null value is nil (an enum's is empty).",
 		viewName(t), t.Name, t.Name)))

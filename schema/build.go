@@ -14,6 +14,10 @@ type builder struct {
 	byNode map[*node]*Type  // named types by the node that defines them
 	orders []pendingOrder
 	lifts  []pendingLift
+	// path holds the nodes typeOf is inside of, to find a schema that
+	// refers to itself before a named type stands on the way.
+	path   []*node
+	onPath map[*node]bool
 }
 
 type pendingOrder struct {
@@ -28,7 +32,7 @@ type pendingLift struct {
 
 // build loads the types reachable from roots.
 func build(roots []*node) (*Model, error) {
-	b := &builder{model: &Model{}, named: map[string]*Type{}, byNode: map[*node]*Type{}}
+	b := &builder{model: &Model{}, named: map[string]*Type{}, byNode: map[*node]*Type{}, onPath: map[*node]bool{}}
 	for _, r := range roots {
 		t, _, err := b.typeOf(r, "")
 		if err != nil {
@@ -85,6 +89,18 @@ const supportedKeywords = "type, properties, required, additionalProperties, ite
 // typeOf returns the type of n and whether n admits null. hint names a
 // named type that has neither a definition name nor a title.
 func (b *builder) typeOf(n *node, hint string) (*Type, bool, error) {
+	if t, ok := b.byNode[n]; ok {
+		return t, false, nil
+	}
+	if b.onPath[n] {
+		return nil, false, b.cycle(n)
+	}
+	b.onPath[n] = true
+	b.path = append(b.path, n)
+	defer func() {
+		b.path = b.path[:len(b.path)-1]
+		delete(b.onPath, n)
+	}()
 	if n.unsupported != "" {
 		return nil, false, errorf(n.loc, "unsupported keyword %q: flightline gen understands %s", n.unsupported, supportedKeywords)
 	}
@@ -93,9 +109,6 @@ func (b *builder) typeOf(n *node, hint string) (*Type, bool, error) {
 			return nil, false, errorf(n.loc, "unsupported: %s next to $ref; put constraints on the referenced schema", strings.Join(n.siblings, ", "))
 		}
 		return b.typeOf(n.target, hint)
-	}
-	if t, ok := b.byNode[n]; ok {
-		return t, false, nil
 	}
 	if len(n.allOf) > 0 {
 		if len(n.allOf) != 1 || hasValueKeywords(n) {
@@ -189,6 +202,29 @@ func (b *builder) typeOf(n *node, hint string) (*Type, bool, error) {
 	}
 }
 
+// cycle is the error for n, met again inside itself before any named
+// type (an object or a union, which may be recursive) stands between: a
+// chain of references that never reaches a schema, or an array or map
+// that holds itself.
+func (b *builder) cycle(n *node) error {
+	start := slices.Index(b.path, n)
+	file, _, _ := strings.Cut(n.loc, "#")
+	var locs []string
+	refsOnly := true
+	for _, p := range append(b.path[start:], n) {
+		loc := p.loc
+		if f, pointer, _ := strings.Cut(loc, "#"); f == file {
+			loc = "#" + pointer // the file is named once, in front
+		}
+		locs = append(locs, loc)
+		refsOnly = refsOnly && (p.target != nil || len(p.allOf) > 0 || len(p.anyOf)+len(p.oneOf) > 0)
+	}
+	if refsOnly {
+		return errorf(n.loc, "$ref cycle: the schema refers to itself without ever saying what it is (%s)", strings.Join(locs, " -> "))
+	}
+	return errorf(n.loc, "unsupported: an array or map that contains itself (%s); recursion is supported through an object", strings.Join(locs, " -> "))
+}
+
 // object builds a struct type, or a map type for an object that only
 // constrains its values.
 func (b *builder) object(n *node, hint string) (*Type, error) {
@@ -260,13 +296,15 @@ func (b *builder) enum(n *node, hint string) (*Type, error) {
 		return nil, err
 	}
 	t := &Type{Kind: Enum, Name: name, Loc: n.loc, Description: definitionDescription(n)}
+	seen := make(map[string]bool, len(n.enum))
 	for i, v := range n.enum {
 		if v.kind != '"' {
 			return nil, errorf(fmt.Sprintf("%s/enum/%d", n.loc, i), "unsupported: enum value %s is not a string", v.text())
 		}
-		if slices.Contains(t.Values, v.str) {
+		if seen[v.str] {
 			return nil, errorf(fmt.Sprintf("%s/enum/%d", n.loc, i), "enum value %q appears twice", v.str)
 		}
+		seen[v.str] = true
 		t.Values = append(t.Values, v.str)
 	}
 	if len(t.Values) == 0 {
@@ -282,6 +320,7 @@ func (b *builder) union(n *node, variants []*node, hint string) (*Type, error) {
 		return nil, err
 	}
 	t := &Type{Kind: Union, Name: name, Loc: n.loc, Description: definitionDescription(n)}
+	b.byNode[n] = t // before the alternatives, so that a recursive reference finds it
 	seen := map[string]string{}
 	for i, v := range variants {
 		vt, null, err := b.typeOf(v, fmt.Sprintf("%sVariant%d", name, i+1))
@@ -352,21 +391,9 @@ func (b *builder) register(n *node, t *Type) (*Type, error) {
 		b.byNode[n] = prev
 		return prev, nil
 	}
-	if reservedNames[t.Name] {
-		return nil, errorf(t.Loc, "type name %s is taken by the generated runtime; give the type another title", t.Name)
-	}
 	b.named[t.Name] = t
 	b.byNode[n] = t
 	return t, nil
-}
-
-// reservedNames are declared by the runtime that gen writes beside the
-// types, and by the merge helpers.
-var reservedNames = map[string]bool{
-	"Violation": true, "ValidationError": true, "Validator": true, "MergeError": true, "DateTime": true,
-	"Timestamp": true, "TimeKey": true, "SortKey": true, "ParseTimestamp": true,
-	"MakeTimeKey": true, "ParseInteger": true, "MaxDepth": true, "Compare": true,
-	"CompareSortKeys": true, "Sort": true, "IsSorted": true, "Merge": true,
 }
 
 // sameType reports whether a and b describe the same values and Go type.
@@ -425,11 +452,13 @@ func checkDefault(f *Field, d *jsonNode) error {
 	case f.Type.Kind == Enum:
 		ok = d.kind == '"' && slices.Contains(f.Type.Values, d.str)
 	case f.Type.Kind == Integer:
-		// Generated code holds an integer default in an int64.
-		_, err := strconv.ParseInt(d.str, 10, 64)
-		ok = d.kind == '0' && err == nil
+		ok = d.kind == '0' && wholeNumber(d.str)
 	case f.Type.Kind == Number:
 		ok = d.kind == '0'
+		if _, err := strconv.ParseFloat(d.str, 64); ok && err != nil {
+			// Generated code holds a number in a float64.
+			return errorf(f.Loc+"/default", "default %s is beyond the range of a float64, which holds a number property", d.str)
+		}
 	case f.Type.Kind == Boolean:
 		ok = d.kind == 't'
 	}
@@ -439,128 +468,25 @@ func checkDefault(f *Field, d *jsonNode) error {
 	return nil
 }
 
-func (b *builder) resolveOrders() error {
-	for _, o := range b.orders {
-		loc := o.n.loc + "/x-flightline-order"
-		if b.model.Order != nil {
-			return errorf(loc, "a second x-flightline-order (the first is on %s); one merge order per package is supported", b.model.Order.Type.Name)
-		}
-		if len(o.n.order) == 0 {
-			return errorf(loc, "name at least one property to order by")
-		}
-		order := &Order{Type: o.t}
-		for _, name := range o.n.order {
-			f := o.t.Field(name)
-			switch {
-			case f == nil:
-				return errorf(loc, "%q is not a property of %s", name, o.t.Name)
-			case !f.Required || f.Nullable:
-				return errorf(loc, "%q must be required and not nullable to order by it", name)
-			case f.Type.Kind != String && f.Type.Kind != Integer && f.Type.Kind != Number && f.Type.Kind != Enum && f.Type.Kind != Boolean:
-				return errorf(loc, "%q is a %s; order keys must be strings, numbers or booleans", name, f.Type.Kind)
-			case slices.Contains(order.Keys, f):
-				return errorf(loc, "%q is listed twice", name)
-			}
-			order.Keys = append(order.Keys, f)
-		}
-		b.model.Order = order
+// wholeNumber reports whether the JSON number lit is a whole number, as
+// JSON Schema's integer is (7, 1.0, 2e3), however large, without working
+// out its value.
+func wholeNumber(lit string) bool {
+	mant, exp, _ := strings.Cut(strings.ToLower(lit), "e")
+	intPart, frac, _ := strings.Cut(strings.TrimPrefix(mant, "-"), ".")
+	digits := strings.TrimLeft(intPart+frac, "0")
+	if digits == "" {
+		return true // zero
 	}
-	return nil
-}
-
-func (b *builder) resolveLifts() error {
-	for _, pl := range b.lifts {
-		from, spec := pl.from, pl.spec
-		into := b.named[GoName(spec.into)]
-		if into == nil || into.Kind != Object {
-			return errorf(spec.loc+"/into", "no object type %s among the loaded schemas", spec.into)
-		}
-		l := &Lift{From: from, Into: into}
-		for _, s := range spec.set {
-			target := into.Field(s[0])
-			if target == nil {
-				return errorf(spec.loc+"/set", "%s has no property %q", into.Name, s[0])
-			}
-			path, err := fieldPath(from, s[1])
-			if err != nil {
-				return errorf(spec.loc+"/set/"+escapePointerToken(s[0]), "%v", err)
-			}
-			if err := liftable(path[len(path)-1], target); err != nil {
-				return errorf(spec.loc+"/set/"+escapePointerToken(s[0]), "%v", err)
-			}
-			l.Set = append(l.Set, LiftSet{Field: target, Path: path})
-		}
-		slices.SortFunc(l.Set, func(a, b LiftSet) int {
-			return slices.Index(into.Fields, a.Field) - slices.Index(into.Fields, b.Field)
-		})
-		for _, name := range spec.drop {
-			f := from.Field(name)
-			if f == nil {
-				return errorf(spec.loc+"/drop", "%s has no property %q", from.Name, name)
-			}
-			l.Drop = append(l.Drop, f)
-		}
-		for _, target := range into.Fields {
-			if slices.ContainsFunc(l.Set, func(s LiftSet) bool { return s.Field == target }) {
-				continue
-			}
-			src := from.Field(target.Name)
-			if src == nil {
-				return errorf(spec.loc, "%s.%s has no source: %s has no property %q; add it to set", into.Name, target.Name, from.Name, target.Name)
-			}
-			if slices.Contains(l.Drop, src) {
-				return errorf(spec.loc+"/drop", "%q is dropped but %s needs it", src.Name, into.Name)
-			}
-			if err := liftable(src, target); err != nil {
-				return errorf(spec.loc, "%v", err)
-			}
-		}
-		for _, f := range from.Fields {
-			if into.Field(f.Name) == nil && !slices.Contains(l.Drop, f) {
-				return errorf(spec.loc, "the lift would lose %s.%s; list it in drop", from.Name, f.Name)
-			}
-		}
-		b.model.Lifts = append(b.model.Lifts, l)
+	zeros := len(digits) - len(strings.TrimRight(digits, "0"))
+	if exp == "" {
+		return len(frac) <= zeros
 	}
-	return nil
-}
-
-// fieldPath follows a JSON pointer of property names from t. Every step
-// must be required and not nullable, so that the lift cannot fail.
-func fieldPath(t *Type, pointer string) ([]*Field, error) {
-	if !strings.HasPrefix(pointer, "/") {
-		return nil, fmt.Errorf("%q is not a JSON pointer", pointer)
+	e, err := strconv.ParseInt(strings.TrimPrefix(exp, "+"), 10, 64)
+	if err != nil { // too many digits for an int64: a huge exponent
+		return !strings.HasPrefix(exp, "-")
 	}
-	var path []*Field
-	for _, tok := range strings.Split(pointer[1:], "/") {
-		if t == nil || t.Kind != Object {
-			return nil, fmt.Errorf("%s: %s is not an object", pointer, t.Name)
-		}
-		f := t.Field(strings.NewReplacer("~1", "/", "~0", "~").Replace(tok))
-		if f == nil {
-			return nil, fmt.Errorf("%s: %s has no property %q", pointer, t.Name, tok)
-		}
-		if !f.Required || f.Nullable {
-			return nil, fmt.Errorf("%s: %s.%s may be absent or null", pointer, t.Name, f.Name)
-		}
-		path = append(path, f)
-		t = f.Type
-	}
-	return path, nil
-}
-
-// liftable reports whether every value of src fits target.
-func liftable(src, target *Field) error {
-	if !sameType(src.Type, target.Type, map[[2]*Type]bool{}) {
-		return fmt.Errorf("%s and %s have different types", src.Name, target.Name)
-	}
-	if src.Nullable && !target.Nullable {
-		return fmt.Errorf("%s may be null but %s may not", src.Name, target.Name)
-	}
-	if !src.Required && target.Required && src.Default == "" {
-		return fmt.Errorf("%s may be absent but %s is required", src.Name, target.Name)
-	}
-	return nil
+	return e-int64(len(frac))+int64(zeros) >= 0
 }
 
 func isNullSchema(n *node) bool {

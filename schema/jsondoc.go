@@ -8,6 +8,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // A jsonNode is a JSON value that remembers the order of object members,
@@ -111,35 +112,93 @@ func (n *jsonNode) write(b *strings.Builder) {
 
 // parseJSONDoc reads one JSON document, keeping member order. Duplicate
 // member names are an error: a schema that says two things at once is not
-// one we can trust.
+// one we can trust. So is a string, a member name above all, that is not
+// valid Unicode (invalid UTF-8, or a lone surrogate escape such as
+// \ud800), which encoding/json would silently turn into U+FFFD.
 func parseJSONDoc(data []byte) (*jsonNode, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
-	n, err := readJSONNode(dec, 0)
+	p := &docParser{dec: dec, data: data}
+	n, err := p.value()
 	if err != nil {
 		offset := dec.InputOffset()
-		if se, ok := err.(*json.SyntaxError); ok {
+		var se *json.SyntaxError
+		var te *textError
+		switch {
+		case errors.As(err, &se):
 			offset = se.Offset
+		case errors.As(err, &te):
+			offset = te.offset
 		}
 		if err == io.EOF || err == io.ErrUnexpectedEOF {
 			err = errors.New("unexpected end of JSON input")
 		}
-		return nil, fmt.Errorf("line %d: %v", 1+bytes.Count(data[:min(offset, int64(len(data)))], []byte("\n")), err)
+		return nil, fmt.Errorf("line %d: %v", lineAt(data, offset), err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		line := 1 + bytes.Count(data[:dec.InputOffset()], []byte("\n"))
-		return nil, fmt.Errorf("line %d: unexpected data after the document", line)
+		return nil, fmt.Errorf("line %d: unexpected data after the document", lineAt(data, dec.InputOffset()))
 	}
 	return n, nil
 }
 
+func lineAt(data []byte, offset int64) int {
+	return 1 + bytes.Count(data[:min(max(offset, 0), int64(len(data)))], []byte("\n"))
+}
+
 const maxSchemaDepth = 256
 
-func readJSONNode(dec *json.Decoder, depth int) (*jsonNode, error) {
-	if depth > maxSchemaDepth {
+// A docParser reads a document token by token, knowing the JSON pointer
+// of the value it is in.
+type docParser struct {
+	dec  *json.Decoder
+	data []byte
+	path []string
+}
+
+// A textError is a string that is not valid Unicode.
+type textError struct {
+	offset int64
+	msg    string
+}
+
+func (e *textError) Error() string { return e.msg }
+
+func (p *docParser) pointer() string {
+	var b strings.Builder
+	for _, tok := range p.path {
+		b.WriteString("/" + escapePointerToken(tok))
+	}
+	return "#" + b.String()
+}
+
+// token reads the next token; a string's text must be valid Unicode. key
+// says the string is a member name.
+func (p *docParser) token(key bool) (json.Token, error) {
+	start := p.dec.InputOffset()
+	tok, err := p.dec.Token()
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := tok.(string); ok {
+		end := p.dec.InputOffset()
+		lit := p.data[start:end]
+		lit = lit[bytes.IndexByte(lit, '"'):]
+		if why := badText(lit); why != "" {
+			offset := start + int64(bytes.IndexByte(p.data[start:end], '"'))
+			if key {
+				return nil, &textError{offset, fmt.Sprintf("%s: a member name, %s, %s", p.pointer(), showBytes(lit), why)}
+			}
+			return nil, &textError{offset, fmt.Sprintf("%s: the string %s", p.pointer(), why)}
+		}
+	}
+	return tok, nil
+}
+
+func (p *docParser) value() (*jsonNode, error) {
+	if len(p.path) > maxSchemaDepth {
 		return nil, errors.New("document nested too deeply")
 	}
-	tok, err := dec.Token()
+	tok, err := p.token(false)
 	if err != nil {
 		if err == io.EOF {
 			err = io.ErrUnexpectedEOF
@@ -151,40 +210,46 @@ func readJSONNode(dec *json.Decoder, depth int) (*jsonNode, error) {
 		switch t {
 		case '{':
 			n := &jsonNode{kind: '{'}
-			for dec.More() {
-				kt, err := dec.Token()
+			seen := map[string]bool{}
+			for p.dec.More() {
+				kt, err := p.token(true)
 				if err != nil {
 					return nil, err
 				}
 				key := kt.(string)
-				if n.get(key) != nil {
+				if seen[key] {
 					return nil, fmt.Errorf("duplicate member %q", key)
 				}
-				v, err := readJSONNode(dec, depth+1)
+				seen[key] = true
+				p.path = append(p.path, key)
+				v, err := p.value()
 				if err != nil {
 					return nil, err
 				}
+				p.path = p.path[:len(p.path)-1]
 				n.members = append(n.members, jsonMember{key, v})
 			}
-			if _, err := dec.Token(); err != nil {
+			if _, err := p.dec.Token(); err != nil {
 				return nil, err
 			}
 			return n, nil
 		case '[':
 			n := &jsonNode{kind: '['}
-			for dec.More() {
-				v, err := readJSONNode(dec, depth+1)
+			for p.dec.More() {
+				p.path = append(p.path, strconv.Itoa(len(n.items)))
+				v, err := p.value()
 				if err != nil {
 					return nil, err
 				}
+				p.path = p.path[:len(p.path)-1]
 				n.items = append(n.items, v)
 			}
-			if _, err := dec.Token(); err != nil {
+			if _, err := p.dec.Token(); err != nil {
 				return nil, err
 			}
 			return n, nil
 		}
-		return nil, fmt.Errorf("unexpected %v at offset %d", t, dec.InputOffset())
+		return nil, fmt.Errorf("unexpected %v at offset %d", t, p.dec.InputOffset())
 	case string:
 		return &jsonNode{kind: '"', str: t}, nil
 	case json.Number:
@@ -195,6 +260,55 @@ func readJSONNode(dec *json.Decoder, depth int) (*jsonNode, error) {
 		return &jsonNode{kind: 'n'}, nil
 	}
 	return nil, fmt.Errorf("unexpected token %v", tok)
+}
+
+// showBytes writes text for a message, with each byte that is not UTF-8
+// as \xNN.
+func showBytes(text []byte) string {
+	var b strings.Builder
+	for len(text) > 0 {
+		r, size := utf8.DecodeRune(text)
+		if r == utf8.RuneError && size <= 1 {
+			fmt.Fprintf(&b, "\\x%02x", text[0])
+		} else {
+			b.Write(text[:size])
+		}
+		text = text[size:]
+	}
+	return b.String()
+}
+
+// badText says why the JSON string literal lit, quotes included and
+// already checked for syntax, does not stand for valid Unicode text, or
+// returns "".
+func badText(lit []byte) string {
+	if !utf8.Valid(lit) {
+		return "is not valid UTF-8"
+	}
+	for i := 0; i < len(lit); i++ {
+		if lit[i] != '\\' {
+			continue
+		}
+		i++
+		if lit[i] != 'u' {
+			continue
+		}
+		r, _ := strconv.ParseUint(string(lit[i+1:i+5]), 16, 32)
+		i += 4
+		switch {
+		case r >= 0xDC00 && r <= 0xDFFF:
+			return "has a lone surrogate escape \\u" + string(lit[i-3:i+1])
+		case r >= 0xD800 && r <= 0xDBFF:
+			if i+6 < len(lit) && lit[i+1] == '\\' && lit[i+2] == 'u' {
+				if lo, err := strconv.ParseUint(string(lit[i+3:i+7]), 16, 32); err == nil && lo >= 0xDC00 && lo <= 0xDFFF {
+					i += 6
+					continue
+				}
+			}
+			return "has a lone surrogate escape \\u" + string(lit[i-3:i+1])
+		}
+	}
+	return ""
 }
 
 // escapePointerToken escapes one reference token of a JSON pointer.

@@ -2,9 +2,11 @@ package schema
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"path"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -52,7 +54,7 @@ func (r *jsonSchemaReader) doc(file string) (*jsonNode, error) {
 func (r *jsonSchemaReader) metaValidate() error {
 	for _, file := range sortedKeys(r.docs) {
 		if _, err := Compile(r.readFile, file); err != nil {
-			return fmt.Errorf("%s: not a valid JSON Schema: %v", file, err)
+			return err
 		}
 	}
 	return nil
@@ -60,8 +62,45 @@ func (r *jsonSchemaReader) metaValidate() error {
 
 // Compile compiles the JSON Schema document file, reading it and the
 // documents it references with readFile, for validating values with
-// github.com/santhosh-tekuri/jsonschema/v5.
+// github.com/santhosh-tekuri/jsonschema/v5. The error names the file at
+// fault as readFile knows it, and for a document that breaks the
+// meta-schema the JSON pointer of the offending value.
 func Compile(readFile func(string) ([]byte, error), file string) (*jsonschema.Schema, error) {
+	var loaded []string
+	c := newCompiler(readFile, &loaded)
+	s, err := c.Compile(urlOfFile(file))
+	if err == nil {
+		return s, nil
+	}
+	var se *jsonschema.SchemaError
+	var ve *jsonschema.ValidationError
+	if !errors.As(err, &se) {
+		return nil, fmt.Errorf("%s: %s", file, fileNames(err.Error()))
+	}
+	if !errors.As(se.Err, &ve) {
+		return nil, fmt.Errorf("%s: %s", file, fileNames(se.Err.Error()))
+	}
+	// The library blames the document it was asked to compile, even when
+	// a document it references breaks the meta-schema: find that one.
+	for _, other := range loaded {
+		if other == file {
+			continue
+		}
+		if _, err := newCompiler(readFile, new([]string)).Compile(urlOfFile(other)); errors.As(err, &se) && errors.As(se.Err, &ve) {
+			file = other
+			break
+		}
+	}
+	leaf := ve
+	for len(leaf.Causes) > 0 {
+		leaf = leaf.Causes[0]
+	}
+	return nil, fmt.Errorf("%s#%s: not a valid JSON Schema: %s", file, leaf.InstanceLocation, fileNames(leaf.Message))
+}
+
+// newCompiler returns a 2020-12 compiler that reads documents with
+// readFile, recording in loaded the names of those it reads.
+func newCompiler(readFile func(string) ([]byte, error), loaded *[]string) *jsonschema.Compiler {
 	c := jsonschema.NewCompiler()
 	c.Draft = jsonschema.Draft2020
 	c.LoadURL = func(u string) (io.ReadCloser, error) {
@@ -73,9 +112,23 @@ func Compile(readFile func(string) ([]byte, error), file string) (*jsonschema.Sc
 		if err != nil {
 			return nil, err
 		}
+		*loaded = append(*loaded, name)
 		return io.NopCloser(bytes.NewReader(data)), nil
 	}
-	return c.Compile(urlOfFile(file))
+	return c
+}
+
+// virtualURL matches the URL of a file under the compiler's virtual root.
+var virtualURL = regexp.MustCompile(`file:///flightline/((?:_/)*)`)
+
+// fileNames rewrites the file URLs in a message of the compiler into the
+// file names they stand for.
+func fileNames(msg string) string {
+	msg = virtualURL.ReplaceAllStringFunc(msg, func(m string) string {
+		depth := strings.Count(m[len(urlRoot):], "_/")
+		return strings.Repeat("../", max(rootDepth-depth, 0))
+	})
+	return strings.ReplaceAll(msg, "file:///", "/")
 }
 
 // The compiler resolves references between documents as URLs. A relative
@@ -265,8 +318,8 @@ func (r *jsonSchemaReader) convert(file, pointer string, j *jsonNode, n *node) e
 	}
 	if n.ref != "" {
 		for _, m := range j.members {
-			switch m.key {
-			case "$ref", "title", "description", "default", "$comment", "examples", "deprecated", "readOnly", "writeOnly":
+			switch {
+			case m.key == "$ref" || m.key == "default" || annotationKeywords[m.key]:
 			default:
 				if !strings.HasPrefix(m.key, "x-") {
 					n.siblings = append(n.siblings, m.key)

@@ -18,7 +18,8 @@ var commonInitialisms = map[string]bool{
 
 // GoName turns a JSON property name or a schema title into an exported Go
 // identifier: "nodeId" becomes NodeID, "wiredLimit" WiredLimit and
-// "Task Kind" TaskKind.
+// "Task Kind" TaskKind. A name that does not start with a letter that has
+// an upper case, such as "2nd" or "日本", gets an X in front: X2nd, X日本.
 func GoName(s string) string {
 	var b strings.Builder
 	for _, w := range splitWords(s) {
@@ -31,7 +32,7 @@ func GoName(s string) string {
 		b.WriteString(string(r))
 	}
 	name := b.String()
-	if name == "" || !unicode.IsLetter([]rune(name)[0]) {
+	if name == "" || !unicode.IsUpper([]rune(name)[0]) {
 		name = "X" + name
 	}
 	return name

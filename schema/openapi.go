@@ -1,10 +1,15 @@
 package schema
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
@@ -20,16 +25,48 @@ type openAPIReader struct {
 
 // loadOpenAPI loads and validates the document in file.
 func loadOpenAPI(file string) (*openAPIReader, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	// kin-openapi turns text that is not valid Unicode into U+FFFD and
+	// takes the last of duplicate members: a JSON document is read here
+	// first, so that it is refused with the place instead.
+	if trimmed := bytes.TrimLeft(data, " \t\r\n"); len(trimmed) > 0 && trimmed[0] == '{' {
+		if _, err := parseJSONDoc(data); err != nil {
+			return nil, fmt.Errorf("%s: %v", file, err)
+		}
+	} else if !utf8.Valid(data) {
+		return nil, fmt.Errorf("%s: line %d: not valid UTF-8", file, lineAt(data, int64(invalidUTF8(data))))
+	}
 	loader := openapi3.NewLoader()
 	loader.IncludeOrigin = true // property order and $ref siblings come from it
-	doc, err := loader.LoadFromFile(file)
+	// From the bytes read above: LoadFromFile would read the file again,
+	// through a cache kin-openapi keeps for the whole process.
+	doc, err := loader.LoadFromDataWithPath(data, &url.URL{Path: filepath.ToSlash(file)})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", file, err)
+	}
+	if v := doc.OpenAPI; !strings.HasPrefix(v, "3.0.") && !strings.HasPrefix(v, "3.1.") {
+		return nil, fmt.Errorf("%s: openapi version %q is not supported; flightline reads OpenAPI 3.0.x and 3.1.x", file, v)
 	}
 	if err := doc.Validate(loader.Context); err != nil {
 		return nil, fmt.Errorf("%s: not a valid OpenAPI document: %v", file, err)
 	}
 	return &openAPIReader{file: file, doc: doc, is31: doc.IsOpenAPI31OrLater(), nodes: map[*openapi3.Schema]*node{}}, nil
+}
+
+// invalidUTF8 returns the offset of the first byte of data that is not
+// UTF-8.
+func invalidUTF8(data []byte) int {
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return i
+		}
+		i += size
+	}
+	return len(data)
 }
 
 // component returns the node of the component schema name.

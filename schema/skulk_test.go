@@ -395,12 +395,14 @@ func problems(v *timeline.Validator, kind string, doc []byte) []string {
 		out = append(out, viol.String())
 	}
 	reported := map[string]bool{}
-	for _, d := range v.DateTimes() {
-		reported[d.Pointer()] = true
-		if _, err := time.Parse(time.RFC3339Nano, string(d.Value)); err != nil {
-			out = append(out, fmt.Sprintf("%s: %q is not RFC 3339 with an offset", d.Pointer(), d.Value))
+	v.DateTimes(func(i int, value []byte) bool {
+		pointer, _ := v.DateTimeAt(i)
+		reported[pointer] = true
+		if _, err := time.Parse(time.RFC3339Nano, string(value)); err != nil {
+			out = append(out, fmt.Sprintf("%s: %q is not RFC 3339 with an offset", pointer, value))
 		}
-	}
+		return true
+	})
 	var all any
 	if err := json.Unmarshal(doc, &all); err != nil {
 		return append(out, err.Error())

@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
-	"github.com/flightline-dev/flightline/schema"
+	"github.com/flightline-dev/flightline/generated/jsonrt"
+	"github.com/flightline-dev/flightline/generated/timeline"
 	"github.com/flightline-dev/flightline/validate/dump"
 	"github.com/flightline-dev/flightline/validate/rule"
 )
@@ -32,7 +32,7 @@ type streamChecker struct {
 type orderMark struct {
 	set          bool
 	sec, nano    int64 // the instant of at
-	rank         int64
+	rank         jsonrt.Int
 	node, runner []byte
 	at           []byte
 	index, line  int
@@ -44,7 +44,7 @@ const dupWindow = 128
 
 type runnerState struct {
 	node        []byte
-	rank, world int64
+	rank, world jsonrt.Int
 	hasRank     bool
 	hasWorld    bool
 	index, line int
@@ -68,15 +68,30 @@ type dupRef struct {
 
 type taskState struct {
 	id          string
-	world       int64
+	world       jsonrt.Int
 	hasWorld    bool
 	index, line int
-	ranks       map[int64]rankHolder
+	ranks       map[rankKey]rankHolder
 	reported    map[string]bool
+}
+
+// rankKey is a rank as a map key: equal ranks have equal keys, however
+// they are written.
+type rankKey struct {
+	n   int64
+	big string // beyond the int64 range: the decimal text
+}
+
+func keyOf(r jsonrt.Int) rankKey {
+	if n, ok := r.Int64(); ok {
+		return rankKey{n: n}
+	}
+	return rankKey{big: r.String()}
 }
 
 type rankHolder struct {
 	runner      string
+	rank        jsonrt.Int
 	index, line int
 }
 
@@ -94,26 +109,10 @@ func (c *streamChecker) errorf(e *dump.Entry, pointer string, id rule.ID, format
 // liftSources map the pointers of a lifted entry's fields to where a node
 // dump's entry holds them, as the schema's lift declares (/nodeId is
 // /context/nodeId).
-var liftSources = sync.OnceValue(func() map[string]string {
-	m := map[string]string{}
-	model, err := schema.LoadBuiltin()
-	if err != nil {
-		return m
-	}
-	for _, l := range model.Lifts {
-		for _, set := range l.Set {
-			var path strings.Builder
-			for _, f := range set.Path {
-				path.WriteString("/" + escapeToken(f.Name))
-			}
-			m["/"+escapeToken(set.Field.Name)] = path.String()
-		}
-	}
-	return m
-})
+var liftSources = timeline.LiftRunnerFlightRecorderEntrySources()
 
 func liftSource(pointer string) string {
-	if p, ok := liftSources()[pointer]; ok {
+	if p, ok := liftSources[pointer]; ok {
 		return p
 	}
 	return pointer
@@ -151,21 +150,17 @@ func (c *streamChecker) add(e *dump.Entry, f *facts) {
 	}
 }
 
+// checkRanks checks 0 <= deviceRank < worldSize, exactly, whatever the
+// size of the integers.
 func (c *streamChecker) checkRanks(e *dump.Entry, f *facts) {
-	if f.worldBad != nil {
-		c.errorf(e, "/worldSize", rule.RankRange, "worldSize %s is outside the 64-bit range", f.worldBad)
-	}
-	if f.rankBad != nil {
-		c.errorf(e, "/deviceRank", rule.RankRange, "deviceRank %s is outside the 64-bit range", f.rankBad)
-	}
-	if f.hasWorld && f.world < 1 {
-		c.errorf(e, "/worldSize", rule.RankRange, "worldSize %d is below 1", f.world)
+	if f.hasWorld && f.world.Sign() < 1 {
+		c.errorf(e, "/worldSize", rule.RankRange, "worldSize %s is below 1", f.world)
 		return
 	}
-	if f.hasRank && f.hasWorld && (f.rank < 0 || f.rank >= f.world) {
-		c.errorf(e, "/deviceRank", rule.RankRange, "deviceRank %d is outside [0, %d), the ranks of worldSize %d", f.rank, f.world, f.world)
-	} else if f.hasRank && f.rank < 0 {
-		c.errorf(e, "/deviceRank", rule.RankRange, "deviceRank %d is negative", f.rank)
+	if f.hasRank && f.hasWorld && (f.rank.Sign() < 0 || f.rank.Cmp(f.world) >= 0) {
+		c.errorf(e, "/deviceRank", rule.RankRange, "deviceRank %s is outside [0, %s), the ranks of worldSize %s", f.rank, f.world, f.world)
+	} else if f.hasRank && f.rank.Sign() < 0 {
+		c.errorf(e, "/deviceRank", rule.RankRange, "deviceRank %s is negative", f.rank)
 	}
 }
 
@@ -184,12 +179,12 @@ func (c *streamChecker) runner(e *dump.Entry, f *facts) *runnerState {
 		c.errorf(e, "/nodeId", rule.RunnerIdentity, "runner %q is on node %q here but on node %q since %s", f.runnerID, f.nodeID, r.node, since())
 		r.node, r.index, r.line = bytes.Clone(f.nodeID), e.Index, e.Line
 	}
-	if f.hasRank && r.hasRank && f.rank != r.rank {
-		c.errorf(e, "/deviceRank", rule.RunnerIdentity, "runner %q has deviceRank %d here but %d since %s", f.runnerID, f.rank, r.rank, since())
+	if f.hasRank && r.hasRank && f.rank.Cmp(r.rank) != 0 {
+		c.errorf(e, "/deviceRank", rule.RunnerIdentity, "runner %q has deviceRank %s here but %s since %s", f.runnerID, f.rank, r.rank, since())
 		r.rank, r.index, r.line = f.rank, e.Index, e.Line
 	}
-	if f.hasWorld && r.hasWorld && f.world != r.world {
-		c.errorf(e, "/worldSize", rule.RunnerIdentity, "runner %q has worldSize %d here but %d since %s", f.runnerID, f.world, r.world, since())
+	if f.hasWorld && r.hasWorld && f.world.Cmp(r.world) != 0 {
+		c.errorf(e, "/worldSize", rule.RunnerIdentity, "runner %q has worldSize %s here but %s since %s", f.runnerID, f.world, r.world, since())
 		r.world, r.index, r.line = f.world, e.Index, e.Line
 	}
 	return r
@@ -200,7 +195,7 @@ func (c *streamChecker) runner(e *dump.Entry, f *facts) *runnerState {
 func (c *streamChecker) checkTask(e *dump.Entry, f *facts) {
 	t, ok := c.tasks[string(f.taskID)]
 	if !ok {
-		t = &taskState{id: string(f.taskID), ranks: map[int64]rankHolder{}, reported: map[string]bool{}}
+		t = &taskState{id: string(f.taskID), ranks: map[rankKey]rankHolder{}, reported: map[string]bool{}}
 		c.tasks[t.id] = t
 		c.order = append(c.order, t)
 	}
@@ -208,24 +203,24 @@ func (c *streamChecker) checkTask(e *dump.Entry, f *facts) {
 		switch {
 		case !t.hasWorld:
 			t.world, t.hasWorld, t.index, t.line = f.world, true, e.Index, e.Line
-		case f.world != t.world:
-			if key := "world " + strconv.FormatInt(f.world, 10); !t.reported[key] {
+		case f.world.Cmp(t.world) != 0:
+			if key := "world " + f.world.String(); !t.reported[key] {
 				t.reported[key] = true
-				c.errorf(e, "/worldSize", rule.TaskWorldSize, "task %q has worldSize %d here but %d at entry %d (line %d)", t.id, f.world, t.world, t.index, t.line)
+				c.errorf(e, "/worldSize", rule.TaskWorldSize, "task %q has worldSize %s here but %s at entry %d (line %d)", t.id, f.world, t.world, t.index, t.line)
 			}
 		}
 	}
 	if !f.hasRank || f.runnerID == nil {
 		return
 	}
-	h, ok := t.ranks[f.rank]
+	h, ok := t.ranks[keyOf(f.rank)]
 	switch {
 	case !ok:
-		t.ranks[f.rank] = rankHolder{string(f.runnerID), e.Index, e.Line}
+		t.ranks[keyOf(f.rank)] = rankHolder{string(f.runnerID), f.rank, e.Index, e.Line}
 	case h.runner != string(f.runnerID):
-		if key := "rank " + strconv.FormatInt(f.rank, 10) + " " + string(f.runnerID); !t.reported[key] {
+		if key := "rank " + f.rank.String() + " " + string(f.runnerID); !t.reported[key] {
 			t.reported[key] = true
-			c.errorf(e, "/runnerId", rule.TaskRankConflict, "rank %d of task %q is held by runner %q here but by runner %q at entry %d (line %d)", f.rank, t.id, f.runnerID, h.runner, h.index, h.line)
+			c.errorf(e, "/runnerId", rule.TaskRankConflict, "rank %s of task %q is held by runner %q here but by runner %q at entry %d (line %d)", f.rank, t.id, f.runnerID, h.runner, h.index, h.line)
 		}
 	}
 }
@@ -263,7 +258,7 @@ func (c *streamChecker) checkOrder(e *dump.Entry, f *facts, last *orderMark, rec
 		default:
 			why = "at the same instant and node, its deviceRank is lower"
 		}
-		c.errorf(e, "", rule.Order, "goes backwards: it belongs before the entry it follows, entry %d at line %d (at %s, node %s, rank %d): %s",
+		c.errorf(e, "", rule.Order, "goes backwards: it belongs before the entry it follows, entry %d at line %d (at %s, node %s, rank %s): %s",
 			last.index, last.line, last.at, last.node, last.rank, why)
 	}
 	cur.node, cur.runner, cur.at = append(last.node[:0], f.nodeID...), append(last.runner[:0], f.runnerID...), append(last.at[:0], f.at...)
@@ -282,8 +277,8 @@ func compareMarks(a, b *orderMark) int {
 	if c := bytes.Compare(a.node, b.node); c != 0 {
 		return c
 	}
-	if a.rank != b.rank {
-		return cmpInt(a.rank, b.rank)
+	if c := a.rank.Cmp(b.rank); c != 0 {
+		return c
 	}
 	return 0
 }
@@ -331,13 +326,13 @@ func (c *streamChecker) finish() {
 		}
 		var missing []int64
 		seen := 0
-		for r := range t.ranks {
-			if r >= 0 && r < t.world {
+		for _, h := range t.ranks {
+			if h.rank.Sign() >= 0 && h.rank.Cmp(t.world) < 0 {
 				seen++
 			}
 		}
-		for r := int64(0); r < t.world && len(missing) <= 64; r++ {
-			if _, ok := t.ranks[r]; !ok {
+		for r := int64(0); jsonrt.IntOf(r).Cmp(t.world) < 0 && len(missing) <= 64; r++ {
+			if _, ok := t.ranks[rankKey{n: r}]; !ok {
 				missing = append(missing, r)
 			}
 		}
@@ -346,17 +341,20 @@ func (c *streamChecker) finish() {
 		}
 		text := rankList(missing, t.world, seen)
 		c.emit(Finding{Line: t.line, Entry: t.index, Severity: rule.Warning, Rule: rule.TaskMissingRank,
-			Message: fmt.Sprintf("task %q (worldSize %d): %s never reported: a missing dump, or a rank that never started", t.id, t.world, text)})
+			Message: fmt.Sprintf("task %q (worldSize %s): %s never reported: a missing dump, or a rank that never started", t.id, t.world, text)})
 	}
 }
 
 // rankList describes the missing ranks, shortening long lists.
-func rankList(missing []int64, world int64, seen int) string {
+func rankList(missing []int64, world jsonrt.Int, seen int) string {
 	if len(missing) == 1 {
 		return "rank " + strconv.FormatInt(missing[0], 10)
 	}
 	if len(missing) > 64 {
-		return fmt.Sprintf("%d of its ranks", world-int64(seen))
+		if w, ok := world.Int64(); ok {
+			return fmt.Sprintf("%d of its ranks", w-int64(seen))
+		}
+		return fmt.Sprintf("all of its ranks but the %d that reported", seen)
 	}
 	var parts []string
 	for _, r := range missing {

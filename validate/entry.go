@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/flightline-dev/flightline/generated/jsonrt"
 	"github.com/flightline-dev/flightline/generated/timeline"
 	"github.com/flightline-dev/flightline/validate/dump"
 	"github.com/flightline-dev/flightline/validate/rule"
@@ -22,15 +23,12 @@ type facts struct {
 	// are set below passed the schema's type checks.
 	usable                   bool
 	at                       []byte
-	atKey                    timeline.TimeKey
+	atKey                    jsonrt.TimeKey
 	nodeID, runnerID, taskID []byte
 	hasTask                  bool
-	rank, world              int64
+	rank, world              jsonrt.Int
 	hasRank, hasWorld        bool
-	// rankBad and worldBad hold a rank or world size outside the 64-bit
-	// range, as written.
-	rankBad, worldBad []byte
-	hash              uint64
+	hash                     uint64
 }
 
 // An entryChecker checks entries one at a time: the schema, and the
@@ -61,9 +59,10 @@ func (c *entryChecker) check(e *dump.Entry, out []Finding, f *facts, arena *[]by
 		// its own schema, so that the pointers name what the dump holds.
 		out, ok := c.generatedViolations(out, e, c.v.RunnerFlightRecorderEntry(e.Raw))
 		if ok {
-			for _, d := range c.v.DateTimes() {
-				out, _, _ = checkTimestamp(out, e, d.Value, d.Pointer)
-			}
+			c.v.DateTimes(func(i int, value []byte) bool {
+				out, _, _ = checkTimestamp(out, e, value, func() string { return c.dateTimePointer(i) })
+				return true
+			})
 		}
 		return out
 	}
@@ -77,26 +76,33 @@ func (c *entryChecker) check(e *dump.Entry, out []Finding, f *facts, arena *[]by
 		return out
 	}
 	view := &c.view
-	for _, d := range c.v.DateTimes() {
-		var ts timeline.Timestamp
+	c.v.DateTimes(func(i int, value []byte) bool {
+		var ts jsonrt.Timestamp
 		var ok bool
-		out, ts, ok = checkTimestamp(out, e, d.Value, d.Pointer)
-		if ok && !f.atKey.Valid && bytes.Equal(d.Value, view.At) {
-			f.atKey = timeline.TimeKey{Timestamp: ts, Valid: true}
+		out, ts, ok = checkTimestamp(out, e, value, func() string { return c.dateTimePointer(i) })
+		if ok && !f.atKey.Valid && bytes.Equal(value, view.At) {
+			f.atKey = jsonrt.TimeKey{Timestamp: ts, Valid: true}
 		}
-	}
+		return true
+	})
 	f.usable = true
 	f.at, f.nodeID, f.runnerID = keep(view.At), keep(view.NodeID), keep(view.RunnerID)
 	if view.TaskID != nil {
 		f.taskID, f.hasTask = keep(view.TaskID), true
 	}
-	f.rank, f.hasRank, f.rankBad = integerFact(view.DeviceRank)
-	f.world, f.hasWorld, f.worldBad = integerFact(view.WorldSize)
-	f.rankBad, f.worldBad = keep(f.rankBad), keep(f.worldBad)
+	f.rank, f.hasRank = integerFact(view.DeviceRank)
+	f.world, f.hasWorld = integerFact(view.WorldSize)
 	if f.at != nil && !f.atKey.Valid {
-		f.atKey = timeline.MakeTimeKey(f.at)
+		f.atKey = jsonrt.MakeTimeKey(f.at)
 	}
 	return out
+}
+
+// dateTimePointer is the JSON pointer of the i-th date-time value the
+// validator found.
+func (c *entryChecker) dateTimePointer(i int) string {
+	pointer, _ := c.v.DateTimeAt(i)
+	return pointer
 }
 
 // generatedViolations appends the findings of the generated validator's
@@ -106,12 +112,12 @@ func (c *entryChecker) check(e *dump.Entry, out []Finding, f *facts, arena *[]by
 // well-formed entry.
 func (c *entryChecker) generatedViolations(out []Finding, e *dump.Entry, vs []timeline.Violation) ([]Finding, bool) {
 	for _, v := range vs {
-		if v.Keyword == "syntax" {
-			return violationFinding(out, e, dump.Violation{Pointer: v.Pointer, Rule: ruleOf(v.Keyword, v.Message), Message: v.Message}), false
+		if v.Keyword == timeline.KeywordSyntax {
+			return violationFinding(out, e, dump.Violation{Pointer: v.Pointer, Rule: ruleOf(v.Keyword.String(), v.Message), Message: v.Message}), false
 		}
 	}
 	for _, v := range vs {
-		out = violationFinding(out, e, dump.Violation{Pointer: v.Pointer, Rule: ruleOf(v.Keyword, v.Message), Message: v.Message})
+		out = violationFinding(out, e, dump.Violation{Pointer: v.Pointer, Rule: ruleOf(v.Keyword.String(), v.Message), Message: v.Message})
 	}
 	return out, true
 }
@@ -121,21 +127,15 @@ func violationFinding(out []Finding, e *dump.Entry, v dump.Violation) []Finding 
 	return append(out, Finding{Line: e.Line, Entry: e.Index, Pointer: v.Pointer, Severity: rule.Error, Rule: v.Rule, Message: v.Message})
 }
 
-// integerFact reads an integer kept as its literal. bad holds a whole
-// number outside the 64-bit range; a literal that is not a whole number
-// is the schema rule's to report, and yields nothing.
-func integerFact(lit []byte) (n int64, ok bool, bad []byte) {
+// integerFact reads an integer kept as its literal, of any size. A
+// literal that is not a whole number is the schema rule's to report, and
+// yields nothing.
+func integerFact(lit []byte) (jsonrt.Int, bool) {
 	if lit == nil {
-		return 0, false, nil
+		return jsonrt.Int{}, false
 	}
-	n, err := timeline.ParseInteger(lit)
-	switch {
-	case err == nil:
-		return n, true, nil
-	case strings.Contains(err.Error(), "range"):
-		return 0, false, lit
-	}
-	return 0, false, nil
+	n, err := jsonrt.ParseInt(lit)
+	return n, err == nil
 }
 
 // checkGeneral checks an entry with the jsonschema/v5 schema.
@@ -176,11 +176,10 @@ func (c *entryChecker) checkGeneral(e *dump.Entry, out []Finding, f *facts, keep
 	if t := str("taskId"); t != nil {
 		f.taskID, f.hasTask = t, true
 	}
-	f.rank, f.hasRank, f.rankBad = integerFact(num("deviceRank"))
-	f.world, f.hasWorld, f.worldBad = integerFact(num("worldSize"))
-	f.rankBad, f.worldBad = keep(f.rankBad), keep(f.worldBad)
+	f.rank, f.hasRank = integerFact(num("deviceRank"))
+	f.world, f.hasWorld = integerFact(num("worldSize"))
 	if f.at != nil {
-		f.atKey = timeline.MakeTimeKey(f.at)
+		f.atKey = jsonrt.MakeTimeKey(f.at)
 	}
 	return out
 }
@@ -262,7 +261,7 @@ func escapeAll(path []string) []string {
 
 // checkTimestamp checks one date-time value (dump.CheckTimestamp) and
 // appends its finding. It returns the instant, when the value names one.
-func checkTimestamp(out []Finding, e *dump.Entry, value []byte, pointer func() string) ([]Finding, timeline.Timestamp, bool) {
+func checkTimestamp(out []Finding, e *dump.Entry, value []byte, pointer func() string) ([]Finding, jsonrt.Timestamp, bool) {
 	ts, id, msg := dump.CheckTimestamp(value)
 	if id != 0 {
 		out = append(out, Finding{Line: e.Line, Entry: e.Index, Pointer: pointer(), Severity: id.Severity(), Rule: id, Message: msg})

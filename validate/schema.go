@@ -2,7 +2,6 @@ package validate
 
 import (
 	"errors"
-	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -74,7 +73,7 @@ func loadSchema(readFile func(string) ([]byte, error), file string) (*Schema, er
 	}
 	c, err := schema.Compile(recorded, file)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v", file, err)
+		return nil, err // it names the file
 	}
 	s := &Schema{compiled: c, maxEntry: DefaultMaxSchemaEntryBytes, dateTimes: [][]string{{"at"}}, identity: schema.Identity(read, order...)}
 	// The timestamps to check are the schema's date-time properties, when

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -146,10 +147,7 @@ func TestExplainScenarios(t *testing.T) {
 	}
 }
 
-func itoaInt(n int64) string {
-	b, _ := json.Marshal(n)
-	return string(b)
-}
+func itoaInt(n int64) string { return strconv.FormatInt(n, 10) }
 
 // TestExplainLastEntryClock: without a snapshot or --now, a hang where
 // nothing else runs is measured to its own last entry, and the output

@@ -37,6 +37,7 @@ type genOptions struct {
 	schemas, components []string
 	openapi, pkg, out   string
 	check, goGenerate   bool
+	runtime, force      bool
 }
 
 // genFlags defines gen's flags on fs and returns the options they set.
@@ -49,12 +50,14 @@ func genFlags(fs *pflag.FlagSet) *genOptions {
 	fs.StringVar(&o.out, "out", filepath.Join("generated", "timeline"), "output `directory`")
 	fs.BoolVar(&o.check, "check", false, "write nothing; exit 1 naming each stale file if the output directory is not up to date")
 	fs.BoolVar(&o.goGenerate, "go-generate", false, "also write a //go:generate directive that reruns this command into the package")
+	fs.BoolVar(&o.force, "force", false, "replace files in --out that flightline gen did not write (it never writes through a symbolic link)")
+	fs.BoolVar(&o.runtime, "runtime", false, "generate no schema: write the JSON runtime generated packages carry as a package of its own, its helpers exported")
 	return o
 }
 
 // genSourceFlags are the flags that say what to generate. They cannot be
 // combined with package directories, whose directives say it instead.
-var genSourceFlags = []string{"schema", "openapi", "component", "package", "out", "go-generate"}
+var genSourceFlags = []string{"schema", "openapi", "component", "package", "out", "go-generate", "runtime", "force"}
 
 // validate reports a combination of flags that names no single source.
 func (o *genOptions) validate() error {
@@ -63,6 +66,9 @@ func (o *genOptions) validate() error {
 	}
 	if (o.openapi == "") != (len(o.components) == 0) {
 		return errors.New("--openapi and --component go together")
+	}
+	if o.runtime && (len(o.schemas) > 0 || o.openapi != "") {
+		return errors.New("--runtime generates no schema; leave out --schema and --openapi")
 	}
 	return nil
 }
@@ -150,31 +156,24 @@ func runGen(e *env, cmd *cobra.Command, args []string, opts *genOptions) int {
 // package and writes it into o.out, or with o.check returns the stale files
 // of o.out instead, as paths under o.out.
 func generate(o *genOptions) (stale []string, err error) {
-	var model *schema.Model
-	switch {
-	case o.openapi != "":
-		model, err = schema.LoadOpenAPI(o.openapi, o.components...)
-	case len(o.schemas) > 0:
-		model, err = schema.LoadJSONSchema(nil, o.schemas...)
-	default:
-		model, err = schema.LoadBuiltin()
-	}
-	if err != nil {
-		return nil, err
-	}
-	cfg := gen.Config{Package: o.pkg}
+	var directive string
 	if o.goGenerate {
-		src := gen.Source{Schemas: o.schemas, OpenAPI: o.openapi, Components: o.components}
-		if cfg.GoGenerate, err = gen.GoGenerateCommand(o.out, o.pkg, src); err != nil {
+		src := gen.Source{Schemas: o.schemas, OpenAPI: o.openapi, Components: o.components, Runtime: o.runtime}
+		if directive, err = gen.GoGenerateCommand(o.out, o.pkg, src); err != nil {
 			return nil, err
 		}
 	}
-	files, err := gen.Generate(model, cfg)
+	var files []gen.File
+	if o.runtime {
+		files, err = gen.Runtime(gen.RuntimeConfig{Package: o.pkg, GoGenerate: directive})
+	} else {
+		files, err = generateSchema(o, directive)
+	}
 	if err != nil {
 		return nil, err
 	}
 	if !o.check {
-		return nil, gen.WriteDir(o.out, files)
+		return nil, gen.WriteDir(o.out, files, gen.WriteOptions{Force: o.force})
 	}
 	names, err := gen.Stale(o.out, files)
 	if err != nil {
@@ -186,11 +185,30 @@ func generate(o *genOptions) (stale []string, err error) {
 	return stale, nil
 }
 
-// directiveJobs turns the flightline gen directives in the directories
-// patterns name into jobs; check forces --check on all of them. Every
-// malformed directive is reported with its FILE:LINE before the command
-// gives up, and so are patterns that match no directive at all: a hook
-// that checks nothing must not pass.
+// generateSchema generates the package of the schema o names.
+func generateSchema(o *genOptions, directive string) ([]gen.File, error) {
+	var model *schema.Model
+	var err error
+	switch {
+	case o.openapi != "":
+		model, err = schema.LoadOpenAPI(o.openapi, o.components...)
+	case len(o.schemas) > 0:
+		model, err = schema.LoadJSONSchema(nil, o.schemas...)
+	default:
+		model, err = schema.LoadBuiltin()
+	}
+	if err != nil {
+		return nil, err
+	}
+	return gen.Generate(model, gen.Config{Package: o.pkg, GoGenerate: directive})
+}
+
+// directiveJobs finds the flightline gen directives in the Go files of the
+// directories patterns name, in directory, file and line order, and turns
+// each into a job; check forces --check on all of them. Every malformed
+// directive is reported with its FILE:LINE before the command gives up,
+// and so are patterns that match no directive at all: a hook that checks
+// nothing must not pass.
 func directiveJobs(e *env, patterns []string, check bool) ([]genJob, int) {
 	found, errs := gen.FindDirectives(patterns)
 	for _, err := range errs {

@@ -66,7 +66,7 @@ func runMerge(e *env, cmd *cobra.Command, args []string, f *mergeFlags) int {
 	}
 	generatedAt := f.generatedAt
 	if generatedAt != "" {
-		if _, err := timeline.ParseTimestamp(generatedAt); err != nil {
+		if _, err := timeline.DateTime(generatedAt).Time(); err != nil {
 			e.errorf("merge: --generated-at: %v", err)
 			return exitUsage
 		}
@@ -236,6 +236,7 @@ type timelineWriter struct {
 
 func (t *timelineWriter) entry(e *merge.Entry) error { return t.w.Add(e) }
 func (t *timelineWriter) reset() error               { return t.w.Reset() }
+
 // finish writes the document: its generatedAt is --generated-at, else the
 // latest of the inputs', else now.
 func (t *timelineWriter) finish(o *output, doc *merge.Document) error {

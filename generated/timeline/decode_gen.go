@@ -17,10 +17,23 @@ type Validator struct {
 	s scanner
 }
 
-// DateTimes returns the values of the date-time properties of the document
-// last checked, in document order, valid until the next call.
-func (v *Validator) DateTimes() []DateTime {
-	return v.s.dates
+// DateTimes yields the index and the value of each date-time string in the
+// document last checked, in document order, so that timestamps can be checked
+// without reading the document again. A value is unescaped, and valid until
+// the Validator's next call; DateTimeAt says where it is.
+func (v *Validator) DateTimes(yield func(i int, value []byte) bool) {
+	for i, d := range v.s.dates {
+		if !yield(i, d.Value) {
+			return
+		}
+	}
+}
+
+// DateTimeAt returns the JSON pointer and the byte offset in the document of
+// the i-th value DateTimes yields.
+func (v *Validator) DateTimeAt(i int) (pointer string, offset int) {
+	d := &v.s.dates[i]
+	return d.Pointer(), d.Offset
 }
 
 // ClusterTimelineEntry reports how data breaks the ClusterTimelineEntry
@@ -565,7 +578,7 @@ func (s *scanner) decodeClusterTimelineEntry(x *ClusterTimelineEntry, view *Clus
 			seen |= (1 << 0)
 			if v0, ok := s.str("at"); ok {
 				if x != nil {
-					x.At = string(v0)
+					x.At = DateTime(v0)
 				}
 				if view != nil {
 					view.At = s.stable(v0)
@@ -607,11 +620,7 @@ func (s *scanner) decodeClusterTimelineEntry(x *ClusterTimelineEntry, view *Clus
 			seen |= (1 << 3)
 			if v0, ok := s.integer("deviceRank"); ok {
 				if x != nil {
-					if n, err := ParseInteger(v0); err != nil {
-						s.violateAt("deviceRank", "range", "integer "+string(v0)+" is "+err.Error())
-					} else {
-						x.DeviceRank = n
-					}
+					x.DeviceRank = intOfLiteral(v0)
 				}
 				if view != nil {
 					view.DeviceRank = v0
@@ -624,11 +633,7 @@ func (s *scanner) decodeClusterTimelineEntry(x *ClusterTimelineEntry, view *Clus
 			seen |= (1 << 4)
 			if v0, ok := s.integer("worldSize"); ok {
 				if x != nil {
-					if n, err := ParseInteger(v0); err != nil {
-						s.violateAt("worldSize", "range", "integer "+string(v0)+" is "+err.Error())
-					} else {
-						x.WorldSize = n
-					}
+					x.WorldSize = intOfLiteral(v0)
 				}
 				if view != nil {
 					view.WorldSize = v0
@@ -858,7 +863,7 @@ func (s *scanner) decodeRunnerFlightRecorderEntry(x *RunnerFlightRecorderEntry) 
 			seen |= (1 << 0)
 			if v0, ok := s.str("at"); ok {
 				if x != nil {
-					x.At = string(v0)
+					x.At = DateTime(v0)
 				}
 				if x == nil {
 					s.dateTime("at", v0)
@@ -1072,7 +1077,7 @@ func (s *scanner) decodeClusterTimeline(x *ClusterTimeline) {
 			seen |= (1 << 0)
 			if v0, ok := s.str("generatedAt"); ok {
 				if x != nil {
-					x.GeneratedAt = string(v0)
+					x.GeneratedAt = DateTime(v0)
 				}
 				if x == nil {
 					s.dateTime("generatedAt", v0)
@@ -1253,7 +1258,7 @@ func (s *scanner) decodeNodeDiagnostics(x *NodeDiagnostics) {
 			seen |= (1 << 0)
 			if v0, ok := s.str("generatedAt"); ok {
 				if x != nil {
-					x.GeneratedAt = string(v0)
+					x.GeneratedAt = DateTime(v0)
 				}
 				if x == nil {
 					s.dateTime("generatedAt", v0)
@@ -1476,7 +1481,7 @@ func (s *scanner) decodeClusterDiagnostics(x *ClusterDiagnostics) {
 			seen |= (1 << 0)
 			if v0, ok := s.str("generatedAt"); ok {
 				if x != nil {
-					x.GeneratedAt = string(v0)
+					x.GeneratedAt = DateTime(v0)
 				}
 				if x == nil {
 					s.dateTime("generatedAt", v0)
@@ -1603,7 +1608,7 @@ func (s *scanner) decodeDiagnosticCaptureResponse(x *DiagnosticCaptureResponse) 
 			seen |= (1 << 0)
 			if v0, ok := s.str("generatedAt"); ok {
 				if x != nil {
-					x.GeneratedAt = string(v0)
+					x.GeneratedAt = DateTime(v0)
 				}
 				if x == nil {
 					s.dateTime("generatedAt", v0)
@@ -1820,7 +1825,7 @@ func (s *scanner) decodePhase(name string) (Phase, bool) {
 	case "shutdown_cleanup":
 		return PhaseShutdownCleanup, true
 	}
-	s.violateAt(name, "enum", strconv.Quote(string(v))+" is not a Phase; want one of created, idle, connect_group, load_model, warmup, task_submission, task_agreement, prompt_build, vision_preprocess, kv_cache_lookup, prefill_barrier, prefill_pipeline, prefill_stream, decode_barrier, decode_wait_first_token, decode_stream, parser, cancel_requested, cancel_observed, completion, error, shutdown_cleanup")
+	s.violateAt(name, KeywordEnum, strconv.Quote(string(v))+" is not a Phase; want one of created, idle, connect_group, load_model, warmup, task_submission, task_agreement, prompt_build, vision_preprocess, kv_cache_lookup, prefill_barrier, prefill_pipeline, prefill_stream, decode_barrier, decode_wait_first_token, decode_stream, parser, cancel_requested, cancel_observed, completion, error, shutdown_cleanup")
 	return "", false
 }
 
@@ -1845,7 +1850,7 @@ func (s *scanner) decodeAttrsValue(x *AttrsValue) {
 		}
 		if lexicalInteger(lit) {
 			*x = AttrsValue{
-				Integer: json.Number(lit),
+				Integer: intOfLiteral(lit),
 				Kind:    AttrsValueInteger,
 			}
 		} else {
@@ -1885,7 +1890,7 @@ func (s *scanner) decodeAttrsValue(x *AttrsValue) {
 		}
 	default:
 		if got := s.kind(); got != "" {
-			s.violate("anyOf", "got "+got+", want a string, an integer, a number, a boolean or an array of strings")
+			s.violate(KeywordAnyOf, "got "+got+", want a string, an integer, a number, a boolean or an array of strings")
 			s.skip()
 		}
 	}
@@ -1941,7 +1946,7 @@ func (s *scanner) decodeMlxMemorySnapshot(x *MlxMemorySnapshot) {
 			seen |= (1 << 0)
 			if v0, ok := s.str("generatedAt"); ok {
 				if x != nil {
-					x.GeneratedAt = string(v0)
+					x.GeneratedAt = DateTime(v0)
 				}
 				if x == nil {
 					s.dateTime("generatedAt", v0)
@@ -2091,11 +2096,7 @@ func (s *scanner) decodeMemory(x *Memory) {
 			seen |= (1 << 0)
 			if v0, ok := s.integer("inBytes"); ok {
 				if x != nil {
-					if n, err := ParseInteger(v0); err != nil {
-						s.violateAt("inBytes", "range", "integer "+string(v0)+" is "+err.Error())
-					} else {
-						x.InBytes = n
-					}
+					x.InBytes = intOfLiteral(v0)
 				}
 			}
 		}
@@ -2185,11 +2186,7 @@ func (s *scanner) decodeRunnerDiagnosticContext(x *RunnerDiagnosticContext) {
 			if !s.null() {
 				if v0, ok := s.integer("pid"); ok {
 					if x != nil {
-						if n, err := ParseInteger(v0); err != nil {
-							s.violateAt("pid", "range", "integer "+string(v0)+" is "+err.Error())
-						} else {
-							x.Pid = ptrTo(n)
-						}
+						x.Pid = ptrTo(intOfLiteral(v0))
 					}
 				}
 			} else {
@@ -2224,11 +2221,7 @@ func (s *scanner) decodeRunnerDiagnosticContext(x *RunnerDiagnosticContext) {
 			seen |= (1 << 5)
 			if v0, ok := s.integer("rank"); ok {
 				if x != nil {
-					if n, err := ParseInteger(v0); err != nil {
-						s.violateAt("rank", "range", "integer "+string(v0)+" is "+err.Error())
-					} else {
-						x.Rank = n
-					}
+					x.Rank = intOfLiteral(v0)
 				}
 			}
 		case 6:
@@ -2238,11 +2231,7 @@ func (s *scanner) decodeRunnerDiagnosticContext(x *RunnerDiagnosticContext) {
 			seen |= (1 << 6)
 			if v0, ok := s.integer("worldSize"); ok {
 				if x != nil {
-					if n, err := ParseInteger(v0); err != nil {
-						s.violateAt("worldSize", "range", "integer "+string(v0)+" is "+err.Error())
-					} else {
-						x.WorldSize = n
-					}
+					x.WorldSize = intOfLiteral(v0)
 				}
 			}
 		case 7:
@@ -2252,11 +2241,7 @@ func (s *scanner) decodeRunnerDiagnosticContext(x *RunnerDiagnosticContext) {
 			seen |= (1 << 7)
 			if v0, ok := s.integer("startLayer"); ok {
 				if x != nil {
-					if n, err := ParseInteger(v0); err != nil {
-						s.violateAt("startLayer", "range", "integer "+string(v0)+" is "+err.Error())
-					} else {
-						x.StartLayer = n
-					}
+					x.StartLayer = intOfLiteral(v0)
 				}
 			}
 		case 8:
@@ -2266,11 +2251,7 @@ func (s *scanner) decodeRunnerDiagnosticContext(x *RunnerDiagnosticContext) {
 			seen |= (1 << 8)
 			if v0, ok := s.integer("endLayer"); ok {
 				if x != nil {
-					if n, err := ParseInteger(v0); err != nil {
-						s.violateAt("endLayer", "range", "integer "+string(v0)+" is "+err.Error())
-					} else {
-						x.EndLayer = n
-					}
+					x.EndLayer = intOfLiteral(v0)
 				}
 			}
 		case 9:
@@ -2280,11 +2261,7 @@ func (s *scanner) decodeRunnerDiagnosticContext(x *RunnerDiagnosticContext) {
 			seen |= (1 << 9)
 			if v0, ok := s.integer("nLayers"); ok {
 				if x != nil {
-					if n, err := ParseInteger(v0); err != nil {
-						s.violateAt("nLayers", "range", "integer "+string(v0)+" is "+err.Error())
-					} else {
-						x.NLayers = n
-					}
+					x.NLayers = intOfLiteral(v0)
 				}
 			}
 		}
@@ -2432,11 +2409,7 @@ func (s *scanner) decodeClusterTimelineRunner(x *ClusterTimelineRunner) {
 			seen |= (1 << 4)
 			if v0, ok := s.integer("deviceRank"); ok {
 				if x != nil {
-					if n, err := ParseInteger(v0); err != nil {
-						s.violateAt("deviceRank", "range", "integer "+string(v0)+" is "+err.Error())
-					} else {
-						x.DeviceRank = n
-					}
+					x.DeviceRank = intOfLiteral(v0)
 				}
 			}
 		case 5:
@@ -2446,11 +2419,7 @@ func (s *scanner) decodeClusterTimelineRunner(x *ClusterTimelineRunner) {
 			seen |= (1 << 5)
 			if v0, ok := s.integer("worldSize"); ok {
 				if x != nil {
-					if n, err := ParseInteger(v0); err != nil {
-						s.violateAt("worldSize", "range", "integer "+string(v0)+" is "+err.Error())
-					} else {
-						x.WorldSize = n
-					}
+					x.WorldSize = intOfLiteral(v0)
 				}
 			}
 		case 6:
@@ -2461,11 +2430,7 @@ func (s *scanner) decodeClusterTimelineRunner(x *ClusterTimelineRunner) {
 			if !s.null() {
 				if v0, ok := s.integer("pid"); ok {
 					if x != nil {
-						if n, err := ParseInteger(v0); err != nil {
-							s.violateAt("pid", "range", "integer "+string(v0)+" is "+err.Error())
-						} else {
-							x.Pid = ptrTo(n)
-						}
+						x.Pid = ptrTo(intOfLiteral(v0))
 					}
 				}
 			} else {
@@ -2525,7 +2490,7 @@ func (s *scanner) decodeClusterTimelineRunner(x *ClusterTimelineRunner) {
 			if v0, ok := s.number("secondsInPhase"); ok {
 				if x != nil {
 					if n, err := strconv.ParseFloat(string(v0), 64); err != nil {
-						s.violateAt("secondsInPhase", "range", "number "+string(v0)+" is out of the float64 range")
+						s.violateAt("secondsInPhase", KeywordRange, "number "+string(v0)+" is out of the float64 range")
 					} else {
 						x.SecondsInPhase = n
 					}
@@ -2539,7 +2504,7 @@ func (s *scanner) decodeClusterTimelineRunner(x *ClusterTimelineRunner) {
 			if !s.null() {
 				if v0, ok := s.str("lastProgressAt"); ok {
 					if x != nil {
-						x.LastProgressAt = ptrTo(string(v0))
+						x.LastProgressAt = ptrTo(DateTime(v0))
 					}
 					if x == nil {
 						s.dateTime("lastProgressAt", v0)
@@ -3551,7 +3516,7 @@ func (s *scanner) decodeSystemPerformanceProfile(x *SystemPerformanceProfile) {
 			if v0, ok := s.number("gpuUsage"); ok {
 				if x != nil {
 					if n, err := strconv.ParseFloat(string(v0), 64); err != nil {
-						s.violateAt("gpuUsage", "range", "number "+string(v0)+" is out of the float64 range")
+						s.violateAt("gpuUsage", KeywordRange, "number "+string(v0)+" is out of the float64 range")
 					} else {
 						x.GpuUsage = n
 					}
@@ -3565,7 +3530,7 @@ func (s *scanner) decodeSystemPerformanceProfile(x *SystemPerformanceProfile) {
 			if v0, ok := s.number("temp"); ok {
 				if x != nil {
 					if n, err := strconv.ParseFloat(string(v0), 64); err != nil {
-						s.violateAt("temp", "range", "number "+string(v0)+" is out of the float64 range")
+						s.violateAt("temp", KeywordRange, "number "+string(v0)+" is out of the float64 range")
 					} else {
 						x.Temp = n
 					}
@@ -3579,7 +3544,7 @@ func (s *scanner) decodeSystemPerformanceProfile(x *SystemPerformanceProfile) {
 			if v0, ok := s.number("sysPower"); ok {
 				if x != nil {
 					if n, err := strconv.ParseFloat(string(v0), 64); err != nil {
-						s.violateAt("sysPower", "range", "number "+string(v0)+" is out of the float64 range")
+						s.violateAt("sysPower", KeywordRange, "number "+string(v0)+" is out of the float64 range")
 					} else {
 						x.SysPower = n
 					}
@@ -3593,7 +3558,7 @@ func (s *scanner) decodeSystemPerformanceProfile(x *SystemPerformanceProfile) {
 			if v0, ok := s.number("pcpuUsage"); ok {
 				if x != nil {
 					if n, err := strconv.ParseFloat(string(v0), 64); err != nil {
-						s.violateAt("pcpuUsage", "range", "number "+string(v0)+" is out of the float64 range")
+						s.violateAt("pcpuUsage", KeywordRange, "number "+string(v0)+" is out of the float64 range")
 					} else {
 						x.PcpuUsage = n
 					}
@@ -3607,7 +3572,7 @@ func (s *scanner) decodeSystemPerformanceProfile(x *SystemPerformanceProfile) {
 			if v0, ok := s.number("ecpuUsage"); ok {
 				if x != nil {
 					if n, err := strconv.ParseFloat(string(v0), 64); err != nil {
-						s.violateAt("ecpuUsage", "range", "number "+string(v0)+" is out of the float64 range")
+						s.violateAt("ecpuUsage", KeywordRange, "number "+string(v0)+" is out of the float64 range")
 					} else {
 						x.EcpuUsage = n
 					}
@@ -3719,7 +3684,7 @@ func (s *scanner) decodeAcceleratorMetrics(x *AcceleratorMetrics) {
 				if v0, ok := s.number("utilizationRatio"); ok {
 					if x != nil {
 						if n, err := strconv.ParseFloat(string(v0), 64); err != nil {
-							s.violateAt("utilizationRatio", "range", "number "+string(v0)+" is out of the float64 range")
+							s.violateAt("utilizationRatio", KeywordRange, "number "+string(v0)+" is out of the float64 range")
 						} else {
 							x.UtilizationRatio = ptrTo(n)
 						}
@@ -3738,11 +3703,7 @@ func (s *scanner) decodeAcceleratorMetrics(x *AcceleratorMetrics) {
 			if !s.null() {
 				if v0, ok := s.integer("vramTotalBytes"); ok {
 					if x != nil {
-						if n, err := ParseInteger(v0); err != nil {
-							s.violateAt("vramTotalBytes", "range", "integer "+string(v0)+" is "+err.Error())
-						} else {
-							x.VramTotalBytes = ptrTo(n)
-						}
+						x.VramTotalBytes = ptrTo(intOfLiteral(v0))
 					}
 				}
 			} else {
@@ -3758,11 +3719,7 @@ func (s *scanner) decodeAcceleratorMetrics(x *AcceleratorMetrics) {
 			if !s.null() {
 				if v0, ok := s.integer("vramUsedBytes"); ok {
 					if x != nil {
-						if n, err := ParseInteger(v0); err != nil {
-							s.violateAt("vramUsedBytes", "range", "integer "+string(v0)+" is "+err.Error())
-						} else {
-							x.VramUsedBytes = ptrTo(n)
-						}
+						x.VramUsedBytes = ptrTo(intOfLiteral(v0))
 					}
 				}
 			} else {
@@ -3778,11 +3735,7 @@ func (s *scanner) decodeAcceleratorMetrics(x *AcceleratorMetrics) {
 			if !s.null() {
 				if v0, ok := s.integer("gttTotalBytes"); ok {
 					if x != nil {
-						if n, err := ParseInteger(v0); err != nil {
-							s.violateAt("gttTotalBytes", "range", "integer "+string(v0)+" is "+err.Error())
-						} else {
-							x.GttTotalBytes = ptrTo(n)
-						}
+						x.GttTotalBytes = ptrTo(intOfLiteral(v0))
 					}
 				}
 			} else {
@@ -3799,7 +3752,7 @@ func (s *scanner) decodeAcceleratorMetrics(x *AcceleratorMetrics) {
 				if v0, ok := s.number("powerWatts"); ok {
 					if x != nil {
 						if n, err := strconv.ParseFloat(string(v0), 64); err != nil {
-							s.violateAt("powerWatts", "range", "number "+string(v0)+" is out of the float64 range")
+							s.violateAt("powerWatts", KeywordRange, "number "+string(v0)+" is out of the float64 range")
 						} else {
 							x.PowerWatts = ptrTo(n)
 						}
@@ -3819,7 +3772,7 @@ func (s *scanner) decodeAcceleratorMetrics(x *AcceleratorMetrics) {
 				if v0, ok := s.number("temperatureCelsius"); ok {
 					if x != nil {
 						if n, err := strconv.ParseFloat(string(v0), 64); err != nil {
-							s.violateAt("temperatureCelsius", "range", "number "+string(v0)+" is out of the float64 range")
+							s.violateAt("temperatureCelsius", KeywordRange, "number "+string(v0)+" is out of the float64 range")
 						} else {
 							x.TemperatureCelsius = ptrTo(n)
 						}
@@ -3838,11 +3791,7 @@ func (s *scanner) decodeAcceleratorMetrics(x *AcceleratorMetrics) {
 			if !s.null() {
 				if v0, ok := s.integer("clockMhz"); ok {
 					if x != nil {
-						if n, err := ParseInteger(v0); err != nil {
-							s.violateAt("clockMhz", "range", "integer "+string(v0)+" is "+err.Error())
-						} else {
-							x.ClockMhz = ptrTo(n)
-						}
+						x.ClockMhz = ptrTo(intOfLiteral(v0))
 					}
 				}
 			} else {
@@ -3883,7 +3832,7 @@ func (s *scanner) decodeAcceleratorVendor(name string) (AcceleratorVendor, bool)
 	case "unknown":
 		return AcceleratorVendorUnknown, true
 	}
-	s.violateAt(name, "enum", strconv.Quote(string(v))+" is not a AcceleratorVendor; want one of apple, amd, nvidia, intel, cpu, unknown")
+	s.violateAt(name, KeywordEnum, strconv.Quote(string(v))+" is not an AcceleratorVendor; want one of apple, amd, nvidia, intel, cpu, unknown")
 	return "", false
 }
 
@@ -4056,7 +4005,7 @@ func (s *scanner) decodeInterfaceType(name string) (InterfaceType, bool) {
 	case "unknown":
 		return InterfaceTypeUnknown, true
 	}
-	s.violateAt(name, "enum", strconv.Quote(string(v))+" is not a InterfaceType; want one of wifi, ethernet, maybe_ethernet, thunderbolt, unknown")
+	s.violateAt(name, KeywordEnum, strconv.Quote(string(v))+" is not an InterfaceType; want one of wifi, ethernet, maybe_ethernet, thunderbolt, unknown")
 	return "", false
 }
 
@@ -4118,11 +4067,7 @@ func (s *scanner) decodeDiagnosticsProcess(x *DiagnosticsProcess) {
 			seen |= (1 << 0)
 			if v0, ok := s.integer("pid"); ok {
 				if x != nil {
-					if n, err := ParseInteger(v0); err != nil {
-						s.violateAt("pid", "range", "integer "+string(v0)+" is "+err.Error())
-					} else {
-						x.Pid = n
-					}
+					x.Pid = intOfLiteral(v0)
 				}
 			}
 		case 1:
@@ -4133,11 +4078,7 @@ func (s *scanner) decodeDiagnosticsProcess(x *DiagnosticsProcess) {
 			if !s.null() {
 				if v0, ok := s.integer("parentPid"); ok {
 					if x != nil {
-						if n, err := ParseInteger(v0); err != nil {
-							s.violateAt("parentPid", "range", "integer "+string(v0)+" is "+err.Error())
-						} else {
-							x.ParentPid = ptrTo(n)
-						}
+						x.ParentPid = ptrTo(intOfLiteral(v0))
 					}
 				}
 			} else {
@@ -4190,7 +4131,7 @@ func (s *scanner) decodeDiagnosticsProcess(x *DiagnosticsProcess) {
 				if v0, ok := s.number("cpuPercent"); ok {
 					if x != nil {
 						if n, err := strconv.ParseFloat(string(v0), 64); err != nil {
-							s.violateAt("cpuPercent", "range", "number "+string(v0)+" is out of the float64 range")
+							s.violateAt("cpuPercent", KeywordRange, "number "+string(v0)+" is out of the float64 range")
 						} else {
 							x.CPUPercent = ptrTo(n)
 						}
@@ -4210,7 +4151,7 @@ func (s *scanner) decodeDiagnosticsProcess(x *DiagnosticsProcess) {
 				if v0, ok := s.number("memoryPercent"); ok {
 					if x != nil {
 						if n, err := strconv.ParseFloat(string(v0), 64); err != nil {
-							s.violateAt("memoryPercent", "range", "number "+string(v0)+" is out of the float64 range")
+							s.violateAt("memoryPercent", KeywordRange, "number "+string(v0)+" is out of the float64 range")
 						} else {
 							x.MemoryPercent = ptrTo(n)
 						}
@@ -4250,7 +4191,7 @@ func (s *scanner) decodeDiagnosticsProcess(x *DiagnosticsProcess) {
 				if v0, ok := s.number("elapsedSeconds"); ok {
 					if x != nil {
 						if n, err := strconv.ParseFloat(string(v0), 64); err != nil {
-							s.violateAt("elapsedSeconds", "range", "number "+string(v0)+" is out of the float64 range")
+							s.violateAt("elapsedSeconds", KeywordRange, "number "+string(v0)+" is out of the float64 range")
 						} else {
 							x.ElapsedSeconds = ptrTo(n)
 						}
@@ -4303,7 +4244,7 @@ func (s *scanner) decodeProcessRole(name string) (ProcessRole, bool) {
 	case "other":
 		return ProcessRoleOther, true
 	}
-	s.violateAt(name, "enum", strconv.Quote(string(v))+" is not a ProcessRole; want one of skulk, runner, vector, python, other")
+	s.violateAt(name, KeywordEnum, strconv.Quote(string(v))+" is not a ProcessRole; want one of skulk, runner, vector, python, other")
 	return "", false
 }
 
@@ -4449,11 +4390,7 @@ func (s *scanner) decodeRunnerSupervisorDiagnostics(x *RunnerSupervisorDiagnosti
 			seen |= (1 << 4)
 			if v0, ok := s.integer("deviceRank"); ok {
 				if x != nil {
-					if n, err := ParseInteger(v0); err != nil {
-						s.violateAt("deviceRank", "range", "integer "+string(v0)+" is "+err.Error())
-					} else {
-						x.DeviceRank = n
-					}
+					x.DeviceRank = intOfLiteral(v0)
 				}
 			}
 		case 5:
@@ -4463,11 +4400,7 @@ func (s *scanner) decodeRunnerSupervisorDiagnostics(x *RunnerSupervisorDiagnosti
 			seen |= (1 << 5)
 			if v0, ok := s.integer("worldSize"); ok {
 				if x != nil {
-					if n, err := ParseInteger(v0); err != nil {
-						s.violateAt("worldSize", "range", "integer "+string(v0)+" is "+err.Error())
-					} else {
-						x.WorldSize = n
-					}
+					x.WorldSize = intOfLiteral(v0)
 				}
 			}
 		case 6:
@@ -4477,11 +4410,7 @@ func (s *scanner) decodeRunnerSupervisorDiagnostics(x *RunnerSupervisorDiagnosti
 			seen |= (1 << 6)
 			if v0, ok := s.integer("startLayer"); ok {
 				if x != nil {
-					if n, err := ParseInteger(v0); err != nil {
-						s.violateAt("startLayer", "range", "integer "+string(v0)+" is "+err.Error())
-					} else {
-						x.StartLayer = n
-					}
+					x.StartLayer = intOfLiteral(v0)
 				}
 			}
 		case 7:
@@ -4491,11 +4420,7 @@ func (s *scanner) decodeRunnerSupervisorDiagnostics(x *RunnerSupervisorDiagnosti
 			seen |= (1 << 7)
 			if v0, ok := s.integer("endLayer"); ok {
 				if x != nil {
-					if n, err := ParseInteger(v0); err != nil {
-						s.violateAt("endLayer", "range", "integer "+string(v0)+" is "+err.Error())
-					} else {
-						x.EndLayer = n
-					}
+					x.EndLayer = intOfLiteral(v0)
 				}
 			}
 		case 8:
@@ -4505,11 +4430,7 @@ func (s *scanner) decodeRunnerSupervisorDiagnostics(x *RunnerSupervisorDiagnosti
 			seen |= (1 << 8)
 			if v0, ok := s.integer("nLayers"); ok {
 				if x != nil {
-					if n, err := ParseInteger(v0); err != nil {
-						s.violateAt("nLayers", "range", "integer "+string(v0)+" is "+err.Error())
-					} else {
-						x.NLayers = n
-					}
+					x.NLayers = intOfLiteral(v0)
 				}
 			}
 		case 9:
@@ -4520,11 +4441,7 @@ func (s *scanner) decodeRunnerSupervisorDiagnostics(x *RunnerSupervisorDiagnosti
 			if !s.null() {
 				if v0, ok := s.integer("pid"); ok {
 					if x != nil {
-						if n, err := ParseInteger(v0); err != nil {
-							s.violateAt("pid", "range", "integer "+string(v0)+" is "+err.Error())
-						} else {
-							x.Pid = ptrTo(n)
-						}
+						x.Pid = ptrTo(intOfLiteral(v0))
 					}
 				}
 			} else {
@@ -4548,11 +4465,7 @@ func (s *scanner) decodeRunnerSupervisorDiagnostics(x *RunnerSupervisorDiagnosti
 			if !s.null() {
 				if v0, ok := s.integer("exitCode"); ok {
 					if x != nil {
-						if n, err := ParseInteger(v0); err != nil {
-							s.violateAt("exitCode", "range", "integer "+string(v0)+" is "+err.Error())
-						} else {
-							x.ExitCode = ptrTo(n)
-						}
+						x.ExitCode = ptrTo(intOfLiteral(v0))
 					}
 				}
 			} else {
@@ -4577,7 +4490,7 @@ func (s *scanner) decodeRunnerSupervisorDiagnostics(x *RunnerSupervisorDiagnosti
 			seen |= (1 << 13)
 			if v0, ok := s.str("statusSince"); ok {
 				if x != nil {
-					x.StatusSince = string(v0)
+					x.StatusSince = DateTime(v0)
 				}
 				if x == nil {
 					s.dateTime("statusSince", v0)
@@ -4591,7 +4504,7 @@ func (s *scanner) decodeRunnerSupervisorDiagnostics(x *RunnerSupervisorDiagnosti
 			if v0, ok := s.number("secondsInStatus"); ok {
 				if x != nil {
 					if n, err := strconv.ParseFloat(string(v0), 64); err != nil {
-						s.violateAt("secondsInStatus", "range", "number "+string(v0)+" is out of the float64 range")
+						s.violateAt("secondsInStatus", KeywordRange, "number "+string(v0)+" is out of the float64 range")
 					} else {
 						x.SecondsInStatus = n
 					}
@@ -4614,7 +4527,7 @@ func (s *scanner) decodeRunnerSupervisorDiagnostics(x *RunnerSupervisorDiagnosti
 			seen |= (1 << 16)
 			if v0, ok := s.str("phaseStartedAt"); ok {
 				if x != nil {
-					x.PhaseStartedAt = string(v0)
+					x.PhaseStartedAt = DateTime(v0)
 				}
 				if x == nil {
 					s.dateTime("phaseStartedAt", v0)
@@ -4628,7 +4541,7 @@ func (s *scanner) decodeRunnerSupervisorDiagnostics(x *RunnerSupervisorDiagnosti
 			if v0, ok := s.number("secondsInPhase"); ok {
 				if x != nil {
 					if n, err := strconv.ParseFloat(string(v0), 64); err != nil {
-						s.violateAt("secondsInPhase", "range", "number "+string(v0)+" is out of the float64 range")
+						s.violateAt("secondsInPhase", KeywordRange, "number "+string(v0)+" is out of the float64 range")
 					} else {
 						x.SecondsInPhase = n
 					}
@@ -4642,7 +4555,7 @@ func (s *scanner) decodeRunnerSupervisorDiagnostics(x *RunnerSupervisorDiagnosti
 			if !s.null() {
 				if v0, ok := s.str("lastProgressAt"); ok {
 					if x != nil {
-						x.LastProgressAt = ptrTo(string(v0))
+						x.LastProgressAt = ptrTo(DateTime(v0))
 					}
 					if x == nil {
 						s.dateTime("lastProgressAt", v0)
@@ -4807,11 +4720,7 @@ func (s *scanner) decodeRunnerSupervisorDiagnostics(x *RunnerSupervisorDiagnosti
 			seen |= (1 << 26)
 			if v0, ok := s.integer("completedTaskCount"); ok {
 				if x != nil {
-					if n, err := ParseInteger(v0); err != nil {
-						s.violateAt("completedTaskCount", "range", "integer "+string(v0)+" is "+err.Error())
-					} else {
-						x.CompletedTaskCount = n
-					}
+					x.CompletedTaskCount = intOfLiteral(v0)
 				}
 			}
 		case 27:
@@ -4847,7 +4756,7 @@ func (s *scanner) decodeRunnerSupervisorDiagnostics(x *RunnerSupervisorDiagnosti
 			if !s.null() {
 				if v0, ok := s.str("lastTaskSentAt"); ok {
 					if x != nil {
-						x.LastTaskSentAt = ptrTo(string(v0))
+						x.LastTaskSentAt = ptrTo(DateTime(v0))
 					}
 					if x == nil {
 						s.dateTime("lastTaskSentAt", v0)
@@ -4866,7 +4775,7 @@ func (s *scanner) decodeRunnerSupervisorDiagnostics(x *RunnerSupervisorDiagnosti
 			if !s.null() {
 				if v0, ok := s.str("lastEventReceivedAt"); ok {
 					if x != nil {
-						x.LastEventReceivedAt = ptrTo(string(v0))
+						x.LastEventReceivedAt = ptrTo(DateTime(v0))
 					}
 					if x == nil {
 						s.dateTime("lastEventReceivedAt", v0)
@@ -5176,7 +5085,7 @@ func (s *scanner) decodeRunnerLifecycleMilestone(x *RunnerLifecycleMilestone) {
 			seen |= (1 << 0)
 			if v0, ok := s.str("at"); ok {
 				if x != nil {
-					x.At = string(v0)
+					x.At = DateTime(v0)
 				}
 				if x == nil {
 					s.dateTime("at", v0)
@@ -5532,11 +5441,7 @@ func (s *scanner) decodePlacementRunnerDiagnostics(x *PlacementRunnerDiagnostics
 			seen |= (1 << 4)
 			if v0, ok := s.integer("deviceRank"); ok {
 				if x != nil {
-					if n, err := ParseInteger(v0); err != nil {
-						s.violateAt("deviceRank", "range", "integer "+string(v0)+" is "+err.Error())
-					} else {
-						x.DeviceRank = n
-					}
+					x.DeviceRank = intOfLiteral(v0)
 				}
 			}
 		case 5:
@@ -5546,11 +5451,7 @@ func (s *scanner) decodePlacementRunnerDiagnostics(x *PlacementRunnerDiagnostics
 			seen |= (1 << 5)
 			if v0, ok := s.integer("worldSize"); ok {
 				if x != nil {
-					if n, err := ParseInteger(v0); err != nil {
-						s.violateAt("worldSize", "range", "integer "+string(v0)+" is "+err.Error())
-					} else {
-						x.WorldSize = n
-					}
+					x.WorldSize = intOfLiteral(v0)
 				}
 			}
 		case 6:
@@ -5560,11 +5461,7 @@ func (s *scanner) decodePlacementRunnerDiagnostics(x *PlacementRunnerDiagnostics
 			seen |= (1 << 6)
 			if v0, ok := s.integer("startLayer"); ok {
 				if x != nil {
-					if n, err := ParseInteger(v0); err != nil {
-						s.violateAt("startLayer", "range", "integer "+string(v0)+" is "+err.Error())
-					} else {
-						x.StartLayer = n
-					}
+					x.StartLayer = intOfLiteral(v0)
 				}
 			}
 		case 7:
@@ -5574,11 +5471,7 @@ func (s *scanner) decodePlacementRunnerDiagnostics(x *PlacementRunnerDiagnostics
 			seen |= (1 << 7)
 			if v0, ok := s.integer("endLayer"); ok {
 				if x != nil {
-					if n, err := ParseInteger(v0); err != nil {
-						s.violateAt("endLayer", "range", "integer "+string(v0)+" is "+err.Error())
-					} else {
-						x.EndLayer = n
-					}
+					x.EndLayer = intOfLiteral(v0)
 				}
 			}
 		case 8:
@@ -5588,11 +5481,7 @@ func (s *scanner) decodePlacementRunnerDiagnostics(x *PlacementRunnerDiagnostics
 			seen |= (1 << 8)
 			if v0, ok := s.integer("nLayers"); ok {
 				if x != nil {
-					if n, err := ParseInteger(v0); err != nil {
-						s.violateAt("nLayers", "range", "integer "+string(v0)+" is "+err.Error())
-					} else {
-						x.NLayers = n
-					}
+					x.NLayers = intOfLiteral(v0)
 				}
 			}
 		case 9:
@@ -5896,11 +5785,7 @@ func (s *scanner) decodeDiagnosticProcessSample(x *DiagnosticProcessSample) {
 			if !s.null() {
 				if v0, ok := s.integer("exitCode"); ok {
 					if x != nil {
-						if n, err := ParseInteger(v0); err != nil {
-							s.violateAt("exitCode", "range", "integer "+string(v0)+" is "+err.Error())
-						} else {
-							x.ExitCode = ptrTo(n)
-						}
+						x.ExitCode = ptrTo(intOfLiteral(v0))
 					}
 				}
 			} else {
@@ -5916,7 +5801,7 @@ func (s *scanner) decodeDiagnosticProcessSample(x *DiagnosticProcessSample) {
 			if v0, ok := s.number("durationSeconds"); ok {
 				if x != nil {
 					if n, err := strconv.ParseFloat(string(v0), 64); err != nil {
-						s.violateAt("durationSeconds", "range", "number "+string(v0)+" is out of the float64 range")
+						s.violateAt("durationSeconds", KeywordRange, "number "+string(v0)+" is out of the float64 range")
 					} else {
 						x.DurationSeconds = n
 					}

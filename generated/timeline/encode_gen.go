@@ -506,7 +506,7 @@ func (e *encoder) encodeClusterTimelineEntry(x *ClusterTimelineEntry) {
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"at\":")
-	e.str("ClusterTimelineEntry.at", x.At)
+	e.str("ClusterTimelineEntry.at", string(x.At))
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"nodeId\":")
@@ -518,11 +518,11 @@ func (e *encoder) encodeClusterTimelineEntry(x *ClusterTimelineEntry) {
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"deviceRank\":")
-	e.int(x.DeviceRank)
+	e.integer(x.DeviceRank)
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"worldSize\":")
-	e.int(x.WorldSize)
+	e.integer(x.WorldSize)
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"phase\":")
@@ -594,7 +594,7 @@ func (e *encoder) encodeRunnerFlightRecorderEntry(x *RunnerFlightRecorderEntry) 
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"at\":")
-	e.str("RunnerFlightRecorderEntry.at", x.At)
+	e.str("RunnerFlightRecorderEntry.at", string(x.At))
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"phase\":")
@@ -670,7 +670,7 @@ func (e *encoder) encodeClusterTimeline(x *ClusterTimeline) {
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"generatedAt\":")
-	e.str("ClusterTimeline.generatedAt", x.GeneratedAt)
+	e.str("ClusterTimeline.generatedAt", string(x.GeneratedAt))
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"localNodeId\":")
@@ -733,7 +733,7 @@ func (e *encoder) encodeNodeDiagnostics(x *NodeDiagnostics) {
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"generatedAt\":")
-	e.str("NodeDiagnostics.generatedAt", x.GeneratedAt)
+	e.str("NodeDiagnostics.generatedAt", string(x.GeneratedAt))
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"runtime\":")
@@ -813,7 +813,7 @@ func (e *encoder) encodeClusterDiagnostics(x *ClusterDiagnostics) {
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"generatedAt\":")
-	e.str("ClusterDiagnostics.generatedAt", x.GeneratedAt)
+	e.str("ClusterDiagnostics.generatedAt", string(x.GeneratedAt))
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"localNodeId\":")
@@ -850,7 +850,7 @@ func (e *encoder) encodeDiagnosticCaptureResponse(x *DiagnosticCaptureResponse) 
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"generatedAt\":")
-	e.str("DiagnosticCaptureResponse.generatedAt", x.GeneratedAt)
+	e.str("DiagnosticCaptureResponse.generatedAt", string(x.GeneratedAt))
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"nodeId\":")
@@ -925,7 +925,7 @@ func (e *encoder) encodeAttrsValue(x *AttrsValue) {
 	case AttrsValueString:
 		e.str("AttrsValue", x.String)
 	case AttrsValueInteger:
-		e.integerLiteral("AttrsValue", string(x.Integer))
+		e.integer(x.Integer)
 	case AttrsValueNumber:
 		e.number("AttrsValue", string(x.Number), true)
 	case AttrsValueBoolean:
@@ -949,7 +949,7 @@ func (e *encoder) encodeMlxMemorySnapshot(x *MlxMemorySnapshot) {
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"generatedAt\":")
-	e.str("MlxMemorySnapshot.generatedAt", x.GeneratedAt)
+	e.str("MlxMemorySnapshot.generatedAt", string(x.GeneratedAt))
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"active\":")
@@ -997,7 +997,7 @@ func (e *encoder) encodeMemory(x *Memory) {
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"inBytes\":")
-	e.int(x.InBytes)
+	e.integer(x.InBytes)
 	if sep == '{' {
 		e.buf = append(e.buf, '{')
 	}
@@ -1020,7 +1020,7 @@ func (e *encoder) encodeRunnerDiagnosticContext(x *RunnerDiagnosticContext) {
 	if x.Pid == nil {
 		e.null()
 	} else {
-		e.int((*x.Pid))
+		e.integer((*x.Pid))
 	}
 	e.buf = append(e.buf, sep)
 	sep = ','
@@ -1033,23 +1033,23 @@ func (e *encoder) encodeRunnerDiagnosticContext(x *RunnerDiagnosticContext) {
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"rank\":")
-	e.int(x.Rank)
+	e.integer(x.Rank)
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"worldSize\":")
-	e.int(x.WorldSize)
+	e.integer(x.WorldSize)
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"startLayer\":")
-	e.int(x.StartLayer)
+	e.integer(x.StartLayer)
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"endLayer\":")
-	e.int(x.EndLayer)
+	e.integer(x.EndLayer)
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"nLayers\":")
-	e.int(x.NLayers)
+	e.integer(x.NLayers)
 	if sep == '{' {
 		e.buf = append(e.buf, '{')
 	}
@@ -1077,18 +1077,18 @@ func (e *encoder) encodeClusterTimelineRunner(x *ClusterTimelineRunner) {
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"deviceRank\":")
-	e.int(x.DeviceRank)
+	e.integer(x.DeviceRank)
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"worldSize\":")
-	e.int(x.WorldSize)
+	e.integer(x.WorldSize)
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"pid\":")
 	if x.Pid == nil {
 		e.null()
 	} else {
-		e.int((*x.Pid))
+		e.integer((*x.Pid))
 	}
 	e.buf = append(e.buf, sep)
 	sep = ','
@@ -1124,7 +1124,7 @@ func (e *encoder) encodeClusterTimelineRunner(x *ClusterTimelineRunner) {
 	if x.LastProgressAt == nil {
 		e.null()
 	} else {
-		e.str("ClusterTimelineRunner.lastProgressAt", (*x.LastProgressAt))
+		e.str("ClusterTimelineRunner.lastProgressAt", string((*x.LastProgressAt)))
 	}
 	e.buf = append(e.buf, sep)
 	sep = ','
@@ -1460,7 +1460,7 @@ func (e *encoder) encodeAcceleratorMetrics(x *AcceleratorMetrics) {
 	if x.VramTotalBytes == nil {
 		e.null()
 	} else {
-		e.int((*x.VramTotalBytes))
+		e.integer((*x.VramTotalBytes))
 	}
 	e.buf = append(e.buf, sep)
 	sep = ','
@@ -1468,7 +1468,7 @@ func (e *encoder) encodeAcceleratorMetrics(x *AcceleratorMetrics) {
 	if x.VramUsedBytes == nil {
 		e.null()
 	} else {
-		e.int((*x.VramUsedBytes))
+		e.integer((*x.VramUsedBytes))
 	}
 	e.buf = append(e.buf, sep)
 	sep = ','
@@ -1476,7 +1476,7 @@ func (e *encoder) encodeAcceleratorMetrics(x *AcceleratorMetrics) {
 	if x.GttTotalBytes == nil {
 		e.null()
 	} else {
-		e.int((*x.GttTotalBytes))
+		e.integer((*x.GttTotalBytes))
 	}
 	e.buf = append(e.buf, sep)
 	sep = ','
@@ -1500,7 +1500,7 @@ func (e *encoder) encodeAcceleratorMetrics(x *AcceleratorMetrics) {
 	if x.ClockMhz == nil {
 		e.null()
 	} else {
-		e.int((*x.ClockMhz))
+		e.integer((*x.ClockMhz))
 	}
 	if sep == '{' {
 		e.buf = append(e.buf, '{')
@@ -1558,14 +1558,14 @@ func (e *encoder) encodeDiagnosticsProcess(x *DiagnosticsProcess) {
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"pid\":")
-	e.int(x.Pid)
+	e.integer(x.Pid)
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"parentPid\":")
 	if x.ParentPid == nil {
 		e.null()
 	} else {
-		e.int((*x.ParentPid))
+		e.integer((*x.ParentPid))
 	}
 	e.buf = append(e.buf, sep)
 	sep = ','
@@ -1650,30 +1650,30 @@ func (e *encoder) encodeRunnerSupervisorDiagnostics(x *RunnerSupervisorDiagnosti
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"deviceRank\":")
-	e.int(x.DeviceRank)
+	e.integer(x.DeviceRank)
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"worldSize\":")
-	e.int(x.WorldSize)
+	e.integer(x.WorldSize)
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"startLayer\":")
-	e.int(x.StartLayer)
+	e.integer(x.StartLayer)
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"endLayer\":")
-	e.int(x.EndLayer)
+	e.integer(x.EndLayer)
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"nLayers\":")
-	e.int(x.NLayers)
+	e.integer(x.NLayers)
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"pid\":")
 	if x.Pid == nil {
 		e.null()
 	} else {
-		e.int((*x.Pid))
+		e.integer((*x.Pid))
 	}
 	e.buf = append(e.buf, sep)
 	sep = ','
@@ -1685,7 +1685,7 @@ func (e *encoder) encodeRunnerSupervisorDiagnostics(x *RunnerSupervisorDiagnosti
 	if x.ExitCode == nil {
 		e.null()
 	} else {
-		e.int((*x.ExitCode))
+		e.integer((*x.ExitCode))
 	}
 	e.buf = append(e.buf, sep)
 	sep = ','
@@ -1694,7 +1694,7 @@ func (e *encoder) encodeRunnerSupervisorDiagnostics(x *RunnerSupervisorDiagnosti
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"statusSince\":")
-	e.str("RunnerSupervisorDiagnostics.statusSince", x.StatusSince)
+	e.str("RunnerSupervisorDiagnostics.statusSince", string(x.StatusSince))
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"secondsInStatus\":")
@@ -1710,7 +1710,7 @@ func (e *encoder) encodeRunnerSupervisorDiagnostics(x *RunnerSupervisorDiagnosti
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"phaseStartedAt\":")
-	e.str("RunnerSupervisorDiagnostics.phaseStartedAt", x.PhaseStartedAt)
+	e.str("RunnerSupervisorDiagnostics.phaseStartedAt", string(x.PhaseStartedAt))
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"secondsInPhase\":")
@@ -1721,7 +1721,7 @@ func (e *encoder) encodeRunnerSupervisorDiagnostics(x *RunnerSupervisorDiagnosti
 	if x.LastProgressAt == nil {
 		e.null()
 	} else {
-		e.str("RunnerSupervisorDiagnostics.lastProgressAt", (*x.LastProgressAt))
+		e.str("RunnerSupervisorDiagnostics.lastProgressAt", string((*x.LastProgressAt)))
 	}
 	e.buf = append(e.buf, sep)
 	sep = ','
@@ -1797,7 +1797,7 @@ func (e *encoder) encodeRunnerSupervisorDiagnostics(x *RunnerSupervisorDiagnosti
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"completedTaskCount\":")
-	e.int(x.CompletedTaskCount)
+	e.integer(x.CompletedTaskCount)
 	if x.CancelledTaskIds != nil {
 		e.buf = append(e.buf, sep)
 		sep = ','
@@ -1817,7 +1817,7 @@ func (e *encoder) encodeRunnerSupervisorDiagnostics(x *RunnerSupervisorDiagnosti
 	if x.LastTaskSentAt == nil {
 		e.null()
 	} else {
-		e.str("RunnerSupervisorDiagnostics.lastTaskSentAt", (*x.LastTaskSentAt))
+		e.str("RunnerSupervisorDiagnostics.lastTaskSentAt", string((*x.LastTaskSentAt)))
 	}
 	e.buf = append(e.buf, sep)
 	sep = ','
@@ -1825,7 +1825,7 @@ func (e *encoder) encodeRunnerSupervisorDiagnostics(x *RunnerSupervisorDiagnosti
 	if x.LastEventReceivedAt == nil {
 		e.null()
 	} else {
-		e.str("RunnerSupervisorDiagnostics.lastEventReceivedAt", (*x.LastEventReceivedAt))
+		e.str("RunnerSupervisorDiagnostics.lastEventReceivedAt", string((*x.LastEventReceivedAt)))
 	}
 	e.buf = append(e.buf, sep)
 	sep = ','
@@ -1907,7 +1907,7 @@ func (e *encoder) encodeRunnerLifecycleMilestone(x *RunnerLifecycleMilestone) {
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"at\":")
-	e.str("RunnerLifecycleMilestone.at", x.At)
+	e.str("RunnerLifecycleMilestone.at", string(x.At))
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"name\":")
@@ -2026,23 +2026,23 @@ func (e *encoder) encodePlacementRunnerDiagnostics(x *PlacementRunnerDiagnostics
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"deviceRank\":")
-	e.int(x.DeviceRank)
+	e.integer(x.DeviceRank)
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"worldSize\":")
-	e.int(x.WorldSize)
+	e.integer(x.WorldSize)
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"startLayer\":")
-	e.int(x.StartLayer)
+	e.integer(x.StartLayer)
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"endLayer\":")
-	e.int(x.EndLayer)
+	e.integer(x.EndLayer)
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"nLayers\":")
-	e.int(x.NLayers)
+	e.integer(x.NLayers)
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"isLocal\":")
@@ -2137,7 +2137,7 @@ func (e *encoder) encodeDiagnosticProcessSample(x *DiagnosticProcessSample) {
 	if x.ExitCode == nil {
 		e.null()
 	} else {
-		e.int((*x.ExitCode))
+		e.integer((*x.ExitCode))
 	}
 	e.buf = append(e.buf, sep)
 	sep = ','

@@ -26,6 +26,19 @@ func LiftRunnerFlightRecorderEntry(x *RunnerFlightRecorderEntry) ClusterTimeline
 	}
 }
 
+// LiftRunnerFlightRecorderEntrySources maps the JSON pointer of each property
+// of a ClusterTimelineEntry that LiftRunnerFlightRecorderEntry takes from
+// elsewhere in a RunnerFlightRecorderEntry to the pointer of where it takes it
+// from, such as "/nodeId" to "/context/nodeId".
+func LiftRunnerFlightRecorderEntrySources() map[string]string {
+	return map[string]string{
+		"/deviceRank": "/context/rank",
+		"/nodeId":     "/context/nodeId",
+		"/runnerId":   "/context/runnerId",
+		"/worldSize":  "/context/worldSize",
+	}
+}
+
 var liftRunnerFlightRecorderEntrySteps = []liftStep{{"at", []string{"at"}}, {"nodeId", []string{"context", "nodeId"}}, {"runnerId", []string{"context", "runnerId"}}, {"deviceRank", []string{"context", "rank"}}, {"worldSize", []string{"context", "worldSize"}}, {"phase", []string{"phase"}}, {"event", []string{"event"}}, {"detail", []string{"detail"}}, {"attrs", []string{"attrs"}}, {"taskId", []string{"taskId"}}, {"commandId", []string{"commandId"}}, {"mlxMemory", []string{"mlxMemory"}}}
 
 // LiftRunnerFlightRecorderEntryJSON appends to dst the ClusterTimelineEntry

@@ -58,7 +58,7 @@ func TestLift(t *testing.T) {
 		t.Fatal(err)
 	}
 	e := timeline.LiftRunnerFlightRecorderEntry(&r)
-	if e.At != r.At || e.NodeID != "peer-node" || e.RunnerID != "runner-1" || e.DeviceRank != 1 || e.WorldSize != 2 ||
+	if e.At != r.At || e.NodeID != "peer-node" || e.RunnerID != "runner-1" || e.DeviceRank.Cmp(timeline.IntOf(1)) != 0 || e.WorldSize.Cmp(timeline.IntOf(2)) != 0 ||
 		e.Phase != r.Phase || e.Event != r.Event || *e.Detail != *r.Detail || *e.TaskID != "task-1" || len(e.Attrs) != 5 {
 		t.Errorf("lifted %+v", e)
 	}

@@ -14,46 +14,59 @@ import (
 // compare by the instant they name, whatever offset they were written with:
 // ...50Z equals ...50+00:00, and 22:03:51+01:00 is before 22:03:50+00:00. A at
 // that is not a timestamp orders after every one that is, and among such by
-// its text (see TimeKey).
+// its text. It is built by ClusterTimelineEntry.SortKey,
+// ClusterTimelineEntryView.SortKey or MakeSortKey, and compared by
+// CompareSortKeys.
 type SortKey struct {
-	At         TimeKey
-	NodeID     string
-	DeviceRank int64
+	kAt         timeKey
+	kNodeID     string
+	kDeviceRank Int
 }
 
 // SortKey returns the merge order key of x.
 func (x *ClusterTimelineEntry) SortKey() SortKey {
 	return SortKey{
-		At:         MakeTimeKey(x.At),
-		DeviceRank: x.DeviceRank,
-		NodeID:     x.NodeID,
+		kAt:         makeTimeKey(x.At),
+		kDeviceRank: x.DeviceRank,
+		kNodeID:     x.NodeID,
+	}
+}
+
+// MakeSortKey returns the merge order key of a ClusterTimelineEntry with these
+// values, as ClusterTimelineEntry.SortKey does, for ordering documents without
+// decoding them.
+func MakeSortKey[T ~string | ~[]byte](at T, nodeID string, deviceRank Int) SortKey {
+	return SortKey{
+		kAt:         makeTimeKey(at),
+		kDeviceRank: deviceRank,
+		kNodeID:     nodeID,
 	}
 }
 
 // SortKey returns the merge order key of the ClusterTimelineEntry document v
-// describes. It fails only on a number out of range, which a document that
-// validated cannot hold unless it is out of the 64-bit range.
+// describes. It fails only for a view of a document that did not validate, or
+// one with a number beyond the float64 range.
 func (v *ClusterTimelineEntryView) SortKey() (SortKey, error) {
-	nDeviceRank, err := ParseInteger(v.DeviceRank)
+	nDeviceRank, err := ParseInt(v.DeviceRank)
 	if err != nil {
 		return SortKey{}, errors.New("deviceRank: " + err.Error())
 	}
 	return SortKey{
-		At:         MakeTimeKey(v.At),
-		DeviceRank: nDeviceRank,
-		NodeID:     string(v.NodeID),
+		kAt:         makeTimeKey(v.At),
+		kDeviceRank: nDeviceRank,
+		kNodeID:     string(v.NodeID),
 	}, nil
 }
 
 // CompareSortKeys returns -1, 0 or +1 as a orders before, with or after b.
 func CompareSortKeys(a, b *SortKey) int {
-	if c := a.At.Compare(b.At); c != 0 {
+	if c := a.kAt.Compare(b.kAt); c != 0 {
 		return c
 	}
-	if c := cmp.Compare(a.NodeID, b.NodeID); c != 0 {
+	if c := cmp.Compare(a.kNodeID, b.kNodeID); c != 0 {
 		return c
 	}
-	return cmp.Compare(a.DeviceRank, b.DeviceRank)
+	return a.kDeviceRank.Cmp(b.kDeviceRank)
 }
 
 // Compare returns -1, 0 or +1 as a orders before, with or after b in the
@@ -61,7 +74,7 @@ func CompareSortKeys(a, b *SortKey) int {
 // Timestamps compare by the instant they name, whatever offset they were
 // written with: ...50Z equals ...50+00:00, and 22:03:51+01:00 is before
 // 22:03:50+00:00. A at that is not a timestamp orders after every one that is,
-// and among such by its text (see TimeKey).
+// and among such by its text.
 func Compare(a, b *ClusterTimelineEntry) int {
 	ka, kb := a.SortKey(), b.SortKey()
 	return CompareSortKeys(&ka, &kb)
@@ -88,9 +101,9 @@ func IsSorted(s []ClusterTimelineEntry) bool {
 func Merge(sources ...iter.Seq2[ClusterTimelineEntry, error]) iter.Seq2[ClusterTimelineEntry, error] {
 	return mergeSorted(sources, func(x *ClusterTimelineEntry) (SortKey, error) {
 		k := x.SortKey()
-		if !k.At.Valid {
-			_, err := ParseTimestamp(x.At)
-			return k, errors.New("at " + strconv.Quote(x.At) + ": " + err.Error())
+		if !k.kAt.Valid {
+			_, err := parseTimestamp(x.At)
+			return k, errors.New("at " + strconv.Quote(string(x.At)) + ": " + err.Error())
 		}
 		return k, nil
 	}, CompareSortKeys)

@@ -12,8 +12,19 @@ import (
 )
 
 func mk(at, node string, rank int64, runner string) timeline.ClusterTimelineEntry {
-	return timeline.ClusterTimelineEntry{At: at, NodeID: node, RunnerID: runner, DeviceRank: rank, WorldSize: 2,
-		Phase: timeline.PhaseDecodeStream, Event: "enter"}
+	return timeline.ClusterTimelineEntry{At: timeline.DateTime(at), NodeID: node, RunnerID: runner, DeviceRank: timeline.IntOf(rank),
+		WorldSize: timeline.IntOf(2), Phase: timeline.PhaseDecodeStream, Event: "enter"}
+}
+
+// mkRank is mk with a rank of any size, written as text.
+func mkRank(rank string) timeline.ClusterTimelineEntry {
+	e := mk("2026-04-24T22:03:50Z", "a", 0, "r")
+	r, err := timeline.ParseInt(rank)
+	if err != nil {
+		panic(err)
+	}
+	e.DeviceRank = r
+	return e
 }
 
 func TestCompare(t *testing.T) {
@@ -28,6 +39,11 @@ func TestCompare(t *testing.T) {
 		{"offset: 22:03:51+01:00 is before 22:03:50+00:00", mk("2026-04-24T22:03:51+01:00", "z", 9, "z"), mk("2026-04-24T22:03:50+00:00", "a", 0, "a"), -1},
 		{"not string order: .5 after no fraction", mk("2026-04-24T22:03:50.500000+00:00", "a", 0, "r"), mk("2026-04-24T22:03:50+00:00", "a", 0, "r"), 1},
 		{"tie on at: nodeId", mk("2026-04-24T22:03:50Z", "node-b", 0, "r"), mk("2026-04-24T22:03:50Z", "node-a", 1, "r"), 1},
+		{"ranks beyond int64, exactly", mkRank("18446744073709551617"), mkRank("18446744073709551616"), 1},
+		{"rank 2^63 after MaxInt64", mkRank("9223372036854775808"), mkRank("9223372036854775807"), 1},
+		{"rank 1e20 after 99999999999999999999", mkRank("1e20"), mkRank("99999999999999999999"), 1},
+		{"rank 1.0e1 equals 10", mkRank("1.0e1"), mkRank("10"), 0},
+		{"rank below MinInt64", mkRank("-9223372036854775809"), mkRank("-9223372036854775808"), -1},
 		{"tie on at and node: deviceRank", mk("2026-04-24T22:03:50Z", "n", 2, "a"), mk("2026-04-24T22:03:50Z", "n", 10, "a"), -1},
 		{"runnerId is no key: a tie, as in Skulk", mk("2026-04-24T22:03:50Z", "n", 0, "runner-b"), mk("2026-04-24T22:03:50Z", "n", 0, "runner-a"), 0},
 		{"unparsable after parsable", mk("yesterday", "a", 0, "r"), mk("2099-01-01T00:00:00Z", "z", 0, "r"), 1},
@@ -103,7 +119,7 @@ func collect(t *testing.T, seq iter.Seq2[timeline.ClusterTimelineEntry, error]) 
 // make unique.
 func sameEntries(a, b []timeline.ClusterTimelineEntry) bool {
 	return slices.EqualFunc(a, b, func(x, y timeline.ClusterTimelineEntry) bool {
-		return x.At == y.At && x.NodeID == y.NodeID && x.DeviceRank == y.DeviceRank && x.RunnerID == y.RunnerID && x.Event == y.Event
+		return x.At == y.At && x.NodeID == y.NodeID && x.DeviceRank.Cmp(y.DeviceRank) == 0 && x.RunnerID == y.RunnerID && x.Event == y.Event
 	})
 }
 

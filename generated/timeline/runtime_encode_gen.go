@@ -30,8 +30,6 @@ func (e *encoder) null() { e.buf = append(e.buf, "null"...) }
 
 func (e *encoder) boolean(v bool) { e.buf = strconv.AppendBool(e.buf, v) }
 
-func (e *encoder) int(v int64) { e.buf = strconv.AppendInt(e.buf, v, 10) }
-
 // str writes s as a JSON string. A Go string may hold bytes that are not
 // UTF-8, which JSON cannot carry; that is an error, not a silent repair.
 func (e *encoder) str(field, s string) {
@@ -125,15 +123,6 @@ func (e *encoder) number(field, lit string, asFloat bool) {
 	if asFloat && lexicalInteger([]byte(lit)) {
 		e.buf = append(e.buf, ".0"...)
 	}
-}
-
-// integerLiteral writes a literal that must be a whole number.
-func (e *encoder) integerLiteral(field, lit string) {
-	if !checkNumber(lit) || !integral([]byte(lit)) {
-		e.fail(field, strconv.Quote(lit)+" is not a JSON integer")
-		return
-	}
-	e.buf = append(e.buf, lit...)
 }
 
 // rawValue writes a raw JSON value kept from a document, which must be

@@ -9,26 +9,16 @@ import (
 	"time"
 )
 
-// A Timestamp is an instant as an RFC 3339 text names it, with the UTC
+// A timestamp is an instant as an RFC 3339 text names it, with the UTC
 // offset it was written with.
-type Timestamp struct {
+type timestamp struct {
 	Unix   int64 // seconds since 1970-01-01T00:00:00Z
 	Nano   int32 // nanoseconds within the second
 	Offset int32 // the written UTC offset, in seconds east of UTC
 }
 
-// ParseTimestamp parses an RFC 3339 timestamp as Python's
-// datetime.isoformat() writes one: 2026-04-24T22:03:51.508000+00:00, or
-// 2026-04-24T22:03:50+00:00 when the microseconds are zero, or with Z for
-// the offset as other producers write it. The date and time are separated
-// by T (or t, or a space, which RFC 3339 allows for readability); the
-// fraction follows a dot and may have any number of digits (beyond
-// nanoseconds they are dropped); the offset is Z, z or ±HH:MM. A time
-// without an offset names no instant and is an error.
-func ParseTimestamp[S ~string | ~[]byte](s S) (Timestamp, error) { return parseTimestamp(s) }
-
 // Time returns t as a time.Time in its written offset.
-func (t Timestamp) Time() time.Time {
+func (t timestamp) Time() time.Time {
 	loc := time.UTC
 	if t.Offset != 0 {
 		loc = time.FixedZone("", int(t.Offset))
@@ -38,16 +28,22 @@ func (t Timestamp) Time() time.Time {
 
 // Compare orders timestamps by instant; the offset they were written with
 // does not matter.
-func (t Timestamp) Compare(u Timestamp) int {
+func (t timestamp) Compare(u timestamp) int {
 	if c := cmp.Compare(t.Unix, u.Unix); c != 0 {
 		return c
 	}
 	return cmp.Compare(t.Nano, u.Nano)
 }
 
-var errTimestampForm = errors.New("not an RFC 3339 timestamp (want YYYY-MM-DDTHH:MM:SS[.fraction] and Z or ±HH:MM)")
-
-func parseTimestamp[S ~string | ~[]byte](s S) (Timestamp, error) {
+// parseTimestamp parses an RFC 3339 timestamp as Python's
+// datetime.isoformat() writes one: 2026-04-24T22:03:51.508000+00:00, or
+// 2026-04-24T22:03:50+00:00 when the microseconds are zero, or with Z for
+// the offset as other producers write it. The date and time are separated
+// by T (or t, or a space, which RFC 3339 allows for readability); the
+// fraction follows a dot and may have any number of digits (beyond
+// nanoseconds they are dropped); the offset is Z, z or ±HH:MM. A time
+// without an offset names no instant and is an error.
+func parseTimestamp[S ~string | ~[]byte](s S) (timestamp, error) {
 	num := func(i, n int) (int, bool) {
 		if i+n > len(s) {
 			return 0, false
@@ -76,19 +72,19 @@ func parseTimestamp[S ~string | ~[]byte](s S) (Timestamp, error) {
 	}
 	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && at(4, '-') && at(7, '-') && at(13, ':') && at(16, ':') &&
 		(sep == 'T' || sep == 't' || sep == ' ')) {
-		return Timestamp{}, errTimestampForm
+		return timestamp{}, errTimestampForm
 	}
 	switch {
 	case month < 1 || month > 12:
-		return Timestamp{}, errors.New("month " + strconv.Itoa(month) + " out of range")
+		return timestamp{}, errors.New("month " + strconv.Itoa(month) + " out of range")
 	case day < 1 || day > daysIn(year, month):
-		return Timestamp{}, errors.New("day " + strconv.Itoa(day) + " out of range for " + strconv.Itoa(year) + "-" + twoDigits(month))
+		return timestamp{}, errors.New("day " + strconv.Itoa(day) + " out of range for " + strconv.Itoa(year) + "-" + twoDigits(month))
 	case hour > 23:
-		return Timestamp{}, errors.New("hour " + strconv.Itoa(hour) + " out of range")
+		return timestamp{}, errors.New("hour " + strconv.Itoa(hour) + " out of range")
 	case minute > 59:
-		return Timestamp{}, errors.New("minute " + strconv.Itoa(minute) + " out of range")
+		return timestamp{}, errors.New("minute " + strconv.Itoa(minute) + " out of range")
 	case sec > 59:
-		return Timestamp{}, errors.New("second " + strconv.Itoa(sec) + " out of range")
+		return timestamp{}, errors.New("second " + strconv.Itoa(sec) + " out of range")
 	}
 	i := 19
 	nano := 0
@@ -101,7 +97,7 @@ func parseTimestamp[S ~string | ~[]byte](s S) (Timestamp, error) {
 			}
 		}
 		if i == start {
-			return Timestamp{}, errTimestampForm
+			return timestamp{}, errTimestampForm
 		}
 		nano *= nanoScale[min(i-start, 9)]
 	}
@@ -113,7 +109,7 @@ func parseTimestamp[S ~string | ~[]byte](s S) (Timestamp, error) {
 		oh, ok1 := num(i+1, 2)
 		om, ok2 := num(i+4, 2)
 		if !ok1 || !ok2 || !at(i+3, ':') || oh > 23 || om > 59 {
-			return Timestamp{}, errors.New("UTC offset is not ±HH:MM")
+			return timestamp{}, errors.New("UTC offset is not ±HH:MM")
 		}
 		offset = oh*3600 + om*60
 		if s[i] == '-' {
@@ -121,17 +117,19 @@ func parseTimestamp[S ~string | ~[]byte](s S) (Timestamp, error) {
 		}
 		i += 6
 	case i == len(s):
-		return Timestamp{}, errors.New("no UTC offset: the time names no instant (add Z or +00:00)")
+		return timestamp{}, errors.New("no UTC offset: the time names no instant (add Z or +00:00)")
 	default:
-		return Timestamp{}, errTimestampForm
+		return timestamp{}, errTimestampForm
 	}
 	if i != len(s) {
-		return Timestamp{}, errTimestampForm
+		return timestamp{}, errTimestampForm
 	}
 	days := daysFromCivil(year, month, day)
 	unix := days*86400 + int64(hour*3600+minute*60+sec) - int64(offset)
-	return Timestamp{Unix: unix, Nano: int32(nano), Offset: int32(offset)}, nil
+	return timestamp{Unix: unix, Nano: int32(nano), Offset: int32(offset)}, nil
 }
+
+var errTimestampForm = errors.New("not an RFC 3339 timestamp (want YYYY-MM-DDTHH:MM:SS[.fraction] and Z or ±HH:MM)")
 
 // nanoScale[n] turns a fraction of n digits into nanoseconds.
 var nanoScale = [10]int{1e9, 1e8, 1e7, 1e6, 1e5, 1e4, 1e3, 1e2, 1e1, 1}
@@ -172,32 +170,32 @@ func daysFromCivil(y, m, d int) int64 {
 	return int64(era)*146097 + int64(doe) - 719468
 }
 
-// A TimeKey orders timestamp texts by instant. A text that is not a
+// A timeKey orders timestamp texts by instant. A text that is not a
 // timestamp orders after every text that is, and among such texts by the
 // text itself: sorting stays total and deterministic, and entries whose
 // time cannot be read collect at the end instead of passing for a time
 // they do not name.
-type TimeKey struct {
-	Timestamp
+type timeKey struct {
+	timestamp
 	// Valid reports that the text parsed; Text keeps a text that did not.
 	Valid bool
 	Text  string
 }
 
-// MakeTimeKey returns the ordering key of the timestamp text.
-func MakeTimeKey[S ~string | ~[]byte](text S) TimeKey {
+// makeTimeKey returns the ordering key of the timestamp text.
+func makeTimeKey[S ~string | ~[]byte](text S) timeKey {
 	t, err := parseTimestamp(text)
 	if err != nil {
-		return TimeKey{Text: string(text)}
+		return timeKey{Text: string(text)}
 	}
-	return TimeKey{Timestamp: t, Valid: true}
+	return timeKey{timestamp: t, Valid: true}
 }
 
 // Compare orders a before b by instant, with texts that do not parse last.
-func (a TimeKey) Compare(b TimeKey) int {
+func (a timeKey) Compare(b timeKey) int {
 	switch {
 	case a.Valid && b.Valid:
-		return a.Timestamp.Compare(b.Timestamp)
+		return a.timestamp.Compare(b.timestamp)
 	case a.Valid:
 		return -1
 	case b.Valid:

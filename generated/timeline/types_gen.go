@@ -16,15 +16,15 @@ import (
 // list across all ranks reads top-to-bottom as a single distributed timeline.
 type ClusterTimelineEntry struct {
 	// UTC timestamp when the runner emitted the update.
-	At string `json:"at"`
+	At DateTime `json:"at"`
 	// Node owning the runner that emitted this entry.
 	NodeID string `json:"nodeId"`
 	// Runner ID that emitted this entry.
 	RunnerID string `json:"runnerId"`
 	// Distributed device rank for this entry.
-	DeviceRank int64 `json:"deviceRank"`
+	DeviceRank Int `json:"deviceRank"`
 	// Distributed world size for this entry.
-	WorldSize int64 `json:"worldSize"`
+	WorldSize Int `json:"worldSize"`
 	// Runner phase at this entry.
 	Phase Phase `json:"phase"`
 	// Short event name within the phase.
@@ -42,6 +42,12 @@ type ClusterTimelineEntry struct {
 	MlxMemory *MlxMemorySnapshot `json:"mlxMemory"`
 }
 
+// ClusterTimelineEntryProperties returns the JSON names of the properties of a
+// ClusterTimelineEntry, in schema order.
+func ClusterTimelineEntryProperties() []string {
+	return []string{"at", "nodeId", "runnerId", "deviceRank", "worldSize", "phase", "event", "detail", "attrs", "taskId", "commandId", "mlxMemory"}
+}
+
 // RunnerFlightRecorderEntry: One entry of a runner's flight recorder, as a
 // node serves it under supervisorRunners[].flightRecorder of GET
 // /v1/diagnostics/node.
@@ -53,7 +59,7 @@ type ClusterTimelineEntry struct {
 // timeline.
 type RunnerFlightRecorderEntry struct {
 	// When the runner emitted the entry.
-	At string `json:"at"`
+	At DateTime `json:"at"`
 	// The phase the runner was in.
 	Phase Phase `json:"phase"`
 	// What happened in the phase, such as enter, exit or first_token.
@@ -74,6 +80,12 @@ type RunnerFlightRecorderEntry struct {
 	MlxMemory *MlxMemorySnapshot `json:"mlxMemory"`
 }
 
+// RunnerFlightRecorderEntryProperties returns the JSON names of the properties
+// of a RunnerFlightRecorderEntry, in schema order.
+func RunnerFlightRecorderEntryProperties() []string {
+	return []string{"at", "phase", "event", "detail", "attrs", "context", "taskId", "commandId", "mlxMemory"}
+}
+
 // ClusterTimeline: Every runner of the cluster on one clock, served by GET
 // /v1/diagnostics/cluster/timeline.
 //
@@ -85,7 +97,7 @@ type RunnerFlightRecorderEntry struct {
 // unreachableNodes: their ranks are missing, not idle.
 type ClusterTimeline struct {
 	// When the serving node built this document.
-	GeneratedAt string `json:"generatedAt"`
+	GeneratedAt DateTime `json:"generatedAt"`
 	// The node that served this document and asked the others.
 	LocalNodeID string `json:"localNodeId"`
 	// The master as the serving node knows it; null when it knows of none. Nil
@@ -102,6 +114,12 @@ type ClusterTimeline struct {
 	UnreachableNodes []ClusterTimelineUnreachable `json:"unreachableNodes,omitempty"`
 }
 
+// ClusterTimelineProperties returns the JSON names of the properties of a
+// ClusterTimeline, in schema order.
+func ClusterTimelineProperties() []string {
+	return []string{"generatedAt", "localNodeId", "masterNodeId", "runners", "timeline", "unreachableNodes"}
+}
+
 // NodeDiagnostics: What one Skulk node reports about itself, served by GET
 // /v1/diagnostics/node.
 //
@@ -112,7 +130,7 @@ type ClusterTimeline struct {
 type NodeDiagnostics struct {
 	// When the node built this document; secondsInPhase and secondsInStatus are
 	// measured up to this instant.
-	GeneratedAt string `json:"generatedAt"`
+	GeneratedAt DateTime `json:"generatedAt"`
 	// Who the node is and how its Skulk process is configured.
 	Runtime NodeRuntimeDiagnostics `json:"runtime"`
 	// The node's hardware and software as last gathered; null before the first
@@ -134,6 +152,12 @@ type NodeDiagnostics struct {
 	Warnings []string `json:"warnings,omitempty"`
 }
 
+// NodeDiagnosticsProperties returns the JSON names of the properties of a
+// NodeDiagnostics, in schema order.
+func NodeDiagnosticsProperties() []string {
+	return []string{"generatedAt", "runtime", "identity", "resources", "processes", "supervisorRunners", "placements", "warnings"}
+}
+
 // ClusterDiagnostics: Every node's diagnostics, collected by the node that
 // answered GET /v1/diagnostics/cluster.
 //
@@ -142,7 +166,7 @@ type NodeDiagnostics struct {
 // from the picture.
 type ClusterDiagnostics struct {
 	// When the collection finished.
-	GeneratedAt string `json:"generatedAt"`
+	GeneratedAt DateTime `json:"generatedAt"`
 	// The node that served this document and asked the others.
 	LocalNodeID string `json:"localNodeId"`
 	// The master as the serving node knows it; null when it knows of none. Nil
@@ -150,6 +174,12 @@ type ClusterDiagnostics struct {
 	MasterNodeID *string `json:"masterNodeId"`
 	// One result per node, the serving node included. Nil when absent.
 	Nodes []ClusterNodeDiagnostics `json:"nodes,omitempty"`
+}
+
+// ClusterDiagnosticsProperties returns the JSON names of the properties of a
+// ClusterDiagnostics, in schema order.
+func ClusterDiagnosticsProperties() []string {
+	return []string{"generatedAt", "localNodeId", "masterNodeId", "nodes"}
 }
 
 // DiagnosticCaptureResponse: A capture taken on demand on one node, served by
@@ -161,7 +191,7 @@ type ClusterDiagnostics struct {
 // report of a hang.
 type DiagnosticCaptureResponse struct {
 	// When the capture was complete.
-	GeneratedAt string `json:"generatedAt"`
+	GeneratedAt DateTime `json:"generatedAt"`
 	// The node the capture was taken on.
 	NodeID string `json:"nodeId"`
 	// The node's diagnostics at capture time.
@@ -178,6 +208,12 @@ type DiagnosticCaptureResponse struct {
 	ProcessSamples []DiagnosticProcessSample `json:"processSamples,omitempty"`
 	// What the capture could not do or did only in part. Nil when absent.
 	Warnings []string `json:"warnings,omitempty"`
+}
+
+// DiagnosticCaptureResponseProperties returns the JSON names of the properties
+// of a DiagnosticCaptureResponse, in schema order.
+func DiagnosticCaptureResponseProperties() []string {
+	return []string{"generatedAt", "nodeId", "nodeDiagnostics", "runner", "flightRecorder", "mlxMemory", "processSamples", "warnings"}
 }
 
 // Phase is a string with one of the 22 values the schema allows.
@@ -264,7 +300,7 @@ func (v *Phase) UnmarshalText(text []byte) error {
 type AttrsValue struct {
 	Kind    AttrsValueKind
 	String  string
-	Integer json.Number
+	Integer Int
 	Number  json.Number
 	Boolean bool
 	Array   []string
@@ -307,9 +343,9 @@ func StringAttrsValue(v string) AttrsValue {
 }
 
 // IntegerAttrsValue returns an AttrsValue holding an integer.
-func IntegerAttrsValue(v int64) AttrsValue {
+func IntegerAttrsValue(v Int) AttrsValue {
 	return AttrsValue{
-		Integer: json.Number(strconv.FormatInt(v, 10)),
+		Integer: v,
 		Kind:    AttrsValueInteger,
 	}
 }
@@ -341,7 +377,7 @@ func ArrayAttrsValue(v []string) AttrsValue {
 // MlxMemorySnapshot: Best-effort snapshot of memory reported by MLX/Metal.
 type MlxMemorySnapshot struct {
 	// UTC timestamp when the snapshot was taken.
-	GeneratedAt string `json:"generatedAt"`
+	GeneratedAt DateTime `json:"generatedAt"`
 	// Currently active MLX memory, when the runtime exposes it. Nil when absent or
 	// null.
 	Active *Memory `json:"active"`
@@ -358,10 +394,22 @@ type MlxMemorySnapshot struct {
 	Source string `json:"source"`
 }
 
+// MlxMemorySnapshotProperties returns the JSON names of the properties of a
+// MlxMemorySnapshot, in schema order.
+func MlxMemorySnapshotProperties() []string {
+	return []string{"generatedAt", "active", "cache", "peak", "wiredLimit", "source"}
+}
+
 // Memory: A memory amount.
 type Memory struct {
 	// Memory quantity in raw bytes. Absent means 0.
-	InBytes int64 `json:"inBytes"`
+	InBytes Int `json:"inBytes"`
+}
+
+// MemoryProperties returns the JSON names of the properties of a Memory, in
+// schema order.
+func MemoryProperties() []string {
+	return []string{"inBytes"}
 }
 
 // RunnerDiagnosticContext: Who the runner is: its node, its instance, its rank
@@ -372,22 +420,28 @@ type RunnerDiagnosticContext struct {
 	// The runner's ID.
 	RunnerID string `json:"runnerId"`
 	// Process ID of the runner. Nil when absent or null.
-	Pid *int64 `json:"pid"`
+	Pid *Int `json:"pid"`
 	// The model instance the runner is a rank of.
 	InstanceID string `json:"instanceId"`
 	// The model the runner serves.
 	ModelID string `json:"modelId"`
 	// The runner's rank in its instance's distributed group; deviceRank of the
 	// timeline.
-	Rank int64 `json:"rank"`
+	Rank Int `json:"rank"`
 	// The number of ranks in that group.
-	WorldSize int64 `json:"worldSize"`
+	WorldSize Int `json:"worldSize"`
 	// First model layer of the runner's shard.
-	StartLayer int64 `json:"startLayer"`
+	StartLayer Int `json:"startLayer"`
 	// Layer after the last of the runner's shard.
-	EndLayer int64 `json:"endLayer"`
+	EndLayer Int `json:"endLayer"`
 	// Number of layers of the whole model.
-	NLayers int64 `json:"nLayers"`
+	NLayers Int `json:"nLayers"`
+}
+
+// RunnerDiagnosticContextProperties returns the JSON names of the properties
+// of a RunnerDiagnosticContext, in schema order.
+func RunnerDiagnosticContextProperties() []string {
+	return []string{"nodeId", "runnerId", "pid", "instanceId", "modelId", "rank", "worldSize", "startLayer", "endLayer", "nLayers"}
 }
 
 // ClusterTimelineRunner: Where one runner is now: its rank, its phase and how
@@ -406,11 +460,11 @@ type ClusterTimelineRunner struct {
 	// The model the runner serves.
 	ModelID string `json:"modelId"`
 	// The runner's rank in its instance's distributed group.
-	DeviceRank int64 `json:"deviceRank"`
+	DeviceRank Int `json:"deviceRank"`
 	// The number of ranks in that group.
-	WorldSize int64 `json:"worldSize"`
+	WorldSize Int `json:"worldSize"`
 	// Process ID of the runner, once started. Nil when absent or null.
-	Pid *int64 `json:"pid"`
+	Pid *Int `json:"pid"`
 	// Whether the runner process is alive.
 	ProcessAlive bool `json:"processAlive"`
 	// The runner's status, such as RunnerReady, RunnerRunning or RunnerFailed.
@@ -424,13 +478,19 @@ type ClusterTimelineRunner struct {
 	// has been stuck, if it is.
 	SecondsInPhase float64 `json:"secondsInPhase"`
 	// When the runner last added to its flight recorder. Nil when absent or null.
-	LastProgressAt *string `json:"lastProgressAt"`
+	LastProgressAt *DateTime `json:"lastProgressAt"`
 	// The task the current phase works on, when known. Nil when absent or null.
 	ActiveTaskID *string `json:"activeTaskId"`
 	// The command the current phase works on, when known. Nil when absent or null.
 	ActiveCommandID *string `json:"activeCommandId"`
 	// The runner's latest MLX memory snapshot. Nil when absent or null.
 	LastMlxMemory *MlxMemorySnapshot `json:"lastMlxMemory"`
+}
+
+// ClusterTimelineRunnerProperties returns the JSON names of the properties of
+// a ClusterTimelineRunner, in schema order.
+func ClusterTimelineRunnerProperties() []string {
+	return []string{"nodeId", "runnerId", "instanceId", "modelId", "deviceRank", "worldSize", "pid", "processAlive", "statusKind", "phase", "phaseDetail", "secondsInPhase", "lastProgressAt", "activeTaskId", "activeCommandId", "lastMlxMemory"}
 }
 
 // ClusterTimelineUnreachable: A node the serving node could not get
@@ -443,6 +503,12 @@ type ClusterTimelineUnreachable struct {
 	URL *string `json:"url"`
 	// Why it gave nothing, such as a refused connection or an HTTP error.
 	Error string `json:"error"`
+}
+
+// ClusterTimelineUnreachableProperties returns the JSON names of the
+// properties of a ClusterTimelineUnreachable, in schema order.
+func ClusterTimelineUnreachableProperties() []string {
+	return []string{"nodeId", "url", "error"}
 }
 
 // NodeRuntimeDiagnostics: The node's identity in the cluster and the
@@ -484,6 +550,12 @@ type NodeRuntimeDiagnostics struct {
 	LoggingIngestURL *string `json:"loggingIngestUrl"`
 }
 
+// NodeRuntimeDiagnosticsProperties returns the JSON names of the properties of
+// a NodeRuntimeDiagnostics, in schema order.
+func NodeRuntimeDiagnosticsProperties() []string {
+	return []string{"nodeId", "hostname", "friendlyName", "isMaster", "masterNodeId", "cwd", "configPath", "configFileExists", "skulkVersion", "skulkCommit", "libp2PNamespace", "pythonUnbuffered", "tracingEnabled", "structuredLoggingConfigured", "loggingIngestUrl"}
+}
+
 // NodeIdentity: The node's hardware and software as it reports them; a value
 // not yet known is "Unknown".
 type NodeIdentity struct {
@@ -501,6 +573,12 @@ type NodeIdentity struct {
 	SkulkVersion string `json:"skulkVersion"`
 	// Git commit of that Skulk build. Absent means "Unknown".
 	SkulkCommit string `json:"skulkCommit"`
+}
+
+// NodeIdentityProperties returns the JSON names of the properties of a
+// NodeIdentity, in schema order.
+func NodeIdentityProperties() []string {
+	return []string{"modelId", "chipId", "friendlyName", "osVersion", "osBuildVersion", "skulkVersion", "skulkCommit"}
 }
 
 // NodeResourceDiagnostics: Resource readings of the node: the last ones it
@@ -526,6 +604,12 @@ type NodeResourceDiagnostics struct {
 	Network *NodeNetworkInfo `json:"network"`
 }
 
+// NodeResourceDiagnosticsProperties returns the JSON names of the properties
+// of a NodeResourceDiagnostics, in schema order.
+func NodeResourceDiagnosticsProperties() []string {
+	return []string{"gatheredMemory", "currentMemory", "currentWired", "disk", "system", "network"}
+}
+
 // MemoryUsage: Physical memory and swap of a node.
 type MemoryUsage struct {
 	// Installed memory.
@@ -538,12 +622,24 @@ type MemoryUsage struct {
 	SwapAvailable Memory `json:"swapAvailable"`
 }
 
+// MemoryUsageProperties returns the JSON names of the properties of a
+// MemoryUsage, in schema order.
+func MemoryUsageProperties() []string {
+	return []string{"ramTotal", "ramAvailable", "swapTotal", "swapAvailable"}
+}
+
 // DiskUsage: Space on the disk that holds the models directory.
 type DiskUsage struct {
 	// Size of the disk.
 	Total Memory `json:"total"`
 	// Space still free.
 	Available Memory `json:"available"`
+}
+
+// DiskUsageProperties returns the JSON names of the properties of a DiskUsage,
+// in schema order.
+func DiskUsageProperties() []string {
+	return []string{"total", "available"}
 }
 
 // SystemPerformanceProfile: Load, power and temperature of a node.
@@ -563,6 +659,12 @@ type SystemPerformanceProfile struct {
 	Accelerator *AcceleratorMetrics `json:"accelerator"`
 }
 
+// SystemPerformanceProfileProperties returns the JSON names of the properties
+// of a SystemPerformanceProfile, in schema order.
+func SystemPerformanceProfileProperties() []string {
+	return []string{"gpuUsage", "temp", "sysPower", "pcpuUsage", "ecpuUsage", "accelerator"}
+}
+
 // AcceleratorMetrics: Live readings of one accelerator, in the same units
 // whatever the vendor. A reading the collector cannot take is null, never a
 // made-up zero.
@@ -574,19 +676,25 @@ type AcceleratorMetrics struct {
 	// Utilisation, 0 to 1. Nil when absent or null.
 	UtilizationRatio *float64 `json:"utilizationRatio"`
 	// Dedicated video memory, in bytes. Nil when absent or null.
-	VramTotalBytes *int64 `json:"vramTotalBytes"`
+	VramTotalBytes *Int `json:"vramTotalBytes"`
 	// Dedicated video memory in use, in bytes. Nil when absent or null.
-	VramUsedBytes *int64 `json:"vramUsedBytes"`
+	VramUsedBytes *Int `json:"vramUsedBytes"`
 	// Host memory the GPU can map (GTT), in bytes, on unified-memory APUs, where
 	// it far exceeds vramTotalBytes; null on discrete GPUs. Nil when absent or
 	// null.
-	GttTotalBytes *int64 `json:"gttTotalBytes"`
+	GttTotalBytes *Int `json:"gttTotalBytes"`
 	// Power draw in watts. Nil when absent or null.
 	PowerWatts *float64 `json:"powerWatts"`
 	// Temperature in degrees Celsius. Nil when absent or null.
 	TemperatureCelsius *float64 `json:"temperatureCelsius"`
 	// Clock frequency in MHz. Nil when absent or null.
-	ClockMhz *int64 `json:"clockMhz"`
+	ClockMhz *Int `json:"clockMhz"`
+}
+
+// AcceleratorMetricsProperties returns the JSON names of the properties of an
+// AcceleratorMetrics, in schema order.
+func AcceleratorMetricsProperties() []string {
+	return []string{"vendor", "name", "utilizationRatio", "vramTotalBytes", "vramUsedBytes", "gttTotalBytes", "powerWatts", "temperatureCelsius", "clockMhz"}
 }
 
 // AcceleratorVendor: Who makes an accelerator; cpu or unknown when there is
@@ -627,7 +735,7 @@ func ParseAcceleratorVendor(s string) (AcceleratorVendor, error) {
 	if v := AcceleratorVendor(s); v.Valid() {
 		return v, nil
 	}
-	return "", errors.New(strconv.Quote(s) + " is not a AcceleratorVendor; want one of apple, amd, nvidia, intel, cpu, unknown")
+	return "", errors.New(strconv.Quote(s) + " is not an AcceleratorVendor; want one of apple, amd, nvidia, intel, cpu, unknown")
 }
 
 // MarshalText encodes v, which must be valid.
@@ -654,6 +762,12 @@ type NodeNetworkInfo struct {
 	Interfaces []NetworkInterfaceInfo `json:"interfaces,omitempty"`
 }
 
+// NodeNetworkInfoProperties returns the JSON names of the properties of a
+// NodeNetworkInfo, in schema order.
+func NodeNetworkInfoProperties() []string {
+	return []string{"interfaces"}
+}
+
 // NetworkInterfaceInfo: One network interface and its address.
 type NetworkInterfaceInfo struct {
 	// Interface name, such as en0.
@@ -662,6 +776,12 @@ type NetworkInterfaceInfo struct {
 	IPAddress string `json:"ipAddress"`
 	// What link the interface is. Absent means "unknown".
 	InterfaceType InterfaceType `json:"interfaceType"`
+}
+
+// NetworkInterfaceInfoProperties returns the JSON names of the properties of a
+// NetworkInterfaceInfo, in schema order.
+func NetworkInterfaceInfoProperties() []string {
+	return []string{"name", "ipAddress", "interfaceType"}
 }
 
 // InterfaceType: The kind of link a network interface is, as far as the node
@@ -701,7 +821,7 @@ func ParseInterfaceType(s string) (InterfaceType, error) {
 	if v := InterfaceType(s); v.Valid() {
 		return v, nil
 	}
-	return "", errors.New(strconv.Quote(s) + " is not a InterfaceType; want one of wifi, ethernet, maybe_ethernet, thunderbolt, unknown")
+	return "", errors.New(strconv.Quote(s) + " is not an InterfaceType; want one of wifi, ethernet, maybe_ethernet, thunderbolt, unknown")
 }
 
 // MarshalText encodes v, which must be valid.
@@ -726,9 +846,9 @@ func (v *InterfaceType) UnmarshalText(text []byte) error {
 // Skulk.
 type DiagnosticsProcess struct {
 	// Process ID.
-	Pid int64 `json:"pid"`
+	Pid Int `json:"pid"`
 	// Parent process ID, when visible. Nil when absent or null.
-	ParentPid *int64 `json:"parentPid"`
+	ParentPid *Int `json:"parentPid"`
 	// What the process is to Skulk, guessed from its ancestry and command line.
 	Role ProcessRole `json:"role"`
 	// The command line, joined with spaces.
@@ -748,6 +868,12 @@ type DiagnosticsProcess struct {
 	// Whether the process descends from this node's Skulk API process. Absent
 	// means false.
 	IsChildOfSkulk bool `json:"isChildOfSkulk"`
+}
+
+// DiagnosticsProcessProperties returns the JSON names of the properties of a
+// DiagnosticsProcess, in schema order.
+func DiagnosticsProcessProperties() []string {
+	return []string{"pid", "parentPid", "role", "command", "status", "cpuPercent", "memoryPercent", "rss", "elapsedSeconds", "isChildOfSkulk"}
 }
 
 // ProcessRole: What a process is to Skulk: the API process, a runner, the log
@@ -824,36 +950,36 @@ type RunnerSupervisorDiagnostics struct {
 	// The model the runner serves.
 	ModelID string `json:"modelId"`
 	// The runner's rank in its instance's distributed group.
-	DeviceRank int64 `json:"deviceRank"`
+	DeviceRank Int `json:"deviceRank"`
 	// The number of ranks in that group.
-	WorldSize int64 `json:"worldSize"`
+	WorldSize Int `json:"worldSize"`
 	// First model layer of the runner's shard.
-	StartLayer int64 `json:"startLayer"`
+	StartLayer Int `json:"startLayer"`
 	// Layer after the last of the runner's shard.
-	EndLayer int64 `json:"endLayer"`
+	EndLayer Int `json:"endLayer"`
 	// Number of layers of the whole model.
-	NLayers int64 `json:"nLayers"`
+	NLayers Int `json:"nLayers"`
 	// Process ID of the runner, once started. Nil when absent or null.
-	Pid *int64 `json:"pid"`
+	Pid *Int `json:"pid"`
 	// Whether the runner process is alive.
 	ProcessAlive bool `json:"processAlive"`
 	// The runner process's exit code, once it has exited. Nil when absent or null.
-	ExitCode *int64 `json:"exitCode"`
+	ExitCode *Int `json:"exitCode"`
 	// The runner's status, such as RunnerReady, RunnerRunning or RunnerFailed.
 	StatusKind string `json:"statusKind"`
 	// When the runner entered that status.
-	StatusSince string `json:"statusSince"`
+	StatusSince DateTime `json:"statusSince"`
 	// Seconds from statusSince to generatedAt.
 	SecondsInStatus float64 `json:"secondsInStatus"`
 	// The phase the runner last reported.
 	Phase Phase `json:"phase"`
 	// When the runner entered that phase.
-	PhaseStartedAt string `json:"phaseStartedAt"`
+	PhaseStartedAt DateTime `json:"phaseStartedAt"`
 	// Seconds from phaseStartedAt to generatedAt: how long the runner has been
 	// stuck, if it is.
 	SecondsInPhase float64 `json:"secondsInPhase"`
 	// When the runner last added to its flight recorder. Nil when absent or null.
-	LastProgressAt *string `json:"lastProgressAt"`
+	LastProgressAt *DateTime `json:"lastProgressAt"`
 	// The task the current phase works on, when known. Nil when absent or null.
 	ActiveTaskID *string `json:"activeTaskId"`
 	// The command the current phase works on, when known. Nil when absent or null.
@@ -872,19 +998,25 @@ type RunnerSupervisorDiagnostics struct {
 	// Tasks the supervisor considers in progress. Nil when absent.
 	InProgressTasks []RunnerTaskDiagnostics `json:"inProgressTasks,omitempty"`
 	// Tasks completed through this supervisor.
-	CompletedTaskCount int64 `json:"completedTaskCount"`
+	CompletedTaskCount Int `json:"completedTaskCount"`
 	// Tasks cancelled through this supervisor. Nil when absent.
 	CancelledTaskIds []string `json:"cancelledTaskIds,omitempty"`
 	// When the supervisor last handed the runner a task. Nil when absent or null.
-	LastTaskSentAt *string `json:"lastTaskSentAt"`
+	LastTaskSentAt *DateTime `json:"lastTaskSentAt"`
 	// When the supervisor last heard from the runner. Nil when absent or null.
-	LastEventReceivedAt *string `json:"lastEventReceivedAt"`
+	LastEventReceivedAt *DateTime `json:"lastEventReceivedAt"`
 	// What the supervisor last heard from the runner, by event class name. Nil
 	// when absent or null.
 	LastEventType *string `json:"lastEventType"`
 	// The supervisor's recent record of the runner's lifecycle: phase changes,
 	// status changes, events received. Nil when absent.
 	Milestones []RunnerLifecycleMilestone `json:"milestones,omitempty"`
+}
+
+// RunnerSupervisorDiagnosticsProperties returns the JSON names of the
+// properties of a RunnerSupervisorDiagnostics, in schema order.
+func RunnerSupervisorDiagnosticsProperties() []string {
+	return []string{"runnerId", "instanceId", "nodeId", "modelId", "deviceRank", "worldSize", "startLayer", "endLayer", "nLayers", "pid", "processAlive", "exitCode", "statusKind", "statusSince", "secondsInStatus", "phase", "phaseStartedAt", "secondsInPhase", "lastProgressAt", "activeTaskId", "activeCommandId", "phaseDetail", "lastMlxMemory", "flightRecorder", "pendingTaskIds", "inProgressTasks", "completedTaskCount", "cancelledTaskIds", "lastTaskSentAt", "lastEventReceivedAt", "lastEventType", "milestones"}
 }
 
 // RunnerTaskDiagnostics: A task as the supervisor or the cluster's state knows
@@ -907,15 +1039,27 @@ type RunnerTaskDiagnostics struct {
 	ModelID *string `json:"modelId"`
 }
 
+// RunnerTaskDiagnosticsProperties returns the JSON names of the properties of
+// a RunnerTaskDiagnostics, in schema order.
+func RunnerTaskDiagnosticsProperties() []string {
+	return []string{"taskId", "taskKind", "taskStatus", "instanceId", "commandId", "runnerId", "modelId"}
+}
+
 // RunnerLifecycleMilestone: One step of a runner's lifecycle as its supervisor
 // saw it.
 type RunnerLifecycleMilestone struct {
 	// When the supervisor recorded the step.
-	At string `json:"at"`
+	At DateTime `json:"at"`
 	// The step, such as phase:prefill_stream, status_changed or event_received.
 	Name string `json:"name"`
 	// More about the step, such as the new status. Nil when absent or null.
 	Detail *string `json:"detail"`
+}
+
+// RunnerLifecycleMilestoneProperties returns the JSON names of the properties
+// of a RunnerLifecycleMilestone, in schema order.
+func RunnerLifecycleMilestoneProperties() []string {
+	return []string{"at", "name", "detail"}
 }
 
 // InstancePlacementDiagnostics: Where one model instance is placed, as the
@@ -942,6 +1086,12 @@ type InstancePlacementDiagnostics struct {
 	Warnings []string `json:"warnings,omitempty"`
 }
 
+// InstancePlacementDiagnosticsProperties returns the JSON names of the
+// properties of an InstancePlacementDiagnostics, in schema order.
+func InstancePlacementDiagnosticsProperties() []string {
+	return []string{"instanceId", "modelId", "masterNodeId", "masterIsPlacementNode", "localNodeIsPlacementNode", "placementNodeIds", "runners", "warnings"}
+}
+
 // PlacementRunnerDiagnostics: One rank of a placed instance, from the
 // cluster's event log.
 type PlacementRunnerDiagnostics struct {
@@ -955,21 +1105,27 @@ type PlacementRunnerDiagnostics struct {
 	// Nil when absent or null.
 	StatusKind *string `json:"statusKind"`
 	// The runner's rank.
-	DeviceRank int64 `json:"deviceRank"`
+	DeviceRank Int `json:"deviceRank"`
 	// The number of ranks of the instance.
-	WorldSize int64 `json:"worldSize"`
+	WorldSize Int `json:"worldSize"`
 	// First model layer of the runner's shard.
-	StartLayer int64 `json:"startLayer"`
+	StartLayer Int `json:"startLayer"`
 	// Layer after the last of the runner's shard.
-	EndLayer int64 `json:"endLayer"`
+	EndLayer Int `json:"endLayer"`
 	// Number of layers of the whole model.
-	NLayers int64 `json:"nLayers"`
+	NLayers Int `json:"nLayers"`
 	// Whether the runner is on the node serving this document.
 	IsLocal bool `json:"isLocal"`
 	// Whether the runner is on the master.
 	IsMaster bool `json:"isMaster"`
 	// Tasks the cluster's state assigns to the runner. Nil when absent.
 	Tasks []RunnerTaskDiagnostics `json:"tasks,omitempty"`
+}
+
+// PlacementRunnerDiagnosticsProperties returns the JSON names of the
+// properties of a PlacementRunnerDiagnostics, in schema order.
+func PlacementRunnerDiagnosticsProperties() []string {
+	return []string{"runnerId", "nodeId", "friendlyName", "statusKind", "deviceRank", "worldSize", "startLayer", "endLayer", "nLayers", "isLocal", "isMaster", "tasks"}
 }
 
 // ClusterNodeDiagnostics: What asking one node for its diagnostics gave: the
@@ -989,6 +1145,12 @@ type ClusterNodeDiagnostics struct {
 	Error *string `json:"error"`
 }
 
+// ClusterNodeDiagnosticsProperties returns the JSON names of the properties of
+// a ClusterNodeDiagnostics, in schema order.
+func ClusterNodeDiagnosticsProperties() []string {
+	return []string{"nodeId", "url", "ok", "diagnostics", "error"}
+}
+
 // DiagnosticProcessSample: One macOS process-sampling command run during a
 // capture, with what it printed.
 type DiagnosticProcessSample struct {
@@ -999,7 +1161,7 @@ type DiagnosticProcessSample struct {
 	// Whether the command ran and finished cleanly.
 	Ok bool `json:"ok"`
 	// The command's exit code, when it was started. Nil when absent or null.
-	ExitCode *int64 `json:"exitCode"`
+	ExitCode *Int `json:"exitCode"`
 	// Seconds spent waiting for the command.
 	DurationSeconds float64 `json:"durationSeconds"`
 	// The command's standard output, truncated. Nil when absent or null.
@@ -1008,6 +1170,12 @@ type DiagnosticProcessSample struct {
 	Stderr *string `json:"stderr"`
 	// Why the command could not run, when it could not. Nil when absent or null.
 	Error *string `json:"error"`
+}
+
+// DiagnosticProcessSampleProperties returns the JSON names of the properties
+// of a DiagnosticProcessSample, in schema order.
+func DiagnosticProcessSampleProperties() []string {
+	return []string{"name", "command", "ok", "exitCode", "durationSeconds", "stdout", "stderr", "error"}
 }
 
 // A ClusterTimelineEntryView is the top-level strings, enums and numbers of
@@ -1019,9 +1187,9 @@ type ClusterTimelineEntryView struct {
 	At       []byte
 	NodeID   []byte
 	RunnerID []byte
-	// DeviceRank is the number as written; see ParseInteger.
+	// DeviceRank is the integer as written; ParseInt reads it.
 	DeviceRank []byte
-	// WorldSize is the number as written; see ParseInteger.
+	// WorldSize is the integer as written; ParseInt reads it.
 	WorldSize []byte
 	Phase     Phase
 	Event     []byte

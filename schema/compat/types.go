@@ -277,9 +277,13 @@ func byKind(ts []*schema.Type, kind string) *schema.Type {
 
 // without returns the values of a that are not in b, in a's order.
 func without(a, b []string) []string {
+	in := make(map[string]bool, len(b))
+	for _, v := range b {
+		in[v] = true
+	}
 	var out []string
 	for _, v := range a {
-		if !slices.Contains(b, v) {
+		if !in[v] {
 			out = append(out, v)
 		}
 	}

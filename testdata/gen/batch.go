@@ -39,7 +39,8 @@ func compareEntries(a, b *entry) int {
 
 type attrs = map[string]timeline.AttrsValue
 
-func ival(v int) timeline.AttrsValue { return timeline.IntegerAttrsValue(int64(v)) }
+func ival(v int) timeline.AttrsValue  { return i64(int64(v)) }
+func i64(v int64) timeline.AttrsValue { return timeline.IntegerAttrsValue(timeline.IntOf(v)) }
 
 // fval rounds v to 2 decimals; the encoder writes it as Python's repr
 // does, always with a fraction (12.0, not 12).
@@ -102,11 +103,11 @@ func (b *builder) emit(r int, phase timeline.Phase, event string, detail *string
 	b.last[r] = t
 	rn := b.in.runners[r]
 	x := entry{t: t, r: rn, e: timeline.ClusterTimelineEntry{
-		At:         b.g.stamp(b.in, t),
+		At:         timeline.DateTime(b.g.stamp(b.in, t)),
 		NodeID:     rn.node.id,
 		RunnerID:   rn.id,
-		DeviceRank: int64(r),
-		WorldSize:  int64(b.in.worldSize),
+		DeviceRank: timeline.IntOf(int64(r)),
+		WorldSize:  timeline.IntOf(int64(b.in.worldSize)),
 		Phase:      phase,
 		Event:      event,
 		Detail:     detail,
@@ -163,14 +164,14 @@ func (b *builder) memory(rn *runner, t int64) *timeline.MlxMemorySnapshot {
 	kvPerToken := int64(in.model.layers) * 8192
 	active := in.model.weights/ws + int64(in.kvTokens)*kvPerToken/ws + b.rng.Int64N(64<<20)
 	snap := &timeline.MlxMemorySnapshot{
-		GeneratedAt: b.g.stamp(in, t-between(b.rng, 30, 900)),
-		Active:      &timeline.Memory{InBytes: active},
-		Cache:       &timeline.Memory{InBytes: between(b.rng, 128<<20, 6<<30)},
-		Peak:        &timeline.Memory{InBytes: active + b.rng.Int64N(3<<30)},
+		GeneratedAt: timeline.DateTime(b.g.stamp(in, t-between(b.rng, 30, 900))),
+		Active:      &timeline.Memory{InBytes: timeline.IntOf(active)},
+		Cache:       &timeline.Memory{InBytes: timeline.IntOf(between(b.rng, 128<<20, 6<<30))},
+		Peak:        &timeline.Memory{InBytes: timeline.IntOf(active + b.rng.Int64N(3<<30))},
 		Source:      "mlx.core",
 	}
 	if b.rng.IntN(3) != 0 {
-		snap.WiredLimit = &timeline.Memory{InBytes: rn.node.ram / 4 * 3}
+		snap.WiredLimit = &timeline.Memory{InBytes: timeline.IntOf(rn.node.ram / 4 * 3)}
 	}
 	return snap
 }
@@ -233,13 +234,13 @@ func (b *builder) startup() {
 			b.emit(r, timeline.PhaseLoadModel, "progress", b.maybe(detailLoading), attrs{
 				"loaded_layers": ival(layers * i / (k + 1)),
 				"shard_layers":  ival(layers),
-				"bytes_loaded":  timeline.IntegerAttrsValue(shard * int64(i) / int64(k+1)),
+				"bytes_loaded":  i64(shard * int64(i) / int64(k+1)),
 			}, false)
 		}
 		b.clock[r] = loadStart + duration
 		b.emit(r, timeline.PhaseLoadModel, "exit", detailLoaded, attrs{
 			"seconds":       fval(float64(duration) / float64(second)),
-			"weights_bytes": timeline.IntegerAttrsValue(shard),
+			"weights_bytes": i64(shard),
 		}, true)
 	}
 	if ws > 1 {
@@ -285,7 +286,7 @@ func (b *builder) task(sh *taskShape) {
 			"rank":         ival(r),
 			"command_kind": sval(kind),
 			"stream":       bval(sh.stream),
-			"request_seed": timeline.IntegerAttrsValue(seed),
+			"request_seed": i64(seed),
 		}, false)
 		b.step(r, 200, 3*millisecond)
 		b.emit(r, timeline.PhaseTaskAgreement, "enter", nil, attrs{"rank": ival(r), "world_size": ival(ws)}, false)

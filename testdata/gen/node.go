@@ -54,7 +54,7 @@ type supervisorRunner struct {
 	Phase               string                      `json:"phase"`
 	PhaseStartedAt      string                      `json:"phaseStartedAt"`
 	SecondsInPhase      pyFloat                     `json:"secondsInPhase"`
-	LastProgressAt      *string                     `json:"lastProgressAt"`
+	LastProgressAt      *timeline.DateTime          `json:"lastProgressAt"`
 	ActiveTaskID        *string                     `json:"activeTaskId"`
 	ActiveCommandID     *string                     `json:"activeCommandId"`
 	PhaseDetail         *string                     `json:"phaseDetail"`
@@ -65,7 +65,7 @@ type supervisorRunner struct {
 	CompletedTaskCount  int                         `json:"completedTaskCount"`
 	CancelledTaskIDs    []string                    `json:"cancelledTaskIds"`
 	LastTaskSentAt      *string                     `json:"lastTaskSentAt"`
-	LastEventReceivedAt *string                     `json:"lastEventReceivedAt"`
+	LastEventReceivedAt *timeline.DateTime          `json:"lastEventReceivedAt"`
 	LastEventType       *string                     `json:"lastEventType"`
 	Milestones          []struct{}                  `json:"milestones"`
 }
@@ -199,14 +199,14 @@ func supervisorState(rn *runner, now int64) (supervisorRunner, error) {
 	ctx := timeline.RunnerDiagnosticContext{
 		NodeID:     rn.node.id,
 		RunnerID:   rn.id,
-		Pid:        &rn.pid,
+		Pid:        ptr(timeline.IntOf(rn.pid)),
 		InstanceID: in.id,
 		ModelID:    in.model.id,
-		Rank:       int64(rn.rank),
-		WorldSize:  int64(in.worldSize),
-		StartLayer: int64(rn.startLayer),
-		EndLayer:   int64(rn.endLayer),
-		NLayers:    int64(in.model.layers),
+		Rank:       timeline.IntOf(int64(rn.rank)),
+		WorldSize:  timeline.IntOf(int64(in.worldSize)),
+		StartLayer: timeline.IntOf(int64(rn.startLayer)),
+		EndLayer:   timeline.IntOf(int64(rn.endLayer)),
+		NLayers:    timeline.IntOf(int64(in.model.layers)),
 	}
 	for _, re := range s.recent() {
 		e := re.e

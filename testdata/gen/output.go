@@ -185,7 +185,7 @@ func (tw *timelineWriter) close(g *generator) error {
 	now, at := g.generatedAt()
 	local := g.cluster.nodes[0].id
 	tl := timeline.ClusterTimeline{
-		GeneratedAt:      at,
+		GeneratedAt:      timeline.DateTime(at),
 		LocalNodeID:      local,
 		MasterNodeID:     &local,
 		Runners:          []timeline.ClusterTimelineRunner{},
@@ -242,9 +242,9 @@ func (g *generator) synopses(now int64) []synopsis {
 			RunnerID:        rn.id,
 			InstanceID:      rn.inst.id,
 			ModelID:         rn.inst.model.id,
-			DeviceRank:      int64(rn.rank),
-			WorldSize:       int64(rn.inst.worldSize),
-			Pid:             &rn.pid,
+			DeviceRank:      timeline.IntOf(int64(rn.rank)),
+			WorldSize:       timeline.IntOf(int64(rn.inst.worldSize)),
+			Pid:             ptr(timeline.IntOf(rn.pid)),
 			ProcessAlive:    !s.crashed,
 			StatusKind:      s.statusKind(),
 			Phase:           s.last.Phase,
@@ -259,7 +259,7 @@ func (g *generator) synopses(now int64) []synopsis {
 	slices.SortFunc(out, func(a, b synopsis) int {
 		return cmp.Or(
 			cmp.Compare(a.r.ModelID, b.r.ModelID),
-			cmp.Compare(a.r.DeviceRank, b.r.DeviceRank),
+			a.r.DeviceRank.Cmp(b.r.DeviceRank),
 			cmp.Compare(a.r.RunnerID, b.r.RunnerID))
 	})
 	return out

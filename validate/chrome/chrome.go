@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/flightline-dev/flightline/generated/jsonrt"
 	"github.com/flightline-dev/flightline/generated/timeline"
 )
 
@@ -24,8 +25,8 @@ type Writer struct {
 	err     error
 	started bool
 	wrote   bool
-	t0      timeline.Timestamp
-	end     timeline.Timestamp
+	t0      jsonrt.Timestamp
+	end     jsonrt.Timestamp
 	pids    map[string]int
 	tids    map[string]int
 	open    map[string]*slice // each runner's slice, which its next entry ends
@@ -34,7 +35,7 @@ type Writer struct {
 
 // slice is a runner's last entry, whose duration is not known yet.
 type slice struct {
-	at       timeline.Timestamp
+	at       jsonrt.Timestamp
 	pid, tid int
 	name     string
 	args     map[string]any
@@ -60,12 +61,12 @@ func NewWriter(w io.Writer) *Writer {
 
 // Add writes the events of the next entry of the timeline.
 func (t *Writer) Add(e *timeline.ClusterTimelineEntry) error {
-	at, err := timeline.ParseTimestamp(e.At)
+	at, err := jsonrt.ParseTimestamp(e.At)
 	if err != nil {
 		return fmt.Errorf("at %q: %v", e.At, err)
 	}
 	if !t.started {
-		t.start(at, e.At)
+		t.start(at, string(e.At))
 	}
 	if at.Compare(t.end) > 0 {
 		t.end = at
@@ -97,7 +98,7 @@ func (t *Writer) Add(e *timeline.ClusterTimelineEntry) error {
 	}
 	t.write(event{Name: e.Event, Cat: "event", Ph: "i", S: "t", Ts: t.ts(at), Pid: pid, Tid: &tid, Args: instant})
 	if m := e.MlxMemory; m != nil && m.Active != nil {
-		name := fmt.Sprintf("MLX active memory, rank %d (%s)", e.DeviceRank, e.RunnerID)
+		name := fmt.Sprintf("MLX active memory, rank %s (%s)", e.DeviceRank, e.RunnerID)
 		t.write(event{Name: name, Ph: "C", Ts: t.ts(at), Pid: pid, Args: map[string]any{"bytes": m.Active.InBytes}})
 	}
 	return t.err
@@ -107,7 +108,7 @@ func (t *Writer) Add(e *timeline.ClusterTimelineEntry) error {
 // the trace.
 func (t *Writer) Close() error {
 	if !t.started {
-		t.start(timeline.Timestamp{}, "")
+		t.start(jsonrt.Timestamp{}, "")
 	}
 	for _, r := range t.order {
 		s := t.open[r]
@@ -128,7 +129,7 @@ func (t *Writer) Close() error {
 	return t.err
 }
 
-func (t *Writer) start(at timeline.Timestamp, text string) {
+func (t *Writer) start(at jsonrt.Timestamp, text string) {
 	t.started, t.t0, t.end = true, at, at
 	other, _ := json.Marshal(map[string]string{"generator": "flightline export", "start": text})
 	t.raw(`{"displayTimeUnit":"ms","otherData":` + string(other) + `,"traceEvents":[`)
@@ -147,25 +148,25 @@ func (t *Writer) track(e *timeline.ClusterTimelineEntry) (pid, tid int) {
 	if !ok {
 		tid = len(t.tids) + 1
 		t.tids[e.RunnerID] = tid
-		name := fmt.Sprintf("rank %d/%d · %s", e.DeviceRank, e.WorldSize, e.RunnerID)
+		name := fmt.Sprintf("rank %s/%s · %s", e.DeviceRank, e.WorldSize, e.RunnerID)
 		t.write(event{Name: "thread_name", Ph: "M", Pid: pid, Tid: &tid, Args: map[string]any{"name": name}})
 		t.write(event{Name: "thread_sort_index", Ph: "M", Pid: pid, Tid: &tid, Args: map[string]any{"sort_index": e.DeviceRank}})
 	}
 	return pid, tid
 }
 
-func (t *Writer) endSlice(s *slice, end timeline.Timestamp) {
+func (t *Writer) endSlice(s *slice, end jsonrt.Timestamp) {
 	dur := micros(s.at, end)
 	t.write(event{Name: s.name, Cat: "phase", Ph: "X", Ts: t.ts(s.at), Dur: &dur, Pid: s.pid, Tid: &s.tid, Args: s.args})
 }
 
 // ts is the time of at in microseconds since the first entry.
-func (t *Writer) ts(at timeline.Timestamp) *json.Number {
+func (t *Writer) ts(at jsonrt.Timestamp) *json.Number {
 	n := micros(t.t0, at)
 	return &n
 }
 
-func micros(from, to timeline.Timestamp) json.Number {
+func micros(from, to jsonrt.Timestamp) json.Number {
 	ns := (to.Unix-from.Unix)*1e9 + int64(to.Nano-from.Nano)
 	return json.Number(strconv.FormatFloat(float64(ns)/1e3, 'f', -1, 64))
 }

@@ -70,21 +70,23 @@ func (r *Reader) checkDocument(start int) {
 	var v timeline.Validator
 	for _, vi := range check(&v, doc.Text) {
 		at := doc.Line(vi.Offset)
-		if vi.Keyword == "required" && strings.Count(vi.Pointer, "/") == 1 {
+		if vi.Keyword == timeline.KeywordRequired && strings.Count(vi.Pointer, "/") == 1 {
 			at = start // a property the document lacks: the document's line
 		}
 		id := rule.Schema
 		switch vi.Keyword {
-		case "syntax":
+		case timeline.KeywordSyntax:
 			id = rule.JSONSyntax
-		case "duplicate":
+		case timeline.KeywordDuplicate:
 			id = rule.JSONDuplicateKey
 		}
 		r.emit(Item{Problem: &Problem{Line: at, Entry: -1, Pointer: vi.Pointer, Severity: rule.Error, Rule: id, Message: vi.Message}})
 	}
-	for _, d := range v.DateTimes() {
-		if _, id, msg := CheckTimestamp(d.Value); id != 0 {
-			r.emit(Item{Problem: &Problem{Line: doc.Line(d.Offset), Entry: -1, Pointer: d.Pointer(), Severity: id.Severity(), Rule: id, Message: msg}})
+	v.DateTimes(func(i int, value []byte) bool {
+		if _, id, msg := CheckTimestamp(value); id != 0 {
+			pointer, offset := v.DateTimeAt(i)
+			r.emit(Item{Problem: &Problem{Line: doc.Line(offset), Entry: -1, Pointer: pointer, Severity: id.Severity(), Rule: id, Message: msg}})
 		}
-	}
+		return true
+	})
 }

@@ -10,7 +10,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/flightline-dev/flightline/generated/timeline"
+	"github.com/flightline-dev/flightline/generated/jsonrt"
 	"github.com/flightline-dev/flightline/validate/rule"
 )
 
@@ -54,7 +54,7 @@ func (f Format) Recorders() bool { return f == Node || f == Cluster || f == Capt
 const DefaultMaxEntryBytes = 256 << 20
 
 // MaxDepth is the nesting the generated decoders accept, and DecodeValue.
-const MaxDepth = timeline.MaxDepth
+const MaxDepth = jsonrt.MaxDepth
 
 // An Entry is one timeline entry of a dump.
 type Entry struct {

@@ -3,7 +3,7 @@ package dump
 import (
 	"fmt"
 
-	"github.com/flightline-dev/flightline/generated/timeline"
+	"github.com/flightline-dev/flightline/generated/jsonrt"
 	"github.com/flightline-dev/flightline/validate/rule"
 )
 
@@ -12,8 +12,8 @@ import (
 // UTC offset (rule.Timestamp otherwise), and should be in UTC
 // (rule.TimestampOffset otherwise, a warning). id is 0 for a timestamp
 // with neither problem; ts is the instant unless id is rule.Timestamp.
-func CheckTimestamp(value []byte) (ts timeline.Timestamp, id rule.ID, msg string) {
-	ts, err := timeline.ParseTimestamp(value)
+func CheckTimestamp(value []byte) (ts jsonrt.Timestamp, id rule.ID, msg string) {
+	ts, err := jsonrt.ParseTimestamp(value)
 	switch {
 	case err != nil:
 		return ts, rule.Timestamp, fmt.Sprintf("%q: %v", value, err)

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/flightline-dev/flightline/generated/jsonrt"
 	"github.com/flightline-dev/flightline/generated/timeline"
 	"github.com/flightline-dev/flightline/validate/dump"
 	"github.com/flightline-dev/flightline/validate/merge"
@@ -90,11 +91,11 @@ func (r *viewReader) entry(raw []byte) (e Entry, ok bool) {
 	}
 	v := &r.view
 	at, ok := parseTime(string(v.At))
-	rank, err := timeline.ParseInteger(v.DeviceRank)
-	if !ok || err != nil {
-		return e, false
+	rank, rankOK := int64Of(v.DeviceRank)
+	world, worldOK := int64Of(v.WorldSize)
+	if !ok || !rankOK || !worldOK {
+		return e, false // read by the tolerant decoder, which says why
 	}
-	world, _ := timeline.ParseInteger(v.WorldSize)
 	return Entry{At: at, AtText: string(v.At), NodeID: r.id(v.NodeID), RunnerID: r.id(v.RunnerID), Rank: rank, WorldSize: world,
 		Phase: string(v.Phase), Event: string(v.Event), Detail: string(v.Detail), TaskID: r.id(v.TaskID)}, true
 }
@@ -142,14 +143,20 @@ func snapshot(d *merge.Document) (snap *Snapshot, bad []string) {
 		snap.At, snap.AtText, snap.Input = t, d.LatestGeneratedAt, d.LatestInput
 	}
 	for _, s := range d.States {
+		rank, rankOK := s.DeviceRank.Int64()
+		world, worldOK := s.WorldSize.Int64()
+		if !rankOK || !worldOK {
+			bad = append(bad, fmt.Sprintf("%s: deviceRank %s or worldSize %s is beyond 64 bits; the runner's state is not used", Location{s.Input, s.Line, s.Pointer}, s.DeviceRank, s.WorldSize))
+			continue
+		}
 		r := RunnerState{NodeID: s.NodeID, RunnerID: s.RunnerID, InstanceID: s.InstanceID, ModelID: s.ModelID,
-			Rank: s.DeviceRank, WorldSize: s.WorldSize, Phase: string(s.Phase), SecondsInPhase: s.SecondsInPhase,
+			Rank: rank, WorldSize: world, Phase: string(s.Phase), SecondsInPhase: s.SecondsInPhase,
 			ProcessAlive: s.ProcessAlive, StatusKind: s.StatusKind, Where: Location{s.Input, s.Line, s.Pointer}}
 		if s.ActiveTaskID != nil {
 			r.ActiveTaskID = *s.ActiveTaskID
 		}
 		if s.LastProgressAt != nil {
-			t, ok := parseTime(*s.LastProgressAt)
+			t, ok := parseTime(string(*s.LastProgressAt))
 			if !ok {
 				bad = append(bad, fmt.Sprintf("%s: lastProgressAt %q is not a timestamp; it is not used", r.Where, *s.LastProgressAt))
 			}
@@ -171,11 +178,21 @@ func snapshot(d *merge.Document) (snap *Snapshot, bad []string) {
 // parseTime reads a timestamp as the schema's date-time; ok is false for
 // text that is not one.
 func parseTime(s string) (time.Time, bool) {
-	t, err := timeline.ParseTimestamp(s)
+	t, err := jsonrt.ParseTimestamp(s)
 	if err != nil {
 		return time.Time{}, false
 	}
 	return t.Time(), true
+}
+
+// int64Of reads an integer literal of at most 64 bits: the ranks explain
+// reasons about. One beyond is not a rank it can place.
+func int64Of(lit []byte) (int64, bool) {
+	n, err := jsonrt.ParseInt(lit)
+	if err != nil {
+		return 0, false
+	}
+	return n.Int64()
 }
 
 // schemaPhases returns the phases the schema knows, in lifecycle order.

@@ -172,7 +172,7 @@ func (a *Archive) Add(entries [][]byte) (int, error) {
 		if e.UnmarshalJSON(raw) == nil {
 			key = e.SortKey()
 		} else {
-			key = timeline.SortKey{At: timeline.MakeTimeKey("")}
+			key = timeline.MakeSortKey("", "", timeline.IntOf(0)) // after every timestamp
 		}
 		fresh = append(fresh, archived{bytes.Clone(raw), key})
 	}

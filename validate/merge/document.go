@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/flightline-dev/flightline/generated/jsonrt"
 	"github.com/flightline-dev/flightline/generated/timeline"
 	"github.com/flightline-dev/flightline/validate/dump"
 )
@@ -97,12 +98,12 @@ func (d *Document) add(s *source) {
 
 // later makes at the latest generatedAt if it is later than the one so far.
 func (d *Document) later(at, input string) {
-	t, err := timeline.ParseTimestamp(at)
+	t, err := jsonrt.ParseTimestamp(at)
 	if err != nil {
 		return
 	}
 	if d.LatestGeneratedAt != "" {
-		if old, err := timeline.ParseTimestamp(d.LatestGeneratedAt); err == nil && old.Compare(t) >= 0 {
+		if old, err := jsonrt.ParseTimestamp(d.LatestGeneratedAt); err == nil && old.Compare(t) >= 0 {
 			return
 		}
 	}
@@ -158,11 +159,8 @@ func (d *Document) finish() {
 		if a.ModelID != b.ModelID {
 			return cmpString(a.ModelID, b.ModelID)
 		}
-		if a.DeviceRank != b.DeviceRank {
-			if a.DeviceRank < b.DeviceRank {
-				return -1
-			}
-			return 1
+		if c := a.DeviceRank.Cmp(b.DeviceRank); c != 0 {
+			return c
 		}
 		return cmpString(a.RunnerID, b.RunnerID)
 	})

@@ -312,7 +312,7 @@ type prevKey struct {
 	ok     bool
 	at     []byte
 	nodeID string
-	rank   int64
+	rank   timeline.Int
 }
 
 func (p *prevKey) less(e *entry) bool {
@@ -322,17 +322,17 @@ func (p *prevKey) less(e *entry) bool {
 	if c := bytes.Compare(e.atText, p.at); c != 0 {
 		return c < 0
 	}
-	if e.key.NodeID != p.nodeID {
-		return e.key.NodeID < p.nodeID
+	if e.nodeID != p.nodeID {
+		return e.nodeID < p.nodeID
 	}
-	return e.key.DeviceRank < p.rank
+	return e.rank.Cmp(p.rank) < 0
 }
 
 func (p *prevKey) set(e *entry) {
 	p.ok = true
 	p.at = append(p.at[:0], e.atText...)
-	p.nodeID = e.key.NodeID
-	p.rank = e.key.DeviceRank
+	p.nodeID = e.nodeID
+	p.rank = e.rank
 }
 
 // dupWindow finds an entry the same as one before it. Equal entries have

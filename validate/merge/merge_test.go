@@ -89,6 +89,24 @@ func TestMerge(t *testing.T) {
 
 // TestMergePrettyEntry: an entry written over several lines goes out on
 // one, with its strings exactly as written.
+// TestMergeBigRanks: ranks beyond the int64 range order exactly, however
+// they are written, and pass through as written.
+func TestMergeBigRanks(t *testing.T) {
+	at := func(runner, rank string) string {
+		return `{"at":"2026-04-24T22:03:50+00:00","nodeId":"node-a","runnerId":"` + runner + `","deviceRank":` + rank +
+			`,"worldSize":18446744073709551617,"phase":"decode_stream","event":"enter"}`
+	}
+	// By rank first, then by runnerId: same is high's rank written otherwise.
+	low, high, same := at("runner-z", "18446744073709551615"), at("runner-a", "18446744073709551616"), at("runner-b", "1.8446744073709551616e19")
+	got, rep := run(t, Options{}, memInput("a", high+"\n"+same+"\n"), memInput("b", low+"\n"))
+	if want := []string{low, high, same}; !slices.Equal(got, want) {
+		t.Errorf("merged\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if rep.Entries != 3 {
+		t.Errorf("%d entries", rep.Entries)
+	}
+}
+
 func TestMergePrettyEntry(t *testing.T) {
 	pretty := "[\n  {\n    \"at\": \"2026-04-24T22:03:00+00:00\",\n    \"nodeId\": \"node-0\",\n    \"runnerId\": \"runner-0\",\n" +
 		"    \"deviceRank\": 0,\n    \"worldSize\": 2,\n    \"phase\": \"decode_stream\",\n    \"event\": \"enter\",\n" +

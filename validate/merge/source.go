@@ -7,11 +7,10 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
+	"github.com/flightline-dev/flightline/generated/jsonrt"
 	"github.com/flightline-dev/flightline/generated/timeline"
-	"github.com/flightline-dev/flightline/schema"
 	"github.com/flightline-dev/flightline/validate/dump"
 	"github.com/flightline-dev/flightline/validate/rule"
 )
@@ -20,6 +19,8 @@ import (
 type entry struct {
 	raw     []byte
 	key     timeline.SortKey
+	nodeID  string
+	rank    timeline.Int
 	atText  []byte
 	line    int
 	pointer string
@@ -271,7 +272,7 @@ func (s *source) read(in Input, opts Options, sortFirst bool, stop <-chan struct
 
 // recorderMark is the last entry of a runner's flight recorder.
 type recorderMark struct {
-	at      timeline.SortKey
+	at      jsonrt.TimeKey
 	pointer string
 }
 
@@ -281,18 +282,19 @@ type recorderMark struct {
 // so rather than reordering in silence.
 func (s *source) checkRecorder(it *dump.Entry, e *entry, pointer string, recorders map[int]recorderMark) {
 	last, ok := recorders[it.Recorder]
-	recorders[it.Recorder] = recorderMark{e.key, pointer}
-	if !ok {
+	at := jsonrt.MakeTimeKey(e.atText)
+	recorders[it.Recorder] = recorderMark{at, pointer}
+	if !ok || !last.at.Valid || !at.Valid {
 		return
 	}
-	if step := instantAfter(last.at.At.Timestamp, e.key.At.Timestamp); step > 0 && last.at.At.Valid {
+	if step := instantAfter(last.at.Timestamp, at.Timestamp); step > 0 {
 		s.warnings = append(s.warnings, fmt.Sprintf("%s:%d: %s: recorder-order: at goes back %s from the entry before it in the runner's flight recorder (%s): appended out of order; merged in order of at",
 			s.name, it.Line, pointer, step, last.pointer))
 	}
 }
 
 // instantAfter is how much later a is than b.
-func instantAfter(a, b timeline.Timestamp) time.Duration {
+func instantAfter(a, b jsonrt.Timestamp) time.Duration {
 	return time.Duration(a.Unix-b.Unix)*time.Second + time.Duration(a.Nano-b.Nano)
 }
 
@@ -347,22 +349,23 @@ func (c *checker) check(it *dump.Entry) (entry, *InputError) {
 			msg += fmt.Sprintf(" (and %d more; flightline validate lists them)", len(vs)-1)
 		}
 		id := rule.Schema
-		if v.Keyword == "syntax" {
+		if v.Keyword == timeline.KeywordSyntax {
 			id = rule.JSONSyntax
 		}
 		return fail(id, msg)
 	}
-	at := timeline.MakeTimeKey(c.view.At)
-	if !at.Valid {
-		_, err := timeline.ParseTimestamp(c.view.At)
+	if _, err := jsonrt.ParseTimestamp(c.view.At); err != nil {
 		return fail(rule.Timestamp, fmt.Sprintf("/at: %q: %v; the entry cannot be placed in time", c.view.At, err))
 	}
-	rank, err := timeline.ParseInteger(c.view.DeviceRank)
+	rank, err := timeline.ParseInt(c.view.DeviceRank)
 	if err != nil {
-		return fail(rule.RankRange, fmt.Sprintf("/deviceRank: %s is %v", c.view.DeviceRank, err))
+		return fail(rule.Schema, fmt.Sprintf("/deviceRank: %s is %v", c.view.DeviceRank, err)) // validated: cannot happen
 	}
+	node := c.str(c.view.NodeID)
 	e := entry{
-		key:    timeline.SortKey{At: at, NodeID: c.str(c.view.NodeID), DeviceRank: rank},
+		key:    timeline.MakeSortKey(c.view.At, node, rank),
+		nodeID: node,
+		rank:   rank,
 		atText: c.view.At,
 		line:   it.Line,
 		raw:    it.Raw,
@@ -408,13 +411,15 @@ func (c *checker) lenient(it *dump.Entry) (entry, bool) {
 	if v.At == nil || v.NodeID == nil || v.RunnerID == nil {
 		return entry{}, false
 	}
-	at := timeline.MakeTimeKey(*v.At)
-	rank, err := timeline.ParseInteger([]byte(v.Rank))
-	if !at.Valid || err != nil {
+	rank, err := timeline.ParseInt(v.Rank)
+	if _, terr := jsonrt.ParseTimestamp(*v.At); terr != nil || err != nil {
 		return entry{}, false
 	}
+	node := c.str([]byte(*v.NodeID))
 	e := entry{
-		key:    timeline.SortKey{At: at, NodeID: c.str([]byte(*v.NodeID)), DeviceRank: rank},
+		key:    timeline.MakeSortKey(*v.At, node, rank),
+		nodeID: node,
+		rank:   rank,
 		atText: []byte(*v.At),
 		line:   it.Line,
 		raw:    it.Raw,
@@ -430,22 +435,7 @@ func (c *checker) lenient(it *dump.Entry) (entry, bool) {
 
 // runnerFields are the properties of a ClusterTimelineRunner, which a node
 // dump's supervisor runner has among others.
-var runnerFields = sync.OnceValue(func() []string {
-	m, err := schema.LoadBuiltin()
-	if err != nil {
-		return nil
-	}
-	for _, t := range m.Types {
-		if t.Name == "ClusterTimelineRunner" {
-			var names []string
-			for _, f := range t.Fields {
-				names = append(names, f.Name)
-			}
-			return names
-		}
-	}
-	return nil
-})
+var runnerFields = timeline.ClusterTimelineRunnerProperties()
 
 // describeNode gathers, from a document with flight recorders (a node
 // dump, a ClusterDiagnostics, a capture), a ClusterTimelineRunner for each
@@ -468,7 +458,7 @@ func (s *source) describeNode(r *dump.Reader) {
 		}
 		var synopsis bytes.Buffer
 		synopsis.WriteByte('{')
-		for _, name := range runnerFields() {
+		for _, name := range runnerFields {
 			v, ok := fields[name]
 			if !ok {
 				continue

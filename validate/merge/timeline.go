@@ -60,7 +60,7 @@ func (t *TimelineWriter) WriteTo(w io.Writer, doc *Document, generatedAt string)
 		return err
 	}
 	head := timeline.ClusterTimeline{
-		GeneratedAt:      generatedAt,
+		GeneratedAt:      timeline.DateTime(generatedAt),
 		LocalNodeID:      doc.LocalNodeID,
 		MasterNodeID:     doc.MasterNodeID,
 		Runners:          append([]timeline.ClusterTimelineRunner{}, doc.Runners...),

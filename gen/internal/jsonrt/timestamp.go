@@ -15,16 +15,6 @@ type Timestamp struct {
 	Offset int32 // the written UTC offset, in seconds east of UTC
 }
 
-// ParseTimestamp parses an RFC 3339 timestamp as Python's
-// datetime.isoformat() writes one: 2026-04-24T22:03:51.508000+00:00, or
-// 2026-04-24T22:03:50+00:00 when the microseconds are zero, or with Z for
-// the offset as other producers write it. The date and time are separated
-// by T (or t, or a space, which RFC 3339 allows for readability); the
-// fraction follows a dot and may have any number of digits (beyond
-// nanoseconds they are dropped); the offset is Z, z or ±HH:MM. A time
-// without an offset names no instant and is an error.
-func ParseTimestamp[S ~string | ~[]byte](s S) (Timestamp, error) { return parseTimestamp(s) }
-
 // Time returns t as a time.Time in its written offset.
 func (t Timestamp) Time() time.Time {
 	loc := time.UTC
@@ -43,9 +33,15 @@ func (t Timestamp) Compare(u Timestamp) int {
 	return cmp.Compare(t.Nano, u.Nano)
 }
 
-var errTimestampForm = errors.New("not an RFC 3339 timestamp (want YYYY-MM-DDTHH:MM:SS[.fraction] and Z or ±HH:MM)")
-
-func parseTimestamp[S ~string | ~[]byte](s S) (Timestamp, error) {
+// ParseTimestamp parses an RFC 3339 timestamp as Python's
+// datetime.isoformat() writes one: 2026-04-24T22:03:51.508000+00:00, or
+// 2026-04-24T22:03:50+00:00 when the microseconds are zero, or with Z for
+// the offset as other producers write it. The date and time are separated
+// by T (or t, or a space, which RFC 3339 allows for readability); the
+// fraction follows a dot and may have any number of digits (beyond
+// nanoseconds they are dropped); the offset is Z, z or ±HH:MM. A time
+// without an offset names no instant and is an error.
+func ParseTimestamp[S ~string | ~[]byte](s S) (Timestamp, error) {
 	num := func(i, n int) (int, bool) {
 		if i+n > len(s) {
 			return 0, false
@@ -131,6 +127,8 @@ func parseTimestamp[S ~string | ~[]byte](s S) (Timestamp, error) {
 	return Timestamp{Unix: unix, Nano: int32(nano), Offset: int32(offset)}, nil
 }
 
+var errTimestampForm = errors.New("not an RFC 3339 timestamp (want YYYY-MM-DDTHH:MM:SS[.fraction] and Z or ±HH:MM)")
+
 // nanoScale[n] turns a fraction of n digits into nanoseconds.
 var nanoScale = [10]int{1e9, 1e8, 1e7, 1e6, 1e5, 1e4, 1e3, 1e2, 1e1, 1}
 
@@ -184,7 +182,7 @@ type TimeKey struct {
 
 // MakeTimeKey returns the ordering key of the timestamp text.
 func MakeTimeKey[S ~string | ~[]byte](text S) TimeKey {
-	t, err := parseTimestamp(text)
+	t, err := ParseTimestamp(text)
 	if err != nil {
 		return TimeKey{Text: string(text)}
 	}

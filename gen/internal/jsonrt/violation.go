@@ -1,6 +1,7 @@
 package jsonrt
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 )
@@ -17,10 +18,8 @@ type Violation struct {
 	// Pointer locates the offending value in the document (RFC 6901). For
 	// a missing or unknown property it names the property.
 	Pointer string
-	// Keyword is the JSON Schema keyword that fails (type, required,
-	// additionalProperties, enum, anyOf), or "syntax" for a document that is
-	// not well-formed JSON, or "duplicate" for a property given twice.
-	Keyword string
+	// Keyword says which rule the value breaks.
+	Keyword Keyword
 	// Message says what is wrong, in a phrase.
 	Message string
 	// Offset is the byte offset in the document where the problem was found.
@@ -48,7 +47,7 @@ func (e *ValidationError) Error() string {
 	b.WriteString(e.Type)
 	if len(e.Violations) > 0 {
 		v := e.Violations[0]
-		if v.Keyword == "syntax" {
+		if v.Keyword == KeywordSyntax {
 			b.WriteString(": invalid JSON at offset ")
 			b.WriteString(strconv.Itoa(v.Offset))
 		}
@@ -61,6 +60,67 @@ func (e *ValidationError) Error() string {
 		}
 	}
 	return b.String()
+}
+
+// A Keyword is the rule a Violation reports: a JSON Schema keyword, or
+// one of the rules of JSON itself.
+type Keyword uint8
+
+// The keywords of violations.
+const (
+	// KeywordSyntax: the document is not well-formed JSON (RFC 8259, in
+	// valid UTF-8, nested at most MaxDepth deep). Nothing after it is read.
+	KeywordSyntax Keyword = iota + 1
+	// KeywordDuplicate: an object gives the same property twice.
+	KeywordDuplicate
+	// KeywordType: a value of the wrong JSON type, or a null where none is
+	// allowed.
+	KeywordType
+	// KeywordRequired: a required property is missing.
+	KeywordRequired
+	// KeywordAdditionalProperties: a property the schema does not declare.
+	KeywordAdditionalProperties
+	// KeywordEnum: a string that is not one of the enum's values.
+	KeywordEnum
+	// KeywordAnyOf: a value that fits none of a union's alternatives.
+	KeywordAnyOf
+	// KeywordRange: a number that the Go type of its property cannot hold,
+	// such as 1e400 for a float64. Only decoding reports it.
+	KeywordRange
+)
+
+var keywordNames = [...]string{
+	KeywordSyntax: "syntax", KeywordDuplicate: "duplicate", KeywordType: "type", KeywordRequired: "required",
+	KeywordAdditionalProperties: "additionalProperties", KeywordEnum: "enum", KeywordAnyOf: "anyOf", KeywordRange: "range",
+}
+
+// String returns the keyword as JSON Schema writes it ("type", "required",
+// "additionalProperties", ...), or "syntax", "duplicate" and "range" for
+// the rules that are not JSON Schema's.
+func (k Keyword) String() string {
+	if int(k) < len(keywordNames) && keywordNames[k] != "" {
+		return keywordNames[k]
+	}
+	return "Keyword(" + strconv.Itoa(int(k)) + ")"
+}
+
+// MarshalText writes k as String does.
+func (k Keyword) MarshalText() ([]byte, error) {
+	if int(k) >= len(keywordNames) || keywordNames[k] == "" {
+		return nil, errors.New("invalid " + k.String())
+	}
+	return []byte(keywordNames[k]), nil
+}
+
+// UnmarshalText reads what MarshalText writes.
+func (k *Keyword) UnmarshalText(text []byte) error {
+	for i, name := range keywordNames {
+		if name != "" && name == string(text) {
+			*k = Keyword(i)
+			return nil
+		}
+	}
+	return errors.New("unknown violation keyword " + strconv.Quote(string(text)))
 }
 
 // pathElem is one step of the path from the document root to the value

@@ -14,7 +14,8 @@ func TestRoundTrip(t *testing.T) {
 		`"maybeShade":"dark","tags":["x","y"],"matrix":[[1,null],[]],"nullableList":null,"byName":{"p":{"x":1.0,"y":2.5}},` +
 		`"maybeByName":{"q":null},"anything":{"any":[1,"thing"]},"open":{"name":"n","extra":[1,2]},"choice":{"x":0.0,"y":1.0},` +
 		`"oneChoice":3,"multi":"m","children":[{"id":"c","when":"2026-04-24T22:03:51Z","count":3,"ratio":0.5,"flag":true,` +
-		`"zero":0,"color":"blue","maybeShade":null,"nullableList":null,"multi":null}],"fixed":"fixed","point":{"x":0.0,"y":0.0}}`
+		`"zero":0,"color":"blue","maybeShade":null,"nullableList":null,"multi":null,"big":18446744073709551616}],"fixed":"fixed",` +
+		`"point":{"x":0.0,"y":0.0},"big":-2e30,"stamps":["2026-04-24T22:03:50.5+00:00"],"marshalJSON":"m","sortKey":1.0}`
 	var s Sink
 	if err := json.Unmarshal([]byte(doc), &s); err != nil {
 		t.Fatal(err)
@@ -36,8 +37,68 @@ func TestDefaults(t *testing.T) {
 	if err := json.Unmarshal([]byte(`{"id":"a","when":"2026-04-24T22:03:50Z"}`), &s); err != nil {
 		t.Fatal(err)
 	}
-	if s.Count != 3 || s.Ratio != 0.5 || !s.Flag || s.Color != ColorBlue || s.Tags != nil || s.Multi != nil {
+	if s.Count.Cmp(IntOf(3)) != 0 || s.Ratio != 0.5 || !s.Flag || s.Color != ColorBlue || s.Tags != nil || s.Multi != nil ||
+		s.Big.String() != "18446744073709551616" {
 		t.Errorf("defaults not applied: %+v", s)
+	}
+}
+
+// TestIntegers: an integer of any size decodes, compares and encodes
+// exactly, written as it was.
+func TestIntegers(t *testing.T) {
+	for _, lit := range []string{"0", "-7", "9223372036854775807", "9223372036854775808", "-9223372036854775809",
+		"18446744073709551616", "1.0", "2e3", "-0", "1.5e1", "123456789012345678901234567890", "1e999999999999999999"} {
+		doc := `{"id":"a","when":"2026-04-24T22:03:50Z","count":` + lit + `,"sortKey":` + lit + `}`
+		var s Sink
+		if err := s.UnmarshalJSON([]byte(doc)); err != nil {
+			t.Errorf("%s: %v", lit, err)
+			continue
+		}
+		if s.Count.Cmp(*s.SortKeyField) != 0 {
+			t.Errorf("%s: Count and SortKeyField differ: %v %v", lit, s.Count, *s.SortKeyField)
+		}
+		out, err := s.MarshalJSON()
+		if err != nil || !strings.Contains(string(out), `"count":`+lit+`,`) {
+			t.Errorf("%s: encoded as %s, %v", lit, out, err)
+		}
+	}
+	var small, big Int
+	if err := big.UnmarshalJSON([]byte("1e30")); err != nil {
+		t.Fatal(err)
+	}
+	if err := small.UnmarshalJSON([]byte("999999999999999999999999999999")); err != nil {
+		t.Fatal(err)
+	}
+	if small.Cmp(big) != -1 || big.Cmp(small) != 1 || big.Sign() != 1 || big.String() != "1e30" {
+		t.Errorf("1e30 against 30 nines: %d %d %d %s", small.Cmp(big), big.Cmp(small), big.Sign(), big)
+	}
+	if n, ok := IntOf(-5).Int64(); !ok || n != -5 {
+		t.Errorf("Int64 of -5: %d %v", n, ok)
+	}
+	if _, ok := big.Int64(); ok {
+		t.Error("1e30 fits in an int64")
+	}
+	if _, err := ParseInt("1.5"); err == nil {
+		t.Error("ParseInt accepts 1.5")
+	}
+}
+
+// TestRenamedFields: a property named like a method of its type gets
+// another Go name, and keeps its JSON name.
+func TestRenamedFields(t *testing.T) {
+	doc := `{"id":"a","when":"2026-04-24T22:03:50Z","marshalJSON":"m","stamps":["2026-04-24T22:03:50Z"]}`
+	var s Sink
+	if err := s.UnmarshalJSON([]byte(doc)); err != nil {
+		t.Fatal(err)
+	}
+	if s.MarshalJSONField == nil || *s.MarshalJSONField != "m" {
+		t.Errorf("marshalJSON decoded as %v", s.MarshalJSONField)
+	}
+	if tm, err := s.Stamps[0].Time(); err != nil || tm.Unix() != 1777068230 {
+		t.Errorf("stamps[0].Time() = %v, %v", tm, err)
+	}
+	if out, _ := s.MarshalJSON(); !strings.Contains(string(out), `"marshalJSON":"m"`) {
+		t.Errorf("encoded as %s", out)
 	}
 }
 

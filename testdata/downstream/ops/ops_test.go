@@ -73,8 +73,8 @@ func TestCompareInstants(t *testing.T) {
 		{"2026-04-24T22:03:50+00:00", "2026-04-24T22:03:49.999999+00:00", +1},
 	}
 	for _, c := range cases {
-		a := timeline.Entry{At: c.a, NodeID: "n", RunnerID: "r"}
-		b := timeline.Entry{At: c.b, NodeID: "n", RunnerID: "r"}
+		a := timeline.Entry{At: timeline.DateTime(c.a), NodeID: "n", RunnerID: "r"}
+		b := timeline.Entry{At: timeline.DateTime(c.b), NodeID: "n", RunnerID: "r"}
 		if got := timeline.Compare(&a, &b); got != c.want {
 			t.Errorf("Compare(%s, %s) = %d, want %d", c.a, c.b, got, c.want)
 		}
@@ -113,7 +113,7 @@ func TestMergeRanks(t *testing.T) {
 				t.Fatal(err)
 			}
 			merged = append(merged, e)
-			got = append(got, fmt.Sprintf("%d:%s", e.DeviceRank, e.Phase))
+			got = append(got, fmt.Sprintf("%s:%s", e.DeviceRank, e.Phase))
 		}
 		if !slices.Equal(got, c.want) || !timeline.IsSorted(merged) {
 			t.Errorf("MergeRanks(%q) order:\n got %v\nwant %v", c.phases, got, c.want)

@@ -17,10 +17,23 @@ type Validator struct {
 	s scanner
 }
 
-// DateTimes returns the values of the date-time properties of the document
-// last checked, in document order, valid until the next call.
-func (v *Validator) DateTimes() []DateTime {
-	return v.s.dates
+// DateTimes yields the index and the value of each date-time string in the
+// document last checked, in document order, so that timestamps can be checked
+// without reading the document again. A value is unescaped, and valid until
+// the Validator's next call; DateTimeAt says where it is.
+func (v *Validator) DateTimes(yield func(i int, value []byte) bool) {
+	for i, d := range v.s.dates {
+		if !yield(i, d.Value) {
+			return
+		}
+	}
+}
+
+// DateTimeAt returns the JSON pointer and the byte offset in the document of
+// the i-th value DateTimes yields.
+func (v *Validator) DateTimeAt(i int) (pointer string, offset int) {
+	d := &v.s.dates[i]
+	return d.Pointer(), d.Offset
 }
 
 // Entry reports how data breaks the Entry schema, or nil when it does not. The
@@ -159,7 +172,7 @@ func (s *scanner) decodeEntry(x *Entry, view *EntryView) {
 			seen |= (1 << 0)
 			if v0, ok := s.str("at"); ok {
 				if x != nil {
-					x.At = string(v0)
+					x.At = DateTime(v0)
 				}
 				if view != nil {
 					view.At = s.stable(v0)
@@ -201,11 +214,7 @@ func (s *scanner) decodeEntry(x *Entry, view *EntryView) {
 			seen |= (1 << 3)
 			if v0, ok := s.integer("deviceRank"); ok {
 				if x != nil {
-					if n, err := ParseInteger(v0); err != nil {
-						s.violateAt("deviceRank", "range", "integer "+string(v0)+" is "+err.Error())
-					} else {
-						x.DeviceRank = n
-					}
+					x.DeviceRank = intOfLiteral(v0)
 				}
 				if view != nil {
 					view.DeviceRank = v0
@@ -218,11 +227,7 @@ func (s *scanner) decodeEntry(x *Entry, view *EntryView) {
 			seen |= (1 << 4)
 			if v0, ok := s.integer("worldSize"); ok {
 				if x != nil {
-					if n, err := ParseInteger(v0); err != nil {
-						s.violateAt("worldSize", "range", "integer "+string(v0)+" is "+err.Error())
-					} else {
-						x.WorldSize = n
-					}
+					x.WorldSize = intOfLiteral(v0)
 				}
 				if view != nil {
 					view.WorldSize = v0
@@ -466,7 +471,7 @@ func (s *scanner) decodePhase(name string) (Phase, bool) {
 	case "shutdown_cleanup":
 		return PhaseShutdownCleanup, true
 	}
-	s.violateAt(name, "enum", strconv.Quote(string(v))+" is not a Phase; want one of created, idle, connect_group, load_model, warmup, task_submission, task_agreement, prompt_build, vision_preprocess, kv_cache_lookup, prefill_barrier, prefill_pipeline, prefill_stream, decode_barrier, decode_wait_first_token, decode_stream, parser, cancel_requested, cancel_observed, completion, error, shutdown_cleanup")
+	s.violateAt(name, KeywordEnum, strconv.Quote(string(v))+" is not a Phase; want one of created, idle, connect_group, load_model, warmup, task_submission, task_agreement, prompt_build, vision_preprocess, kv_cache_lookup, prefill_barrier, prefill_pipeline, prefill_stream, decode_barrier, decode_wait_first_token, decode_stream, parser, cancel_requested, cancel_observed, completion, error, shutdown_cleanup")
 	return "", false
 }
 
@@ -491,7 +496,7 @@ func (s *scanner) decodeAttrsValue(x *AttrsValue) {
 		}
 		if lexicalInteger(lit) {
 			*x = AttrsValue{
-				Integer: json.Number(lit),
+				Integer: intOfLiteral(lit),
 				Kind:    AttrsValueInteger,
 			}
 		} else {
@@ -531,7 +536,7 @@ func (s *scanner) decodeAttrsValue(x *AttrsValue) {
 		}
 	default:
 		if got := s.kind(); got != "" {
-			s.violate("anyOf", "got "+got+", want a string, an integer, a number, a boolean or an array of strings")
+			s.violate(KeywordAnyOf, "got "+got+", want a string, an integer, a number, a boolean or an array of strings")
 			s.skip()
 		}
 	}
@@ -587,7 +592,7 @@ func (s *scanner) decodeMlxMemorySnapshot(x *MlxMemorySnapshot) {
 			seen |= (1 << 0)
 			if v0, ok := s.str("generatedAt"); ok {
 				if x != nil {
-					x.GeneratedAt = string(v0)
+					x.GeneratedAt = DateTime(v0)
 				}
 				if x == nil {
 					s.dateTime("generatedAt", v0)
@@ -737,11 +742,7 @@ func (s *scanner) decodeMemory(x *Memory) {
 			seen |= (1 << 0)
 			if v0, ok := s.integer("inBytes"); ok {
 				if x != nil {
-					if n, err := ParseInteger(v0); err != nil {
-						s.violateAt("inBytes", "range", "integer "+string(v0)+" is "+err.Error())
-					} else {
-						x.InBytes = n
-					}
+					x.InBytes = intOfLiteral(v0)
 				}
 			}
 		}

@@ -81,7 +81,7 @@ func (e *encoder) encodeEntry(x *Entry) {
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"at\":")
-	e.str("Entry.at", x.At)
+	e.str("Entry.at", string(x.At))
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"nodeId\":")
@@ -93,11 +93,11 @@ func (e *encoder) encodeEntry(x *Entry) {
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"deviceRank\":")
-	e.int(x.DeviceRank)
+	e.integer(x.DeviceRank)
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"worldSize\":")
-	e.int(x.WorldSize)
+	e.integer(x.WorldSize)
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"phase\":")
@@ -177,7 +177,7 @@ func (e *encoder) encodeAttrsValue(x *AttrsValue) {
 	case AttrsValueString:
 		e.str("AttrsValue", x.String)
 	case AttrsValueInteger:
-		e.integerLiteral("AttrsValue", string(x.Integer))
+		e.integer(x.Integer)
 	case AttrsValueNumber:
 		e.number("AttrsValue", string(x.Number), true)
 	case AttrsValueBoolean:
@@ -201,7 +201,7 @@ func (e *encoder) encodeMlxMemorySnapshot(x *MlxMemorySnapshot) {
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"generatedAt\":")
-	e.str("MlxMemorySnapshot.generatedAt", x.GeneratedAt)
+	e.str("MlxMemorySnapshot.generatedAt", string(x.GeneratedAt))
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"active\":")
@@ -249,7 +249,7 @@ func (e *encoder) encodeMemory(x *Memory) {
 	e.buf = append(e.buf, sep)
 	sep = ','
 	e.raw("\"inBytes\":")
-	e.int(x.InBytes)
+	e.integer(x.InBytes)
 	if sep == '{' {
 		e.buf = append(e.buf, '{')
 	}

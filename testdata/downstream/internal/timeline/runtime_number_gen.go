@@ -75,9 +75,9 @@ func integral(lit []byte) bool {
 var errRange = errors.New("out of the 64-bit integer range")
 var errNotInteger = errors.New("not a whole number")
 
-// ParseInteger parses the JSON number literal lit, which must be a whole
+// parseInteger parses the JSON number literal lit, which must be a whole
 // number (1, 1.0 or 1e2), into an int64, exactly.
-func ParseInteger(lit []byte) (int64, error) {
+func parseInteger(lit []byte) (int64, error) {
 	plain := len(lit) > 0 && len(lit) <= 18
 	for _, c := range lit {
 		if c == '.' || c == 'e' || c == 'E' {

@@ -33,17 +33,17 @@ type scanner struct {
 	// lastString is where the last string read started; dates are the
 	// date-time values found, with their paths kept in datePaths.
 	lastString int
-	dates      []DateTime
+	dates      []dateTimeValue
 	datePaths  []pathElem
 	// leaf names the member whose scalar value is being read: members
 	// with a scalar value are not pushed on the path, to save the work.
 	leaf string
 }
 
-// A DateTime is one value of a property the schema formats as date-time,
-// in the document a Validator last checked, so that timestamps can be
-// checked without reading the document again.
-type DateTime struct {
+// A dateTimeValue is one value of a property the schema formats as
+// date-time, in the document a Validator last checked, so that timestamps
+// can be checked without reading the document again.
+type dateTimeValue struct {
 	// Value is the string, unescaped. It stays valid until the
 	// Validator's next call.
 	Value []byte
@@ -53,7 +53,7 @@ type DateTime struct {
 }
 
 // Pointer returns the JSON pointer of the value in its document.
-func (d DateTime) Pointer() string { return string(appendPointer(nil, d.path)) }
+func (d *dateTimeValue) Pointer() string { return string(appendPointer(nil, d.path)) }
 
 // dateTime records v, a date-time string just read as the value of the
 // member name (or of the current path, when name is "").
@@ -63,7 +63,7 @@ func (s *scanner) dateTime(name string, v []byte) {
 	if name != "" {
 		s.datePaths = append(s.datePaths, pathElem{name: name, index: -1})
 	}
-	s.dates = append(s.dates, DateTime{Value: s.stable(v), Offset: s.lastString, path: s.datePaths[start:len(s.datePaths):len(s.datePaths)]})
+	s.dates = append(s.dates, dateTimeValue{Value: s.stable(v), Offset: s.lastString, path: s.datePaths[start:len(s.datePaths):len(s.datePaths)]})
 }
 
 func (s *scanner) reset(data []byte) {
@@ -178,7 +178,7 @@ func (s *scanner) result(typ string) error {
 func ptrTo[T any](v T) *T { return &v }
 
 // violate records a violation at the current path (and leaf).
-func (s *scanner) violate(keyword, msg string) {
+func (s *scanner) violate(keyword Keyword, msg string) {
 	if len(s.vs) >= maxViolations {
 		return
 	}
@@ -199,7 +199,7 @@ func (s *scanner) pointer() string {
 }
 
 // violateAt records a violation for the member name of the current object.
-func (s *scanner) violateAt(name, keyword, msg string) {
+func (s *scanner) violateAt(name string, keyword Keyword, msg string) {
 	leaf := s.leaf
 	s.leaf = name
 	s.violate(keyword, msg)
@@ -212,9 +212,9 @@ func (s *scanner) syntax(msg string) {
 		return
 	}
 	s.failed = true
-	s.violate("syntax", msg)
+	s.violate(KeywordSyntax, msg)
 	if len(s.vs) >= maxViolations { // keep the error that explains the stop
-		s.vs[len(s.vs)-1] = Violation{Pointer: s.pointer(), Keyword: "syntax", Message: msg, Offset: s.pos}
+		s.vs[len(s.vs)-1] = Violation{Pointer: s.pointer(), Keyword: KeywordSyntax, Message: msg, Offset: s.pos}
 	}
 }
 
@@ -283,9 +283,9 @@ func (s *scanner) mismatch(want string) {
 		return
 	}
 	if got == "null" {
-		s.violate("type", "null is not allowed here; want "+want)
+		s.violate(KeywordType, "null is not allowed here; want "+want)
 	} else {
-		s.violate("type", "got "+got+", want "+want)
+		s.violate(KeywordType, "got "+got+", want "+want)
 	}
 	s.skip()
 }
@@ -337,7 +337,7 @@ func (s *scanner) readInteger() ([]byte, bool) {
 	if !integral(lit) {
 		end := s.pos
 		s.pos = start // violations point at the start of the value
-		s.violate("type", "got number "+string(lit)+", want integer")
+		s.violate(KeywordType, "got number "+string(lit)+", want integer")
 		s.pos = end
 		return nil, false
 	}
@@ -432,8 +432,8 @@ func (s *scanner) array() bool {
 }
 
 func (s *scanner) enter() bool {
-	if s.depth >= MaxDepth {
-		s.syntax("nesting deeper than " + strconv.Itoa(MaxDepth) + " levels")
+	if s.depth >= maxDepth {
+		s.syntax("nesting deeper than " + strconv.Itoa(maxDepth) + " levels")
 		return false
 	}
 	s.depth++
@@ -536,7 +536,7 @@ func (s *scanner) unknown(mark int, k []byte) {
 	if s.repeatedKey(mark, k) {
 		s.duplicate()
 	} else {
-		s.violate("additionalProperties", "unknown property")
+		s.violate(KeywordAdditionalProperties, "unknown property")
 	}
 	s.skip()
 	s.pop()
@@ -545,18 +545,18 @@ func (s *scanner) unknown(mark int, k []byte) {
 // duplicate records a property given twice. The later value wins, as in
 // encoding/json, and is still checked.
 func (s *scanner) duplicate() {
-	s.violate("duplicate", "property given more than once")
+	s.violate(KeywordDuplicate, "property given more than once")
 }
 
 // duplicateAt records that the member name was given twice.
 func (s *scanner) duplicateAt(name string) {
-	s.violateAt(name, "duplicate", "property given more than once")
+	s.violateAt(name, KeywordDuplicate, "property given more than once")
 }
 
 // missing records required properties that were not given.
 func (s *scanner) missing(names ...string) {
 	for _, n := range names {
-		s.violateAt(n, "required", "missing required property")
+		s.violateAt(n, KeywordRequired, "missing required property")
 	}
 }
 

@@ -14,15 +14,15 @@ import (
 // the name of the cluster clusterops collected it from.
 type Entry struct {
 	// UTC timestamp when the runner emitted the update.
-	At string `json:"at"`
+	At DateTime `json:"at"`
 	// Node owning the runner that emitted this entry.
 	NodeID string `json:"nodeId"`
 	// Runner ID that emitted this entry.
 	RunnerID string `json:"runnerId"`
 	// Distributed device rank for this entry.
-	DeviceRank int64 `json:"deviceRank"`
+	DeviceRank Int `json:"deviceRank"`
 	// Distributed world size for this entry.
-	WorldSize int64 `json:"worldSize"`
+	WorldSize Int `json:"worldSize"`
 	// Runner phase at this entry.
 	Phase Phase `json:"phase"`
 	// Short event name within the phase.
@@ -41,6 +41,12 @@ type Entry struct {
 	// Name of the cluster clusterops collected the entry from; absent in Skulk's
 	// own dumps. Nil when absent or null.
 	Cluster *string `json:"cluster"`
+}
+
+// EntryProperties returns the JSON names of the properties of an Entry, in
+// schema order.
+func EntryProperties() []string {
+	return []string{"at", "nodeId", "runnerId", "deviceRank", "worldSize", "phase", "event", "detail", "attrs", "taskId", "commandId", "mlxMemory", "cluster"}
 }
 
 // Phase is a string with one of the 22 values the schema allows.
@@ -127,7 +133,7 @@ func (v *Phase) UnmarshalText(text []byte) error {
 type AttrsValue struct {
 	Kind    AttrsValueKind
 	String  string
-	Integer json.Number
+	Integer Int
 	Number  json.Number
 	Boolean bool
 	Array   []string
@@ -170,9 +176,9 @@ func StringAttrsValue(v string) AttrsValue {
 }
 
 // IntegerAttrsValue returns an AttrsValue holding an integer.
-func IntegerAttrsValue(v int64) AttrsValue {
+func IntegerAttrsValue(v Int) AttrsValue {
 	return AttrsValue{
-		Integer: json.Number(strconv.FormatInt(v, 10)),
+		Integer: v,
 		Kind:    AttrsValueInteger,
 	}
 }
@@ -204,7 +210,7 @@ func ArrayAttrsValue(v []string) AttrsValue {
 // MlxMemorySnapshot: Best-effort snapshot of memory reported by MLX/Metal.
 type MlxMemorySnapshot struct {
 	// UTC timestamp when the snapshot was taken.
-	GeneratedAt string `json:"generatedAt"`
+	GeneratedAt DateTime `json:"generatedAt"`
 	// Currently active MLX memory, when the runtime exposes it. Nil when absent or
 	// null.
 	Active *Memory `json:"active"`
@@ -221,10 +227,22 @@ type MlxMemorySnapshot struct {
 	Source string `json:"source"`
 }
 
+// MlxMemorySnapshotProperties returns the JSON names of the properties of a
+// MlxMemorySnapshot, in schema order.
+func MlxMemorySnapshotProperties() []string {
+	return []string{"generatedAt", "active", "cache", "peak", "wiredLimit", "source"}
+}
+
 // Memory: A memory amount.
 type Memory struct {
 	// Memory quantity in raw bytes. Absent means 0.
-	InBytes int64 `json:"inBytes"`
+	InBytes Int `json:"inBytes"`
+}
+
+// MemoryProperties returns the JSON names of the properties of a Memory, in
+// schema order.
+func MemoryProperties() []string {
+	return []string{"inBytes"}
 }
 
 // A EntryView is the top-level strings, enums and numbers of one Entry
@@ -236,9 +254,9 @@ type EntryView struct {
 	At       []byte
 	NodeID   []byte
 	RunnerID []byte
-	// DeviceRank is the number as written; see ParseInteger.
+	// DeviceRank is the integer as written; ParseInt reads it.
 	DeviceRank []byte
-	// WorldSize is the number as written; see ParseInteger.
+	// WorldSize is the integer as written; ParseInt reads it.
 	WorldSize []byte
 	Phase     Phase
 	Event     []byte
