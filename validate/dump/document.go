@@ -57,6 +57,9 @@ func (r *Reader) Document() *Document {
 // format. A format without one has the JSON of its members checked.
 var documentSchemas = map[Format]func(*timeline.Validator, []byte) []timeline.Violation{
 	Timeline: (*timeline.Validator).ClusterTimeline,
+	Node:     (*timeline.Validator).NodeDiagnostics,
+	Cluster:  (*timeline.Validator).ClusterDiagnostics,
+	Capture:  (*timeline.Validator).DiagnosticCaptureResponse,
 }
 
 // checkDocument checks the document against its schema, once read whole:
