@@ -2,7 +2,6 @@ package main
 
 import (
 	"cmp"
-	"math"
 	"math/rand/v2"
 	"slices"
 	"strconv"
@@ -44,7 +43,7 @@ func ival(v int) timeline.AttrsValue { return timeline.IntegerAttrsValue(int64(v
 // fval rounds v to 2 decimals; the encoder writes it as Python's repr
 // does, always with a fraction (12.0, not 12).
 func fval(v float64) timeline.AttrsValue {
-	return timeline.NumberAttrsValue(math.Round(v*100) / 100)
+	return timeline.NumberAttrsValue(round(v, 2))
 }
 
 func sval(v string) timeline.AttrsValue   { return timeline.StringAttrsValue(v) }
@@ -170,7 +169,7 @@ func (b *builder) memory(rn *runner, t int64) *timeline.MlxMemorySnapshot {
 		Source:      "mlx.core",
 	}
 	if b.rng.IntN(3) != 0 {
-		snap.WiredLimit = &timeline.Memory{InBytes: rn.node.ram / 4 * 3}
+		snap.WiredLimit = &timeline.Memory{InBytes: rn.node.mac.ram / 4 * 3}
 	}
 	return snap
 }
