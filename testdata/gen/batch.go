@@ -2,7 +2,6 @@ package main
 
 import (
 	"cmp"
-	"math"
 	"math/rand/v2"
 	"slices"
 	"strconv"
@@ -45,7 +44,7 @@ func i64(v int64) timeline.AttrsValue { return timeline.IntegerAttrsValue(timeli
 // fval rounds v to 2 decimals; the encoder writes it as Python's repr
 // does, always with a fraction (12.0, not 12).
 func fval(v float64) timeline.AttrsValue {
-	return timeline.NumberAttrsValue(math.Round(v*100) / 100)
+	return timeline.NumberAttrsValue(round(v, 2))
 }
 
 func sval(v string) timeline.AttrsValue   { return timeline.StringAttrsValue(v) }
@@ -171,7 +170,7 @@ func (b *builder) memory(rn *runner, t int64) *timeline.MlxMemorySnapshot {
 		Source:      "mlx.core",
 	}
 	if b.rng.IntN(3) != 0 {
-		snap.WiredLimit = &timeline.Memory{InBytes: timeline.IntOf(rn.node.ram / 4 * 3)}
+		snap.WiredLimit = &timeline.Memory{InBytes: timeline.IntOf(rn.node.mac.ram / 4 * 3)}
 	}
 	return snap
 }

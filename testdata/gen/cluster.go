@@ -32,8 +32,24 @@ var models = []model{
 type node struct {
 	id    string
 	index int
-	ram   int64 // bytes of unified memory
 	pid   int64 // the Skulk process
+	mac   *machine
+}
+
+// A machine is the hardware of a node.
+type machine struct {
+	ram   int64  // bytes of unified memory
+	model string // hardware model identifier
+	chip  string
+	disk  int64 // bytes of the internal disk
+}
+
+// machines are handed to nodes in order: node i is machines[i%len].
+var machines = []machine{
+	{192 << 30, "Mac14,14", "Apple M2 Ultra", 4 << 40},
+	{128 << 30, "Mac16,9", "Apple M4 Max", 2 << 40},
+	{512 << 30, "Mac15,14", "Apple M3 Ultra", 8 << 40},
+	{256 << 30, "Mac15,14", "Apple M3 Ultra", 4 << 40},
 }
 
 // An instance is one model served by worldSize runners, rank r of it on
@@ -112,13 +128,13 @@ func newCluster(nodes int, sizes []int, seed uint64, start int64) (*cluster, err
 	}
 	rng := rand.New(rand.NewPCG(seed, 0))
 	c := &cluster{}
-	rams := []int64{192 << 30, 128 << 30, 512 << 30, 256 << 30}
 	for i := range nodes {
+		mac := &machines[i%len(machines)]
 		c.nodes = append(c.nodes, &node{
 			id:    nodeName(i),
 			index: i,
-			ram:   rams[i%len(rams)],
 			pid:   1000 + rng.Int64N(9000),
+			mac:   mac,
 		})
 	}
 	slot := 0

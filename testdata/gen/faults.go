@@ -24,6 +24,10 @@ const (
 	eventRunnerCrashed = "runner_crashed"
 )
 
+// crashExitCode is the exit code of a runner that crashes: killed by
+// SIGSEGV, as Python's multiprocessing reports it.
+const crashExitCode = -11
+
 // newerJSON rewrites the JSON of an entry, or of a runner whose last
 // entry it is, of the newer phase: the first phase member (the entry's or
 // the runner's own, which come before any nested one) gets the newer
@@ -52,7 +56,7 @@ func (s *scenario) crash(g *generator, kept []entry) []entry {
 	detail := traceback(in.rng, "RuntimeError", "[METAL] Command buffer execution failed: Caused GPU Hang Error (00000003:kIOGPUCommandBufferCallbackErrorHang)")
 	b.emit(r, timeline.PhaseError, "exception", &detail, attrs{"exception_type": sval("RuntimeError"), "fatal": bval(true)}, true)
 	b.taskID, b.cmdID = nil, nil
-	b.emit(r, timeline.PhaseError, eventRunnerCrashed, detailCrashed, attrs{"exit_code": ival(-11)}, false)
+	b.emit(r, timeline.PhaseError, eventRunnerCrashed, detailCrashed, attrs{"exit_code": ival(crashExitCode)}, false)
 	b.step(r, 2*millisecond, 6*millisecond)
 	b.emit(r, timeline.PhaseShutdownCleanup, "metal_cleanup_begin", nil, nil, false)
 	b.step(r, 100*millisecond, 400*millisecond)

@@ -264,7 +264,7 @@ type runnerState struct {
 	last        timeline.ClusterTimelineEntry
 	lastT       int64
 	phaseSince  int64
-	status      string
+	status      string // its supervisor's statusKind, such as RunnerReady
 	statusSince int64
 	memory      *timeline.MlxMemorySnapshot
 	completed   int
@@ -286,11 +286,11 @@ func (g *generator) observe(x *entry) {
 	if !s.seen || s.last.Phase != x.e.Phase {
 		s.phaseSince = x.t
 	}
-	if status := statusKind(x.e.Phase); status != s.status {
+	s.crashed = s.crashed || x.e.Event == eventRunnerCrashed
+	if status := statusKind(x.e.Phase, s.crashed); status != s.status {
 		s.status, s.statusSince = status, x.t
 	}
 	s.seen, s.last, s.lastT, s.lastSpan = true, x.e, x.t, x.span
-	s.crashed = s.crashed || x.e.Event == eventRunnerCrashed
 	if x.e.MlxMemory != nil {
 		s.memory = x.e.MlxMemory
 	}
@@ -318,8 +318,12 @@ func (s *runnerState) recent() []ringEntry {
 	return append(s.ring[s.ringHead:len(s.ring):len(s.ring)], s.ring[:s.ringHead]...)
 }
 
-// statusKind returns the supervisor's status of a runner in phase.
-func statusKind(phase timeline.Phase) string {
+// statusKind returns the supervisor's status of a runner in phase:
+// RunnerFailed once it crashed, whatever it records after.
+func statusKind(phase timeline.Phase, crashed bool) string {
+	if crashed {
+		return "RunnerFailed"
+	}
 	switch phase {
 	case timeline.PhaseCreated:
 		return "RunnerIdle"

@@ -7,7 +7,8 @@
 // is drawn from math/rand/v2 PCG streams seeded by -seed, one per
 // instance, so that an instance's entries do not depend on the others.
 // Every entry is built as a generated/timeline value and written with its
-// AppendJSON method, so it follows the schema; entries come out sorted by
+// AppendJSON method, so it follows the schema, and so are the documents
+// around them (ClusterTimeline, NodeDiagnostics); entries come out sorted by
 // (instant of at, nodeId, deviceRank, runnerId), the order of
 // timeline.Compare. NDJSON and array output stream through a
 // bufio.Writer: a million NDJSON entries (about 330 MB) take about three
@@ -53,11 +54,19 @@
 // and masterNodeId node-a, runners (one ClusterTimelineRunner per runner
 // that recorded anything, its state at the end, sorted by modelId,
 // deviceRank and runnerId), timeline and unreachableNodes (empty but in
-// unreachable-node). node writes DIR/<nodeId>.json for every node,
-// the shape of GET /v1/diagnostics/node: generatedAt, runtime, resources,
-// processes, supervisorRunners (one per runner of the node, with its state
-// and its last 128 entries as RunnerFlightRecorderEntry, oldest first, in
-// flightRecorder), placements and warnings.
+// unreachable-node). node writes DIR/<nodeId>.json for every node, a
+// NodeDiagnostics as GET /v1/diagnostics/node serves it, every member
+// filled in: generatedAt (that of the timeline format); runtime and
+// identity (node-a is the master); resources (the memory the node's
+// runners hold, wired; the models on its disk; a GPU load that follows
+// what they do; two network interfaces); processes (the Skulk process and
+// each runner's, near 100% CPU computing, near 0 waiting); supervisorRunners
+// (one per runner of the node that recorded anything: its state as of
+// generatedAt, as the ClusterTimeline's runners have it, with its status
+// and since when, its task in progress, its milestones, and its last 128
+// entries as RunnerFlightRecorderEntry, oldest first, in flightRecorder);
+// placements (every instance that started, its ranks' status and tasks as
+// the node sees them) and warnings (a runner of the node that crashed).
 //
 // # Cluster
 //
@@ -155,7 +164,8 @@
 // traceback), error runner_crashed and shutdown_cleanup
 // (metal_cleanup_begin, metal_cleanup_complete; the last three without a
 // task id, as Skulk writes them), and its runner's state says
-// processAlive false, statusKind RunnerFailed; rank 0 waits at
+// processAlive false, statusKind RunnerFailed (and in a node dump exitCode
+// -11, its process a zombie, and a warning); rank 0 waits at
 // decode_barrier.
 //
 // long-warmup: instance-1 starts up last, when the others have used up

@@ -1,89 +1,12 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
 
 	"github.com/flightline-dev/flightline/generated/timeline"
 )
-
-// nodeDiagnostics is the shape of Skulk's GET /v1/diagnostics/node. Only
-// the flight recorder entries and memory snapshots are in the schema; the
-// rest is written with encoding/json, the schema's types through their
-// MarshalJSON.
-type nodeDiagnostics struct {
-	GeneratedAt       string             `json:"generatedAt"`
-	Runtime           nodeRuntime        `json:"runtime"`
-	Resources         struct{}           `json:"resources"`
-	Processes         []struct{}         `json:"processes"`
-	SupervisorRunners []supervisorRunner `json:"supervisorRunners"`
-	Placements        []struct{}         `json:"placements"`
-	Warnings          []string           `json:"warnings"`
-}
-
-type nodeRuntime struct {
-	NodeID        string  `json:"nodeId"`
-	Hostname      string  `json:"hostname"`
-	Pid           int64   `json:"pid"`
-	SkulkVersion  string  `json:"skulkVersion"`
-	PythonVersion string  `json:"pythonVersion"`
-	MlxVersion    string  `json:"mlxVersion"`
-	Platform      string  `json:"platform"`
-	StartedAt     string  `json:"startedAt"`
-	UptimeSeconds pyFloat `json:"uptimeSeconds"`
-}
-
-// supervisorRunner is a runner supervisor's state and flight recorder.
-type supervisorRunner struct {
-	RunnerID            string                      `json:"runnerId"`
-	InstanceID          string                      `json:"instanceId"`
-	NodeID              string                      `json:"nodeId"`
-	ModelID             string                      `json:"modelId"`
-	DeviceRank          int                         `json:"deviceRank"`
-	WorldSize           int                         `json:"worldSize"`
-	StartLayer          int                         `json:"startLayer"`
-	EndLayer            int                         `json:"endLayer"`
-	NLayers             int                         `json:"nLayers"`
-	Pid                 int64                       `json:"pid"`
-	ProcessAlive        bool                        `json:"processAlive"`
-	StatusKind          string                      `json:"statusKind"`
-	StatusSince         string                      `json:"statusSince"`
-	SecondsInStatus     pyFloat                     `json:"secondsInStatus"`
-	Phase               string                      `json:"phase"`
-	PhaseStartedAt      string                      `json:"phaseStartedAt"`
-	SecondsInPhase      pyFloat                     `json:"secondsInPhase"`
-	LastProgressAt      *timeline.DateTime          `json:"lastProgressAt"`
-	ActiveTaskID        *string                     `json:"activeTaskId"`
-	ActiveCommandID     *string                     `json:"activeCommandId"`
-	PhaseDetail         *string                     `json:"phaseDetail"`
-	LastMlxMemory       *timeline.MlxMemorySnapshot `json:"lastMlxMemory"`
-	FlightRecorder      []json.RawMessage           `json:"flightRecorder"`
-	PendingTaskIDs      []string                    `json:"pendingTaskIds"`
-	InProgressTasks     []inProgressTask            `json:"inProgressTasks"`
-	CompletedTaskCount  int                         `json:"completedTaskCount"`
-	CancelledTaskIDs    []string                    `json:"cancelledTaskIds"`
-	LastTaskSentAt      *string                     `json:"lastTaskSentAt"`
-	LastEventReceivedAt *timeline.DateTime          `json:"lastEventReceivedAt"`
-	LastEventType       *string                     `json:"lastEventType"`
-	Milestones          []struct{}                  `json:"milestones"`
-}
-
-type inProgressTask struct {
-	TaskID    string `json:"taskId"`
-	CommandID string `json:"commandId"`
-	Phase     string `json:"phase"`
-	SentAt    string `json:"sentAt"`
-}
-
-// pyFloat is a float64 written as Python writes a float, always with a
-// fraction.
-type pyFloat float64
-
-func (f pyFloat) MarshalJSON() ([]byte, error) {
-	return []byte(timeline.NumberAttrsValue(float64(f)).Number), nil
-}
 
 // A nodeWriter writes one node diagnostics file per node into dir, from
 // the runners' last entries (see generator.observe).
@@ -106,109 +29,77 @@ func (nw *nodeWriter) close(g *generator) error {
 }
 
 func (nw *nodeWriter) writeNode(g *generator, nd *node, now int64, at string) error {
-	started := g.start - int64(10+nd.index*7)*60*second
-	d := nodeDiagnostics{
-		GeneratedAt: at,
-		Runtime: nodeRuntime{
-			NodeID:        nd.id,
-			Hostname:      nd.id + ".local",
-			Pid:           nd.pid,
-			SkulkVersion:  "0.4.2",
-			PythonVersion: "3.12.10",
-			MlxVersion:    "0.29.1",
-			Platform:      "macOS-15.6-arm64-arm-64bit",
-			StartedAt:     stamp(started, false),
-			UptimeSeconds: pyFloat(seconds(now - started)),
-		},
-		Processes:         []struct{}{},
-		SupervisorRunners: []supervisorRunner{},
-		Placements:        []struct{}{},
-		Warnings:          []string{},
-	}
-	for _, rn := range g.cluster.runners {
-		if rn.node == nd && rn.state.seen {
-			sr, err := supervisorState(rn, now)
-			if err != nil {
-				return err
-			}
-			d.SupervisorRunners = append(d.SupervisorRunners, sr)
-		}
+	doc, err := nodeJSON(g, nd, now, at)
+	if err != nil {
+		return err
 	}
 	f, err := os.Create(filepath.Join(nw.dir, nd.id+".json"))
 	if err != nil {
 		return err
 	}
-	enc := json.NewEncoder(f)
-	enc.SetEscapeHTML(false)
-	if nw.pretty {
-		enc.SetIndent("", "  ")
-	}
-	return closeAll(enc.Encode(&d), f)
+	return closeAll(writeDocument(f, doc, nw.pretty), f)
 }
 
-// supervisorState returns rn's supervisor state as of now.
-func supervisorState(rn *runner, now int64) (supervisorRunner, error) {
-	s := &rn.state
-	in := rn.inst
-	phase := string(s.last.Phase)
-	if s.lastSpan != "" {
-		phase = newerPhaseName
+// nodeJSON returns the NodeDiagnostics of nd as of now, compact: every
+// member Skulk writes, built as the schema's types and written with their
+// AppendJSON, the supervisor runners and their flight recorders spliced
+// in so that the newer-phase scenario can write what the types cannot.
+func nodeJSON(g *generator, nd *node, now int64, at string) ([]byte, error) {
+	h := newHost(g, nd, now)
+	d := timeline.NodeDiagnostics{
+		GeneratedAt:       timeline.DateTime(at),
+		Runtime:           h.runtime(),
+		Identity:          h.identity(),
+		Resources:         h.resources(),
+		Processes:         h.processes(),
+		SupervisorRunners: []timeline.RunnerSupervisorDiagnostics{},
+		Placements:        h.placements(),
+		Warnings:          h.warnings(),
 	}
-	sr := supervisorRunner{
-		RunnerID:            rn.id,
-		InstanceID:          in.id,
-		NodeID:              rn.node.id,
-		ModelID:             in.model.id,
-		DeviceRank:          rn.rank,
-		WorldSize:           in.worldSize,
-		StartLayer:          rn.startLayer,
-		EndLayer:            rn.endLayer,
-		NLayers:             in.model.layers,
-		Pid:                 rn.pid,
-		ProcessAlive:        !s.crashed,
-		StatusKind:          s.statusKind(),
-		StatusSince:         stamp(s.statusSince, false),
-		SecondsInStatus:     pyFloat(seconds(now - s.statusSince)),
-		Phase:               phase,
-		PhaseStartedAt:      stamp(s.phaseSince, false),
-		SecondsInPhase:      pyFloat(seconds(now - s.phaseSince)),
-		LastProgressAt:      &s.last.At,
-		ActiveTaskID:        s.last.TaskID,
-		ActiveCommandID:     s.last.CommandID,
-		PhaseDetail:         s.last.Detail,
-		LastMlxMemory:       s.memory,
-		PendingTaskIDs:      []string{},
-		InProgressTasks:     []inProgressTask{},
-		CompletedTaskCount:  s.completed,
-		CancelledTaskIDs:    append([]string{}, s.cancelled...),
-		LastEventReceivedAt: &s.last.At,
-		LastEventType:       ptr(eventType(s.last.Phase)),
-		Milestones:          []struct{}{},
+	doc, err := d.AppendJSON(nil)
+	if err != nil {
+		return nil, err
 	}
-	if s.taskSentAt > 0 {
-		sr.LastTaskSentAt = ptr(stamp(s.taskSentAt, false))
+	var runners []byte
+	for i, rn := range h.runners {
+		if i > 0 {
+			runners = append(runners, ',')
+		}
+		if runners, err = appendSupervisorRunner(runners, rn, now); err != nil {
+			return nil, err
+		}
 	}
-	if s.last.TaskID != nil {
-		sr.InProgressTasks = append(sr.InProgressTasks, inProgressTask{
-			TaskID:    *s.last.TaskID,
-			CommandID: *s.last.CommandID,
-			Phase:     phase,
-			SentAt:    stamp(s.taskSentAt, false),
-		})
+	return splice(doc, "supervisorRunners", runners), nil
+}
+
+// appendSupervisorRunner appends the JSON of rn's supervisor state as of
+// now, with its last entries as its flight recorder, oldest first.
+func appendSupervisorRunner(b []byte, rn *runner, now int64) ([]byte, error) {
+	sr := supervisorState(rn, now)
+	raw, err := sr.AppendJSON(nil)
+	if err != nil {
+		return b, err
+	}
+	if rn.state.lastSpan != "" {
+		raw = newerJSON(raw, "") // its own phase, the first in its JSON
 	}
 	ctx := timeline.RunnerDiagnosticContext{
 		NodeID:     rn.node.id,
 		RunnerID:   rn.id,
 		Pid:        ptr(timeline.IntOf(rn.pid)),
-		InstanceID: in.id,
-		ModelID:    in.model.id,
+		InstanceID: rn.inst.id,
+		ModelID:    rn.inst.model.id,
 		Rank:       timeline.IntOf(int64(rn.rank)),
-		WorldSize:  timeline.IntOf(int64(in.worldSize)),
+		WorldSize:  timeline.IntOf(int64(rn.inst.worldSize)),
 		StartLayer: timeline.IntOf(int64(rn.startLayer)),
 		EndLayer:   timeline.IntOf(int64(rn.endLayer)),
-		NLayers:    timeline.IntOf(int64(in.model.layers)),
+		NLayers:    timeline.IntOf(int64(rn.inst.model.layers)),
 	}
-	for _, re := range s.recent() {
+	var recorder []byte
+	for i, re := range rn.state.recent() {
+		if i > 0 {
+			recorder = append(recorder, ',')
+		}
 		e := re.e
 		fr := timeline.RunnerFlightRecorderEntry{
 			At:        e.At,
@@ -221,25 +112,108 @@ func supervisorState(rn *runner, now int64) (supervisorRunner, error) {
 			CommandID: e.CommandID,
 			MlxMemory: e.MlxMemory,
 		}
-		raw, err := fr.AppendJSON(nil)
-		if err != nil {
-			return sr, err
+		start := len(recorder)
+		if recorder, err = fr.AppendJSON(recorder); err != nil {
+			return b, err
 		}
 		if re.span != "" {
-			raw = newerJSON(raw, re.span)
+			recorder = append(recorder[:start], newerJSON(recorder[start:], re.span)...)
 		}
-		sr.FlightRecorder = append(sr.FlightRecorder, raw)
 	}
-	return sr, nil
+	return append(b, splice(raw, "flightRecorder", recorder)...), nil
 }
 
-// statusKind is the supervisor's status of the runner: RunnerFailed once
-// it crashed.
-func (s *runnerState) statusKind() string {
-	if s.crashed {
-		return "RunnerFailed"
+// supervisorState returns rn's supervisor state as of now, with an empty
+// flight recorder.
+func supervisorState(rn *runner, now int64) timeline.RunnerSupervisorDiagnostics {
+	s := &rn.state
+	in := rn.inst
+	sr := timeline.RunnerSupervisorDiagnostics{
+		RunnerID:            rn.id,
+		InstanceID:          in.id,
+		NodeID:              rn.node.id,
+		ModelID:             in.model.id,
+		DeviceRank:          timeline.IntOf(int64(rn.rank)),
+		WorldSize:           timeline.IntOf(int64(in.worldSize)),
+		StartLayer:          timeline.IntOf(int64(rn.startLayer)),
+		EndLayer:            timeline.IntOf(int64(rn.endLayer)),
+		NLayers:             timeline.IntOf(int64(in.model.layers)),
+		Pid:                 ptr(timeline.IntOf(rn.pid)),
+		ProcessAlive:        !s.crashed,
+		StatusKind:          s.status,
+		StatusSince:         timeline.DateTime(stamp(s.statusSince, false)),
+		SecondsInStatus:     seconds(now - s.statusSince),
+		Phase:               s.last.Phase,
+		PhaseStartedAt:      timeline.DateTime(stamp(s.phaseSince, false)),
+		SecondsInPhase:      seconds(now - s.phaseSince),
+		LastProgressAt:      &s.last.At,
+		ActiveTaskID:        s.last.TaskID,
+		ActiveCommandID:     s.last.CommandID,
+		PhaseDetail:         s.last.Detail,
+		LastMlxMemory:       s.memory,
+		FlightRecorder:      []timeline.RunnerFlightRecorderEntry{},
+		PendingTaskIds:      []string{},
+		InProgressTasks:     activeTasks(rn),
+		CompletedTaskCount:  timeline.IntOf(int64(s.completed)),
+		CancelledTaskIds:    append([]string{}, s.cancelled...),
+		LastEventReceivedAt: &s.last.At,
+		LastEventType:       ptr(eventType(s.last.Phase)),
+		Milestones:          milestones(s),
 	}
-	return s.status
+	if s.crashed {
+		sr.ExitCode = ptr(timeline.IntOf(crashExitCode))
+	}
+	if s.taskSentAt > 0 {
+		sr.LastTaskSentAt = ptr(timeline.DateTime(stamp(s.taskSentAt, false)))
+	}
+	return sr
+}
+
+// activeTasks returns the task rn works on, if any, as its supervisor and
+// the cluster's state know it.
+func activeTasks(rn *runner) []timeline.RunnerTaskDiagnostics {
+	last := &rn.state.last
+	if last.TaskID == nil {
+		return []timeline.RunnerTaskDiagnostics{}
+	}
+	return []timeline.RunnerTaskDiagnostics{{
+		TaskID:     *last.TaskID,
+		TaskKind:   "TextGeneration",
+		TaskStatus: "Running",
+		InstanceID: rn.inst.id,
+		CommandID:  last.CommandID,
+		RunnerID:   &rn.id,
+		ModelID:    &rn.inst.model.id,
+	}}
+}
+
+// maxMilestones bounds the milestones a supervisor keeps of a runner.
+const maxMilestones = 24
+
+// milestones returns the latest steps of the runner's lifecycle its
+// supervisor saw among the entries it keeps: each change of phase (named
+// with the event that entered it) and of status.
+func milestones(s *runnerState) []timeline.RunnerLifecycleMilestone {
+	out := []timeline.RunnerLifecycleMilestone{}
+	var phase, status string
+	crashed := false
+	for _, re := range s.recent() {
+		e := &re.e
+		p := string(e.Phase)
+		if re.span != "" {
+			p = newerPhaseName
+		}
+		if p != phase {
+			out = append(out, timeline.RunnerLifecycleMilestone{At: e.At, Name: "phase:" + p, Detail: ptr(e.Event)})
+		}
+		crashed = crashed || e.Event == eventRunnerCrashed
+		st := statusKind(e.Phase, crashed)
+		if st != status && status != "" {
+			out = append(out, timeline.RunnerLifecycleMilestone{At: e.At, Name: "status_changed", Detail: ptr(st)})
+		}
+		phase, status = p, st
+	}
+	return out[max(0, len(out)-maxMilestones):]
 }
 
 // eventType returns the kind of the last event a supervisor got from a

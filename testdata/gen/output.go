@@ -206,18 +206,33 @@ func (tw *timelineWriter) close(g *generator) error {
 			runners = append(runners[:start], newerJSON(runners[start:], "")...)
 		}
 	}
-	// Splice the runners and entries into the empty lists of head.
-	buf := bytes.Replace(head, []byte(`"runners":[]`), slices.Concat([]byte(`"runners":[`), runners, []byte(`]`)), 1)
-	buf = bytes.Replace(buf, []byte(`"timeline":[]`), slices.Concat([]byte(`"timeline":[`), tw.entries, []byte(`]`)), 1)
-	if err == nil && tw.pretty {
-		var out bytes.Buffer
-		err = json.Indent(&out, buf, "", "  ")
-		buf = out.Bytes()
-	}
+	buf := splice(splice(head, "runners", runners), "timeline", tw.entries)
 	if err == nil {
-		_, err = tw.w.Write(append(buf, '\n'))
+		err = writeDocument(tw.w, buf, tw.pretty)
 	}
 	return closeAll(err, tw.c)
+}
+
+// splice puts items, comma-separated JSON values, into the empty list of
+// the first member name of the compact JSON doc, so that values the
+// schema's types cannot hold (see newerJSON) are written as they are.
+func splice(doc []byte, name string, items []byte) []byte {
+	empty := []byte(`"` + name + `":[]`)
+	return bytes.Replace(doc, empty, slices.Concat(empty[:len(empty)-1], items, []byte(`]`)), 1)
+}
+
+// writeDocument writes the compact JSON doc to w, indented by two spaces
+// if pretty, and a newline.
+func writeDocument(w io.Writer, doc []byte, pretty bool) error {
+	if pretty {
+		var out bytes.Buffer
+		if err := json.Indent(&out, doc, "", "  "); err != nil {
+			return err
+		}
+		doc = out.Bytes()
+	}
+	_, err := w.Write(append(doc, '\n'))
+	return err
 }
 
 // A synopsis is a runner's state in a ClusterTimeline; span marks a
@@ -246,7 +261,7 @@ func (g *generator) synopses(now int64) []synopsis {
 			WorldSize:       timeline.IntOf(int64(rn.inst.worldSize)),
 			Pid:             ptr(timeline.IntOf(rn.pid)),
 			ProcessAlive:    !s.crashed,
-			StatusKind:      s.statusKind(),
+			StatusKind:      s.status,
 			Phase:           s.last.Phase,
 			PhaseDetail:     s.last.Detail,
 			SecondsInPhase:  seconds(now - s.phaseSince),

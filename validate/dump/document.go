@@ -54,9 +54,12 @@ func (r *Reader) Document() *Document {
 }
 
 // documentSchemas are the generated validators of the documents, by
-// format. A format without one has the JSON of its members checked.
+// format: every format read as a document has one.
 var documentSchemas = map[Format]func(*timeline.Validator, []byte) []timeline.Violation{
 	Timeline: (*timeline.Validator).ClusterTimeline,
+	Node:     (*timeline.Validator).NodeDiagnostics,
+	Cluster:  (*timeline.Validator).ClusterDiagnostics,
+	Capture:  (*timeline.Validator).DiagnosticCaptureResponse,
 }
 
 // checkDocument checks the document against its schema, once read whole:

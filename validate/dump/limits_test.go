@@ -188,7 +188,7 @@ func TestNodeDumpMembers(t *testing.T) {
 		{"repeated member", `{"supervisorRunners":[{"runnerId":"r","runnerId":"r","flightRecorder":[]}]}`,
 			[]string{"problem line 1 error json-duplicate-key fatal=false: property given more than once"}},
 		{"timeline in a node dump", `{"supervisorRunners":[],"timeline":[` + entryA + `]}`,
-			[]string{`problem line 1 error format fatal=false: a node diagnostics object has no member "timeline"; its entries are not read`}},
+			[]string{"problem line 1 error schema fatal=false: unknown property"}},
 		{"rank not an integer", `{"supervisorRunners":[{"deviceRank":1.5,"flightRecorder":[]}]}`,
 			[]string{"problem line 1 error schema fatal=false: got number 1.5, want integer"}},
 		{"big ranks", `{"supervisorRunners":[{"nodeId":"node-a","runnerId":"runner-0","deviceRank":18446744073709551616,"worldSize":2,"flightRecorder":[` + strings.Replace(e, `"rank":0`, `"rank":18446744073709551616`, 1) + `]}]}`,
@@ -199,6 +199,9 @@ func TestNodeDumpMembers(t *testing.T) {
 		if format != Node {
 			t.Errorf("%s: format %v", c.name, format)
 		}
+		if c.name == "timeline in a node dump" && !slices.Contains(problemPointers(c.input), "schema /timeline") {
+			t.Errorf("%s: no schema finding at /timeline: %v", c.name, problemPointers(c.input))
+		}
 		for _, w := range c.want {
 			if !strings.Contains(got, w) {
 				t.Errorf("%s: want %q in\n%s", c.name, w, got)
@@ -208,6 +211,18 @@ func TestNodeDumpMembers(t *testing.T) {
 			t.Errorf("%s: an exact rank is compared as another:\n%s", c.name, got)
 		}
 	}
+}
+
+// problemPointers reads input and returns its problems as "rule pointer".
+func problemPointers(input string) []string {
+	var out []string
+	NewReader(strings.NewReader(input), 0).Read(func(it Item) bool {
+		if p := it.Problem; p != nil {
+			out = append(out, p.Rule.String()+" "+p.Pointer)
+		}
+		return true
+	})
+	return out
 }
 
 // TestDocument checks the rest of a document the reader keeps: streamed
@@ -239,13 +254,13 @@ func TestDocument(t *testing.T) {
 func TestReaderDiagnosticsKinds(t *testing.T) {
 	ctx := `"context":{"nodeId":"node-a","runnerId":"r0","pid":1,"instanceId":"i","modelId":"m","rank":0,"worldSize":1,"startLayer":0,"endLayer":1,"nLayers":2}`
 	e := `{"at":"2026-04-24T22:03:50+00:00","phase":"idle","event":"e",` + ctx + `}`
-	node := `{"generatedAt":"2026-04-24T22:03:53+00:00","supervisorRunners":[{"runnerId":"r0","nodeId":"node-a","deviceRank":0,"worldSize":1,"flightRecorder":[` + e + `,` + e + `]}]}`
+	node := nodeDump(t, `{"runnerId":"r0","nodeId":"node-a","deviceRank":0,"worldSize":1,`+runnerState+`,"flightRecorder":[`+e+`,`+e+`]}`)
 	cases := []struct {
 		name, input string
 		format      Format
 		pointers    []string
 	}{
-		{"cluster", `{"generatedAt":"2026-04-24T22:03:53+00:00","nodes":[{"nodeId":"x","ok":false,"diagnostics":null,"error":"refused"},{"nodeId":"node-a","ok":true,"diagnostics":` + node + `}]}`,
+		{"cluster", `{"generatedAt":"2026-04-24T22:03:53+00:00","localNodeId":"node-a","nodes":[{"nodeId":"x","ok":false,"diagnostics":null,"error":"refused"},{"nodeId":"node-a","ok":true,"diagnostics":` + node + `}]}`,
 			Cluster, []string{"/nodes/1/diagnostics/supervisorRunners/0/flightRecorder/0", "/nodes/1/diagnostics/supervisorRunners/0/flightRecorder/1"}},
 		{"capture", `{"generatedAt":"2026-04-24T22:03:53+00:00","nodeId":"node-a","nodeDiagnostics":` + node + `,"flightRecorder":[` + e + `],"warnings":[]}`,
 			Capture, []string{"/nodeDiagnostics/supervisorRunners/0/flightRecorder/0", "/nodeDiagnostics/supervisorRunners/0/flightRecorder/1"}},

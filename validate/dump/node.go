@@ -13,17 +13,6 @@ import (
 	"github.com/flightline-dev/flightline/validate/rule"
 )
 
-// jsonProblems reports the syntax errors and duplicate properties of a
-// value the reader checked whole; text starts at line, at pointer. It
-// reports whether the value is well-formed.
-func (r *Reader) jsonProblems(vs []Violation, text []byte, line int, pointer string) bool {
-	for _, v := range vs {
-		at := line + bytes.Count(text[:min(v.Offset, len(text))], nl)
-		r.emit(Item{Problem: &Problem{Line: at, Entry: -1, Pointer: pointer + v.Pointer, Severity: rule.Error, Rule: v.Rule, Message: v.Message}})
-	}
-	return WellFormed(vs)
-}
-
 // runnerIdentity is who a supervisor runner says it is, or its entries'
 // context says: a field not stated is nil. Ranks are kept as written.
 type runnerIdentity struct {

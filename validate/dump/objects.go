@@ -2,7 +2,6 @@ package dump
 
 import (
 	"bytes"
-	"fmt"
 	"strconv"
 
 	"github.com/flightline-dev/flightline/validate/rule"
@@ -112,14 +111,11 @@ func (o *object) member(key string, keyLine int) bool {
 	return o.framed(key, text, line, ferr)
 }
 
-// begin starts the member key in the skeleton, and reports (and returns)
-// a name given twice.
+// begin starts the member key in the skeleton, and returns whether the
+// name was given before (the document's schema check reports it).
 func (o *object) begin(key string, keyLine int) (dup bool) {
 	r := o.r
 	dup = o.seen[key]
-	if dup && documentSchemas[r.format] == nil { // else the schema's check says it
-		r.emit(Item{Problem: &Problem{Line: keyLine, Entry: -1, Pointer: o.pointer + "/" + escapeToken(key), Severity: rule.Error, Rule: rule.JSONDuplicateKey, Message: "property given more than once"}})
-	}
 	if len(o.seen) > 0 {
 		r.doc.punct(',')
 	}
@@ -130,11 +126,11 @@ func (o *object) begin(key string, keyLine int) (dup bool) {
 	return dup
 }
 
-// framed takes the value of member key, framed whole, into the skeleton.
-// It reports whether reading can go on.
+// framed takes the value of member key, framed whole, into the skeleton,
+// where the document's schema checks it. It reports whether reading can
+// go on.
 func (o *object) framed(key string, text []byte, line int, ferr *frameError) bool {
 	r := o.r
-	pointer := o.pointer + "/" + escapeToken(key)
 	if ferr != nil {
 		r.frameProblem(ferr)
 		r.doc.punct([]byte("null")...)
@@ -144,24 +140,8 @@ func (o *object) framed(key string, text []byte, line int, ferr *frameError) boo
 	if o.top {
 		r.members = append(r.members, Member{key, bytes.Clone(text), line})
 	}
-	if documentSchemas[r.format] == nil {
-		// No schema checks this kind of document whole: at least its JSON
-		// is checked here, and that entries are where they should be.
-		_, vs := DecodeValue(text)
-		if !r.jsonProblems(vs, text, line, pointer) {
-			return true
-		}
-		if _, other := documentKinds[key]; o.top && other {
-			r.emit(Item{Problem: &Problem{Line: line, Entry: -1, Pointer: pointer, Severity: rule.Error, Rule: rule.Format,
-				Message: fmt.Sprintf("a %s has no member %q; its entries are not read", r.format, key)}})
-		}
-		if want, opener := o.kind.streamed(); o.kind == kindRunner && key == want && text[0] != opener {
-			r.emit(Item{Problem: &Problem{Line: line, Entry: -1, Pointer: pointer, Severity: rule.Error, Rule: rule.Schema,
-				Message: "got " + kindOfByte(text[0]) + ", want " + kindOfByte(opener)}})
-		}
-	}
 	if o.rr != nil {
-		o.rr.identityMember(key, text, line, pointer)
+		o.rr.identityMember(key, text, line, o.pointer+"/"+escapeToken(key))
 	}
 	return true
 }

@@ -79,7 +79,7 @@ func TestMergeLenientNode(t *testing.T) {
 		t.Errorf("problems %+v", ps)
 	}
 	_, rep = run(t, Options{Lenient: true, Pointers: true}, memInput("node.json", doc))
-	if ps := rep.Inputs[0].Problems; len(ps) != 1 || !strings.HasPrefix(ps[0].Error(), "node.json:36 (/supervisorRunners/0/flightRecorder/0): schema: ") {
+	if ps := rep.Inputs[0].Problems; len(ps) != 1 || !strings.HasPrefix(ps[0].Error(), "node.json:45 (/supervisorRunners/0/flightRecorder/0): schema: ") {
 		t.Errorf("with pointers: %v", ps)
 	}
 }
@@ -141,7 +141,7 @@ func TestMergeDocumentNodeStates(t *testing.T) {
 		t.Fatalf("states %+v", d.States)
 	}
 	s := d.States[0]
-	if s.Input != "node.json" || s.Line != 10 || s.Pointer != "/supervisorRunners/0" || s.GeneratedAt != "2026-04-24T22:03:53+00:00" ||
+	if s.Input != "node.json" || s.Line != 19 || s.Pointer != "/supervisorRunners/0" || s.GeneratedAt != "2026-04-24T22:03:53+00:00" ||
 		s.SecondsInPhase != 11 || s.ActiveTaskID == nil || *s.ActiveTaskID != "task-1" || !s.ProcessAlive {
 		t.Errorf("state %+v", s)
 	}
