@@ -176,15 +176,15 @@ func (c *streamChecker) runner(e *dump.Entry, f *facts) *runnerState {
 	index, line := r.index, r.line
 	since := func() string { return fmt.Sprintf("entry %d, line %d", index, line) }
 	if f.nodeID != nil && r.node != nil && !bytes.Equal(f.nodeID, r.node) {
-		c.errorf(e, "/nodeId", rule.RunnerIdentity, "runner %q is on node %q here but on node %q since %s", f.runnerID, f.nodeID, r.node, since())
+		c.warnf(e, "/nodeId", rule.RunnerChanged, "runner %q is on node %q here but on node %q since %s", f.runnerID, f.nodeID, r.node, since())
 		r.node, r.index, r.line = bytes.Clone(f.nodeID), e.Index, e.Line
 	}
 	if f.hasRank && r.hasRank && f.rank.Cmp(r.rank) != 0 {
-		c.errorf(e, "/deviceRank", rule.RunnerIdentity, "runner %q has deviceRank %s here but %s since %s", f.runnerID, f.rank, r.rank, since())
+		c.warnf(e, "/deviceRank", rule.RunnerChanged, "runner %q has deviceRank %s here but %s since %s", f.runnerID, f.rank, r.rank, since())
 		r.rank, r.index, r.line = f.rank, e.Index, e.Line
 	}
 	if f.hasWorld && r.hasWorld && f.world.Cmp(r.world) != 0 {
-		c.errorf(e, "/worldSize", rule.RunnerIdentity, "runner %q has worldSize %s here but %s since %s", f.runnerID, f.world, r.world, since())
+		c.warnf(e, "/worldSize", rule.RunnerChanged, "runner %q has worldSize %s here but %s since %s", f.runnerID, f.world, r.world, since())
 		r.world, r.index, r.line = f.world, e.Index, e.Line
 	}
 	return r

@@ -77,7 +77,7 @@ func TestRules(t *testing.T) {
 		{"world size below 1", lines(e("worldSize", `0`)), []string{"1 rank-range /worldSize"}},
 		{"rank out of range", lines(e("deviceRank", `1`)), []string{"1 rank-range /deviceRank"}},
 		{"negative rank", lines(e("deviceRank", `-1`, "worldSize", `2`)), []string{"1 rank-range /deviceRank"}},
-		{"runner moves", lines(e("worldSize", `2`), e("at", at("51Z"), "nodeId", `"node-b"`, "worldSize", `2`)), []string{"2 runner-identity /nodeId"}},
+		{"runner moves", lines(e("worldSize", `2`), e("at", at("51Z"), "nodeId", `"node-b"`, "worldSize", `2`)), []string{"2 runner-changed /nodeId"}},
 		{"task world size", lines(e("taskId", `"t"`), e("taskId", `"t"`, "runnerId", `"r1"`, "worldSize", `2`, "deviceRank", `1`, "at", at("51Z"))),
 			[]string{"2 task-world-size /worldSize"}},
 		{"rank held twice", lines(e("taskId", `"t"`, "worldSize", `2`), e("taskId", `"t"`, "runnerId", `"r9"`, "worldSize", `2`, "at", at("51Z")),

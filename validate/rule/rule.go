@@ -27,6 +27,7 @@ const (
 	RecorderOrder
 	RankRange
 	RunnerIdentity
+	RunnerChanged
 	TaskWorldSize
 	TaskRankConflict
 	TaskMissingRank
@@ -80,7 +81,8 @@ var All = []Rule{
 	{Order, "order", Error, "an entry of a merged timeline sorts before the entry it follows, by the instant of at, then nodeId and deviceRank (entries equal on all three may come in any order)"},
 	{RecorderOrder, "recorder-order", Warning, "in a node dump, an entry's at is an earlier instant than the entry before it in its runner's flight recorder, which appends in arrival order"},
 	{RankRange, "rank-range", Error, "worldSize is below 1, or deviceRank is outside [0, worldSize)"},
-	{RunnerIdentity, "runner-identity", Error, "a runner changes its nodeId, deviceRank or worldSize within the dump, or a node dump's entry names another runner than the one that holds it"},
+	{RunnerIdentity, "runner-identity", Error, "an entry of a flight recorder names, in its context, another runner than the supervisor runner that holds it"},
+	{RunnerChanged, "runner-changed", Warning, "a runner changes its nodeId, deviceRank or worldSize within the dump: a runner keeps them for life, so entries of two runners carry one id"},
 	{TaskWorldSize, "task-world-size", Error, "entries of one task disagree on worldSize"},
 	{TaskRankConflict, "task-rank-conflict", Error, "one rank of a task is held by two runners"},
 	{TaskMissingRank, "task-missing-rank", Warning, "a rank in [0, worldSize) of a task never reported: a missing dump, or a rank that never started"},
