@@ -34,6 +34,11 @@ vet:
 # which runs go test -json.
 test: fmt-check vet check-generated
 	$(GO) run ./testdata/testprogress ./... $(TOOLS)
+	$(GO) test -race -short -count=1 $(RACE)
+
+# RACE are the packages whose work runs on several goroutines, tested
+# again with the race detector.
+RACE = ./validate ./validate/merge ./validate/live
 
 # bench runs the Go benchmarks of decoding, validation and merging.
 bench:

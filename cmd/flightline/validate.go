@@ -42,10 +42,11 @@ func validateCommand(e *env) *cobra.Command {
 		format, schemaFile     *string
 		strict                 bool
 		maxFindings, jobs, max int
+		maxSchema              int
 	)
 	cmd := command("validate [flags] [PATH...]", "validate timeline dumps: JSON, schema, timestamps, order, ranks", validateDoc,
 		func(cmd *cobra.Command, args []string) int {
-			return runValidate(e, cmd, args, validateFlags{*format, *schemaFile, strict, maxFindings, jobs, max})
+			return runValidate(e, cmd, args, validateFlags{*format, *schemaFile, strict, maxFindings, jobs, max, maxSchema})
 		})
 	format = formatFlag(cmd, "text", "text", "json", "github")
 	fl := cmd.Flags()
@@ -54,6 +55,7 @@ func validateCommand(e *env) *cobra.Command {
 	fl.IntVar(&maxFindings, "max-findings", 100, "print at most `n` findings (0: all); the rest are counted")
 	fl.IntVar(&jobs, "jobs", 0, fmt.Sprintf("check entries on `n` goroutines, 1 to %d (0: one per CPU)", maxJobs))
 	fl.IntVar(&max, "max-entry-bytes", dump.DefaultMaxEntryBytes, "the largest entry or line accepted, in `bytes`")
+	fl.IntVar(&maxSchema, "max-schema-entry-bytes", validate.DefaultMaxSchemaEntryBytes, "with --schema, the largest entry checked, in `bytes` (jsonschema/v5 needs about 80 times an entry's size in memory)")
 	liveFlags(e, cmd)
 	return cmd
 }
@@ -63,6 +65,7 @@ type validateFlags struct {
 	format, schema           string
 	strict                   bool
 	maxFindings, jobs, entry int
+	schemaEntry              int
 }
 
 // checkBounds refuses --jobs, --max-findings and --max-entry-bytes out of
@@ -99,6 +102,10 @@ func runValidate(e *env, cmd *cobra.Command, args []string, fl validateFlags) in
 			e.errorf("validate: --schema: %s", human.Escape(oneLine(err.Error())))
 			return exitUsage
 		}
+		if fl.schemaEntry <= 0 {
+			return usage(e, newUsageError(cmd, "--max-schema-entry-bytes %d: want 1 or more", fl.schemaEntry))
+		}
+		s.SetMaxEntryBytes(fl.schemaEntry)
 		opts.Schema = s
 		sum.schema = reportSchema{Source: fl.schema, Identity: s.Identity()}
 		// jsonschema/v5 allocates hundreds of small objects per entry and
