@@ -111,6 +111,7 @@ func dateTimePaths(t *schema.Type, prefix []string, seen map[*schema.Type]bool) 
 // whole reported where it stands unless one alternative fits the value's
 // kind, whose own violations are reported instead.
 func (s *Schema) validate(v any) []dump.Violation {
+	v, tamed := tameNumbers(v, "")
 	err := s.compiled.Validate(v)
 	if err == nil {
 		return nil
@@ -122,6 +123,7 @@ func (s *Schema) validate(v any) []dump.Violation {
 	var out []dump.Violation
 	leafViolations(ve, &out)
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Pointer < out[j].Pointer })
+	untame(out, tamed)
 	return out
 }
 

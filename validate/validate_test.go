@@ -207,3 +207,42 @@ func TestSchemaEntryBound(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+// TestHugeExponentQuoted: a number jsonschema/v5 checks in a tamed form
+// is still quoted as written, on both paths.
+func TestHugeExponentQuoted(t *testing.T) {
+	s, err := BuiltinSchema()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, field, literal string
+		quoted               bool // the message quotes the number
+	}{
+		{"rank out of range", "deviceRank", "1e999999", true},
+		{"world size below 1", "worldSize", "-2e99999", true},
+		{"not an integer", "deviceRank", "1.5e-999999", false},
+	} {
+		for _, opts := range []Options{{}, {Schema: s}} {
+			t.Run(fmt.Sprintf("%s/schema=%t", tc.name, opts.Schema != nil), func(t *testing.T) {
+				var msgs []string
+				Dump("dump", strings.NewReader(e(tc.field, tc.literal)+"\n"), opts, func(f Finding) {
+					if f.Pointer == "/"+tc.field {
+						msgs = append(msgs, f.Message)
+					}
+				})
+				if len(msgs) == 0 {
+					t.Fatalf("no finding at /%s", tc.field)
+				}
+				for _, m := range msgs {
+					if tc.quoted && !strings.Contains(m, tc.literal) {
+						t.Errorf("message %q does not quote %s", m, tc.literal)
+					}
+					if strings.Contains(m, tameExponent(tc.literal)) {
+						t.Errorf("message %q quotes the tamed %s", m, tameExponent(tc.literal))
+					}
+				}
+			})
+		}
+	}
+}

@@ -290,33 +290,7 @@ func (d *valueDecoder) number() any {
 			return nil
 		}
 	}
-	return json.Number(tameExponent(d.data[start:d.pos]))
-}
-
-// tameExponent shrinks an exponent so large that jsonschema/v5, which
-// checks numbers with math/big, would take forever (1e999999999), to one
-// that is still far beyond any bound and keeps whether the number is
-// whole.
-func tameExponent(lit []byte) []byte {
-	i := strings.IndexAny(string(lit), "eE")
-	if i < 0 {
-		return lit
-	}
-	j := i + 1
-	neg := false
-	if lit[j] == '+' || lit[j] == '-' {
-		neg = lit[j] == '-'
-		j++
-	}
-	if len(strings.TrimLeft(string(lit[j:]), "0")) <= 4 {
-		return lit
-	}
-	limit := 1000 + i
-	exp := strconv.Itoa(limit)
-	if neg {
-		exp = "-" + exp
-	}
-	return append(append([]byte(nil), lit[:i+1]...), exp...)
+	return json.Number(d.data[start:d.pos])
 }
 
 // str reads a string, rejecting what JSON forbids in one and what Go's
