@@ -179,6 +179,7 @@ the others up.`,
 		mergeCommand(e),
 		explainCommand(e),
 		exportCommand(e),
+		reportCommand(e),
 		diffCommand(e),
 		versionCommand(e),
 	)
