@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"errors"
+	"io"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -92,16 +93,20 @@ func explainCommand(e *env) *cobra.Command {
 	var f explainFlags
 	cmd := command("explain [flags] [PATH...]", "name the rank that holds the others up", explainDoc,
 		func(cmd *cobra.Command, args []string) int { return runExplain(e, cmd, args, &f) })
-	f.format = formatFlag(cmd, "text", "text", "json")
+	f.format = formatFlag(cmd, "text", explainFormats...)
 	f.define(cmd)
 	cmd.Flags().BoolVar(&f.verbose, "verbose", false, "every rank of every unfinished task, and every warning; no screen limit")
 	return cmd
 }
 
+// explainFormats are explain's output formats.
+var explainFormats = []string{"text", "json", "github"}
+
 func runExplain(e *env, cmd *cobra.Command, args []string, f *explainFlags) int {
-	if err := oneOf(cmd, "format", *f.format, "text", "json"); err != nil {
+	if err := oneOf(cmd, "format", *f.format, explainFormats...); err != nil {
 		return usage(e, err)
 	}
+	e.annotate = *f.format == "github"
 	opts, err := f.options(cmd)
 	if err != nil {
 		return usage(e, err)
@@ -117,22 +122,26 @@ func runExplain(e *env, cmd *cobra.Command, args []string, f *explainFlags) int 
 		return analysisFailed(e, "explain", err)
 	}
 	explainWarnings(e, "explain", res, warnings, f.verbose, f.now)
-	if *f.format == "json" {
+	switch *f.format {
+	case "json":
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)
 		err = enc.Encode(res)
-	} else {
+	case "github":
+		writeExplainGitHub(e.stdout, res)
+	default:
 		err = res.Describe(e.stdout, f.verbose)
 	}
 	if err != nil {
 		e.errorf("explain: %v", err)
 		return exitUsage
 	}
+	code = exitOK
 	if len(res.Suspects) > 0 {
-		return exitFindings
+		code = exitFindings
 	}
-	return exitOK
+	return e.stepSummary("explain", code, func(w io.Writer) { writeExplainMarkdown(w, "explain", res, "") })
 }
 
 // analysisFailed reports the error that stopped explain's analysis: an
@@ -149,8 +158,9 @@ func analysisFailed(e *env, name string, err error) int {
 	return exitUsage
 }
 
-// explainWarnings writes the analysis's warnings on standard error, the
-// first 50 unless verbose, and says when --now was not used.
+// explainWarnings writes the analysis's warnings on standard error (with
+// --format github as workflow commands on standard output), the first 50
+// unless verbose, and says when --now was not used.
 func explainWarnings(e *env, name string, res *explain.Analysis, warnings []string, verbose bool, now string) {
 	warn := e.stderrPainter().paint(yellow, "warning")
 	const shown = 50
@@ -159,7 +169,11 @@ func explainWarnings(e *env, name string, res *explain.Analysis, warnings []stri
 			e.errorf("%s: %s: and %d more (--verbose lists them)", name, warn, len(warnings)-shown)
 			break
 		}
-		e.errorf("%s: %s: %s", name, warn, human.Escape(w))
+		if e.annotate {
+			annotation(e.stdout, "warning", "", 0, "flightline "+name, w)
+		} else {
+			e.errorf("%s: %s: %s", name, warn, human.Escape(w))
+		}
 	}
 	if now != "" && res.Clock.Source == explain.FromGeneratedAt {
 		e.errorf("%s: %s: --now is not used: %s says when it was taken (%s)", name, warn, human.Escape(res.Clock.Input), res.Clock.Value)

@@ -54,6 +54,10 @@ type env struct {
 	// The global flags.
 	color colorMode
 	quiet bool
+
+	// annotate says that the command writes GitHub workflow commands
+	// (--format github): a path it cannot read is one of them too.
+	annotate bool
 }
 
 func (e *env) errorf(format string, args ...any) {

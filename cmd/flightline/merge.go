@@ -117,7 +117,7 @@ func readyInputs(e *env, cmd *cobra.Command, args []string) ([]inputFile, int) {
 	}
 	code := exitOK
 	files := inputFiles(args, func(path string, err error) {
-		e.errorf("%s: %s", cmd.Name(), human.Escape(pathError(err)))
+		e.pathFailed(cmd.Name(), path, err)
 		code = exitUsage
 	})
 	return files, code

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"io"
+
 	"github.com/spf13/cobra"
 
 	"github.com/flightline-dev/flightline/validate/human"
@@ -89,5 +91,7 @@ func runReport(e *env, cmd *cobra.Command, args []string, f *reportFlags) int {
 		e.errorf("report: %s of %s, %s, into %s", plural(a.Entries, "entry", "entries"), plural(a.Runners, "runner", "runners"),
 			verdict, human.Escape(outputName(f.out)))
 	}
-	return exitOK
+	return e.stepSummary("report", exitOK, func(w io.Writer) {
+		writeExplainMarkdown(w, "report", rep.Analysis, "the report: "+md(outputName(f.out)))
+	})
 }
