@@ -43,7 +43,7 @@ func diffCommand(e *env) *cobra.Command {
 	var f diffFlags
 	cmd := command("diff [flags] OLD NEW | --against REV PATH...", "compare two versions of a schema: what breaks old dumps or old code", diffDoc,
 		func(cmd *cobra.Command, args []string) int { return runDiff(e, cmd, args, &f) })
-	f.format = formatFlag(cmd, "text", "text", "json")
+	f.format = formatFlag(cmd, "text", diffFormats...)
 	fl := cmd.Flags()
 	fl.StringVar(&f.against, "against", "", "compare each PATH at git revision `REV` with the working tree")
 	fl.StringArrayVar(&f.components, "component", nil, "component schema `name` of OpenAPI documents OLD and NEW (repeatable)")
@@ -59,8 +59,11 @@ type diffFlags struct {
 	forward, allowBreaking bool
 }
 
+// diffFormats are diff's output formats.
+var diffFormats = []string{"text", "json", "github", "sarif", "junit", "markdown"}
+
 func runDiff(e *env, cmd *cobra.Command, args []string, f *diffFlags) int {
-	if err := oneOf(cmd, "format", *f.format, "text", "json"); err != nil {
+	if err := oneOf(cmd, "format", *f.format, diffFormats...); err != nil {
 		return usage(e, err)
 	}
 	var pairs []compat.Pair
@@ -85,15 +88,24 @@ func runDiff(e *env, cmd *cobra.Command, args []string, f *diffFlags) int {
 			code = exitUsage
 		}
 	}
-	if *f.format == "json" {
+	switch *f.format {
+	case "json":
 		writeDiffJSON(e.stdout, comps)
-	} else {
+	case "github":
+		writeDiffGitHub(e.stdout, comps, f.forward)
+	case "sarif":
+		writeDiffSARIF(e.stdout, comps, f.forward)
+	case "junit":
+		writeDiffJUnit(e.stdout, comps, f.forward)
+	case "markdown":
+		writeDiffMarkdown(e.stdout, comps, f.forward)
+	default:
 		writeDiffText(e.stdout, comps, f.forward, e.stdoutPainter())
 	}
-	if code != exitOK || f.allowBreaking {
-		return code
+	if code == exitOK && !f.allowBreaking {
+		code = breakingExit(comps, f.forward)
 	}
-	return breakingExit(comps, f.forward)
+	return e.stepSummary("diff", code, func(w io.Writer) { writeDiffMarkdown(w, comps, f.forward) })
 }
 
 // breakingExit is exitFindings when a change breaks dumps valid under OLD

@@ -61,6 +61,10 @@ type env struct {
 	client      *live.Client
 	liveTimeout time.Duration
 	liveHeaders []string
+
+	// annotate says that the command writes GitHub workflow commands
+	// (--format github): a path it cannot read is one of them too.
+	annotate bool
 }
 
 func (e *env) errorf(format string, args ...any) {
@@ -187,6 +191,7 @@ the others up.`,
 		explainCommand(e),
 		exportCommand(e),
 		watchCommand(e),
+		reportCommand(e),
 		diffCommand(e),
 		versionCommand(e),
 	)

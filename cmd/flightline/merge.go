@@ -125,7 +125,7 @@ func readyInputs(e *env, cmd *cobra.Command, args []string) ([]inputFile, int) {
 		return nil, usage(e, err)
 	}
 	files := inputFiles(e, cmd.Name(), args, func(path string, err error) {
-		e.errorf("%s: %s", cmd.Name(), human.Escape(pathError(err)))
+		e.pathFailed(cmd.Name(), path, err)
 		code = exitUsage
 	})
 	return files, code

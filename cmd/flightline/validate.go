@@ -48,7 +48,7 @@ func validateCommand(e *env) *cobra.Command {
 		func(cmd *cobra.Command, args []string) int {
 			return runValidate(e, cmd, args, validateFlags{*format, *schemaFile, strict, maxFindings, jobs, max, maxSchema})
 		})
-	format = formatFlag(cmd, "text", "text", "json", "github")
+	format = formatFlag(cmd, "text", validateFormats...)
 	fl := cmd.Flags()
 	schemaFile = fl.String("schema", "", "validate entries against this JSON Schema `file` (with jsonschema/v5) instead of the built-in schema")
 	fl.BoolVar(&strict, "strict", false, "fail on warnings too, including an empty dump")
@@ -82,10 +82,14 @@ func checkBounds(cmd *cobra.Command, jobs, maxFindings, maxEntry int) error {
 	return nil
 }
 
+// validateFormats are validate's output formats.
+var validateFormats = []string{"text", "json", "github", "sarif", "junit", "markdown"}
+
 func runValidate(e *env, cmd *cobra.Command, args []string, fl validateFlags) int {
-	if err := oneOf(cmd, "format", fl.format, "text", "json", "github"); err != nil {
+	if err := oneOf(cmd, "format", fl.format, validateFormats...); err != nil {
 		return usage(e, err)
 	}
+	e.annotate = fl.format == "github"
 	if err := checkBounds(cmd, fl.jobs, fl.maxFindings, fl.entry); err != nil {
 		return usage(e, err)
 	}
@@ -93,7 +97,9 @@ func runValidate(e *env, cmd *cobra.Command, args []string, fl validateFlags) in
 	if err != nil {
 		return usage(e, err)
 	}
-	out := newReportWriter(fl.format, e.stdout, e.stdoutPainter())
+	out := newReportWriter(fl.format, e.stdout, e.stdoutPainter(), fl.strict)
+	var step strings.Builder // the summary for GitHub Actions
+	out = teeReport{out, &markdownReport{w: &step, strict: fl.strict}}
 	opts := validate.Options{Jobs: fl.jobs, MaxEntryBytes: fl.entry}
 	sum := summary{schema: reportSchema{Source: "built-in", Identity: schema.BuiltinIdentity()}}
 	if fl.schema != "" {
@@ -118,8 +124,7 @@ func runValidate(e *env, cmd *cobra.Command, args []string, fl validateFlags) in
 
 	code := exitOK
 	bad := func(path string, err error) {
-		msg := pathError(err)
-		e.errorf("validate: %s", human.Escape(msg))
+		msg := e.pathFailed("validate", path, err)
 		sum.unreadable = append(sum.unreadable, unreadable{path, msg})
 		code = exitUsage
 	}
@@ -144,6 +149,7 @@ func runValidate(e *env, cmd *cobra.Command, args []string, fl validateFlags) in
 			out.finding(f)
 		})
 		r.Close()
+		out.fileDone(f.name, stats)
 		sum.files++
 		sum.entries += stats.Entries
 		sum.errors += stats.Errors
@@ -151,13 +157,10 @@ func runValidate(e *env, cmd *cobra.Command, args []string, fl validateFlags) in
 	}
 	p.finish()
 	out.summary(&sum)
-	switch {
-	case code != exitOK:
-		return code
-	case sum.errors > 0 || (fl.strict && sum.warnings > 0):
-		return exitFindings
+	if code == exitOK && (sum.errors > 0 || (fl.strict && sum.warnings > 0)) {
+		code = exitFindings
 	}
-	return exitOK
+	return e.stepSummary("validate", code, func(w io.Writer) { io.WriteString(w, step.String()) })
 }
 
 // usage reports a usage error and returns its exit status.
@@ -194,21 +197,39 @@ type unreadable struct {
 	Error string `json:"error"`
 }
 
-// A reportWriter writes findings in one output format.
+// A reportWriter writes findings in one output format: each finding of a
+// file, then fileDone with what the file held; the summary at the end.
 type reportWriter interface {
 	finding(f validate.Finding)
+	fileDone(name string, st validate.Stats)
 	summary(s *summary)
 }
 
-func newReportWriter(format string, w io.Writer, p painter) reportWriter {
+func newReportWriter(format string, w io.Writer, p painter, strict bool) reportWriter {
 	switch format {
 	case "json":
 		return &jsonReport{w: w, findings: []validate.Finding{}}
 	case "github":
 		return &githubReport{w: w}
+	case "sarif":
+		return newSARIFReport(w)
+	case "junit":
+		return &junitReport{w: w, strict: strict}
+	case "markdown":
+		return &markdownReport{w: w, strict: strict}
 	}
 	return &textReport{w: w, p: p}
 }
+
+// teeReport writes to two reportWriters.
+type teeReport [2]reportWriter
+
+func (t teeReport) finding(f validate.Finding) { t[0].finding(f); t[1].finding(f) }
+func (t teeReport) fileDone(name string, st validate.Stats) {
+	t[0].fileDone(name, st)
+	t[1].fileDone(name, st)
+}
+func (t teeReport) summary(s *summary) { t[0].summary(s); t[1].summary(s) }
 
 func summaryLine(s *summary) string {
 	line := fmt.Sprintf("%s in %s: %s, %s", plural(s.entries, "entry", "entries"), plural(s.files, "file", "files"),
@@ -249,7 +270,8 @@ func findingMessage(f validate.Finding) string {
 	return human.Escape(msg)
 }
 
-func (r *textReport) summary(s *summary) { fmt.Fprintln(r.w, summaryLine(s)) }
+func (r *textReport) fileDone(string, validate.Stats) {}
+func (r *textReport) summary(s *summary)              { fmt.Fprintln(r.w, summaryLine(s)) }
 
 // jsonReport writes one JSON document; schema/validate_report.schema.json
 // describes it.
@@ -258,7 +280,8 @@ type jsonReport struct {
 	findings []validate.Finding
 }
 
-func (r *jsonReport) finding(f validate.Finding) { r.findings = append(r.findings, f) }
+func (r *jsonReport) finding(f validate.Finding)      { r.findings = append(r.findings, f) }
+func (r *jsonReport) fileDone(string, validate.Stats) {}
 
 func (r *jsonReport) summary(s *summary) {
 	doc := struct {
@@ -289,15 +312,11 @@ func (r *jsonReport) summary(s *summary) {
 type githubReport struct{ w io.Writer }
 
 func (r *githubReport) finding(f validate.Finding) {
-	props := "file=" + githubProperty(human.Escape(f.Path))
-	if f.Line > 0 {
-		props += fmt.Sprintf(",line=%d", f.Line)
-	}
-	props += ",title=" + githubProperty("flightline "+f.Rule.String())
-	fmt.Fprintf(r.w, "::%s %s::%s\n", f.Severity, props, githubData(findingMessage(f)))
+	annotation(r.w, f.Severity.String(), f.Path, f.Line, "flightline "+f.Rule.String(), findingMessage(f))
 }
 
-func (r *githubReport) summary(s *summary) { fmt.Fprintln(r.w, summaryLine(s)) }
+func (r *githubReport) fileDone(string, validate.Stats) {}
+func (r *githubReport) summary(s *summary)              { fmt.Fprintln(r.w, summaryLine(s)) }
 
 func githubData(s string) string {
 	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)

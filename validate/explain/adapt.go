@@ -31,10 +31,30 @@ func (e *UnreadableError) Error() string { return e.Path + ": " + e.Reason }
 // goes on with what can be read. It returns the analysis of the merged
 // timeline with the inputs' snapshot, and the warnings, one line each.
 func Read(inputs []merge.Input, opts Options, maxEntryBytes int) (*Analysis, []string, error) {
+	res, _, warnings, err := ReadObserved(inputs, opts, maxEntryBytes, nil)
+	return res, warnings, err
+}
+
+// An Observer sees the entries Read analyzes, for a caller that shows
+// them beside the analysis.
+type Observer interface {
+	// Entry is called with each entry analyzed, in the merged order; raw
+	// is valid until it returns.
+	Entry(raw []byte, e *Entry, loc Location)
+	// Reset is called when the merge starts over: forget the entries.
+	Reset()
+}
+
+// ReadObserved is Read, showing obs (if not nil) each entry it analyzes;
+// it also returns the merge's report, whose Doc holds the runners' states.
+func ReadObserved(inputs []merge.Input, opts Options, maxEntryBytes int, obs Observer) (*Analysis, *merge.Report, []string, error) {
 	var a *Analyzer
 	var unread []string
 	reset := func() error {
 		a, unread = New(opts), nil
+		if obs != nil {
+			obs.Reset()
+		}
 		return nil
 	}
 	reset()
@@ -52,15 +72,18 @@ func Read(inputs []merge.Input, opts Options, maxEntryBytes int) (*Analysis, []s
 				return nil
 			}
 			a.Add(&e, loc)
+			if obs != nil {
+				obs.Entry(m.Raw, &e, loc)
+			}
 			return nil
 		})
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	var warnings []string
 	for _, in := range rep.Inputs {
 		if err := readable(in); err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		warnings = append(warnings, in.Warnings...)
 		for _, p := range in.Problems {
@@ -72,7 +95,7 @@ func Read(inputs []merge.Input, opts Options, maxEntryBytes int) (*Analysis, []s
 	warnings = append(warnings, bad...)
 	res := a.Analyze(snap)
 	res.Warnings = len(warnings)
-	return res, warnings, nil
+	return res, rep, warnings, nil
 }
 
 // A viewReader reads an entry that follows the schema through the
