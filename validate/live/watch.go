@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -151,8 +152,7 @@ func (w *Watcher) logf(now time.Time, format string, args ...any) {
 // flightline_ namespace. A nil *Metrics measures nothing.
 type Metrics struct {
 	polls, pollErrors, archivedEntries prometheus.Counter
-	phase                              *prometheus.GaugeVec
-	secondsInPhase                     *prometheus.GaugeVec
+	runnerGauges                       *runnerCollector
 	suspects                           *prometheus.GaugeVec
 	recovered                          prometheus.Gauge
 }
@@ -164,14 +164,16 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		polls:           prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Name: "polls_total", Help: "Looks at the cluster."}),
 		pollErrors:      prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Name: "poll_errors_total", Help: "Looks at the cluster that failed: the cluster out of reach or answering with an error."}),
 		archivedEntries: prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Name: "archived_entries_total", Help: "Timeline entries archived."}),
-		phase: prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: ns, Name: "runner_phase", Help: "1 for each runner's current phase, as the last snapshot says."},
-			[]string{"node", "runner", "instance", "rank", "phase"}),
-		secondsInPhase: prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: ns, Name: "runner_seconds_in_phase", Help: "How long each runner has been in its phase, as the last snapshot says."},
-			[]string{"node", "runner", "instance", "rank"}),
+		runnerGauges: &runnerCollector{
+			phase: prometheus.NewDesc(ns+"_runner_phase", "1 for each runner's current phase, as the last snapshot says.",
+				[]string{"node", "runner", "instance", "rank", "phase"}, nil),
+			secondsInPhase: prometheus.NewDesc(ns+"_runner_seconds_in_phase", "How long each runner has been in its phase, as the last snapshot says.",
+				[]string{"node", "runner", "instance", "rank"}, nil),
+		},
 		suspects:  prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: ns, Name: "suspects", Help: "Ranks explain suspects of holding the others up, by kind."}, []string{"kind"}),
 		recovered: prometheus.NewGauge(prometheus.GaugeOpts{Namespace: ns, Name: "recovered_hangs", Help: "Hangs that recovered, in the entries the last look saw."}),
 	}
-	reg.MustRegister(m.polls, m.pollErrors, m.archivedEntries, m.phase, m.secondsInPhase, m.suspects, m.recovered)
+	reg.MustRegister(m.polls, m.pollErrors, m.archivedEntries, m.runnerGauges, m.suspects, m.recovered)
 	for _, k := range []explain.Kind{explain.BehindPeer, explain.Crashed, explain.UnreachableNode, explain.NeverReported, explain.Frozen} {
 		m.suspects.WithLabelValues(string(k))
 	}
@@ -200,33 +202,76 @@ func (m *Metrics) runners(docs []*Document) {
 	if m == nil {
 		return
 	}
-	m.phase.Reset()
-	m.secondsInPhase.Reset()
-	type runner struct {
-		NodeID         string      `json:"nodeId"`
-		RunnerID       string      `json:"runnerId"`
-		InstanceID     string      `json:"instanceId"`
-		DeviceRank     json.Number `json:"deviceRank"`
-		Phase          *string     `json:"phase"`
-		SecondsInPhase *float64    `json:"secondsInPhase"`
-	}
+	var runners []runnerSample
 	for _, d := range docs {
 		var doc struct {
-			Runners           []runner `json:"runners"`
-			SupervisorRunners []runner `json:"supervisorRunners"`
+			Runners           []runnerSample `json:"runners"`
+			SupervisorRunners []runnerSample `json:"supervisorRunners"`
 		}
-		if json.Unmarshal(d.Body, &doc) != nil {
-			continue
+		if json.Unmarshal(d.Body, &doc) == nil {
+			runners = append(append(runners, doc.Runners...), doc.SupervisorRunners...)
 		}
-		for _, r := range append(doc.Runners, doc.SupervisorRunners...) {
-			rank := string(r.DeviceRank)
-			if r.Phase != nil {
-				m.phase.WithLabelValues(r.NodeID, r.RunnerID, r.InstanceID, rank, *r.Phase).Set(1)
+	}
+	m.runnerGauges.set(runners)
+}
+
+// A runnerSample is what a snapshot says of one runner.
+type runnerSample struct {
+	NodeID         string      `json:"nodeId"`
+	RunnerID       string      `json:"runnerId"`
+	InstanceID     string      `json:"instanceId"`
+	DeviceRank     json.Number `json:"deviceRank"`
+	Phase          *string     `json:"phase"`
+	SecondsInPhase *float64    `json:"secondsInPhase"`
+}
+
+// runnerCollector serves the runners' gauges of the last snapshot as a
+// whole: a scrape sees one snapshot's runners, never a look's half-set
+// gauges.
+type runnerCollector struct {
+	phase, secondsInPhase *prometheus.Desc
+	mu                    sync.Mutex
+	runners               []runnerSample
+}
+
+func (c *runnerCollector) set(runners []runnerSample) {
+	c.mu.Lock()
+	c.runners = runners
+	c.mu.Unlock()
+}
+
+func (c *runnerCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- c.phase
+	ch <- c.secondsInPhase
+}
+
+func (c *runnerCollector) Collect(ch chan<- prometheus.Metric) {
+	c.mu.Lock()
+	runners := c.runners
+	c.mu.Unlock()
+	type key struct{ node, runner, instance, rank, phase string }
+	seen := map[key]bool{} // a runner in both the timeline and a node dump is one series
+	for _, r := range runners {
+		rank := string(r.DeviceRank)
+		if r.Phase != nil {
+			if k := (key{r.NodeID, r.RunnerID, r.InstanceID, rank, *r.Phase}); !seen[k] {
+				seen[k] = true
+				send(ch, c.phase, 1, r.NodeID, r.RunnerID, r.InstanceID, rank, *r.Phase)
 			}
-			if r.SecondsInPhase != nil {
-				m.secondsInPhase.WithLabelValues(r.NodeID, r.RunnerID, r.InstanceID, rank).Set(*r.SecondsInPhase)
+		}
+		if r.SecondsInPhase != nil {
+			if k := (key{r.NodeID, r.RunnerID, r.InstanceID, rank, ""}); !seen[k] {
+				seen[k] = true
+				send(ch, c.secondsInPhase, *r.SecondsInPhase, r.NodeID, r.RunnerID, r.InstanceID, rank)
 			}
 		}
+	}
+}
+
+// send sends a gauge; one whose labels Prometheus refuses is left out.
+func send(ch chan<- prometheus.Metric, d *prometheus.Desc, v float64, labels ...string) {
+	if m, err := prometheus.NewConstMetric(d, prometheus.GaugeValue, v, labels...); err == nil {
+		ch <- m
 	}
 }
 

@@ -134,3 +134,53 @@ func TestWatchSaysWhenTheVerdictChanges(t *testing.T) {
 		t.Errorf("log:\n%s", got)
 	}
 }
+
+// TestMetricsScrapedDuringAPoll: a scrape while a look sets the runners'
+// gauges sees every runner of one snapshot, never none.
+func TestMetricsScrapedDuringAPoll(t *testing.T) {
+	s := livetest.Rolling(2, 10)
+	defer s.Close()
+	a, err := OpenArchive(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	reg := prometheus.NewRegistry()
+	w := &Watcher{Client: &Client{}, URL: s.URL, Archive: a, Metrics: NewMetrics(reg)}
+	if err := w.Poll(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for range 30 {
+			if err := w.Poll(context.Background()); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	}()
+	for scrapes := 0; ; scrapes++ {
+		select {
+		case <-done:
+			if scrapes == 0 {
+				t.Error("no scrape ran during the polls")
+			}
+			return
+		default:
+		}
+		families, err := reg.Gather()
+		if err != nil {
+			t.Fatal(err)
+		}
+		runners := 0
+		for _, f := range families {
+			if f.GetName() == "flightline_runner_seconds_in_phase" {
+				runners = len(f.GetMetric())
+			}
+		}
+		if runners != 2 {
+			t.Fatalf("scrape %d saw %d runners' seconds in phase, want 2", scrapes, runners)
+		}
+	}
+}
