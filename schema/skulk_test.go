@@ -17,31 +17,14 @@ import (
 	"github.com/flightline-dev/flightline/generated/timeline"
 	"github.com/flightline-dev/flightline/schema"
 	"github.com/flightline-dev/flightline/schema/compat"
+	"github.com/flightline-dev/flightline/testdata/shared"
 )
 
 // skulkDir returns the directory of the documents and schemas Skulk's own
-// code serves (shared/skulk). Without it the test is skipped, or fails when
-// FLIGHTLINE_REQUIRE_SUITES=1, as CI sets it.
+// code serves (shared/skulk); see testdata/shared.
 func skulkDir(t *testing.T) string {
 	t.Helper()
-	candidates := []string{
-		filepath.Join("..", "..", "shared"), // beside the module root (this test runs in schema/)
-		filepath.Join("..", "..", "..", "shared"),
-		"/work/shared",
-	}
-	if d := os.Getenv("FLIGHTLINE_SHARED"); d != "" {
-		candidates = append([]string{d}, candidates...)
-	}
-	for _, d := range candidates {
-		if info, err := os.Stat(filepath.Join(d, "skulk", "diagnostics")); err == nil && info.IsDir() {
-			return filepath.Join(d, "skulk")
-		}
-	}
-	if os.Getenv("FLIGHTLINE_REQUIRE_SUITES") == "1" {
-		t.Fatalf("Skulk's data is missing: looked in %v (set FLIGHTLINE_SHARED)", candidates)
-	}
-	t.Skipf("Skulk's data is not here (looked in %v; set FLIGHTLINE_SHARED)", candidates)
-	return ""
+	return filepath.Join(shared.Dir(t), "skulk")
 }
 
 // equivalents pairs each built-in schema file with the schema Skulk's

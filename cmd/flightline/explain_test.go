@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/flightline-dev/flightline/testdata/shared"
 	"github.com/flightline-dev/flightline/validate/explain"
 )
 
@@ -258,21 +259,8 @@ func TestExplainSkulk(t *testing.T) {
 	}
 }
 
-// sharedDir finds the shared data: $FLIGHTLINE_SHARED, else ../shared or
-// ../../shared from the module root, else /work/shared. It skips the
-// test when there is none, and fails it when FLIGHTLINE_REQUIRE_SUITES=1.
+// sharedDir finds the shared data; see testdata/shared.
 func sharedDir(t *testing.T) string {
 	t.Helper()
-	tries := []string{os.Getenv("FLIGHTLINE_SHARED"), "../../../shared", "../../../../shared", "/work/shared"}
-	for _, d := range tries {
-		if fi, err := os.Stat(filepath.Join(d, "skulk", "clusters")); d != "" && err == nil && fi.IsDir() {
-			abs, _ := filepath.Abs(d)
-			return abs
-		}
-	}
-	if os.Getenv("FLIGHTLINE_REQUIRE_SUITES") == "1" {
-		t.Fatalf("the shared data (skulk/clusters) is not in any of %q", tries)
-	}
-	t.Skipf("the shared data (skulk/clusters) is not in any of %q; set FLIGHTLINE_SHARED", tries)
-	return ""
+	return shared.Dir(t)
 }

@@ -6,15 +6,17 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 )
 
-// Find returns the shared data directory: $FLIGHTLINE_SHARED, else shared
-// or ../shared beside the module root, else /work/shared; "" when none of
-// them holds skulk/.
+// Find returns the shared data directory, as an absolute path:
+// $FLIGHTLINE_SHARED, else shared beside the module root or beside its
+// parent (a git worktree one level down), else /work/shared; "" when none
+// of them holds skulk/.
 func Find() string {
 	candidates := []string{os.Getenv("FLIGHTLINE_SHARED")}
-	if root := moduleRoot(); root != "" {
+	for _, root := range moduleRoots() {
 		candidates = append(candidates, filepath.Join(root, "..", "shared"), filepath.Join(root, "..", "..", "shared"))
 	}
 	candidates = append(candidates, "/work/shared")
@@ -23,6 +25,9 @@ func Find() string {
 			continue
 		}
 		if info, err := os.Stat(filepath.Join(c, "skulk")); err == nil && info.IsDir() {
+			if abs, err := filepath.Abs(c); err == nil {
+				return abs
+			}
 			return c
 		}
 	}
@@ -43,13 +48,23 @@ func Dir(t testing.TB) string {
 	return ""
 }
 
-// moduleRoot is the directory of flightline's go.mod, above the working
-// directory, or "".
-func moduleRoot() string {
-	dir, err := os.Getwd()
-	if err != nil {
-		return ""
+// moduleRoots are the module root this file was compiled in, whatever
+// directory a test has moved to, and the one above the working directory.
+func moduleRoots() []string {
+	var roots []string
+	if _, file, _, ok := runtime.Caller(0); ok && filepath.IsAbs(file) {
+		roots = append(roots, filepath.Join(filepath.Dir(file), "..", "..")) // testdata/shared
 	}
+	if dir, err := os.Getwd(); err == nil {
+		if root := moduleRoot(dir); root != "" {
+			roots = append(roots, root)
+		}
+	}
+	return roots
+}
+
+// moduleRoot is the directory of flightline's go.mod at or above dir, or "".
+func moduleRoot(dir string) string {
 	for {
 		data, err := os.ReadFile(filepath.Join(dir, "go.mod"))
 		if err == nil && bytes.HasPrefix(data, []byte("module github.com/flightline-dev/flightline\n")) {

@@ -12,34 +12,16 @@ import (
 	"strings"
 	"testing"
 
+	shareddata "github.com/flightline-dev/flightline/testdata/shared"
 	"github.com/flightline-dev/flightline/validate/merge"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files of the text output")
 
-// sharedDir finds the shared data: $FLIGHTLINE_SHARED, else ../shared or
-// ../../shared from the module root, else /work/shared. It skips the
-// test when there is none, and fails it when FLIGHTLINE_REQUIRE_SUITES=1.
+// sharedDir finds the shared data; see testdata/shared.
 func sharedDir(t *testing.T) string {
 	t.Helper()
-	var tries []string
-	if d := os.Getenv("FLIGHTLINE_SHARED"); d != "" {
-		tries = append(tries, d)
-	}
-	if root, err := filepath.Abs("../.."); err == nil {
-		tries = append(tries, filepath.Join(root, "..", "shared"), filepath.Join(root, "..", "..", "shared"))
-	}
-	tries = append(tries, "/work/shared")
-	for _, d := range tries {
-		if fi, err := os.Stat(filepath.Join(d, "skulk", "clusters")); err == nil && fi.IsDir() {
-			return d
-		}
-	}
-	if os.Getenv("FLIGHTLINE_REQUIRE_SUITES") == "1" {
-		t.Fatalf("the shared data (skulk/clusters) is not in any of %q", tries)
-	}
-	t.Skipf("the shared data (skulk/clusters) is not in any of %q; set FLIGHTLINE_SHARED", tries)
-	return ""
+	return shareddata.Dir(t)
 }
 
 // readCluster analyzes the files of the clusters folder that the names
