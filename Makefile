@@ -3,7 +3,7 @@ GO ?= go
 
 # TOOLS are the project's programs under testdata, and the tests' helper
 # that finds the shared data (testdata/shared), which ./... leaves out.
-TOOLS = ./testdata/gen ./testdata/tracepic ./testdata/benchcompare ./testdata/testprogress ./testdata/shared
+TOOLS = ./testdata/gen ./testdata/tracepic ./testdata/benchcompare ./testdata/testprogress ./testdata/shared ./testdata/golden
 
 .PHONY: all build test vet fmt-check generate check-generated bench bench-compare
 

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	goldenfile "github.com/flightline-dev/flightline/testdata/golden"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
@@ -217,24 +218,10 @@ func runIn(t *testing.T, stdin string, setup func(e *env), args ...string) resul
 	return result{code, stdout.String(), stderr.String()}
 }
 
-// golden compares got with the golden file (a path from the current
-// directory), or rewrites it with -update.
+// golden compares got with the golden file, or rewrites it with -update.
 func golden(t *testing.T, path, got string) {
 	t.Helper()
-	file := path
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./cmd/flightline -update)", err)
-	}
-	if got != string(want) {
-		t.Errorf("output differs from %s (run go test ./cmd/flightline -update and review the diff):\n--- got\n%s--- want\n%s", file, got, want)
-	}
+	goldenfile.Check(t, path, got, *update, "go test ./cmd/flightline -update")
 }
 
 // writeTree writes files (slash path -> content) under dir.

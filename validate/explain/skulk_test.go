@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	goldenfile "github.com/flightline-dev/flightline/testdata/golden"
 	shareddata "github.com/flightline-dev/flightline/testdata/shared"
 	"github.com/flightline-dev/flightline/validate/merge"
 )
@@ -158,20 +159,5 @@ func TestSkulkClusters(t *testing.T) {
 // golden compares got with the golden file, or rewrites it with -update.
 func golden(t *testing.T, path, got string) {
 	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (go test -update writes it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("the output differs from %s (go test -update rewrites it):\n%s", path, got)
-	}
+	goldenfile.Check(t, path, got, *update, "go test ./validate/explain -update")
 }

@@ -13,7 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/flightline-dev/flightline/generated/timeline"
-	"github.com/flightline-dev/flightline/validate/internal/golden"
+	"github.com/flightline-dev/flightline/testdata/golden"
 	"github.com/flightline-dev/flightline/validate/internal/skulkdata"
 	"github.com/flightline-dev/flightline/validate/merge"
 )

@@ -25,6 +25,6 @@ func Check(t testing.TB, path, got string, update bool, command string) {
 		t.Fatalf("%v (%s writes it)", err, command)
 	}
 	if got != string(want) {
-		t.Errorf("the output differs from %s (%s rewrites it; review the diff):\n%s", path, command, got)
+		t.Errorf("the output differs from %s (%s rewrites it; review the diff):\n--- got\n%s--- want\n%s", path, command, got, want)
 	}
 }
