@@ -1,8 +1,9 @@
 # flightline: make test is what CI runs (.ci/run calls it).
 GO ?= go
 
-# TOOLS are the project's programs under testdata, and the tests' helper
-# that finds the shared data (testdata/shared), which ./... leaves out.
+# TOOLS are the project's programs under testdata, and the tests' helpers
+# that find the shared data and compare golden files (testdata/shared,
+# testdata/golden), which ./... leaves out.
 TOOLS = ./testdata/gen ./testdata/tracepic ./testdata/benchcompare ./testdata/testprogress ./testdata/shared ./testdata/golden
 
 .PHONY: all build test vet fmt-check generate check-generated bench bench-compare

@@ -141,7 +141,7 @@ func (o *object) framed(key string, text []byte, line int, ferr *frameError) boo
 		r.members = append(r.members, Member{key, bytes.Clone(text), line})
 	}
 	if o.rr != nil {
-		o.rr.identityMember(key, text, line, o.pointer+"/"+escapeToken(key))
+		o.rr.identityMember(key, text)
 	}
 	return true
 }
