@@ -37,6 +37,8 @@ type Document struct {
 	Unreachable []timeline.ClusterTimelineUnreachable
 	// nodes are the nodes whose diagnostics an input holds.
 	nodes []string
+	// unreachableSeen holds the Unreachable so far, by unreachableKey.
+	unreachableSeen map[unreachableKey]bool
 	// Problems are parts of the inputs that could not be carried over.
 	Problems []string
 }
@@ -85,7 +87,11 @@ func (d *Document) add(s *source) {
 		}
 	}
 	for _, u := range unreachable {
-		if !slices.ContainsFunc(d.Unreachable, func(x timeline.ClusterTimelineUnreachable) bool { return sameUnreachable(x, u) }) {
+		if k := keyOfUnreachable(u); !d.unreachableSeen[k] {
+			if d.unreachableSeen == nil {
+				d.unreachableSeen = map[unreachableKey]bool{}
+			}
+			d.unreachableSeen[k] = true
 			d.Unreachable = append(d.Unreachable, u)
 		}
 	}
@@ -118,6 +124,7 @@ func (d *Document) addRunners(name string, m dump.Member, generatedAt string) {
 		d.Problems = append(d.Problems, fmt.Sprintf("%s:%d: runners: want an array of runners", name, m.Line))
 		return
 	}
+	line, counted := m.Line, 0 // the line of m.Raw[counted]
 	for i := 0; dec.More(); i++ {
 		var raw json.RawMessage
 		if err := dec.Decode(&raw); err != nil {
@@ -125,7 +132,8 @@ func (d *Document) addRunners(name string, m dump.Member, generatedAt string) {
 			return
 		}
 		start := int(dec.InputOffset()) - len(raw)
-		line := m.Line + bytes.Count(m.Raw[:start], []byte{'\n'})
+		line += bytes.Count(m.Raw[counted:start], []byte{'\n'})
+		counted = start
 		pointer := "/runners/" + strconv.Itoa(i)
 		var r timeline.ClusterTimelineRunner
 		if err := r.UnmarshalJSON(raw); err != nil {
@@ -136,22 +144,35 @@ func (d *Document) addRunners(name string, m dump.Member, generatedAt string) {
 	}
 }
 
-func sameUnreachable(a, b timeline.ClusterTimelineUnreachable) bool {
-	same := a.NodeID == b.NodeID && a.Error == b.Error
-	return same && ((a.URL == nil && b.URL == nil) || (a.URL != nil && b.URL != nil && *a.URL == *b.URL))
+// unreachableKey is what makes two unreachable nodes the same: node,
+// error and URL.
+type unreachableKey struct {
+	node, error, url string
+	hasURL           bool
+}
+
+func keyOfUnreachable(u timeline.ClusterTimelineUnreachable) unreachableKey {
+	k := unreachableKey{node: u.NodeID, error: u.Error}
+	if u.URL != nil {
+		k.url, k.hasURL = *u.URL, true
+	}
+	return k
 }
 
 // finish sorts the runners as Skulk does and keeps one per runner id, the
 // first an input gave, and leaves out of the unreachable nodes those an
 // input holds.
 func (d *Document) finish() {
-	d.Unreachable = slices.DeleteFunc(d.Unreachable, func(u timeline.ClusterTimelineUnreachable) bool {
-		return slices.Contains(d.nodes, u.NodeID)
-	})
+	held := make(map[string]bool, len(d.nodes))
+	for _, n := range d.nodes {
+		held[n] = true
+	}
+	d.Unreachable = slices.DeleteFunc(d.Unreachable, func(u timeline.ClusterTimelineUnreachable) bool { return held[u.NodeID] })
 	var rs []timeline.ClusterTimelineRunner
+	seen := make(map[string]bool, len(d.States))
 	for _, st := range d.States {
-		r := st.ClusterTimelineRunner
-		if !slices.ContainsFunc(rs, func(x timeline.ClusterTimelineRunner) bool { return x.RunnerID == r.RunnerID }) {
+		if r := st.ClusterTimelineRunner; !seen[r.RunnerID] {
+			seen[r.RunnerID] = true
 			rs = append(rs, r)
 		}
 	}
