@@ -88,6 +88,14 @@ func TestRules(t *testing.T) {
 		{"duplicate", lines(e(), e(), e("at", at("51Z"))), []string{"2 duplicate-entry "}},
 		{"empty", "", []string{"1 empty "}},
 		{"empty array", "[]", []string{"1 empty "}},
+		{"empty timeline", `{"generatedAt":"2026-04-24T22:03:50+00:00","localNodeId":"a","masterNodeId":"a","runners":[ ],"timeline":[],"unreachableNodes":[]}`,
+			[]string{"1 empty "}},
+		// A cluster whose runners have recorded nothing yet, as the
+		// snapshot flightline watch keeps: not an empty dump.
+		{"runners, no entries", `{"generatedAt":"2026-04-24T22:03:50+00:00","localNodeId":"a","masterNodeId":"a","runners":[{"nodeId":"a","runnerId":"r",` +
+			`"instanceId":"i","modelId":"m","deviceRank":0,"worldSize":1,"pid":1,"processAlive":true,"statusKind":"RunnerRunning","phase":"idle",` +
+			`"phaseDetail":null,"secondsInPhase":1.5,"lastProgressAt":null,"activeTaskId":null,"activeCommandId":null,"lastMlxMemory":null}],"timeline":[],"unreachableNodes":[]}`,
+			nil},
 		{"json problems", lines(e()[:20], e()+" {}", `{"a":1,"a":2}`), []string{"1 json-truncated /at", "2 json-trailing ", "3 schema /a", "3 json-duplicate-key /a",
 			"3 schema /at", "3 schema /nodeId", "3 schema /runnerId", "3 schema /deviceRank", "3 schema /worldSize", "3 schema /phase", "3 schema /event"}},
 	}

@@ -23,10 +23,12 @@ holds, and prints a line when explain's verdict changes: a new suspect, a
 recovery, the cluster out of reach and back.
 
 The archive is a directory of gzipped NDJSON segments, each in timeline
-order, which validate, merge and explain read as they are, even while the
-watch writes them: flightline explain DIR names the rank that holds the
-others up from the whole history. Entries the archive holds already are
-not written again; a restarted watch goes on where it stopped.
+order, and snapshot.json, the last look's runners and unreachable nodes as
+a ClusterTimeline without entries. validate, merge and explain read it as
+it is, even while the watch writes it: flightline explain DIR names the
+rank that holds the others up from the whole history, measuring every wait
+to the last look, as the live cluster would. Entries the archive holds
+already are not written again; a restarted watch goes on where it stopped.
 
 With --listen ADDR, Prometheus metrics are served at http://ADDR/metrics
 (names under flightline_): each runner's phase and seconds in phase,

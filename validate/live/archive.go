@@ -15,6 +15,7 @@ import (
 
 	"github.com/flightline-dev/flightline/generated/timeline"
 	"github.com/flightline-dev/flightline/validate/dump"
+	"github.com/flightline-dev/flightline/validate/merge"
 )
 
 // An Archive keeps every timeline entry a cluster has shown, beyond the
@@ -250,6 +251,42 @@ func (a *Archive) closeSegment() error {
 	}
 	err := a.seg.Close()
 	a.seg = nil
+	return err
+}
+
+// SnapshotFile is the file in an archive that holds the last look's
+// snapshot: a ClusterTimeline with the cluster's runners and unreachable
+// nodes, its generatedAt the clock of that look, and no entries (the
+// segments hold them). With it, explain on the archive measures every
+// wait to when the cluster was last seen, not to the last entry.
+const SnapshotFile = "snapshot.json"
+
+// Snapshot replaces the archive's snapshot with doc, as of generatedAt,
+// atomically: a reader sees the last snapshot or this one.
+func (a *Archive) Snapshot(doc *merge.Document, generatedAt string) error {
+	text, err := doc.MarshalEmpty(generatedAt)
+	if err != nil {
+		return err
+	}
+	// Not *.json until renamed: a reader of the directory's dumps leaves
+	// it out.
+	f, err := os.CreateTemp(a.dir, ".snapshot-*.tmp")
+	if err != nil {
+		return err
+	}
+	err = f.Chmod(0o644)
+	if err == nil {
+		_, err = f.Write(append(text, '\n'))
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), filepath.Join(a.dir, SnapshotFile))
+	}
+	if err != nil {
+		os.Remove(f.Name())
+	}
 	return err
 }
 

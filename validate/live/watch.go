@@ -92,10 +92,17 @@ func (w *Watcher) Poll(ctx context.Context) error {
 		return err
 	}
 	w.Metrics.archived(added)
-	res, _, err := explain.Read(Inputs(docs), w.Explain, 0)
+	res, rep, _, err := explain.ReadObserved(Inputs(docs), w.Explain, 0, nil)
 	if err != nil {
 		w.logf(now, "explain: %v", err)
 		return nil
+	}
+	at := rep.Doc.LatestGeneratedAt
+	if at == "" {
+		at = now.UTC().Format("2006-01-02T15:04:05.000000+00:00")
+	}
+	if err := w.Archive.Snapshot(&rep.Doc, at); err != nil {
+		return err
 	}
 	w.Metrics.runners(docs)
 	w.Metrics.analysis(res)

@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/flightline-dev/flightline/validate"
+	"github.com/flightline-dev/flightline/validate/explain"
 	"github.com/flightline-dev/flightline/validate/internal/skulkdata"
 	"github.com/flightline-dev/flightline/validate/live/livetest"
 	"github.com/flightline-dev/flightline/validate/merge"
@@ -183,4 +184,53 @@ func TestMetricsScrapedDuringAPoll(t *testing.T) {
 			t.Fatalf("scrape %d saw %d runners' seconds in phase, want 2", scrapes, runners)
 		}
 	}
+}
+
+// TestArchiveExplainsAsTheClusterDid: explain on the archive of a hung
+// cluster, where nothing ran after the hang, gives the verdict the live
+// cluster gave: the snapshot beside the segments sets the clock to the
+// last look, not to the last entry.
+func TestArchiveExplainsAsTheClusterDid(t *testing.T) {
+	s := scenario(t, "hung", false)
+	dir := t.TempDir()
+	a, err := OpenArchive(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &Watcher{Client: &Client{}, URL: s.URL, Archive: a}
+	if err := w.Poll(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	a.Close()
+	docs, _, err := w.Client.Cluster(context.Background(), s.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	liveRes, _, err := explain.Read(Inputs(docs), explain.Options{}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names, _ := Segments(dir)
+	names = append(names, filepath.Join(dir, SnapshotFile))
+	var inputs []merge.Input
+	for _, name := range names {
+		inputs = append(inputs, merge.Input{Name: name, Open: func() (io.ReadCloser, error) { return os.Open(name) }})
+	}
+	res, _, err := explain.Read(inputs, explain.Options{}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Clock.Value != liveRes.Clock.Value || len(res.Suspects) != 1 || len(liveRes.Suspects) != 1 ||
+		res.Suspects[0].RunnerID != liveRes.Suspects[0].RunnerID || res.Suspects[0].Kind != liveRes.Suspects[0].Kind {
+		t.Errorf("the archive: clock %s, suspects %+v\nthe cluster: clock %s, suspects %+v", res.Clock.Value, res.Suspects, liveRes.Clock.Value, liveRes.Suspects)
+	}
+	// The snapshot is a valid ClusterTimeline, and no empty dump.
+	f, err := os.Open(filepath.Join(dir, SnapshotFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	validate.Dump(SnapshotFile, f, validate.Options{}, func(f validate.Finding) {
+		t.Errorf("%s:%d: %s %s: %s", f.Path, f.Line, f.Severity, f.Rule, f.Message)
+	})
 }

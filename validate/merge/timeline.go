@@ -53,21 +53,27 @@ func (t *TimelineWriter) Reset() error {
 	return t.spool.Truncate(0)
 }
 
+// MarshalEmpty encodes the document as a ClusterTimeline object with no
+// entries: what the inputs said of the cluster, as of generatedAt.
+func (d *Document) MarshalEmpty(generatedAt string) ([]byte, error) {
+	head := timeline.ClusterTimeline{
+		GeneratedAt:      timeline.DateTime(generatedAt),
+		LocalNodeID:      d.LocalNodeID,
+		MasterNodeID:     d.MasterNodeID,
+		Runners:          append([]timeline.ClusterTimelineRunner{}, d.Runners...),
+		Timeline:         []timeline.ClusterTimelineEntry{},
+		UnreachableNodes: append([]timeline.ClusterTimelineUnreachable{}, d.Unreachable...),
+	}
+	return head.MarshalJSON()
+}
+
 // WriteTo writes the ClusterTimeline object, with the entries added and
 // the rest from doc, and a newline, to w.
 func (t *TimelineWriter) WriteTo(w io.Writer, doc *Document, generatedAt string) error {
 	if err := t.w.Flush(); err != nil {
 		return err
 	}
-	head := timeline.ClusterTimeline{
-		GeneratedAt:      timeline.DateTime(generatedAt),
-		LocalNodeID:      doc.LocalNodeID,
-		MasterNodeID:     doc.MasterNodeID,
-		Runners:          append([]timeline.ClusterTimelineRunner{}, doc.Runners...),
-		Timeline:         []timeline.ClusterTimelineEntry{},
-		UnreachableNodes: append([]timeline.ClusterTimelineUnreachable{}, doc.Unreachable...),
-	}
-	text, err := head.MarshalJSON()
+	text, err := doc.MarshalEmpty(generatedAt)
 	if err != nil {
 		return err
 	}
