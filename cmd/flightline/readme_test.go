@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -19,6 +20,10 @@ type readmeBlock struct {
 	name  string
 	line  int // of the block's first command
 	lines []readmeLine
+	// shown is the plain block that follows, if any: what the commands
+	// print, or lines of it, in order.
+	shown      []string
+	shownStart int
 }
 
 // A readmeLine is one command of a block, continuation lines joined, and
@@ -67,6 +72,15 @@ func readmeBlocks(text string) ([]readmeBlock, error) {
 		}
 		if i == len(lines) {
 			return nil, fmt.Errorf("README.md:%d: the block does not end", b.line)
+		}
+		if i+1 < len(lines) && lines[i+1] == "```" {
+			b.shownStart = i + 3
+			for i += 2; i < len(lines) && lines[i] != "```"; i++ {
+				b.shown = append(b.shown, lines[i])
+			}
+			if i == len(lines) {
+				return nil, fmt.Errorf("README.md:%d: the block of output does not end", b.shownStart)
+			}
 		}
 		blocks = append(blocks, b)
 	}
@@ -139,11 +153,29 @@ func TestReadme(t *testing.T) {
 		} else if !strings.Contains(string(out), w) {
 			t.Errorf("README block %s: the output lacks %q:\n%s", b.name, w, out)
 		}
+		if line, ok := showsOutput(b.shown, string(out)); !ok {
+			t.Errorf("README.md:%d: the block %s shows %q, which the commands no longer print in that order:\n%s",
+				b.shownStart+line, b.name, b.shown[line], out)
+		}
 	}
 }
 
+// showsOutput reports whether the lines shown are lines of out, in order,
+// and else the first that is not.
+func showsOutput(shown []string, out string) (int, bool) {
+	printed := strings.Split(out, "\n")
+	for i, l := range shown {
+		j := slices.Index(printed, l)
+		if j < 0 {
+			return i, false
+		}
+		printed = printed[j+1:]
+	}
+	return 0, true
+}
+
 func TestReadmeBlocks(t *testing.T) {
-	text := "x\n<!-- README test: a -->\n```sh\n# a comment\nfoo --x \\\n    --y\nbar   # exit status 1: a suspect\n\n```\n"
+	text := "x\n<!-- README test: a -->\n```sh\n# a comment\nfoo --x \\\n    --y\nbar   # exit status 1: a suspect\n\n```\n```\nout 1\nout 2\n```\n"
 	blocks, err := readmeBlocks(text)
 	if err != nil || len(blocks) != 1 {
 		t.Fatalf("%v, %v", blocks, err)
@@ -152,6 +184,18 @@ func TestReadmeBlocks(t *testing.T) {
 	if b.name != "a" || len(b.lines) != 2 || b.lines[0].text != "foo --x \\\n    --y" || b.lines[0].line != 5 ||
 		b.lines[1].code != 1 || b.lines[0].code != 0 {
 		t.Errorf("%+v", b)
+	}
+	if !slices.Equal(b.shown, []string{"out 1", "out 2"}) || b.shownStart != 11 {
+		t.Errorf("shown %q from line %d", b.shown, b.shownStart)
+	}
+	for _, c := range []struct {
+		out  string
+		line int
+		ok   bool
+	}{{"out 1\nout 2\n", 0, true}, {"x\nout 1\ny\nout 2\n", 0, true}, {"out 2\nout 1\n", 1, false}, {"out 1\n", 1, false}, {"out 1 more\nout 2", 0, false}} {
+		if line, ok := showsOutput(b.shown, c.out); line != c.line || ok != c.ok {
+			t.Errorf("showsOutput(%q) = %d, %t; want %d, %t", c.out, line, ok, c.line, c.ok)
+		}
 	}
 	if !strings.Contains(b.script(), `README.md:7: exit status $st, want 1`) {
 		t.Errorf("script:\n%s", b.script())
