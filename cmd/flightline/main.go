@@ -1,7 +1,7 @@
 // Command flightline works with the cluster timelines of distributed
-// inference clusters: it generates Go code from the timeline schema,
-// validates recorded timeline dumps, merges per-node and per-rank dumps
-// into one timeline, and explains which rank holds the others up.
+// inference clusters: it names the rank that holds a stuck job up, on a
+// running cluster or from dumps, watches a cluster, merges, validates and
+// draws timelines, and generates Go code from the timeline schema.
 //
 // Usage:
 //
@@ -21,10 +21,10 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-
-	"github.com/flightline-dev/flightline/validate/live"
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
+
+	"github.com/flightline-dev/flightline/validate/live"
 )
 
 // Exit codes shared by the commands.
@@ -160,9 +160,10 @@ func newRoot(e *env) *cobra.Command {
 		Use:   "flightline",
 		Short: "flightline works with the cluster timelines of distributed inference clusters.",
 		Long: `flightline works with the cluster timelines of distributed inference clusters:
-it generates Go code from the timeline schema, validates recorded dumps, merges
-per-node and per-rank dumps into one timeline, and names the rank that holds
-the others up.`,
+it names the rank that holds a stuck job up, on a running cluster
+(flightline explain http://node:52415) or from dumps; watches a cluster and
+archives its timeline; merges, validates and draws timelines; and generates
+Go code from the timeline schema and reviews its changes.`,
 		Version:                    versionText(currentVersion()),
 		SilenceErrors:              true,
 		SilenceUsage:               true,
