@@ -1,8 +1,8 @@
-// Package validate checks recorded cluster timeline dumps, as operators
-// save them from Skulk's timeline endpoint or from log pipelines, and as
-// they are checked in CI: are they well-formed JSON, do the entries fit the
-// schema, are the timestamps readable, is the timeline in order, and is the
-// picture of ranks and world sizes consistent?
+// Package validate checks cluster timeline dumps: their JSON, schema,
+// timestamps, order, ranks and world sizes.
+//
+// The dumps are those operators save from Skulk's endpoints or log
+// pipelines, and CI checks.
 //
 // Dumps are read as streams by package dump, gzipped or not, with memory
 // bounded by the number of runners and tasks rather than of entries. Every

@@ -1,6 +1,7 @@
-// Command tracepic draws a Chrome trace event JSON file, as written by
-// flightline export --format chrome, as an SVG picture laid out the way a
-// trace viewer shows it: a group per process (node), a lane per thread
+// Command tracepic draws a Chrome trace, as flightline export writes it,
+// as an SVG picture.
+//
+// The picture is laid out the way a trace viewer shows it: a group per process (node), a lane per thread
 // (runner, named by its rank), each phase slice as a coloured box along a
 // time axis in seconds, and each instant (event) as a small tick under its
 // lane.

@@ -1,5 +1,7 @@
 // Package chrome writes a merged cluster timeline as Chrome trace event
-// JSON, which Perfetto (ui.perfetto.dev) and chrome://tracing open: a
+// JSON, for Perfetto.
+//
+// Perfetto (ui.perfetto.dev) and chrome://tracing show it as a
 // process per node and a thread per runner (named by its rank), each entry
 // as a slice of its phase that lasts until the runner's next entry, each
 // event as an instant with its detail and attrs, and the MLX active memory
