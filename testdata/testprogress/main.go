@@ -1,10 +1,9 @@
 // Command testprogress runs go test and says how it goes, package by
 // package, as make test prints it.
 //
-// It prints a line when a package is done, the
-// tests that took long, a line every half minute for a package still at
-// work (naming its running tests), the whole output of each failed test,
-// and a closing count.
+// It prints a line when a package is done, the tests that took long, a
+// line every half minute for a package still at work (naming its running
+// tests), the whole output of each failed test, and a closing count.
 //
 //	go run ./testdata/testprogress [go test flags] packages...
 //

@@ -1,10 +1,10 @@
 // Command tracepic draws a Chrome trace, as flightline export writes it,
 // as an SVG picture.
 //
-// The picture is laid out the way a trace viewer shows it: a group per process (node), a lane per thread
-// (runner, named by its rank), each phase slice as a coloured box along a
-// time axis in seconds, and each instant (event) as a small tick under its
-// lane.
+// The picture is laid out the way a trace viewer shows it: a group per
+// process (node), a lane per thread (runner, named by its rank), each
+// phase slice as a coloured box along a time axis in seconds, and each
+// instant (event) as a small tick under its lane.
 //
 //	go run ./testdata/tracepic [-o out.svg] [-from S] [-to S] [-last S] trace.json
 //

@@ -1,11 +1,11 @@
 // Package chrome writes a merged cluster timeline as Chrome trace event
 // JSON, for Perfetto.
 //
-// Perfetto (ui.perfetto.dev) and chrome://tracing show it as a
-// process per node and a thread per runner (named by its rank), each entry
-// as a slice of its phase that lasts until the runner's next entry, each
-// event as an instant with its detail and attrs, and the MLX active memory
-// as a counter. A distributed hang is easier to see than to read.
+// Perfetto (ui.perfetto.dev) and chrome://tracing show it as a process per
+// node and a thread per runner (named by its rank), each entry as a slice
+// of its phase that lasts until the runner's next entry, each event as an
+// instant with its detail and attrs, and the MLX active memory as a
+// counter. A distributed hang is easier to see than to read.
 package chrome
 
 import (
