@@ -12,6 +12,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/flightline-dev/flightline/testdata/shared"
+	"github.com/flightline-dev/flightline/validate/live/livetest"
 )
 
 // A readmeBlock is a shell block of the README marked for TestReadme by a
@@ -73,9 +76,13 @@ func readmeBlocks(text string) ([]readmeBlock, error) {
 		if i == len(lines) {
 			return nil, fmt.Errorf("README.md:%d: the block does not end", b.line)
 		}
-		if i+1 < len(lines) && lines[i+1] == "```" {
-			b.shownStart = i + 3
-			for i += 2; i < len(lines) && lines[i] != "```"; i++ {
+		next := i + 1
+		for next < len(lines) && lines[next] == "" {
+			next++
+		}
+		if next < len(lines) && lines[next] == "```" {
+			b.shownStart = next + 2
+			for i = next + 1; i < len(lines) && lines[i] != "```"; i++ {
 				b.shown = append(b.shown, lines[i])
 			}
 			if i == len(lines) {
@@ -119,6 +126,7 @@ func TestReadme(t *testing.T) {
 	}
 	want := map[string]string{
 		"install":     "schema sha256:",
+		"live":        "verdict: 1 suspect",
 		"first-run":   "verdict: 1 suspect",
 		"walkthrough": "896 entries from 4 inputs into merged.ndjson",
 		"downstream":  "",
@@ -135,7 +143,7 @@ func TestReadme(t *testing.T) {
 	var env []string
 	for _, kv := range os.Environ() {
 		name, _, _ := strings.Cut(kv, "=")
-		if name != "GOBIN" && name != "PATH" && name != "GOWORK" && !strings.HasPrefix(name, "FLIGHTLINE") {
+		if name != "GOBIN" && name != "PATH" && name != "GOWORK" && !strings.HasPrefix(name, "FLIGHTLINE") && !strings.HasSuffix(strings.ToUpper(name), "_PROXY") {
 			env = append(env, kv)
 		}
 	}
@@ -144,6 +152,16 @@ func TestReadme(t *testing.T) {
 		cmd := exec.CommandContext(ctx, "bash", "-c", b.script())
 		cmd.Dir = clone
 		cmd.Env = env
+		if b.name == "live" {
+			// The live block reads http://node-a:52415: a fake Skulk that
+			// serves the recorded hung cluster answers for it, as the
+			// proxy flightline's requests go through.
+			url, ok := fakeNode(t)
+			if !ok {
+				continue
+			}
+			cmd.Env = append(slices.Clip(env), "HTTP_PROXY="+url)
+		}
 		out, err := cmd.CombinedOutput()
 		if err != nil {
 			t.Fatalf("README block %s (README.md:%d): %v\n%s", b.name, b.line, err, out)
@@ -158,6 +176,28 @@ func TestReadme(t *testing.T) {
 				b.shownStart+line, b.name, b.shown[line], out)
 		}
 	}
+}
+
+// fakeNode serves Skulk's recorded hung cluster on loopback for the
+// README's live block, or reports that the shared data is not here (the
+// test then fails when FLIGHTLINE_REQUIRE_SUITES=1).
+func fakeNode(t *testing.T) (string, bool) {
+	t.Helper()
+	dir := shared.Find()
+	if dir == "" {
+		if os.Getenv("FLIGHTLINE_REQUIRE_SUITES") == "1" {
+			t.Error("the shared data is not found: the README's live block cannot run")
+		} else {
+			t.Log("the shared data is not found: the README's live block is not run")
+		}
+		return "", false
+	}
+	s, err := livetest.Scenario(filepath.Join(dir, "skulk", "clusters", "hung"), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	return s.URL, true
 }
 
 // showsOutput reports whether the lines shown are lines of out, in order,
