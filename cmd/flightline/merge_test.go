@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -123,4 +124,64 @@ func TestExportChrome(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(".", "trace.json")); err != nil {
 		t.Error(err)
 	}
+}
+
+// TestMergeSkulkDocument: merge --format json of Skulk's cluster
+// diagnostics writes the ClusterTimeline Skulk served with it: the same
+// timeline, masterNodeId, localNodeId and unreachable nodes, and the same
+// runners but for how long each has been in its phase (the two snapshots
+// were taken moments apart). Merging a node whose recorder goes backwards
+// says so, with the pointers of the step.
+func TestMergeSkulkDocument(t *testing.T) {
+	clusters := filepath.Join(sharedDir(t), "skulk", "clusters")
+	docs, _ := filepath.Glob(filepath.Join(clusters, "*", "cluster_diagnostics.json"))
+	if len(docs) == 0 {
+		t.Fatalf("no cluster_diagnostics.json under %s", clusters)
+	}
+	for _, doc := range docs {
+		scenario := filepath.Base(filepath.Dir(doc))
+		t.Run(scenario, func(t *testing.T) {
+			t.Chdir(t.TempDir())
+			r := runIn(t, "", nil, "merge", "--format", "json", "-o", "merged.json", doc)
+			if r.code != 0 {
+				t.Fatalf("exit %d: %s", r.code, r.stderr)
+			}
+			var got, want map[string]any
+			for name, v := range map[string]*map[string]any{"merged.json": &got, filepath.Join(filepath.Dir(doc), "cluster_timeline.json"): &want} {
+				data, err := os.ReadFile(name)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := json.Unmarshal(data, v); err != nil {
+					t.Fatalf("%s: %v", name, err)
+				}
+			}
+			for _, key := range []string{"timeline", "masterNodeId", "localNodeId", "unreachableNodes", "runners"} {
+				g, w := got[key], want[key]
+				if key == "runners" {
+					g, w = withoutSecondsInPhase(g), withoutSecondsInPhase(w)
+				}
+				gj, _ := json.Marshal(g)
+				wj, _ := json.Marshal(w)
+				if string(gj) != string(wj) {
+					t.Errorf("%s:\n got %.300s\nwant %.300s", key, gj, wj)
+				}
+			}
+		})
+	}
+	r := runIn(t, "", nil, "merge", "-o", os.DevNull, filepath.Join(clusters, "ipc-reorder", "nodes"))
+	if r.code != 0 || !regexp.MustCompile(`warning: \S+node-B.json:1: /supervisorRunners/0/flightRecorder/111: recorder-order: at goes back 400µs from the entry before it in the runner's flight recorder \(/supervisorRunners/0/flightRecorder/110\)`).MatchString(r.stderr) {
+		t.Errorf("merging ipc-reorder's nodes: exit %d\n%s", r.code, r.stderr)
+	}
+}
+
+// withoutSecondsInPhase is a runners list without their secondsInPhase.
+func withoutSecondsInPhase(runners any) any {
+	list, _ := runners.([]any)
+	for _, r := range list {
+		if m, ok := r.(map[string]any); ok {
+			delete(m, "secondsInPhase")
+		}
+	}
+	return list
 }
