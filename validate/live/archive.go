@@ -36,6 +36,10 @@ type Archive struct {
 	last    timeline.SortKey // the last entry written to seg
 	hasLast bool
 	seq     int
+	// maxBytes and maxAge bound a segment: segmentBytes and segmentAge,
+	// but in tests.
+	maxBytes int64
+	maxAge   time.Duration
 	// Now tells the time for segment names and ages; nil means time.Now.
 	Now func() time.Time
 }
@@ -82,7 +86,7 @@ func OpenArchive(dir string) (*Archive, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	a := &Archive{dir: dir, seed: maphash.MakeSeed(), recent: map[string]*window{}}
+	a := &Archive{dir: dir, seed: maphash.MakeSeed(), recent: map[string]*window{}, maxBytes: segmentBytes, maxAge: segmentAge}
 	segments, err := Segments(dir)
 	if err != nil {
 		return nil, err
@@ -196,7 +200,7 @@ func (a *Archive) Add(entries [][]byte) (int, error) {
 func (a *Archive) write(entries []archived) error {
 	now := a.now()
 	backwards := a.hasLast && timeline.CompareSortKeys(&entries[0].key, &a.last) < 0
-	if a.seg == nil || backwards || a.segSize >= segmentBytes || now.Sub(a.segFrom) >= segmentAge {
+	if a.seg == nil || backwards || a.segSize >= a.maxBytes || now.Sub(a.segFrom) >= a.maxAge {
 		if err := a.rotate(now); err != nil {
 			return err
 		}

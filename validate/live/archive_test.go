@@ -118,3 +118,48 @@ func TestArchiveRotatesRatherThanGoBack(t *testing.T) {
 		t.Errorf("%d entries, want 3", len(got))
 	}
 }
+
+// TestArchiveRotatesBySizeAndAge: a segment that is full, or old, is
+// followed by a new one; every entry is read back, in order.
+func TestArchiveRotatesBySizeAndAge(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		maxBytes int64
+		maxAge   time.Duration
+		step     time.Duration // the clock between batches
+		want     int           // segments for 10 batches
+	}{
+		{"neither", segmentBytes, segmentAge, time.Second, 1},
+		{"size", 2 * int64(len(archiveEntry("a", 0))+1), segmentAge, time.Second, 5},
+		{"age", segmentBytes, time.Hour, 30 * time.Minute, 5},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			a, err := OpenArchive(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			a.maxBytes, a.maxAge = c.maxBytes, c.maxAge
+			clock := time.Date(2026, 4, 24, 22, 0, 0, 0, time.UTC)
+			a.Now = func() time.Time { clock = clock.Add(c.step); return clock }
+			for i := range 10 {
+				if _, err := a.Add([][]byte{archiveEntry("a", i)}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			a.Close()
+			if segs, _ := Segments(dir); len(segs) != c.want {
+				t.Errorf("%d segments, want %d: %v", len(segs), c.want, segs)
+			}
+			got := readArchive(t, dir)
+			for i, e := range got {
+				if e != string(archiveEntry("a", i)) {
+					t.Fatalf("entry %d is %s", i, e)
+				}
+			}
+			if len(got) != 10 {
+				t.Errorf("%d entries, want 10", len(got))
+			}
+		})
+	}
+}

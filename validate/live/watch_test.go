@@ -88,12 +88,13 @@ func TestWatchSurvivesTheClusterGoingAway(t *testing.T) {
 	defer a.Close()
 	var log strings.Builder
 	up := true
+	reg := prometheus.NewRegistry()
 	w := &Watcher{Client: &Client{Transport: roundTripper(func(r *http.Request) (*http.Response, error) {
 		if !up {
 			return nil, io.ErrUnexpectedEOF
 		}
 		return http.DefaultTransport.RoundTrip(r)
-	})}, URL: s.URL, Archive: a, Log: &log, Metrics: NewMetrics(prometheus.NewRegistry())}
+	})}, URL: s.URL, Archive: a, Log: &log, Metrics: NewMetrics(reg)}
 	for _, u := range []bool{true, false, false, true} {
 		up = u
 		if err := w.Poll(context.Background()); err != nil {
@@ -102,6 +103,9 @@ func TestWatchSurvivesTheClusterGoingAway(t *testing.T) {
 	}
 	if strings.Count(log.String(), "cluster out of reach") != 1 || strings.Count(log.String(), "cluster back") != 1 {
 		t.Errorf("log:\n%s", log.String())
+	}
+	if polls, errors := gauge(t, reg, "flightline_polls_total", nil), gauge(t, reg, "flightline_poll_errors_total", nil); polls != 4 || errors != 2 {
+		t.Errorf("%v polls, %v poll errors; want 4 and 2", polls, errors)
 	}
 	// Run stops when its context is done, the archive closed.
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
@@ -233,4 +237,53 @@ func TestArchiveExplainsAsTheClusterDid(t *testing.T) {
 	validate.Dump(SnapshotFile, f, validate.Options{}, func(f validate.Finding) {
 		t.Errorf("%s:%d: %s %s: %s", f.Path, f.Line, f.Severity, f.Rule, f.Message)
 	})
+}
+
+// gauge is the value of the metric name with the labels (nil: none) in
+// reg, failing the test when there is none.
+func gauge(t *testing.T, reg *prometheus.Registry, name string, labels map[string]string) float64 {
+	t.Helper()
+	families, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range families {
+		if f.GetName() != name {
+			continue
+		}
+	metrics:
+		for _, m := range f.GetMetric() {
+			for _, l := range m.GetLabel() {
+				if labels[l.GetName()] != l.GetValue() {
+					continue metrics
+				}
+			}
+			switch {
+			case m.GetCounter() != nil:
+				return m.GetCounter().GetValue()
+			case m.GetGauge() != nil:
+				return m.GetGauge().GetValue()
+			}
+		}
+	}
+	t.Fatalf("no metric %s%v", name, labels)
+	return 0
+}
+
+// TestMetricsOfAnAnalysis: the suspects by kind and the recovered hangs
+// are those of the last analysis.
+func TestMetricsOfAnAnalysis(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	m := NewMetrics(reg)
+	m.analysis(&explain.Analysis{Suspects: []explain.Suspect{{Kind: explain.Crashed}, {Kind: explain.Crashed}, {Kind: explain.Frozen}},
+		Recovered: make([]explain.Recovered, 3)})
+	m.analysis(&explain.Analysis{Suspects: []explain.Suspect{{Kind: explain.Crashed}}, Recovered: make([]explain.Recovered, 1)})
+	for kind, want := range map[explain.Kind]float64{explain.Crashed: 1, explain.Frozen: 0, explain.BehindPeer: 0} {
+		if got := gauge(t, reg, "flightline_suspects", map[string]string{"kind": string(kind)}); got != want {
+			t.Errorf("suspects of kind %s: %v, want %v", kind, got, want)
+		}
+	}
+	if got := gauge(t, reg, "flightline_recovered_hangs", nil); got != 1 {
+		t.Errorf("recovered hangs: %v, want 1", got)
+	}
 }
