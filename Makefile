@@ -36,10 +36,13 @@ vet:
 test: fmt-check vet check-generated
 	$(GO) run ./testdata/testprogress ./... $(TOOLS)
 	$(GO) test -race -short -count=1 $(RACE)
+	$(GO) test -race -short -count=1 -run '$(RACE_CMD)' ./cmd/flightline
 
 # RACE are the packages whose work runs on several goroutines, tested
-# again with the race detector.
+# again with the race detector; RACE_CMD the tests of the command whose
+# work does (the progress bar, signals, watch, live inputs).
 RACE = ./validate ./validate/merge ./validate/live
+RACE_CMD = TestTerminal|TestSignals|TestWatch|TestLiveCluster|TestStdinNotSpooled
 
 # bench runs the Go benchmarks of decoding, validation and merging.
 bench:

@@ -50,9 +50,6 @@ type env struct {
 	// progressAfter is how long work runs before a progress bar shows.
 	progressAfter time.Duration
 
-	// bar is the progress shown on standard error, if any.
-	bar *progress
-
 	// The global flags.
 	color colorMode
 	quiet bool
@@ -68,9 +65,6 @@ type env struct {
 }
 
 func (e *env) errorf(format string, args ...any) {
-	if e.bar != nil {
-		e.bar.clear()
-	}
 	fmt.Fprintf(e.stderr, "flightline: "+format+"\n", args...)
 }
 

@@ -25,6 +25,7 @@ type progress struct {
 
 	mu      sync.Mutex // guards bar and the lines written beside it
 	bar     *progressbar.ProgressBar
+	stderr  io.Writer // standard error, which the bar draws on
 	start   time.Time
 	stop    chan struct{}
 	stopped sync.WaitGroup
@@ -50,12 +51,29 @@ func newProgress(e *env, what string, sizes []int64) *progress {
 	return p
 }
 
-// startProgress starts the progress of a command, and has e.errorf take
-// its bar off the screen before writing a line.
+// startProgress starts the progress of a command. Until it finishes,
+// e.stderr takes the bar off the screen before each write, and writes
+// nothing while the bar is drawn.
 func (e *env) startProgress(what string, sizes []int64) *progress {
 	p := newProgress(e, what, sizes)
-	e.bar = p
+	if p.stop != nil {
+		p.stderr = e.stderr
+		e.stderr = &besideBar{p}
+	}
 	return p
+}
+
+// besideBar writes to standard error beside a progress bar: the bar comes
+// off the screen first, and back on the next tick.
+type besideBar struct{ p *progress }
+
+func (b *besideBar) Write(text []byte) (int, error) {
+	b.p.mu.Lock()
+	defer b.p.mu.Unlock()
+	if b.p.bar != nil {
+		b.p.bar.Clear()
+	}
+	return b.p.stderr.Write(text)
 }
 
 // reader counts what is read from r as input i, from zero.
@@ -99,7 +117,10 @@ func (p *progress) run() {
 		p.mu.Lock()
 		if p.bar == nil {
 			p.bar = progressbar.NewOptions64(p.total,
-				progressbar.OptionSetWriter(p.e.stderr),
+				progressbar.OptionSetWriter(p.stderr),
+				// Drawn only here, under p.mu: no drawing goroutine of
+				// its own for a bar of unknown length.
+				progressbar.OptionSetSpinnerChangeInterval(0),
 				progressbar.OptionShowBytes(true),
 				progressbar.OptionSetElapsedTime(false),
 				progressbar.OptionSetPredictTime(false),
@@ -127,16 +148,6 @@ func (p *progress) describe(elapsed time.Duration, n int64) string {
 	return d
 }
 
-// clear takes the bar off the screen so that a line can be written to
-// standard error; the bar comes back on the next tick.
-func (p *progress) clear() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.bar != nil {
-		p.bar.Clear()
-	}
-}
-
 // finish stops the progress and takes its bar off the screen.
 func (p *progress) finish() {
 	if p.stop == nil {
@@ -152,4 +163,5 @@ func (p *progress) finish() {
 		p.bar.Exit()
 		p.bar = nil
 	}
+	p.e.stderr = p.stderr
 }

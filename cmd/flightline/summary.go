@@ -31,9 +31,6 @@ func (e *env) stepSummary(name string, code int, write func(w io.Writer)) int {
 		err = errors.Join(err, f.Close())
 	}
 	if err != nil {
-		if e.bar != nil {
-			e.bar.clear()
-		}
 		msg := fmt.Sprintf("%s: %s: cannot append the summary: %s", name, stepSummaryVar, pathError(err))
 		fmt.Fprintf(e.stderr, "::error title=flightline %s::%s\n", name, githubData(human.Escape(msg)))
 		return max(code, exitUsage)
