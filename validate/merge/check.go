@@ -5,16 +5,37 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
 
 	"github.com/flightline-dev/flightline/generated/jsonrt"
 	"github.com/flightline-dev/flightline/generated/timeline"
-	"github.com/flightline-dev/flightline/validate/dump"
 	"github.com/flightline-dev/flightline/validate/rule"
 )
 
-// A checker checks one input's entries and makes their merge keys.
+// startCheckers starts the goroutines that check the batches sent on the
+// channel it returns, until stop is closed: as many as there are cores,
+// shared by the inputs.
+func startCheckers(opts Options, stop <-chan struct{}) chan<- *batch {
+	work := make(chan *batch, batchesAhead*runtime.GOMAXPROCS(0))
+	for range runtime.GOMAXPROCS(0) {
+		go func() {
+			c := checker{intern: map[string]string{}}
+			for {
+				select {
+				case b := <-work:
+					c.checkBatch(b, opts)
+					close(b.done)
+				case <-stop:
+					return
+				}
+			}
+		}()
+	}
+	return work
+}
+
+// A checker checks entries and makes their merge keys.
 type checker struct {
-	name   string
 	v      timeline.Validator
 	view   timeline.ClusterTimelineEntryView
 	intern map[string]string
@@ -29,18 +50,32 @@ func (c *checker) str(b []byte) string {
 	return s
 }
 
-// check checks an entry and returns it with its key and its text on one
-// line. The texts may alias the entry and the checker's memory: they are
-// valid until the next call.
-func (c *checker) check(it *dump.Entry) (entry, *InputError) {
-	fail := func(id rule.ID, msg string) (entry, *InputError) {
-		return entry{}, &InputError{c.name, it.Line, id, msg}
+// checkBatch checks the entries of b. An entry that breaks the schema
+// gets its fault, and under Options.Lenient is kept when its merge key can
+// be read.
+func (c *checker) checkBatch(b *batch, opts Options) {
+	for i := range b.entries {
+		e := &b.entries[i]
+		if e.problem != nil {
+			continue
+		}
+		if e.fault = c.check(b, e); e.fault != nil && opts.Lenient {
+			e.kept = c.lenient(b, e)
+		}
+	}
+}
+
+// check checks an entry and fills in its key, its view (copying its texts
+// into b) and its text on one line.
+func (c *checker) check(b *batch, e *entry) *InputError {
+	fail := func(id rule.ID, msg string) *InputError {
+		return &InputError{b.src.name, e.line, id, msg}
 	}
 	var vs []timeline.Violation
-	if it.Runner {
-		vs = c.v.RunnerFlightRecorderEntry(it.Raw)
+	if e.runner {
+		vs = c.v.RunnerFlightRecorderEntry(e.raw)
 	} else {
-		vs = c.v.ClusterTimelineEntry(it.Raw, &c.view)
+		vs = c.v.ClusterTimelineEntry(e.raw, &c.view)
 	}
 	if len(vs) > 0 {
 		v := vs[0]
@@ -64,24 +99,20 @@ func (c *checker) check(it *dump.Entry) (entry, *InputError) {
 	if err != nil {
 		return fail(rule.Schema, fmt.Sprintf("/deviceRank: %s is %v", c.view.DeviceRank, err)) // validated: cannot happen
 	}
-	node := c.str(c.view.NodeID)
-	e := entry{
-		key:    timeline.MakeSortKey(c.view.At, node, rank),
-		nodeID: node,
-		rank:   rank,
-		atText: c.view.At,
-		line:   it.Line,
-		raw:    it.Raw,
-	}
-	if bytes.IndexByte(it.Raw, '\n') >= 0 || bytes.IndexByte(it.Raw, '\r') >= 0 {
+	e.nodeID = c.str(c.view.NodeID)
+	e.rank = rank
+	e.view.keep(&b.text, &c.view)
+	e.valid = true
+	e.key = timeline.MakeSortKey(c.view.At, e.nodeID, rank)
+	if bytes.IndexByte(e.raw, '\n') >= 0 || bytes.IndexByte(e.raw, '\r') >= 0 {
 		// A pretty entry goes out on one line, its strings as written.
-		var b bytes.Buffer
-		if err := json.Compact(&b, it.Raw); err != nil {
+		var out bytes.Buffer
+		if err := json.Compact(&out, e.raw); err != nil {
 			return fail(rule.JSONSyntax, err.Error()) // checked above; cannot happen
 		}
-		e.raw = b.Bytes()
+		e.raw = out.Bytes()
 	}
-	return e, nil
+	return nil
 }
 
 // lenient makes an entry of one that breaks the schema, when its merge key
@@ -89,7 +120,7 @@ func (c *checker) check(it *dump.Entry) (entry, *InputError) {
 // deviceRank as an integer, from the entry or, for a flight-recorder
 // entry that could not be lifted, from its context. The entry passes as
 // written, on one line.
-func (c *checker) lenient(it *dump.Entry) (entry, bool) {
+func (c *checker) lenient(b *batch, e *entry) bool {
 	type identity struct {
 		At       *string     `json:"at"`
 		NodeID   *string     `json:"nodeId"`
@@ -105,33 +136,28 @@ func (c *checker) lenient(it *dump.Entry) (entry, bool) {
 		} `json:"context"`
 	}
 	var typeErr *json.UnmarshalTypeError
-	if err := json.Unmarshal(it.Raw, &v); err != nil && !errors.As(err, &typeErr) {
-		return entry{}, false
+	if err := json.Unmarshal(e.raw, &v); err != nil && !errors.As(err, &typeErr) {
+		return false
 	}
 	if v.Context != nil && v.NodeID == nil && v.RunnerID == nil && v.Rank == "" {
 		v.NodeID, v.RunnerID, v.Rank = v.Context.NodeID, v.Context.RunnerID, v.Context.Rank
 	}
 	if v.At == nil || v.NodeID == nil || v.RunnerID == nil {
-		return entry{}, false
+		return false
 	}
 	rank, err := timeline.ParseInt(v.Rank)
 	if _, terr := jsonrt.ParseTimestamp(*v.At); terr != nil || err != nil {
-		return entry{}, false
+		return false
 	}
-	node := c.str([]byte(*v.NodeID))
-	e := entry{
-		key:    timeline.MakeSortKey(*v.At, node, rank),
-		nodeID: node,
-		rank:   rank,
-		atText: []byte(*v.At),
-		line:   it.Line,
-		raw:    it.Raw,
-	}
-	if bytes.ContainsAny(it.Raw, "\n\r") {
+	e.nodeID = c.str([]byte(*v.NodeID))
+	e.rank = rank
+	e.view.keep(&b.text, &timeline.ClusterTimelineEntryView{At: []byte(*v.At)})
+	e.key = timeline.MakeSortKey(*v.At, e.nodeID, rank)
+	if bytes.ContainsAny(e.raw, "\n\r") {
 		var b bytes.Buffer
-		if json.Compact(&b, it.Raw) == nil {
+		if json.Compact(&b, e.raw) == nil {
 			e.raw = b.Bytes()
 		}
 	}
-	return e, true
+	return true
 }
