@@ -42,7 +42,11 @@ func Read(inputs []merge.Input, opts Options, maxEntryBytes int) (*Analysis, []s
 	rep, err := merge.Merge(inputs, merge.Options{Pointers: true, Lenient: true, MaxEntryBytes: maxEntryBytes}, reset,
 		func(m *merge.Entry) error {
 			loc := Location{Path: inputs[m.Input].Name, Line: m.Line, Pointer: m.Pointer}
-			e, ok := fast.entry(m.Raw)
+			var e Entry
+			ok := m.View != nil
+			if ok {
+				e, ok = fast.entry(m.View)
+			}
 			var err error
 			if !ok {
 				e, err = ParseEntry(m.Raw)
@@ -75,22 +79,17 @@ func Read(inputs []merge.Input, opts Options, maxEntryBytes int) (*Analysis, []s
 	return res, warnings, nil
 }
 
-// A viewReader reads an entry that follows the schema through the
-// generated validator's view: the same as ParseEntry, several times as
+// A viewReader reads an entry that follows the schema from the view the
+// merge's validator made of it: the same as ParseEntry, several times as
 // fast.
 type viewReader struct {
-	v    timeline.Validator
-	view timeline.ClusterTimelineEntryView
-	ids  map[string]string // node and runner ids, each kept once
+	ids map[string]string // node and runner ids, each kept once
 }
 
-// entry reads raw; ok is false when it breaks the schema.
-func (r *viewReader) entry(raw []byte) (e Entry, ok bool) {
-	if len(r.v.ClusterTimelineEntry(raw, &r.view)) > 0 {
-		return e, false
-	}
-	v := &r.view
-	at, ok := parseTime(string(v.At))
+// entry reads the entry v describes; ok is false when explain cannot
+// place it.
+func (r *viewReader) entry(v *timeline.ClusterTimelineEntryView) (e Entry, ok bool) {
+	at, ok := parseTime(v.At)
 	rank, rankOK := int64Of(v.DeviceRank)
 	world, worldOK := int64Of(v.WorldSize)
 	if !ok || !rankOK || !worldOK {
@@ -177,7 +176,7 @@ func snapshot(d *merge.Document) (snap *Snapshot, bad []string) {
 
 // parseTime reads a timestamp as the schema's date-time; ok is false for
 // text that is not one.
-func parseTime(s string) (time.Time, bool) {
+func parseTime[S ~string | ~[]byte](s S) (time.Time, bool) {
 	t, err := jsonrt.ParseTimestamp(s)
 	if err != nil {
 		return time.Time{}, false
