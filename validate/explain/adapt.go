@@ -83,7 +83,7 @@ func Read(inputs []merge.Input, opts Options, maxEntryBytes int) (*Analysis, []s
 // merge's validator made of it: the same as ParseEntry, several times as
 // fast.
 type viewReader struct {
-	ids map[string]string // node and runner ids, each kept once
+	ids map[string]string // node, runner and task ids and event names, each kept once
 }
 
 // entry reads the entry v describes; ok is false when explain cannot
@@ -96,7 +96,7 @@ func (r *viewReader) entry(v *timeline.ClusterTimelineEntryView) (e Entry, ok bo
 		return e, false // read by the tolerant decoder, which says why
 	}
 	return Entry{At: at, AtText: string(v.At), NodeID: r.id(v.NodeID), RunnerID: r.id(v.RunnerID), Rank: rank, WorldSize: world,
-		Phase: string(v.Phase), Event: string(v.Event), Detail: string(v.Detail), TaskID: r.id(v.TaskID)}, true
+		Phase: string(v.Phase), Event: r.id(v.Event), Detail: string(v.Detail), TaskID: r.id(v.TaskID)}, true
 }
 
 func (r *viewReader) id(b []byte) string {

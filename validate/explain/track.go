@@ -11,7 +11,7 @@ type Analyzer struct {
 	opts       Options
 	entries    int
 	start, end step
-	units      map[string]*unit
+	units      map[unitKey]*unit
 	order      []*unit
 	runners    map[string]*runnerTrack
 	outside    int // units of work outside any task so far
@@ -28,6 +28,13 @@ type step struct {
 // A runnerTrack follows one runner.
 type runnerTrack struct {
 	cur *rankState // the work it is in; nil while it rests outside any task
+}
+
+// A unitKey names a unit: a task by its id, or a runner's work outside
+// any task by the runner and its count.
+type unitKey struct {
+	outside bool
+	id      string
 }
 
 // A unit is a piece of work ranks do together: a task, or one runner's
@@ -79,7 +86,7 @@ func New(opts Options) *Analyzer {
 	if opts.StartupSilence <= 0 {
 		opts.StartupSilence = 10 * time.Minute
 	}
-	return &Analyzer{opts: opts, units: map[string]*unit{}, runners: map[string]*runnerTrack{}}
+	return &Analyzer{opts: opts, units: map[unitKey]*unit{}, runners: map[string]*runnerTrack{}}
 }
 
 // Add reads the next entry of the timeline, found at loc.
@@ -120,10 +127,11 @@ func (a *Analyzer) Add(e *Entry, loc Location) {
 }
 
 // unit returns the rank state of e's rank in the task id, or in the work
-// outside any task key, made on first sight.
-func (a *Analyzer) unit(id, key string, e *Entry, st step) *rankState {
-	if key == "" {
-		key = "task " + id
+// outside any task outside, made on first sight.
+func (a *Analyzer) unit(id, outside string, e *Entry, st step) *rankState {
+	key := unitKey{id: id}
+	if outside != "" {
+		key = unitKey{true, outside}
 	}
 	u := a.units[key]
 	if u == nil {
@@ -178,6 +186,10 @@ func (a *Analyzer) leave(tr *runnerTrack) {
 	}
 }
 
+// kept returns a copy of st to keep: taking st's own address would make
+// every call of record allocate it.
+func kept(st step) *step { return &st }
+
 // record adds the entry st to the rank's way.
 func (rs *rankState) record(st step) {
 	rs.entries++
@@ -195,15 +207,15 @@ func (rs *rankState) record(st step) {
 		rs.cancelled = true
 	case phaseError:
 		if !rs.completed && rs.errored == nil {
-			rs.errored = &st
+			rs.errored = kept(st)
 		}
 	}
 	if st.event == eventRunnerCrashed && !rs.completed && rs.crash == nil {
-		rs.crash = &st
+		rs.crash = kept(st)
 	}
 	switch {
 	case st.event == eventEvalTimeout:
-		rs.timeout = &st
+		rs.timeout = kept(st)
 	case rs.timeout != nil && st.phase != phaseError && st.phase != phaseShutdownCleanup:
 		rs.recovered = append(rs.recovered, recovery{*rs.timeout, st})
 		rs.timeout = nil
