@@ -37,25 +37,38 @@ type Writer struct {
 	runners map[string]*runner
 	order   []*runner // in the order they appear
 	keys    []string  // scratch for the names of an entry's attributes
+	plain   []member  // scratch for the attributes of an entry's text
+	value   []byte    // scratch for an attribute's value
 }
 
 // A runner is a thread of the trace.
 type runner struct {
 	tid  int
 	last slice // the runner's last entry, which its next one ends
-	// counter is the name of the runner's memory counter, for rank.
+	// counter is the name of the runner's memory counter, for the rank
+	// written as rank.
 	counter string
-	rank    timeline.Int
+	rank    []byte
 }
 
 // slice is a runner's last entry, whose duration is not known yet.
 type slice struct {
 	at      jsonrt.Timestamp
 	pid     int
-	phase   string
-	event   string
-	taskID  string
+	phase   timeline.Phase
+	event   []byte
+	taskID  []byte // nil when the entry has none
 	hasTask bool
+}
+
+// An entry is what the writer reads of one timeline entry: its view, and
+// either its attributes decoded or the text of each, and the MLX active
+// memory as written (nil without).
+type entry struct {
+	*timeline.ClusterTimelineEntryView
+	attrs  map[string]timeline.AttrsValue
+	plain  []member
+	active []byte
 }
 
 // flushAt is how many bytes of events the Writer holds before it writes
@@ -69,6 +82,43 @@ func NewWriter(w io.Writer) *Writer {
 
 // Add writes the events of the next entry of the timeline.
 func (t *Writer) Add(e *timeline.ClusterTimelineEntry) error {
+	text := func(s *string) []byte {
+		if s == nil {
+			return nil
+		}
+		return append([]byte{}, *s...)
+	}
+	rank, _ := e.DeviceRank.MarshalJSON()
+	world, _ := e.WorldSize.MarshalJSON()
+	v := timeline.ClusterTimelineEntryView{At: []byte(e.At), NodeID: []byte(e.NodeID), RunnerID: []byte(e.RunnerID), DeviceRank: rank,
+		WorldSize: world, Phase: e.Phase, Event: []byte(e.Event), Detail: text(e.Detail), TaskID: text(e.TaskID), CommandID: text(e.CommandID)}
+	in := entry{ClusterTimelineEntryView: &v, attrs: e.Attrs}
+	if m := e.MlxMemory; m != nil && m.Active != nil {
+		in.active, _ = m.Active.InBytes.MarshalJSON()
+	}
+	return t.add(&in)
+}
+
+// AddJSON writes the events of the next entry of the timeline given as
+// its JSON text, raw, which the generated validator checked and described
+// in v (as merge.Entry hands them over): what Add writes of the entry
+// decoded, without decoding it unless its attrs or mlxMemory are written
+// in a way that Add would write otherwise (with escapes or spaces), or v
+// is nil.
+func (t *Writer) AddJSON(raw []byte, v *timeline.ClusterTimelineEntryView) error {
+	in := entry{ClusterTimelineEntryView: v}
+	if v != nil && t.plainFields(raw, &in) {
+		return t.add(&in)
+	}
+	var e timeline.ClusterTimelineEntry
+	if err := e.UnmarshalJSON(raw); err != nil {
+		return err
+	}
+	return t.Add(&e)
+}
+
+// add writes the events of an entry.
+func (t *Writer) add(e *entry) error {
 	at, err := jsonrt.ParseTimestamp(e.At)
 	if err != nil {
 		return fmt.Errorf("at %q: %v", e.At, err)
@@ -83,21 +133,19 @@ func (t *Writer) Add(e *timeline.ClusterTimelineEntry) error {
 	if seen {
 		t.endSlice(r, at, false)
 	}
-	tid := r.tid
-	r.last = slice{at: at, pid: pid, phase: string(e.Phase), event: e.Event}
-	if e.TaskID != nil {
-		r.last.taskID, r.last.hasTask = *e.TaskID, true
-	}
+	r.last.at, r.last.pid, r.last.phase = at, pid, e.Phase
+	r.last.event = append(r.last.event[:0], e.Event...)
+	r.last.taskID, r.last.hasTask = append(r.last.taskID[:0], e.TaskID...), e.TaskID != nil
 
-	t.begin(e.Event, "event", "i")
+	begin(t, e.Event, "event", "i")
 	t.ts(at)
-	t.ids(pid, tid, true)
+	t.ids(pid, r.tid, true)
 	t.buf = append(t.buf, `,"s":"t","args":{`...)
 	// The args in the order of their names, as json.Marshal sorts a map.
 	comma := false
-	if len(e.Attrs) > 0 {
+	if len(e.attrs) > 0 || len(e.plain) > 0 {
 		t.buf = append(t.buf, `"attrs":`...)
-		t.attrs(e.Attrs)
+		t.attrs(e)
 		comma = true
 	}
 	comma = t.optional(comma, "commandId", e.CommandID)
@@ -106,23 +154,33 @@ func (t *Writer) Add(e *timeline.ClusterTimelineEntry) error {
 		t.buf = append(t.buf, ',')
 	}
 	t.buf = append(t.buf, `"phase":`...)
-	t.buf = appendString(t.buf, string(e.Phase))
+	t.buf = appendString(t.buf, e.Phase)
 	t.optional(true, "taskId", e.TaskID)
 	t.buf = append(t.buf, "}}"...)
 
-	if m := e.MlxMemory; m != nil && m.Active != nil {
-		if r.counter == "" || r.rank.Cmp(e.DeviceRank) != 0 {
-			r.counter, r.rank = fmt.Sprintf("MLX active memory, rank %s (%s)", e.DeviceRank, e.RunnerID), e.DeviceRank
+	if e.active != nil {
+		if r.counter == "" || string(r.rank) != string(e.DeviceRank) {
+			r.counter = fmt.Sprintf("MLX active memory, rank %s (%s)", integer(e.DeviceRank), e.RunnerID)
+			r.rank = append(r.rank[:0], e.DeviceRank...)
 		}
-		t.begin(r.counter, "", "C")
+		begin(t, r.counter, "", "C")
 		t.ts(at)
 		t.ids(pid, 0, false)
 		t.buf = append(t.buf, `,"args":{"bytes":`...)
-		t.integer(m.Active.InBytes)
+		t.buf = append(t.buf, e.active...)
 		t.buf = append(t.buf, "}}"...)
 	}
 	t.flush(flushAt)
 	return t.err
+}
+
+// integer is an integer written lit as Int.String writes it.
+func integer(lit []byte) string {
+	n, err := timeline.ParseInt(lit)
+	if err != nil {
+		return string(lit) // the validator checked it: cannot happen
+	}
+	return n.String()
 }
 
 // Close ends every runner's last slice at the end of the timeline, and
@@ -159,29 +217,29 @@ func (t *Writer) start(at jsonrt.Timestamp, text string) {
 
 // track returns the process and thread of the entry's node and runner,
 // naming them the first time; seen reports a runner seen before.
-func (t *Writer) track(e *timeline.ClusterTimelineEntry) (pid int, r *runner, seen bool) {
-	pid, ok := t.pids[e.NodeID]
+func (t *Writer) track(e *entry) (pid int, r *runner, seen bool) {
+	pid, ok := t.pids[string(e.NodeID)]
 	if !ok {
 		pid = len(t.pids) + 1
-		t.pids[e.NodeID] = pid
+		t.pids[string(e.NodeID)] = pid
 		t.metadata("process_name", pid, 0, false)
 		t.buf = append(t.buf, `,"args":{"name":`...)
 		t.buf = appendString(t.buf, e.NodeID)
 		t.buf = append(t.buf, "}}"...)
 	}
-	if r, ok := t.runners[e.RunnerID]; ok {
+	if r, ok := t.runners[string(e.RunnerID)]; ok {
 		return pid, r, true
 	}
 	r = &runner{tid: len(t.runners) + 1}
-	t.runners[e.RunnerID] = r
+	t.runners[string(e.RunnerID)] = r
 	t.order = append(t.order, r)
 	t.metadata("thread_name", pid, r.tid, true)
 	t.buf = append(t.buf, `,"args":{"name":`...)
-	t.buf = appendString(t.buf, fmt.Sprintf("rank %s/%s · %s", e.DeviceRank, e.WorldSize, e.RunnerID))
+	t.buf = appendString(t.buf, fmt.Sprintf("rank %s/%s · %s", integer(e.DeviceRank), integer(e.WorldSize), e.RunnerID))
 	t.buf = append(t.buf, "}}"...)
 	t.metadata("thread_sort_index", pid, r.tid, true)
 	t.buf = append(t.buf, `,"args":{"sort_index":`...)
-	t.integer(e.DeviceRank)
+	t.buf = append(t.buf, e.DeviceRank...)
 	t.buf = append(t.buf, "}}"...)
 	return pid, r, false
 }
@@ -190,7 +248,7 @@ func (t *Writer) track(e *timeline.ClusterTimelineEntry) (pid int, r *runner, se
 // end; last says no entry of the runner follows.
 func (t *Writer) endSlice(r *runner, end jsonrt.Timestamp, last bool) {
 	s := &r.last
-	t.begin(s.phase, "phase", "X")
+	begin(t, s.phase, "phase", "X")
 	t.ts(s.at)
 	t.buf = append(t.buf, `,"dur":`...)
 	t.buf = appendMicros(t.buf, s.at, end)
@@ -207,8 +265,9 @@ func (t *Writer) endSlice(r *runner, end jsonrt.Timestamp, last bool) {
 	t.buf = append(t.buf, "}}"...)
 }
 
-// begin starts an event with its name, category (none when "") and phase.
-func (t *Writer) begin(name, cat, ph string) {
+// begin starts an event of t with its name, category (none when "") and
+// phase.
+func begin[S ~string | ~[]byte](t *Writer, name S, cat, ph string) {
 	if t.wrote {
 		t.buf = append(t.buf, ",\n"...)
 	}
@@ -223,7 +282,7 @@ func (t *Writer) begin(name, cat, ph string) {
 
 // metadata starts a metadata event of the process (and thread).
 func (t *Writer) metadata(name string, pid, tid int, thread bool) {
-	t.begin(name, "", "M")
+	begin(t, name, "", "M")
 	t.ids(pid, tid, thread)
 }
 
@@ -243,14 +302,38 @@ func (t *Writer) ts(at jsonrt.Timestamp) {
 	t.buf = appendMicros(t.buf, t.t0, at)
 }
 
+// appendMicros writes the time from from to to in microseconds, as
+// strconv.AppendFloat writes float64(ns)/1e3 of its nanoseconds ns, the
+// shortest decimal that reads back as that float.
 func appendMicros(b []byte, from, to jsonrt.Timestamp) []byte {
 	ns := (to.Unix-from.Unix)*1e9 + int64(to.Nano-from.Nano)
-	return strconv.AppendFloat(b, float64(ns)/1e3, 'f', -1, 64)
+	if ns <= -exactMicros*1e3 || ns >= exactMicros*1e3 {
+		return strconv.AppendFloat(b, float64(ns)/1e3, 'f', -1, 64)
+	}
+	// Below exactMicros, float64s are closer together than half a
+	// nanosecond, so that the shortest decimal is the count itself, with
+	// three decimals at the most: write it without the float.
+	if ns < 0 {
+		b, ns = append(b, '-'), -ns
+	}
+	b = strconv.AppendInt(b, ns/1e3, 10)
+	if frac := ns % 1e3; frac != 0 {
+		b = append(b, '.', byte('0'+frac/100), byte('0'+frac/10%10), byte('0'+frac%10))
+		for b[len(b)-1] == '0' {
+			b = b[:len(b)-1]
+		}
+	}
+	return b
 }
 
-// optional writes the arg name when the value is set, after a comma when
-// comma is set, and reports whether anything was written by then.
-func (t *Writer) optional(comma bool, name string, v *string) bool {
+// exactMicros is 2^40 microseconds, about 12.7 days: the doubles below it
+// are 2^-12 apart at the most.
+const exactMicros = 1 << 40
+
+// optional writes the arg name when the value is set (not nil), after a
+// comma when comma is set, and reports whether anything was written by
+// then.
+func (t *Writer) optional(comma bool, name string, v []byte) bool {
 	if v == nil {
 		return comma
 	}
@@ -258,15 +341,23 @@ func (t *Writer) optional(comma bool, name string, v *string) bool {
 		t.buf = append(t.buf, ',')
 	}
 	t.buf = append(append(append(t.buf, '"'), name...), `":`...)
-	t.buf = appendString(t.buf, *v)
+	t.buf = appendString(t.buf, v)
 	return true
 }
 
-// attrs writes an entry's attributes in the order of their names.
-func (t *Writer) attrs(attrs map[string]timeline.AttrsValue) {
+// attrs writes an entry's attributes in the order of their names: the
+// texts AddJSON found as they are, or the decoded ones.
+func (t *Writer) attrs(e *entry) {
 	t.buf = append(t.buf, '{')
+	for i, m := range e.plain {
+		if i > 0 {
+			t.buf = append(t.buf, ',')
+		}
+		t.buf = append(append(t.buf, m.name...), ':')
+		t.buf = appendEscaped(t.buf, m.value)
+	}
 	t.keys = t.keys[:0]
-	for k := range attrs {
+	for k := range e.attrs {
 		t.keys = append(t.keys, k)
 	}
 	slices.Sort(t.keys)
@@ -276,28 +367,17 @@ func (t *Writer) attrs(attrs map[string]timeline.AttrsValue) {
 		}
 		t.buf = appendString(t.buf, k)
 		t.buf = append(t.buf, ':')
-		v := attrs[k]
+		v := e.attrs[k]
+		start := len(t.buf)
 		b, err := v.AppendJSON(t.buf)
-		switch {
-		case err != nil:
-			t.fail(err)
-		case htmlSafe(b[len(t.buf):]):
-			t.buf = b
-		default:
-			// json.Marshal escapes what the value's encoder does not.
-			text, err := json.Marshal(v)
-			t.fail(err)
-			t.buf = append(t.buf, text...)
+		t.fail(err)
+		if err == nil {
+			// json.Marshal, which wrote the attributes before, escapes more.
+			t.value = append(t.value[:0], b[start:]...)
+			t.buf = appendEscaped(b[:start], t.value)
 		}
 	}
 	t.buf = append(t.buf, '}')
-}
-
-// integer writes an integer as written.
-func (t *Writer) integer(n timeline.Int) {
-	text, err := n.MarshalJSON()
-	t.fail(err)
-	t.buf = append(t.buf, text...)
 }
 
 // fail keeps the first error.
