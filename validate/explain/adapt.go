@@ -83,7 +83,8 @@ func Read(inputs []merge.Input, opts Options, maxEntryBytes int) (*Analysis, []s
 // merge's validator made of it: the same as ParseEntry, several times as
 // fast.
 type viewReader struct {
-	ids map[string]string // node, runner and task ids and event names, each kept once
+	ids     map[string]string // node, runner and task ids and event names, each kept once
+	details map[string]string
 }
 
 // entry reads the entry v describes; ok is false when explain cannot
@@ -96,8 +97,27 @@ func (r *viewReader) entry(v *timeline.ClusterTimelineEntryView) (e Entry, ok bo
 		return e, false // read by the tolerant decoder, which says why
 	}
 	return Entry{At: at, AtText: string(v.At), NodeID: r.id(v.NodeID), RunnerID: r.id(v.RunnerID), Rank: rank, WorldSize: world,
-		Phase: string(v.Phase), Event: r.id(v.Event), Detail: string(v.Detail), TaskID: r.id(v.TaskID)}, true
+		Phase: string(v.Phase), Event: r.id(v.Event), Detail: r.detail(v.Detail), TaskID: r.id(v.TaskID)}, true
 }
+
+// detail is an entry's detail, kept once while there are few of them: a
+// runner repeats the same few.
+func (r *viewReader) detail(b []byte) string {
+	if s, ok := r.details[string(b)]; ok {
+		return s
+	}
+	if r.details == nil {
+		r.details = map[string]string{}
+	}
+	s := string(b)
+	if len(r.details) < maxDetails {
+		r.details[s] = s
+	}
+	return s
+}
+
+// maxDetails bounds the details a viewReader keeps.
+const maxDetails = 4096
 
 func (r *viewReader) id(b []byte) string {
 	if s, ok := r.ids[string(b)]; ok {

@@ -69,6 +69,10 @@ type rankState struct {
 	recovered    []recovery
 }
 
+// runsAtFirst is room for the runs of a task's way through inference
+// (about a dozen phases), so that a rank's runs are allocated once.
+const runsAtFirst = 16
+
 // A run is a phase and the entry that entered it.
 type run struct {
 	phase string
@@ -194,6 +198,9 @@ func kept(st step) *step { return &st }
 func (rs *rankState) record(st step) {
 	rs.entries++
 	if n := len(rs.runs); (n == 0 || rs.runs[n-1].phase != st.phase) && !rs.u.dropped {
+		if rs.runs == nil {
+			rs.runs = make([]run, 0, runsAtFirst)
+		}
 		rs.runs = append(rs.runs, run{st.phase, st})
 	}
 	rs.last = st
