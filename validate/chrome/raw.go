@@ -18,17 +18,22 @@ type member struct{ name, value []byte }
 // is not plain ASCII or its string has an escape, when a list has spaces,
 // or when a name is given twice; nor when raw is not valid JSON.
 func (t *Writer) plainFields(raw []byte, e *entry) bool {
-	var attrs, memory []byte
-	top := objectOf(raw)
-	for name, value := range top.members() {
-		switch string(name) {
-		case `"attrs"`:
-			attrs = value
-		case `"mlxMemory"`:
-			memory = value
+	attrs, memory, ok := findFields(raw)
+	if !ok {
+		top := objectOf(raw)
+		for name, value := range top.members() {
+			switch string(name) {
+			case `"attrs"`:
+				attrs = value
+			case `"mlxMemory"`:
+				memory = value
+			}
+		}
+		if top.bad {
+			return false
 		}
 	}
-	if top.bad || !t.activeMemory(memory, e) {
+	if !t.activeMemory(memory, e) {
 		return false
 	}
 	t.plain = t.plain[:0]
@@ -53,6 +58,53 @@ func (t *Writer) plainFields(raw []byte, e *entry) bool {
 	}
 	e.plain = t.plain
 	return true
+}
+
+// findFields finds the values of attrs and mlxMemory in raw, the text of
+// an entry that follows the schema, by looking for their names written
+// plainly, without reading the members in between. A quote not after a
+// backslash starts a string, so "attrs": there is a member named attrs;
+// the first is the entry's own, since only attrs holds members of any
+// name (mlxMemory's are the schema's), and the same goes for mlxMemory
+// outside attrs. ok is false when either name is not found so written:
+// the members must be read to know.
+func findFields(raw []byte) (attrs, memory []byte, ok bool) {
+	a := valueAfter(raw, `"attrs":`, 0)
+	if a < 0 {
+		return nil, nil, false
+	}
+	end := skipValue(raw, a)
+	if end < 0 {
+		return nil, nil, false
+	}
+	m := valueAfter(raw, `"mlxMemory":`, 0)
+	if m >= a && m < end {
+		m = valueAfter(raw, `"mlxMemory":`, end)
+	}
+	if m < 0 {
+		return nil, nil, false
+	}
+	mend := skipValue(raw, m)
+	if mend < 0 {
+		return nil, nil, false
+	}
+	return raw[a:end], raw[m:mend], true
+}
+
+// valueAfter returns where the value starts after the first name, such
+// as "attrs":, at or after from that is not after a backslash, or -1.
+func valueAfter(raw []byte, name string, from int) int {
+	for from < len(raw) {
+		i := bytes.Index(raw[from:], []byte(name))
+		if i < 0 {
+			return -1
+		}
+		if i += from; i == 0 || raw[i-1] != '\\' {
+			return skipSpace(raw, i+len(name))
+		}
+		from = i + 1
+	}
+	return -1
 }
 
 // activeMemory finds mlxMemory.active.inBytes in memory, the text of
