@@ -47,7 +47,7 @@ func runExport(e *env, cmd *cobra.Command, args []string, format, out string) in
 	}
 	w := chrome.NewWriter(o)
 	p := e.startProgress("export", sizes(files))
-	_, err = merge.Merge(mergeInputs(e, files, p), merge.Options{},
+	_, err = merge.Merge(mergeInputs(e, files, p), merge.Options{Views: true},
 		func() error { w = chrome.NewWriter(o); return o.reset() },
 		func(m *merge.Entry) error { return w.AddJSON(m.Raw, m.View) })
 	p.finish()

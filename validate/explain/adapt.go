@@ -39,7 +39,7 @@ func Read(inputs []merge.Input, opts Options, maxEntryBytes int) (*Analysis, []s
 	}
 	reset()
 	var fast viewReader
-	rep, err := merge.Merge(inputs, merge.Options{Pointers: true, Lenient: true, MaxEntryBytes: maxEntryBytes}, reset,
+	rep, err := merge.Merge(inputs, merge.Options{Pointers: true, Views: true, Lenient: true, MaxEntryBytes: maxEntryBytes}, reset,
 		func(m *merge.Entry) error {
 			loc := Location{Path: inputs[m.Input].Name, Line: m.Line, Pointer: m.Pointer}
 			var e Entry

@@ -59,15 +59,16 @@ func (c *checker) checkBatch(b *batch, opts Options) {
 		if e.problem != nil {
 			continue
 		}
-		if e.fault = c.check(b, e); e.fault != nil && opts.Lenient {
+		if e.fault = c.check(b, e, opts); e.fault != nil && opts.Lenient {
 			e.kept = c.lenient(b, e)
 		}
 	}
 }
 
 // check checks an entry and fills in its key, its view (copying its texts
-// into b) and its text on one line.
-func (c *checker) check(b *batch, e *entry) *InputError {
+// into b; only at, unless Options.Views asks for it) and its text on one
+// line.
+func (c *checker) check(b *batch, e *entry, opts Options) *InputError {
 	fail := func(id rule.ID, msg string) *InputError {
 		return &InputError{b.src.name, e.line, id, msg}
 	}
@@ -101,7 +102,11 @@ func (c *checker) check(b *batch, e *entry) *InputError {
 	}
 	e.nodeID = c.str(c.view.NodeID)
 	e.rank = rank
-	e.view.keep(&b.text, &c.view)
+	if opts.Views {
+		e.view.keep(&b.text, &c.view)
+	} else {
+		e.view.keepAt(&b.text, c.view.At)
+	}
 	e.valid = true
 	e.key = timeline.MakeSortKey(c.view.At, e.nodeID, rank)
 	if bytes.IndexByte(e.raw, '\n') >= 0 || bytes.IndexByte(e.raw, '\r') >= 0 {
@@ -151,7 +156,7 @@ func (c *checker) lenient(b *batch, e *entry) bool {
 	}
 	e.nodeID = c.str([]byte(*v.NodeID))
 	e.rank = rank
-	e.view.keep(&b.text, &timeline.ClusterTimelineEntryView{At: []byte(*v.At)})
+	e.view.keepAt(&b.text, []byte(*v.At))
 	e.key = timeline.MakeSortKey(*v.At, e.nodeID, rank)
 	if bytes.ContainsAny(e.raw, "\n\r") {
 		var b bytes.Buffer

@@ -46,6 +46,8 @@ type Options struct {
 	MaxEntryBytes int
 	// Pointers asks for the JSON pointer of each entry in its input.
 	Pointers bool
+	// Views asks for each entry's view (Entry.View).
+	Views bool
 	// Lenient carries on past an entry that breaks the schema, and past a
 	// problem of a dump that does not stop its reading: each is reported
 	// in its InputReport's Problems, and the entry is merged as written
@@ -62,8 +64,8 @@ type Entry struct {
 	Raw []byte
 	Key timeline.SortKey
 	// View describes the entry as the generated validator read it, valid
-	// until emit returns; it is nil for an entry that breaks the schema,
-	// which Options.Lenient let through.
+	// until emit returns, when Options.Views asks for it; it is nil for an
+	// entry that breaks the schema, which Options.Lenient let through.
 	View *timeline.ClusterTimelineEntryView
 	// Input and Line say where the entry comes from, and Pointer, when
 	// Options.Pointers asks for it, where in the input's document.
@@ -237,7 +239,7 @@ func mergeOnce(inputs []Input, sortFirst []bool, kept []*source, opts Options, c
 			}
 		}
 		*out = Entry{Raw: e.raw, Key: e.key, Input: s.index, Line: e.line}
-		if e.valid {
+		if e.valid && opts.Views {
 			e.view.view(&view)
 			out.View = &view
 		}

@@ -36,6 +36,17 @@ func (k *keptView) keep(buf *[]byte, v *timeline.ClusterTimelineEntryView) {
 	k.text = (*buf)[start:len(*buf):len(*buf)]
 }
 
+// keepAt keeps a view of at only.
+func (k *keptView) keepAt(buf *[]byte, at []byte) {
+	start := len(*buf)
+	*buf = append(*buf, at...)
+	k.text = (*buf)[start:len(*buf):len(*buf)]
+	k.set, k.phase = 1, ""
+	for i := range k.ends {
+		k.ends[i] = uint32(len(at))
+	}
+}
+
 // view fills v with the view k keeps.
 func (k *keptView) view(v *timeline.ClusterTimelineEntryView) {
 	*v = timeline.ClusterTimelineEntryView{Phase: k.phase}
