@@ -34,6 +34,9 @@ func startCheckers(opts Options, stop <-chan struct{}) chan<- *batch {
 	return work
 }
 
+// unplaced is the first key of an entry whose at is not a timestamp.
+var unplaced = timeline.MakeSortKey("", "", timeline.Int{})
+
 // A checker checks entries and makes their merge keys.
 type checker struct {
 	v      timeline.Validator
@@ -93,22 +96,25 @@ func (c *checker) check(b *batch, e *entry, opts Options) *InputError {
 		}
 		return fail(id, msg)
 	}
-	if _, err := jsonrt.ParseTimestamp(c.view.At); err != nil {
+	rank, rankErr := timeline.ParseInt(c.view.DeviceRank)
+	e.nodeID, e.rank = c.str(c.view.NodeID), rank
+	e.key = timeline.MakeSortKey(c.view.At, e.nodeID, rank)
+	// The key has read at: one that is not a timestamp sorts after every
+	// one that is, and among them by its text, so after unplaced only when
+	// it is not empty.
+	if len(c.view.At) == 0 || timeline.CompareSortKeys(&e.key, &unplaced) >= 0 {
+		_, err := jsonrt.ParseTimestamp(c.view.At)
 		return fail(rule.Timestamp, fmt.Sprintf("/at: %q: %v; the entry cannot be placed in time", c.view.At, err))
 	}
-	rank, err := timeline.ParseInt(c.view.DeviceRank)
-	if err != nil {
-		return fail(rule.Schema, fmt.Sprintf("/deviceRank: %s is %v", c.view.DeviceRank, err)) // validated: cannot happen
+	if rankErr != nil {
+		return fail(rule.Schema, fmt.Sprintf("/deviceRank: %s is %v", c.view.DeviceRank, rankErr)) // validated: cannot happen
 	}
-	e.nodeID = c.str(c.view.NodeID)
-	e.rank = rank
 	if opts.Views {
 		e.view.keep(&b.text, &c.view)
 	} else {
 		e.view.keepAt(&b.text, c.view.At)
 	}
 	e.valid = true
-	e.key = timeline.MakeSortKey(c.view.At, e.nodeID, rank)
 	if bytes.IndexByte(e.raw, '\n') >= 0 || bytes.IndexByte(e.raw, '\r') >= 0 {
 		// A pretty entry goes out on one line, its strings as written.
 		var out bytes.Buffer
