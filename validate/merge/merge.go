@@ -197,18 +197,28 @@ func mergeOnce(inputs []Input, sortFirst []bool, kept []*source, opts Options, c
 	}
 
 	var heads mergeHeap
-	next := func(s *source) (bool, error) {
-		e, err := s.next()
-		if err != nil || e == nil {
-			return false, err
-		}
-		heads.push(head{e, s})
-		return true, nil
-	}
 	for _, s := range sources {
-		if _, err := next(s); err != nil {
+		e, err := s.next()
+		if err != nil {
 			return rep, -1, err
 		}
+		if e != nil {
+			heads.push(head{e, s})
+		}
+	}
+	// advance replaces the head of s, which is on top, with the entry of s
+	// that follows, or takes s out at its end.
+	advance := func(s *source) error {
+		e, err := s.next()
+		switch {
+		case err != nil:
+			return err
+		case e == nil:
+			heads.pop()
+		default:
+			heads.replaceTop(head{e, s})
+		}
+		return nil
 	}
 
 	var dups dupWindow
@@ -217,7 +227,7 @@ func mergeOnce(inputs []Input, sortFirst []bool, kept []*source, opts Options, c
 	var view timeline.ClusterTimelineEntryView
 	seed := maphash.MakeSeed()
 	for heads.len() > 0 {
-		h := heads.pop()
+		h := heads.top()
 		e, s := h.entry, h.src
 		if e.unsorted {
 			return rep, s.index, nil
@@ -232,7 +242,7 @@ func mergeOnce(inputs []Input, sortFirst []bool, kept []*source, opts Options, c
 			if opts.Dedupe {
 				rep.Dropped++
 				rep.Entries--
-				if _, err := next(s); err != nil {
+				if err := advance(s); err != nil {
 					return rep, -1, err
 				}
 				continue
@@ -249,7 +259,7 @@ func mergeOnce(inputs []Input, sortFirst []bool, kept []*source, opts Options, c
 		if err := emit(out); err != nil {
 			return rep, -1, err
 		}
-		if _, err := next(s); err != nil {
+		if err := advance(s); err != nil {
 			return rep, -1, err
 		}
 	}
@@ -303,11 +313,26 @@ func (m *mergeHeap) push(h head) {
 	}
 }
 
+func (m *mergeHeap) top() head { return m.h[0] }
+
 func (m *mergeHeap) pop() head {
 	top := m.h[0]
 	last := len(m.h) - 1
 	m.h[0] = m.h[last]
 	m.h = m.h[:last]
+	m.down()
+	return top
+}
+
+// replaceTop puts h in the place of the top, which a pop and a push would
+// do with twice the comparisons.
+func (m *mergeHeap) replaceTop(h head) {
+	m.h[0] = h
+	m.down()
+}
+
+// down moves the top down to its place.
+func (m *mergeHeap) down() {
 	for i := 0; ; {
 		l, r, min := 2*i+1, 2*i+2, i
 		if l < len(m.h) && m.less(l, min) {
@@ -322,7 +347,6 @@ func (m *mergeHeap) pop() head {
 		m.h[i], m.h[min] = m.h[min], m.h[i]
 		i = min
 	}
-	return top
 }
 
 // prevKey is Skulk's key of the entry before, to count the entries whose
