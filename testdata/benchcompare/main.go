@@ -30,7 +30,9 @@
 //
 // The runs alternate between the rows, round by round, so that a slow
 // moment of the machine does not fall on one tool only, and a row's ratio
-// is the median of its ratios to its reference in the same round. Peak RSS
+// is the median of its ratios to its reference in the same round; its CPU
+// ratio is the same of CPU time, which tells more than the time on a
+// machine whose other work leaves a process less than all of its cores. Peak RSS
 // is the maximum resident set size the kernel reports for the process, and
 // CPU seconds its user and system time; the load average of the machine
 // before and after is printed with the table. Nothing is asserted: timings
@@ -95,13 +97,14 @@ type row struct {
 	entries int
 	// ref is the key of the row its time is compared with, and target
 	// the ratio the project aims at ("" for none).
-	ref    string
-	target string
-	times  []time.Duration
-	cpu    []time.Duration // user and system time
-	ratios []float64       // to ref, round by round
-	rss    int64           // bytes, the largest of the runs
-	failed string
+	ref       string
+	target    string
+	times     []time.Duration
+	cpu       []time.Duration // user and system time
+	ratios    []float64       // to ref, round by round
+	cpuRatios []float64       // of CPU time, to ref's, round by round
+	rss       int64           // bytes, the largest of the runs
+	failed    string
 }
 
 // files are the inputs the rows read, generated on demand.
@@ -140,7 +143,7 @@ func run(n, runs int, names []string, cache, sourcemetaVersion string) error {
 
 	loadBefore := loadAverage()
 	for round := 1; round <= runs; round++ {
-		this := map[string]time.Duration{}
+		this, thisCPU := map[string]time.Duration{}, map[string]time.Duration{}
 		for _, r := range rows {
 			if r.cmd == nil || r.failed != "" {
 				continue
@@ -153,11 +156,12 @@ func run(n, runs int, names []string, cache, sourcemetaVersion string) error {
 			}
 			r.times, r.cpu = append(r.times, d), append(r.cpu, cpu)
 			r.rss = max(r.rss, rss)
-			this[r.key] = d
+			this[r.key], thisCPU[r.key] = d, cpu
 		}
 		for _, r := range rows {
 			if ref, ok := this[r.ref]; ok && r.ref != r.key && this[r.key] > 0 {
 				r.ratios = append(r.ratios, this[r.key].Seconds()/ref.Seconds())
+				r.cpuRatios = append(r.cpuRatios, thisCPU[r.key].Seconds()/thisCPU[r.ref].Seconds())
 			}
 		}
 	}
@@ -274,28 +278,29 @@ func printTable(w io.Writer, rows []*row, n, runs int, loadBefore, loadAfter str
 	for _, r := range rows {
 		names[r.key] = r.name
 	}
-	table := [][]string{{"tool", "median s", "range s", "CPU s", "entries/s", "peak RSS", "ratio (range)", "of", "target"}}
+	table := [][]string{{"tool", "median s", "range s", "CPU s", "entries/s", "peak RSS", "ratio (range)", "CPU ratio", "of", "target"}}
 	for _, r := range rows {
 		switch {
 		case r.cmd == nil:
-			table = append(table, []string{r.name, "", "", "", "", "", "", "unavailable: " + r.skip, ""})
+			table = append(table, []string{r.name, "", "", "", "", "", "", "", "unavailable: " + r.skip, ""})
 			continue
 		case len(r.times) == 0:
-			table = append(table, []string{r.name, "", "", "", "", "", "", "failed: " + r.failed, ""})
+			table = append(table, []string{r.name, "", "", "", "", "", "", "", "failed: " + r.failed, ""})
 			continue
 		}
 		m := median(r.times)
-		ratio, of := "", ""
+		ratio, cpuRatio, of := "", "", ""
 		if len(r.ratios) > 0 {
 			ratio = fmt.Sprintf("%.2fx (%.2f-%.2f)", median(r.ratios), slices.Min(r.ratios), slices.Max(r.ratios))
+			cpuRatio = fmt.Sprintf("%.2fx", median(r.cpuRatios))
 			of = names[r.ref]
 		}
 		table = append(table, []string{r.name, fmt.Sprintf("%.2f", m.Seconds()),
 			fmt.Sprintf("%.2f-%.2f", slices.Min(r.times).Seconds(), slices.Max(r.times).Seconds()), fmt.Sprintf("%.2f", median(r.cpu).Seconds()),
-			fmt.Sprintf("%.0f", float64(r.entries)/m.Seconds()), megabytes(r.rss), ratio, of, r.target})
+			fmt.Sprintf("%.0f", float64(r.entries)/m.Seconds()), megabytes(r.rss), ratio, cpuRatio, of, r.target})
 	}
 	// The words read left to right; the numbers line up right.
-	left := map[int]bool{0: true, 7: true, 8: true}
+	left := map[int]bool{0: true, 8: true, 9: true}
 	widths := make([]int, len(table[0]))
 	for _, cells := range table {
 		for i, c := range cells {
