@@ -77,9 +77,12 @@ func findFields(raw []byte) (attrs, memory []byte, ok bool) {
 	if end < 0 {
 		return nil, nil, false
 	}
-	m := valueAfter(raw, `"mlxMemory":`, 0)
-	if m >= a && m < end {
-		m = valueAfter(raw, `"mlxMemory":`, end)
+	// Skulk writes mlxMemory after attrs: look there first.
+	m := valueAfter(raw, `"mlxMemory":`, end)
+	if m < 0 {
+		if m = valueAfter(raw, `"mlxMemory":`, 0); m >= a && m < end {
+			m = -1 // only in attrs
+		}
 	}
 	if m < 0 {
 		return nil, nil, false
