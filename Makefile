@@ -44,17 +44,21 @@ test: fmt-check vet check-generated
 RACE = ./validate ./validate/merge ./validate/live
 RACE_CMD = TestTerminal|TestSignals|TestWatch|TestLiveCluster|TestStdinNotSpooled
 
-# bench runs the Go benchmarks of decoding, validation and merging.
+# bench runs the Go benchmarks of decoding, validation, merging,
+# explaining and trace writing.
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./generated/... ./validate/...
 
-# bench-compare times flightline against its peers on a generated dump of
-# BENCH_N entries (see testdata/benchcompare); it installs the sourcemeta
-# CLI from npm into the user cache directory when it is missing.
+# bench-compare times flightline's commands against flightline validate of
+# the same input, and flightline against its peers, on a generated dump of
+# BENCH_N entries, alternating them round by round (see
+# testdata/benchcompare); it installs the sourcemeta CLI from npm into the
+# user cache directory when it is missing. BENCH_ROWS picks the rows.
 BENCH_N ?= 1000000
 BENCH_RUNS ?= 3
+BENCH_ROWS ?= validate,timeline,ranks,merge,explain,export,schema,sourcemeta
 bench-compare:
-	$(GO) run ./testdata/benchcompare -n $(BENCH_N) -runs $(BENCH_RUNS) $(BENCH_ARGS)
+	$(GO) run ./testdata/benchcompare -n $(BENCH_N) -runs $(BENCH_RUNS) -rows $(BENCH_ROWS) $(BENCH_ARGS)
 
 .PHONY: hooks test-hooks
 

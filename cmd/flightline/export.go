@@ -3,7 +3,6 @@ package main
 import (
 	"github.com/spf13/cobra"
 
-	"github.com/flightline-dev/flightline/generated/timeline"
 	"github.com/flightline-dev/flightline/validate/chrome"
 	"github.com/flightline-dev/flightline/validate/merge"
 )
@@ -47,16 +46,10 @@ func runExport(e *env, cmd *cobra.Command, args []string, format, out string) in
 		return exitUsage
 	}
 	w := chrome.NewWriter(o)
-	var entry timeline.ClusterTimelineEntry
 	p := e.startProgress("export", sizes(files))
-	_, err = merge.Merge(mergeInputs(e, files, p), merge.Options{},
+	_, err = merge.Merge(mergeInputs(e, files, p), merge.Options{Views: true},
 		func() error { w = chrome.NewWriter(o); return o.reset() },
-		func(m *merge.Entry) error {
-			if err := entry.UnmarshalJSON(m.Raw); err != nil {
-				return err
-			}
-			return w.Add(&entry)
-		})
+		func(m *merge.Entry) error { return w.AddJSON(m.Raw, m.View) })
 	p.finish()
 	if err == nil {
 		err = w.Close()

@@ -9,7 +9,6 @@
 package chrome
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -22,47 +21,106 @@ import (
 )
 
 // A Writer writes trace events as entries arrive, in the merge order.
+//
+// Each event is one JSON object of the Trace Event Format, written as
+// encoding/json would write it (the members in a fixed order, the args'
+// in the order of their names, strings escaped as json.Marshal escapes
+// them), but straight into a buffer: a trace has about three events per
+// entry, and reflection over maps of them cost ten times the rest.
 type Writer struct {
-	w       *bufio.Writer
+	w       io.Writer
+	buf     []byte // events not yet written to w
 	err     error
 	started bool
 	wrote   bool
 	t0      jsonrt.Timestamp
 	end     jsonrt.Timestamp
 	pids    map[string]int
-	tids    map[string]int
-	open    map[string]*slice // each runner's slice, which its next entry ends
-	order   []string          // runners in the order they appear, to end their slices
+	runners map[string]*runner
+	order   []*runner // in the order they appear
+	keys    []string  // scratch for the names of an entry's attributes
+	plain   []member  // scratch for the attributes of an entry's text
+	value   []byte    // scratch for an attribute's value
+}
+
+// A runner is a thread of the trace.
+type runner struct {
+	tid  int
+	last slice // the runner's last entry, which its next one ends
+	// counter is the name of the runner's memory counter, for the rank
+	// written as rank.
+	counter string
+	rank    []byte
 }
 
 // slice is a runner's last entry, whose duration is not known yet.
 type slice struct {
-	at       jsonrt.Timestamp
-	pid, tid int
-	name     string
-	args     map[string]any
+	at      jsonrt.Timestamp
+	pid     int
+	phase   timeline.Phase
+	event   []byte
+	taskID  []byte // nil when the entry has none
+	hasTask bool
 }
 
-// An event is one trace event of the Trace Event Format.
-type event struct {
-	Name string         `json:"name"`
-	Cat  string         `json:"cat,omitempty"`
-	Ph   string         `json:"ph"`
-	Ts   *json.Number   `json:"ts,omitempty"`
-	Dur  *json.Number   `json:"dur,omitempty"`
-	Pid  int            `json:"pid"`
-	Tid  *int           `json:"tid,omitempty"`
-	S    string         `json:"s,omitempty"`
-	Args map[string]any `json:"args,omitempty"`
+// An entry is what the writer reads of one timeline entry: its view, and
+// either its attributes decoded or the text of each, and the MLX active
+// memory as written (nil without).
+type entry struct {
+	*timeline.ClusterTimelineEntryView
+	attrs  map[string]timeline.AttrsValue
+	plain  []member
+	active []byte
 }
+
+// flushAt is how many bytes of events the Writer holds before it writes
+// them.
+const flushAt = 256 << 10
 
 // NewWriter returns a Writer that writes to w.
 func NewWriter(w io.Writer) *Writer {
-	return &Writer{w: bufio.NewWriterSize(w, 1<<20), pids: map[string]int{}, tids: map[string]int{}, open: map[string]*slice{}}
+	return &Writer{w: w, buf: make([]byte, 0, flushAt+4<<10), pids: map[string]int{}, runners: map[string]*runner{}}
 }
 
 // Add writes the events of the next entry of the timeline.
 func (t *Writer) Add(e *timeline.ClusterTimelineEntry) error {
+	text := func(s *string) []byte {
+		if s == nil {
+			return nil
+		}
+		return append([]byte{}, *s...)
+	}
+	rank, _ := e.DeviceRank.MarshalJSON()
+	world, _ := e.WorldSize.MarshalJSON()
+	v := timeline.ClusterTimelineEntryView{At: []byte(e.At), NodeID: []byte(e.NodeID), RunnerID: []byte(e.RunnerID), DeviceRank: rank,
+		WorldSize: world, Phase: e.Phase, Event: []byte(e.Event), Detail: text(e.Detail), TaskID: text(e.TaskID), CommandID: text(e.CommandID)}
+	in := entry{ClusterTimelineEntryView: &v, attrs: e.Attrs}
+	if m := e.MlxMemory; m != nil && m.Active != nil {
+		in.active, _ = m.Active.InBytes.MarshalJSON()
+	}
+	return t.add(&in)
+}
+
+// AddJSON writes the events of the next entry of the timeline given as
+// its JSON text, raw, which the generated validator checked and described
+// in v (as merge.Entry hands them over): what Add writes of the entry
+// decoded, without decoding it unless its attrs or mlxMemory are written
+// in a way that Add would write otherwise (with escapes or spaces), or v
+// is nil.
+func (t *Writer) AddJSON(raw []byte, v *timeline.ClusterTimelineEntryView) error {
+	in := entry{ClusterTimelineEntryView: v}
+	if v != nil && t.plainFields(raw, &in) {
+		return t.add(&in)
+	}
+	var e timeline.ClusterTimelineEntry
+	if err := e.UnmarshalJSON(raw); err != nil {
+		return err
+	}
+	return t.Add(&e)
+}
+
+// add writes the events of an entry.
+func (t *Writer) add(e *entry) error {
 	at, err := jsonrt.ParseTimestamp(e.At)
 	if err != nil {
 		return fmt.Errorf("at %q: %v", e.At, err)
@@ -73,37 +131,58 @@ func (t *Writer) Add(e *timeline.ClusterTimelineEntry) error {
 	if at.Compare(t.end) > 0 {
 		t.end = at
 	}
-	pid, tid := t.track(e)
-	if s, ok := t.open[e.RunnerID]; ok {
-		t.endSlice(s, at)
-	} else {
-		t.order = append(t.order, e.RunnerID)
+	pid, r, seen := t.track(e)
+	if seen {
+		t.endSlice(r, at, false)
 	}
-	args := map[string]any{"event": e.Event}
-	if e.TaskID != nil {
-		args["taskId"] = *e.TaskID
-	}
-	t.open[e.RunnerID] = &slice{at: at, pid: pid, tid: tid, name: string(e.Phase), args: args}
+	r.last.at, r.last.pid, r.last.phase = at, pid, e.Phase
+	r.last.event = append(r.last.event[:0], e.Event...)
+	r.last.taskID, r.last.hasTask = append(r.last.taskID[:0], e.TaskID...), e.TaskID != nil
 
-	instant := map[string]any{"phase": e.Phase}
-	if e.Detail != nil {
-		instant["detail"] = *e.Detail
+	begin(t, e.Event, "event", "i")
+	t.ts(at)
+	t.ids(pid, r.tid, true)
+	t.buf = append(t.buf, `,"s":"t","args":{`...)
+	// The args in the order of their names, as json.Marshal sorts a map.
+	comma := false
+	if len(e.attrs) > 0 || len(e.plain) > 0 {
+		t.buf = append(t.buf, `"attrs":`...)
+		t.attrs(e)
+		comma = true
 	}
-	if len(e.Attrs) > 0 {
-		instant["attrs"] = e.Attrs
+	comma = t.optional(comma, "commandId", e.CommandID)
+	comma = t.optional(comma, "detail", e.Detail)
+	if comma {
+		t.buf = append(t.buf, ',')
 	}
-	if e.TaskID != nil {
-		instant["taskId"] = *e.TaskID
+	t.buf = append(t.buf, `"phase":`...)
+	t.buf = appendString(t.buf, e.Phase)
+	t.optional(true, "taskId", e.TaskID)
+	t.buf = append(t.buf, "}}"...)
+
+	if e.active != nil {
+		if r.counter == "" || string(r.rank) != string(e.DeviceRank) {
+			r.counter = fmt.Sprintf("MLX active memory, rank %s (%s)", integer(e.DeviceRank), e.RunnerID)
+			r.rank = append(r.rank[:0], e.DeviceRank...)
+		}
+		begin(t, r.counter, "", "C")
+		t.ts(at)
+		t.ids(pid, 0, false)
+		t.buf = append(t.buf, `,"args":{"bytes":`...)
+		t.buf = append(t.buf, e.active...)
+		t.buf = append(t.buf, "}}"...)
 	}
-	if e.CommandID != nil {
-		instant["commandId"] = *e.CommandID
-	}
-	t.write(event{Name: e.Event, Cat: "event", Ph: "i", S: "t", Ts: t.ts(at), Pid: pid, Tid: &tid, Args: instant})
-	if m := e.MlxMemory; m != nil && m.Active != nil {
-		name := fmt.Sprintf("MLX active memory, rank %s (%s)", e.DeviceRank, e.RunnerID)
-		t.write(event{Name: name, Ph: "C", Ts: t.ts(at), Pid: pid, Args: map[string]any{"bytes": m.Active.InBytes}})
-	}
+	t.flush(flushAt)
 	return t.err
+}
+
+// integer is an integer written lit as Int.String writes it.
+func integer(lit []byte) string {
+	n, err := timeline.ParseInt(lit)
+	if err != nil {
+		return string(lit) // the validator checked it: cannot happen
+	}
+	return n.String()
 }
 
 // Close ends every runner's last slice at the end of the timeline, and
@@ -113,83 +192,210 @@ func (t *Writer) Close() error {
 		t.start(jsonrt.Timestamp{}, "")
 	}
 	for _, r := range t.order {
-		s := t.open[r]
 		// The runner recorded nothing after this entry: say so, since a
 		// stuck rank's last slice and a busy one's look alike.
-		s.args["lastEntry"] = "the runner's last entry; the slice runs to the end of the timeline"
-		t.endSlice(s, t.end)
+		t.endSlice(r, t.end, true)
 	}
 	// Viewers order processes by sort index: list the nodes by name.
 	nodes := slices.Sorted(maps.Keys(t.pids))
 	for i, n := range nodes {
-		t.write(event{Name: "process_sort_index", Ph: "M", Pid: t.pids[n], Args: map[string]any{"sort_index": i}})
+		t.metadata("process_sort_index", t.pids[n], 0, false)
+		t.buf = append(t.buf, `,"args":{"sort_index":`...)
+		t.buf = strconv.AppendInt(t.buf, int64(i), 10)
+		t.buf = append(t.buf, "}}"...)
 	}
-	t.raw("]}\n")
-	if t.err == nil {
-		t.err = t.w.Flush()
-	}
+	t.buf = append(t.buf, "]}\n"...)
+	t.flush(0)
 	return t.err
 }
 
 func (t *Writer) start(at jsonrt.Timestamp, text string) {
 	t.started, t.t0, t.end = true, at, at
 	other, _ := json.Marshal(map[string]string{"generator": "flightline export", "start": text})
-	t.raw(`{"displayTimeUnit":"ms","otherData":` + string(other) + `,"traceEvents":[`)
+	t.buf = append(t.buf, `{"displayTimeUnit":"ms","otherData":`...)
+	t.buf = append(t.buf, other...)
+	t.buf = append(t.buf, `,"traceEvents":[`...)
 }
 
 // track returns the process and thread of the entry's node and runner,
-// naming them the first time.
-func (t *Writer) track(e *timeline.ClusterTimelineEntry) (pid, tid int) {
-	pid, ok := t.pids[e.NodeID]
+// naming them the first time; seen reports a runner seen before.
+func (t *Writer) track(e *entry) (pid int, r *runner, seen bool) {
+	pid, ok := t.pids[string(e.NodeID)]
 	if !ok {
 		pid = len(t.pids) + 1
-		t.pids[e.NodeID] = pid
-		t.write(event{Name: "process_name", Ph: "M", Pid: pid, Args: map[string]any{"name": e.NodeID}})
+		t.pids[string(e.NodeID)] = pid
+		t.metadata("process_name", pid, 0, false)
+		t.buf = append(t.buf, `,"args":{"name":`...)
+		t.buf = appendString(t.buf, e.NodeID)
+		t.buf = append(t.buf, "}}"...)
 	}
-	tid, ok = t.tids[e.RunnerID]
-	if !ok {
-		tid = len(t.tids) + 1
-		t.tids[e.RunnerID] = tid
-		name := fmt.Sprintf("rank %s/%s · %s", e.DeviceRank, e.WorldSize, e.RunnerID)
-		t.write(event{Name: "thread_name", Ph: "M", Pid: pid, Tid: &tid, Args: map[string]any{"name": name}})
-		t.write(event{Name: "thread_sort_index", Ph: "M", Pid: pid, Tid: &tid, Args: map[string]any{"sort_index": e.DeviceRank}})
+	if r, ok := t.runners[string(e.RunnerID)]; ok {
+		return pid, r, true
 	}
-	return pid, tid
+	r = &runner{tid: len(t.runners) + 1}
+	t.runners[string(e.RunnerID)] = r
+	t.order = append(t.order, r)
+	t.metadata("thread_name", pid, r.tid, true)
+	t.buf = append(t.buf, `,"args":{"name":`...)
+	t.buf = appendString(t.buf, fmt.Sprintf("rank %s/%s · %s", integer(e.DeviceRank), integer(e.WorldSize), e.RunnerID))
+	t.buf = append(t.buf, "}}"...)
+	t.metadata("thread_sort_index", pid, r.tid, true)
+	t.buf = append(t.buf, `,"args":{"sort_index":`...)
+	t.buf = append(t.buf, e.DeviceRank...)
+	t.buf = append(t.buf, "}}"...)
+	return pid, r, false
 }
 
-func (t *Writer) endSlice(s *slice, end jsonrt.Timestamp) {
-	dur := micros(s.at, end)
-	t.write(event{Name: s.name, Cat: "phase", Ph: "X", Ts: t.ts(s.at), Dur: &dur, Pid: s.pid, Tid: &s.tid, Args: s.args})
-}
-
-// ts is the time of at in microseconds since the first entry.
-func (t *Writer) ts(at jsonrt.Timestamp) *json.Number {
-	n := micros(t.t0, at)
-	return &n
-}
-
-func micros(from, to jsonrt.Timestamp) json.Number {
-	ns := (to.Unix-from.Unix)*1e9 + int64(to.Nano-from.Nano)
-	return json.Number(strconv.FormatFloat(float64(ns)/1e3, 'f', -1, 64))
-}
-
-func (t *Writer) write(e event) {
-	b, err := json.Marshal(e)
-	if err != nil {
-		if t.err == nil {
-			t.err = err
-		}
-		return
+// endSlice writes the slice of a runner's last entry, which lasts until
+// end; last says no entry of the runner follows.
+func (t *Writer) endSlice(r *runner, end jsonrt.Timestamp, last bool) {
+	s := &r.last
+	begin(t, s.phase, "phase", "X")
+	t.ts(s.at)
+	t.buf = append(t.buf, `,"dur":`...)
+	t.buf = appendMicros(t.buf, s.at, end)
+	t.ids(s.pid, r.tid, true)
+	t.buf = append(t.buf, `,"args":{"event":`...)
+	t.buf = appendString(t.buf, s.event)
+	if last {
+		t.buf = append(t.buf, `,"lastEntry":"the runner's last entry; the slice runs to the end of the timeline"`...)
 	}
+	if s.hasTask {
+		t.buf = append(t.buf, `,"taskId":`...)
+		t.buf = appendString(t.buf, s.taskID)
+	}
+	t.buf = append(t.buf, "}}"...)
+}
+
+// begin starts an event of t with its name, category (none when "") and
+// phase.
+func begin[S ~string | ~[]byte](t *Writer, name S, cat, ph string) {
 	if t.wrote {
-		t.raw(",\n")
+		t.buf = append(t.buf, ",\n"...)
 	}
 	t.wrote = true
-	t.raw(string(b))
+	t.buf = append(t.buf, `{"name":`...)
+	t.buf = appendString(t.buf, name)
+	if cat != "" {
+		t.buf = append(append(append(t.buf, `,"cat":"`...), cat...), '"')
+	}
+	t.buf = append(append(append(t.buf, `,"ph":"`...), ph...), '"')
 }
 
-func (t *Writer) raw(s string) {
-	if t.err == nil {
-		_, t.err = t.w.WriteString(s)
+// metadata starts a metadata event of the process (and thread).
+func (t *Writer) metadata(name string, pid, tid int, thread bool) {
+	begin(t, name, "", "M")
+	t.ids(pid, tid, thread)
+}
+
+// ids writes the process and, when thread is set, the thread.
+func (t *Writer) ids(pid, tid int, thread bool) {
+	t.buf = append(t.buf, `,"pid":`...)
+	t.buf = strconv.AppendInt(t.buf, int64(pid), 10)
+	if thread {
+		t.buf = append(t.buf, `,"tid":`...)
+		t.buf = strconv.AppendInt(t.buf, int64(tid), 10)
 	}
+}
+
+// ts writes the time of at in microseconds since the first entry.
+func (t *Writer) ts(at jsonrt.Timestamp) {
+	t.buf = append(t.buf, `,"ts":`...)
+	t.buf = appendMicros(t.buf, t.t0, at)
+}
+
+// appendMicros writes the time from from to to in microseconds, as
+// strconv.AppendFloat writes float64(ns)/1e3 of its nanoseconds ns, the
+// shortest decimal that reads back as that float.
+func appendMicros(b []byte, from, to jsonrt.Timestamp) []byte {
+	ns := (to.Unix-from.Unix)*1e9 + int64(to.Nano-from.Nano)
+	if ns <= -exactMicros*1e3 || ns >= exactMicros*1e3 {
+		return strconv.AppendFloat(b, float64(ns)/1e3, 'f', -1, 64)
+	}
+	// Below exactMicros, float64s are closer together than half a
+	// nanosecond, so that the shortest decimal is the count itself, with
+	// three decimals at the most: write it without the float.
+	if ns < 0 {
+		b, ns = append(b, '-'), -ns
+	}
+	b = strconv.AppendInt(b, ns/1e3, 10)
+	if frac := ns % 1e3; frac != 0 {
+		b = append(b, '.', byte('0'+frac/100), byte('0'+frac/10%10), byte('0'+frac%10))
+		for b[len(b)-1] == '0' {
+			b = b[:len(b)-1]
+		}
+	}
+	return b
+}
+
+// exactMicros is 2^40 microseconds, about 12.7 days: the doubles below it
+// are 2^-12 apart at the most.
+const exactMicros = 1 << 40
+
+// optional writes the arg name when the value is set (not nil), after a
+// comma when comma is set, and reports whether anything was written by
+// then.
+func (t *Writer) optional(comma bool, name string, v []byte) bool {
+	if v == nil {
+		return comma
+	}
+	if comma {
+		t.buf = append(t.buf, ',')
+	}
+	t.buf = append(append(append(t.buf, '"'), name...), `":`...)
+	t.buf = appendString(t.buf, v)
+	return true
+}
+
+// attrs writes an entry's attributes in the order of their names: the
+// texts AddJSON found as they are, or the decoded ones.
+func (t *Writer) attrs(e *entry) {
+	t.buf = append(t.buf, '{')
+	for i, m := range e.plain {
+		if i > 0 {
+			t.buf = append(t.buf, ',')
+		}
+		t.buf = append(append(t.buf, m.name...), ':')
+		t.buf = appendEscaped(t.buf, m.value)
+	}
+	t.keys = t.keys[:0]
+	for k := range e.attrs {
+		t.keys = append(t.keys, k)
+	}
+	slices.Sort(t.keys)
+	for i, k := range t.keys {
+		if i > 0 {
+			t.buf = append(t.buf, ',')
+		}
+		t.buf = appendString(t.buf, k)
+		t.buf = append(t.buf, ':')
+		v := e.attrs[k]
+		start := len(t.buf)
+		b, err := v.AppendJSON(t.buf)
+		t.fail(err)
+		if err == nil {
+			// json.Marshal, which wrote the attributes before, escapes more.
+			t.value = append(t.value[:0], b[start:]...)
+			t.buf = appendEscaped(b[:start], t.value)
+		}
+	}
+	t.buf = append(t.buf, '}')
+}
+
+// fail keeps the first error.
+func (t *Writer) fail(err error) {
+	if t.err == nil {
+		t.err = err
+	}
+}
+
+// flush writes the events held once they are more than limit bytes.
+func (t *Writer) flush(limit int) {
+	if len(t.buf) <= limit {
+		return
+	}
+	if t.err == nil {
+		_, t.err = t.w.Write(t.buf)
+	}
+	t.buf = t.buf[:0]
 }

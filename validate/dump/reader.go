@@ -156,18 +156,18 @@ func (r *Reader) Members() []Member { return r.members }
 // "/supervisorRunners/0/flightRecorder/12" in a node dump; "" in NDJSON,
 // where the line says it all.
 func (r *Reader) Pointer(e *Entry) string {
-	recorder := "/supervisorRunners/" + itoa(e.RunnerIndex) + "/flightRecorder/" + itoa(e.Item)
+	recorder := func() string { return "/supervisorRunners/" + itoa(e.RunnerIndex) + "/flightRecorder/" + itoa(e.Item) }
 	switch r.format {
 	case Array:
 		return "/" + itoa(e.Item)
 	case Timeline:
 		return "/timeline/" + itoa(e.Item)
 	case Node:
-		return recorder
+		return recorder()
 	case Cluster:
-		return "/nodes/" + itoa(e.NodeIndex) + "/diagnostics" + recorder
+		return "/nodes/" + itoa(e.NodeIndex) + "/diagnostics" + recorder()
 	case Capture:
-		return "/nodeDiagnostics" + recorder
+		return "/nodeDiagnostics" + recorder()
 	}
 	return ""
 }

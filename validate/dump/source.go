@@ -28,6 +28,9 @@ type source struct {
 	pinLost bool
 	pinAt   int
 	offset  int // the offset in the input of buf[0]
+	// counted is where frame has counted the lines up to: it counts them
+	// when it must say a line, or let bytes go.
+	counted int
 }
 
 // readChunk is how much a source reads at a time, at most.
@@ -64,6 +67,7 @@ func (s *source) more(keep int) (shift int, ok bool) {
 		s.offset += keep
 		s.end -= keep
 		s.pos -= keep
+		s.counted -= keep
 		if s.pin >= 0 {
 			s.pin -= keep
 		}
@@ -202,11 +206,13 @@ func (s *source) frame() (text []byte, line int, ferr *frameError) {
 	}
 	start, line, first := s.pos, s.line, c
 	i := s.pos
+	s.counted = i
 	var stack [MaxDepth]byte
 	depth := 0   // nesting; beyond MaxDepth only counted
 	skipped := 0 // bytes of a too-large value already let go
 	for {
 		if i >= s.end {
+			s.countLines(i)
 			if i-start > s.max {
 				skipped += i - start
 				start = i
@@ -223,6 +229,16 @@ func (s *source) frame() (text []byte, line int, ferr *frameError) {
 				return nil, line, s.endError("the value that starts at line "+itoa(line), line)
 			}
 			continue
+		}
+		if depth > 0 {
+			// Inside an object or array only strings and brackets matter:
+			// pass the rest at a byte a step.
+			for i < s.end && !frameStops[s.buf[i]] {
+				i++
+			}
+			if i == s.end {
+				continue
+			}
 		}
 		c = s.buf[i]
 		switch {
@@ -248,6 +264,7 @@ func (s *source) frame() (text []byte, line int, ferr *frameError) {
 		case c == '}' || c == ']':
 			if depth == 0 || (depth <= MaxDepth && (c == '}') != (stack[depth-1] == '{')) {
 				s.pos = i
+				s.countLines(i)
 				return nil, line, &frameError{rule: rule.JSONSyntax, msg: "unexpected '" + string(c) + "'", line: s.line}
 			}
 			depth--
@@ -255,16 +272,21 @@ func (s *source) frame() (text []byte, line int, ferr *frameError) {
 				s.pos = i + 1
 				return s.framed(start, i+1, line, skipped)
 			}
-		case c == '\n':
-			s.line++
 		}
 		i++
 	}
 }
 
+// countLines counts the line breaks from where frame counted up to to i.
+func (s *source) countLines(i int) {
+	s.line += bytes.Count(s.buf[s.counted:i], nl)
+	s.counted = i
+}
+
 // framed is the result of a value framed up to end: its text, or why it
 // was not kept.
 func (s *source) framed(start, end, line, skipped int) ([]byte, int, *frameError) {
+	s.countLines(end)
 	if size := skipped + end - start; size > s.max {
 		return nil, line, s.tooLarge("value", size, line)
 	}
@@ -283,9 +305,9 @@ func (s *source) skipString(i int, start, skipped *int) (int, bool) {
 	for {
 		j := bytes.IndexByte(s.buf[i:s.end], '"')
 		if j < 0 {
-			s.line += bytes.Count(s.buf[i:s.end], nl)
 			escaped = trailingBackslashes(s.buf[i:s.end], escaped)
 			i = s.end
+			s.countLines(i)
 			if i-*start > s.max {
 				*skipped += i - *start
 				*start = i
@@ -300,7 +322,6 @@ func (s *source) skipString(i int, start, skipped *int) (int, bool) {
 			continue
 		}
 		q := i + j
-		s.line += bytes.Count(s.buf[i:q], nl)
 		// A quote preceded by an odd number of backslashes is escaped.
 		if !trailingBackslashes(s.buf[i:q], escaped) {
 			return q + 1, true
@@ -322,6 +343,9 @@ func trailingBackslashes(text []byte, escaped bool) bool {
 	}
 	return n%2 == 1
 }
+
+// frameStops are the bytes frame looks at inside an object or array.
+var frameStops = [256]bool{'"': true, '{': true, '[': true, '}': true, ']': true}
 
 var nl = []byte{'\n'}
 

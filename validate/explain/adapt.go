@@ -59,10 +59,14 @@ func ReadObserved(inputs []merge.Input, opts Options, maxEntryBytes int, obs Obs
 	}
 	reset()
 	var fast viewReader
-	rep, err := merge.Merge(inputs, merge.Options{Pointers: true, Lenient: true, MaxEntryBytes: maxEntryBytes}, reset,
+	rep, err := merge.Merge(inputs, merge.Options{Pointers: true, Views: true, Lenient: true, MaxEntryBytes: maxEntryBytes}, reset,
 		func(m *merge.Entry) error {
 			loc := Location{Path: inputs[m.Input].Name, Line: m.Line, Pointer: m.Pointer}
-			e, ok := fast.entry(m.Raw)
+			var e Entry
+			ok := m.View != nil
+			if ok {
+				e, ok = fast.entry(m.View)
+			}
 			var err error
 			if !ok {
 				e, err = ParseEntry(m.Raw)
@@ -98,30 +102,45 @@ func ReadObserved(inputs []merge.Input, opts Options, maxEntryBytes int, obs Obs
 	return res, rep, warnings, nil
 }
 
-// A viewReader reads an entry that follows the schema through the
-// generated validator's view: the same as ParseEntry, several times as
+// A viewReader reads an entry that follows the schema from the view the
+// merge's validator made of it: the same as ParseEntry, several times as
 // fast.
 type viewReader struct {
-	v    timeline.Validator
-	view timeline.ClusterTimelineEntryView
-	ids  map[string]string // node and runner ids, each kept once
+	ids     map[string]string // node, runner and task ids and event names, each kept once
+	details map[string]string
 }
 
-// entry reads raw; ok is false when it breaks the schema.
-func (r *viewReader) entry(raw []byte) (e Entry, ok bool) {
-	if len(r.v.ClusterTimelineEntry(raw, &r.view)) > 0 {
-		return e, false
-	}
-	v := &r.view
-	at, ok := parseTime(string(v.At))
+// entry reads the entry v describes; ok is false when explain cannot
+// place it.
+func (r *viewReader) entry(v *timeline.ClusterTimelineEntryView) (e Entry, ok bool) {
+	at, ok := parseTime(v.At)
 	rank, rankOK := int64Of(v.DeviceRank)
 	world, worldOK := int64Of(v.WorldSize)
 	if !ok || !rankOK || !worldOK {
 		return e, false // read by the tolerant decoder, which says why
 	}
 	return Entry{At: at, AtText: string(v.At), NodeID: r.id(v.NodeID), RunnerID: r.id(v.RunnerID), Rank: rank, WorldSize: world,
-		Phase: string(v.Phase), Event: string(v.Event), Detail: string(v.Detail), TaskID: r.id(v.TaskID)}, true
+		Phase: string(v.Phase), Event: r.id(v.Event), Detail: r.detail(v.Detail), TaskID: r.id(v.TaskID)}, true
 }
+
+// detail is an entry's detail, kept once while there are few of them: a
+// runner repeats the same few.
+func (r *viewReader) detail(b []byte) string {
+	if s, ok := r.details[string(b)]; ok {
+		return s
+	}
+	if r.details == nil {
+		r.details = map[string]string{}
+	}
+	s := string(b)
+	if len(r.details) < maxDetails {
+		r.details[s] = s
+	}
+	return s
+}
+
+// maxDetails bounds the details a viewReader keeps.
+const maxDetails = 4096
 
 func (r *viewReader) id(b []byte) string {
 	if s, ok := r.ids[string(b)]; ok {
@@ -200,7 +219,7 @@ func snapshot(d *merge.Document) (snap *Snapshot, bad []string) {
 
 // parseTime reads a timestamp as the schema's date-time; ok is false for
 // text that is not one.
-func parseTime(s string) (time.Time, bool) {
+func parseTime[S ~string | ~[]byte](s S) (time.Time, bool) {
 	t, err := jsonrt.ParseTimestamp(s)
 	if err != nil {
 		return time.Time{}, false

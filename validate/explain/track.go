@@ -11,7 +11,7 @@ type Analyzer struct {
 	opts       Options
 	entries    int
 	start, end step
-	units      map[string]*unit
+	units      map[unitKey]*unit
 	order      []*unit
 	runners    map[string]*runnerTrack
 	outside    int // units of work outside any task so far
@@ -28,6 +28,13 @@ type step struct {
 // A runnerTrack follows one runner.
 type runnerTrack struct {
 	cur *rankState // the work it is in; nil while it rests outside any task
+}
+
+// A unitKey names a unit: a task by its id, or a runner's work outside
+// any task by the runner and its count.
+type unitKey struct {
+	outside bool
+	id      string
 }
 
 // A unit is a piece of work ranks do together: a task, or one runner's
@@ -62,6 +69,10 @@ type rankState struct {
 	recovered    []recovery
 }
 
+// runsAtFirst is room for the runs of a task's way through inference
+// (about a dozen phases), so that a rank's runs are allocated once.
+const runsAtFirst = 16
+
 // A run is a phase and the entry that entered it.
 type run struct {
 	phase string
@@ -79,7 +90,7 @@ func New(opts Options) *Analyzer {
 	if opts.StartupSilence <= 0 {
 		opts.StartupSilence = 10 * time.Minute
 	}
-	return &Analyzer{opts: opts, units: map[string]*unit{}, runners: map[string]*runnerTrack{}}
+	return &Analyzer{opts: opts, units: map[unitKey]*unit{}, runners: map[string]*runnerTrack{}}
 }
 
 // Add reads the next entry of the timeline, found at loc.
@@ -120,10 +131,11 @@ func (a *Analyzer) Add(e *Entry, loc Location) {
 }
 
 // unit returns the rank state of e's rank in the task id, or in the work
-// outside any task key, made on first sight.
-func (a *Analyzer) unit(id, key string, e *Entry, st step) *rankState {
-	if key == "" {
-		key = "task " + id
+// outside any task outside, made on first sight.
+func (a *Analyzer) unit(id, outside string, e *Entry, st step) *rankState {
+	key := unitKey{id: id}
+	if outside != "" {
+		key = unitKey{true, outside}
 	}
 	u := a.units[key]
 	if u == nil {
@@ -178,10 +190,17 @@ func (a *Analyzer) leave(tr *runnerTrack) {
 	}
 }
 
+// kept returns a copy of st to keep: taking st's own address would make
+// every call of record allocate it.
+func kept(st step) *step { return &st }
+
 // record adds the entry st to the rank's way.
 func (rs *rankState) record(st step) {
 	rs.entries++
 	if n := len(rs.runs); (n == 0 || rs.runs[n-1].phase != st.phase) && !rs.u.dropped {
+		if rs.runs == nil {
+			rs.runs = make([]run, 0, runsAtFirst)
+		}
 		rs.runs = append(rs.runs, run{st.phase, st})
 	}
 	rs.last = st
@@ -195,15 +214,15 @@ func (rs *rankState) record(st step) {
 		rs.cancelled = true
 	case phaseError:
 		if !rs.completed && rs.errored == nil {
-			rs.errored = &st
+			rs.errored = kept(st)
 		}
 	}
 	if st.event == eventRunnerCrashed && !rs.completed && rs.crash == nil {
-		rs.crash = &st
+		rs.crash = kept(st)
 	}
 	switch {
 	case st.event == eventEvalTimeout:
-		rs.timeout = &st
+		rs.timeout = kept(st)
 	case rs.timeout != nil && st.phase != phaseError && st.phase != phaseShutdownCleanup:
 		rs.recovered = append(rs.recovered, recovery{*rs.timeout, st})
 		rs.timeout = nil

@@ -2,8 +2,9 @@
 // any of the dump formats, into one timeline in the schema's merge order:
 // what Skulk's timeline endpoint serves, built offline.
 //
-// Inputs that are in order are merged as streams, k ways, holding a batch
-// of entries per input. An input that turns out not to be in order is
+// Inputs that are in order are merged as streams, k ways, holding a few
+// batches of entries per input; the entries are checked on every core. An
+// input that turns out not to be in order is
 // sorted in memory first (a node dump always is: its flight recorders are
 // in order each on its own), and the merge starts over. Entries pass
 // through as written: an NDJSON line byte for byte, an entry of a node dump
@@ -45,6 +46,8 @@ type Options struct {
 	MaxEntryBytes int
 	// Pointers asks for the JSON pointer of each entry in its input.
 	Pointers bool
+	// Views asks for each entry's view (Entry.View).
+	Views bool
 	// Lenient carries on past an entry that breaks the schema, and past a
 	// problem of a dump that does not stop its reading: each is reported
 	// in its InputReport's Problems, and the entry is merged as written
@@ -60,6 +63,10 @@ type Entry struct {
 	// emit function returns.
 	Raw []byte
 	Key timeline.SortKey
+	// View describes the entry as the generated validator read it, valid
+	// until emit returns, when Options.Views asks for it; it is nil for an
+	// entry that breaks the schema, which Options.Lenient let through.
+	View *timeline.ClusterTimelineEntryView
 	// Input and Line say where the entry comes from, and Pointer, when
 	// Options.Pointers asks for it, where in the input's document.
 	Input   int
@@ -148,8 +155,12 @@ type InputReport struct {
 func Merge(inputs []Input, opts Options, reset func() error, emit func(*Entry) error) (*Report, error) {
 	sortFirst := make([]bool, len(inputs))
 	kept := make([]*source, len(inputs)) // the inputs read once, as read
+	// The checkers serve every input, and outlast a merge that starts over.
+	done := make(chan struct{})
+	defer close(done)
+	check := startCheckers(opts, done)
 	for {
-		rep, unsorted, err := mergeOnce(inputs, sortFirst, kept, opts, emit)
+		rep, unsorted, err := mergeOnce(inputs, sortFirst, kept, opts, check, emit)
 		if err != nil || unsorted < 0 {
 			return rep, err
 		}
@@ -162,10 +173,11 @@ func Merge(inputs []Input, opts Options, reset func() error, emit func(*Entry) e
 }
 
 // mergeOnce merges the inputs, the ones marked in sortFirst sorted in
-// memory. It stops early, returning the index of the input, when an input
-// read as a stream turns out to be out of order. kept holds the inputs
-// that are read once, from an earlier try, and gets those read now.
-func mergeOnce(inputs []Input, sortFirst []bool, kept []*source, opts Options, emit func(*Entry) error) (*Report, int, error) {
+// memory, their entries checked by check. It stops early, returning the
+// index of the input, when an input read as a stream turns out to be out
+// of order. kept holds the inputs that are read once, from an earlier try,
+// and gets those read now.
+func mergeOnce(inputs []Input, sortFirst []bool, kept []*source, opts Options, check chan<- *batch, emit func(*Entry) error) (*Report, int, error) {
 	rep := &Report{Inputs: make([]InputReport, len(inputs))}
 	stop := make(chan struct{})
 	defer close(stop)
@@ -177,34 +189,45 @@ func mergeOnce(inputs []Input, sortFirst []bool, kept []*source, opts Options, e
 		case kept[i] != nil:
 			sources[i] = kept[i].replay()
 		case in.Once:
-			sources[i] = startSource(i, in, opts, true, size, stop)
+			sources[i] = startSource(i, in, opts, true, size, check, stop)
 			kept[i] = sources[i]
 		default:
-			sources[i] = startSource(i, in, opts, sortFirst[i], size, stop)
+			sources[i] = startSource(i, in, opts, sortFirst[i], size, check, stop)
 		}
 	}
 
 	var heads mergeHeap
-	next := func(s *source) (bool, error) {
-		e, err := s.next()
-		if err != nil || e == nil {
-			return false, err
-		}
-		heads.push(head{e, s})
-		return true, nil
-	}
 	for _, s := range sources {
-		if _, err := next(s); err != nil {
+		e, err := s.next()
+		if err != nil {
 			return rep, -1, err
 		}
+		if e != nil {
+			heads.push(head{e, s})
+		}
+	}
+	// advance replaces the head of s, which is on top, with the entry of s
+	// that follows, or takes s out at its end.
+	advance := func(s *source) error {
+		e, err := s.next()
+		switch {
+		case err != nil:
+			return err
+		case e == nil:
+			heads.pop()
+		default:
+			heads.replaceTop(head{e, s})
+		}
+		return nil
 	}
 
 	var dups dupWindow
 	var prevText prevKey
 	out := new(Entry) // one for all: emit must not keep it
+	var view timeline.ClusterTimelineEntryView
 	seed := maphash.MakeSeed()
 	for heads.len() > 0 {
-		h := heads.pop()
+		h := heads.top()
 		e, s := h.entry, h.src
 		if e.unsorted {
 			return rep, s.index, nil
@@ -219,17 +242,24 @@ func mergeOnce(inputs []Input, sortFirst []bool, kept []*source, opts Options, e
 			if opts.Dedupe {
 				rep.Dropped++
 				rep.Entries--
-				if _, err := next(s); err != nil {
+				if err := advance(s); err != nil {
 					return rep, -1, err
 				}
 				continue
 			}
 		}
-		*out = Entry{Raw: e.raw, Key: e.key, Input: s.index, Line: e.line, Pointer: e.pointer}
+		*out = Entry{Raw: e.raw, Key: e.key, Input: s.index, Line: e.line}
+		if e.valid && opts.Views {
+			e.view.view(&view)
+			out.View = &view
+		}
+		if opts.Pointers {
+			out.Pointer = e.pointer
+		}
 		if err := emit(out); err != nil {
 			return rep, -1, err
 		}
-		if _, err := next(s); err != nil {
+		if err := advance(s); err != nil {
 			return rep, -1, err
 		}
 	}
@@ -283,11 +313,26 @@ func (m *mergeHeap) push(h head) {
 	}
 }
 
+func (m *mergeHeap) top() head { return m.h[0] }
+
 func (m *mergeHeap) pop() head {
 	top := m.h[0]
 	last := len(m.h) - 1
 	m.h[0] = m.h[last]
 	m.h = m.h[:last]
+	m.down()
+	return top
+}
+
+// replaceTop puts h in the place of the top, which a pop and a push would
+// do with twice the comparisons.
+func (m *mergeHeap) replaceTop(h head) {
+	m.h[0] = h
+	m.down()
+}
+
+// down moves the top down to its place.
+func (m *mergeHeap) down() {
 	for i := 0; ; {
 		l, r, min := 2*i+1, 2*i+2, i
 		if l < len(m.h) && m.less(l, min) {
@@ -302,7 +347,6 @@ func (m *mergeHeap) pop() head {
 		m.h[i], m.h[min] = m.h[min], m.h[i]
 		i = min
 	}
-	return top
 }
 
 // prevKey is Skulk's key of the entry before, to count the entries whose
@@ -319,7 +363,7 @@ func (p *prevKey) less(e *entry) bool {
 	if !p.ok {
 		return false
 	}
-	if c := bytes.Compare(e.atText, p.at); c != 0 {
+	if c := bytes.Compare(e.view.at(), p.at); c != 0 {
 		return c < 0
 	}
 	if e.nodeID != p.nodeID {
@@ -330,7 +374,7 @@ func (p *prevKey) less(e *entry) bool {
 
 func (p *prevKey) set(e *entry) {
 	p.ok = true
-	p.at = append(p.at[:0], e.atText...)
+	p.at = append(p.at[:0], e.view.at()...)
 	p.nodeID = e.nodeID
 	p.rank = e.rank
 }

@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/flightline-dev/flightline/validate/internal/skulkdata"
+	"github.com/flightline-dev/flightline/validate/rule"
 )
 
 func memInput(name, text string) Input {
@@ -135,6 +136,25 @@ func TestMergeStopsOnBadEntry(t *testing.T) {
 	ie, ok := err.(*InputError)
 	if !ok || ie.Path != "bad" || ie.Line != 2 {
 		t.Fatalf("got %v, want an InputError at bad:2", err)
+	}
+}
+
+// TestMergeStopsOnBadTimestamp: an entry that follows the schema but
+// whose at is not a timestamp (empty, of any node and rank, or text)
+// cannot be placed, and stops the merge.
+func TestMergeStopsOnBadTimestamp(t *testing.T) {
+	good := testEntry("00", 0, "")
+	for _, bad := range []string{
+		strings.Replace(good, "2026-04-24T22:03:00+00:00", "noon", 1),
+		strings.Replace(good, "2026-04-24T22:03:00+00:00", "", 1),
+		strings.Replace(strings.Replace(good, "2026-04-24T22:03:00+00:00", "", 1), `"node-0"`, `""`, 1),
+		strings.Replace(good, "2026-04-24T22:03:00+00:00", "2026-04-24 22:03:00", 1),
+	} {
+		_, err := Merge([]Input{memInput("in", good+"\n"+bad+"\n")}, Options{}, func() error { return nil }, func(*Entry) error { return nil })
+		ie, ok := err.(*InputError)
+		if !ok || ie.Line != 2 || ie.Rule != rule.Timestamp || !strings.Contains(ie.Message, "cannot be placed in time") {
+			t.Errorf("%s: got %v, want a timestamp InputError at in:2", bad, err)
+		}
 	}
 }
 
