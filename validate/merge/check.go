@@ -81,6 +81,11 @@ func (c *checker) check(b *batch, e *entry, opts Options) *InputError {
 	} else {
 		vs = c.v.ClusterTimelineEntry(e.raw, &c.view)
 	}
+	if e.runner && len(vs) == 0 {
+		// The reader lifts every flight recorder entry that fits the
+		// schema; one it could not lift has no view to read a key from.
+		return fail(rule.Schema, "the flight recorder entry cannot be lifted onto its runner")
+	}
 	if len(vs) > 0 {
 		v := vs[0]
 		msg := v.Message
