@@ -5,8 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
+
+	"github.com/flightline-dev/flightline/generated/jsonrt"
 )
 
 // An Entry is what explain reads of one timeline entry.
@@ -82,9 +83,9 @@ func ParseEntry(raw []byte) (Entry, error) {
 	if !ok {
 		return e, fmt.Errorf("at %q is not a timestamp", *v.At)
 	}
-	rank, ok := integer(v.DeviceRank)
-	if !ok {
-		return e, fmt.Errorf("deviceRank %s is not an integer", orNothing(v.DeviceRank))
+	rank, err := integer(v.DeviceRank)
+	if err != nil {
+		return e, fmt.Errorf("deviceRank %s %v", orNothing(v.DeviceRank), err)
 	}
 	e = Entry{At: at, AtText: *v.At, RunnerID: *v.RunnerID, Rank: rank, Phase: *v.Phase}
 	if v.NodeID != nil {
@@ -97,11 +98,24 @@ func ParseEntry(raw []byte) (Entry, error) {
 	return e, nil
 }
 
-// integer reads a JSON integer that fits 64 bits.
-func integer(raw json.RawMessage) (int64, bool) {
-	n, err := strconv.ParseInt(string(raw), 10, 64)
-	return n, err == nil
+// integer reads an integer of at most 64 bits, in any form JSON writes
+// one; the error says what it is instead.
+func integer(raw json.RawMessage) (int64, error) {
+	n, err := jsonrt.ParseInt(raw)
+	if err != nil {
+		return 0, errNotInteger
+	}
+	i, ok := n.Int64()
+	if !ok {
+		return 0, errBeyond64Bits
+	}
+	return i, nil
 }
+
+var (
+	errNotInteger   = errors.New("is not an integer")
+	errBeyond64Bits = errors.New("is beyond 64 bits, which no rank is")
+)
 
 // text reads a JSON string; anything else is "".
 func text(raw json.RawMessage) string {

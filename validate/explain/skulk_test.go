@@ -141,6 +141,9 @@ func TestSkulkClusters(t *testing.T) {
 			if len(warnings) != c.warnings || res.Warnings != c.warnings {
 				t.Errorf("warnings %q (counted %d), want %d", warnings, res.Warnings, c.warnings)
 			}
+			if c.golden == "edge" && (len(warnings) != 1 || !strings.HasSuffix(warnings[0], "deviceRank 18446744073709551616 is beyond 64 bits, which no rank is")) {
+				t.Errorf("the edge entry's warning: %q", warnings)
+			}
 			if n := strings.Count(out, "\n"); n > screen {
 				t.Errorf("%d lines, more than a screen", n)
 			}
