@@ -16,7 +16,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/flightline-dev/flightline/schema"
+	"github.com/flightline-dev/flightline/gen/ir"
 )
 
 // The runtime is the Go source in internal/jsonrt, written as a package
@@ -52,20 +52,20 @@ func rt(name string) string {
 // runtimeFiles lists the runtime files a package needs.
 func (g *generator) runtimeFiles() []string {
 	files := []string{"encode.go", "number.go", "scan.go", "violation.go"}
-	if g.uses(func(t *schema.Type) bool { return t.Kind == schema.Integer }) {
+	if g.p.Uses(ir.IsKind(ir.Int)) {
 		files = append(files, "int.go")
 	}
-	dates := g.uses((*schema.Type).Timestamp)
+	dates := g.p.Uses(ir.IsKind(ir.DateTime))
 	if dates {
 		files = append(files, "datetime.go")
 	}
-	if g.m.Order != nil || dates {
+	if g.p.Order != nil || dates {
 		files = append(files, "timestamp.go")
 	}
-	if g.m.Order != nil {
+	if g.p.Order != nil {
 		files = append(files, "merge.go")
 	}
-	if len(g.m.Lifts) > 0 {
+	if len(g.p.Lifts) > 0 {
 		files = append(files, "lift.go")
 	}
 	slices.Sort(files)

@@ -1,0 +1,475 @@
+// Package ir is the Go form of a schema: what each named type, field and
+// value of a schema.Model becomes in Go, decided once, so that the
+// emitters of package gen only write the decisions out.
+//
+// A Value is a place that holds a schema value (a field, an array item, a
+// map value, a union alternative): its Go kind and the checks its values
+// must pass. A Field adds how the struct holds it: directly, through a
+// pointer, or in a type whose zero value is nil, whether it is left out of
+// the encoding when absent, and the default that fills it.
+package ir
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/flightline-dev/flightline/schema"
+)
+
+// A Package is the Go form of one Model.
+type Package struct {
+	Model *schema.Model
+	// Types are the named Go types, in the Model's order.
+	Types []*Type
+	// Documents are the types a Validator checks whole documents of: the
+	// roots, then the sources of lifts.
+	Documents []*Type
+	// Order is the ordered type's merge order, or nil.
+	Order *Order
+	Lifts []*Lift
+
+	types map[*schema.Type]*Type
+}
+
+// TypeKind is the shape of a named Go type.
+type TypeKind uint8
+
+// The kinds of named types.
+const (
+	Struct TypeKind = iota + 1
+	Enum
+	Union
+)
+
+func (k TypeKind) String() string {
+	switch k {
+	case Struct:
+		return "object"
+	case Enum:
+		return "enum"
+	case Union:
+		return "union"
+	}
+	return "invalid"
+}
+
+// A Type is a named Go type: a struct, a string enum or a sum type.
+type Type struct {
+	Kind   TypeKind
+	Name   string
+	Doc    string // the schema's description
+	Loc    string
+	Schema *schema.Type
+
+	// Fields are a struct's fields, in schema order.
+	Fields []*Field
+	// Extra holds the members a struct does not declare, or is nil when
+	// the object admits none.
+	Extra *Extra
+
+	// Values are an enum's values, in schema order.
+	Values []EnumValue
+
+	// Variants are a union's alternatives.
+	Variants []*Variant
+
+	// View reports the ordered type, which has a view of its top-level
+	// scalars read without copying.
+	View bool
+}
+
+// ExtraField is the Go name of the field that holds the members an open
+// object does not declare.
+const ExtraField = "AdditionalProperties"
+
+// Extra is how a struct holds the members its schema does not declare.
+type Extra struct {
+	GoName string
+	// Elem is the value of such a member: any value, as written, for an
+	// object that is merely open.
+	Elem *Value
+}
+
+// An EnumValue is one value of an enum and its Go constant.
+type EnumValue struct {
+	JSON  string
+	Const string
+}
+
+// A Variant is one alternative of a union.
+type Variant struct {
+	// Name is the union's field that holds the alternative, named by its
+	// JSON kind: String, Integer, Number, Boolean, Array or Object.
+	Name string
+	// Const is the alternative's Kind constant, and Ctor its constructor.
+	Const, Ctor string
+	// JSONKind is the JSON kind of the alternative's values.
+	JSONKind string
+	Value    *Value
+}
+
+// Storage is how a struct field holds its value.
+type Storage uint8
+
+// The storages of fields.
+const (
+	// Direct: the field holds the value; it is always present.
+	Direct Storage = iota + 1
+	// Pointer: the field points to the value; nil is null or absent.
+	Pointer
+	// Nilable: the value's Go type has nil for null or absent (a slice, a
+	// map or raw JSON).
+	Nilable
+)
+
+// A Field is one property of a struct.
+type Field struct {
+	// JSON is the property name; GoName the Go field's name.
+	JSON, GoName string
+	Doc          string
+	Loc          string
+	Required     bool
+	Nullable     bool
+	Storage      Storage
+	// Omit reports a field left out of the encoding when nil: optional,
+	// not nullable and without a default.
+	Omit bool
+	// Default is the JSON text of the default that fills the field when
+	// it is absent, or "".
+	Default string
+	Value   *Value
+	Schema  *schema.Field
+}
+
+// Defaulted reports a field that is filled with its default when absent.
+func (f *Field) Defaulted() bool { return f.Default != "" }
+
+// Kind is how Go code holds a value.
+type Kind uint8
+
+// The kinds of values.
+const (
+	String   Kind = iota + 1 // string
+	DateTime                 // the runtime's DateTime, for format date-time
+	Int                      // the runtime's Int: any integer, exactly
+	Float                    // float64
+	Bool                     // bool
+	Raw                      // json.RawMessage: any value, as written
+	Named                    // a named Type
+	Slice                    // []Elem
+	Map                      // map[string]Elem
+)
+
+// A Value is a place that holds values of one schema type.
+type Value struct {
+	Kind Kind
+	// Type is the named type of a Named value.
+	Type *Type
+	// Elem is the item of a Slice or the value of a Map; ElemNullable
+	// reports that it may be null, and ElemPtr that it is then held
+	// through a pointer.
+	Elem         *Value
+	ElemNullable bool
+	ElemPtr      bool
+	Schema       *schema.Type
+}
+
+// NaturalNil reports kinds whose Go zero value already says "absent".
+func (v *Value) NaturalNil() bool { return v.Kind == Slice || v.Kind == Map || v.Kind == Raw }
+
+// Scalar reports values read as one token: strings, numbers, booleans
+// and enums.
+func (v *Value) Scalar() bool {
+	switch v.Kind {
+	case String, DateTime, Int, Float, Bool:
+		return true
+	case Named:
+		return v.Type.Kind == Enum
+	}
+	return false
+}
+
+// Is reports whether v is of the named kind k.
+func (v *Value) Is(k TypeKind) bool { return v.Kind == Named && v.Type.Kind == k }
+
+// An Order is the merge order of the ordered type.
+type Order struct {
+	Type *Type
+	Keys []*Field
+}
+
+// ViewFields are the fields of the ordered type its view holds: its
+// top-level strings, enums and numbers.
+func (o *Order) ViewFields() []*Field {
+	var fs []*Field
+	for _, f := range o.Type.Fields {
+		switch {
+		case f.Value.Kind == String, f.Value.Kind == DateTime, f.Value.Kind == Int, f.Value.Kind == Float, f.Value.Is(Enum):
+			fs = append(fs, f)
+		}
+	}
+	return fs
+}
+
+// A Lift converts values of one struct into another.
+type Lift struct {
+	From, Into *Type
+	// Targets say where each field of Into comes from, in Into's order:
+	// the path of fields followed from From.
+	Targets []LiftTarget
+	Drop    []*Field
+	Schema  *schema.Lift
+}
+
+// A LiftTarget is a field of a lift's target and its source path. Set
+// reports a source named by the lift rather than the field of the same
+// name.
+type LiftTarget struct {
+	Field *Field
+	Path  []*Field
+	Set   bool
+}
+
+// Build computes the Go form of m.
+func Build(m *schema.Model) (*Package, error) {
+	p := &Package{Model: m, types: map[*schema.Type]*Type{}}
+	for _, t := range m.Types {
+		p.types[t] = &Type{Name: t.Name, Doc: t.Description, Loc: t.Loc, Schema: t,
+			Kind: map[schema.Kind]TypeKind{schema.Object: Struct, schema.Enum: Enum, schema.Union: Union}[t.Kind]}
+	}
+	for _, t := range m.Types {
+		it := p.types[t]
+		if it.Kind == 0 {
+			return nil, fmt.Errorf("%s: ir: a %s cannot be a named type", t.Loc, t.Kind)
+		}
+		p.Types = append(p.Types, it)
+	}
+	if m.Order != nil {
+		p.types[m.Order.Type].View = true
+	}
+	for _, it := range p.Types {
+		switch it.Kind {
+		case Struct:
+			p.structType(it)
+		case Enum:
+			for _, v := range it.Schema.Values {
+				it.Values = append(it.Values, EnumValue{JSON: v, Const: it.Name + schema.GoName(v)})
+			}
+		case Union:
+			for _, v := range it.Schema.Variants {
+				name := variantName(schema.JSONKind(v))
+				it.Variants = append(it.Variants, &Variant{Name: name, Const: it.Name + name, Ctor: name + it.Name,
+					JSONKind: schema.JSONKind(v), Value: p.value(v)})
+			}
+		}
+	}
+	for _, r := range m.Roots {
+		p.Documents = append(p.Documents, p.types[r])
+	}
+	for _, l := range m.Lifts {
+		if from := p.types[l.From]; !slices.Contains(p.Documents, from) {
+			p.Documents = append(p.Documents, from)
+		}
+	}
+	if o := m.Order; o != nil {
+		p.Order = &Order{Type: p.types[o.Type]}
+		for _, k := range o.Keys {
+			p.Order.Keys = append(p.Order.Keys, p.field(o.Type, k))
+		}
+	}
+	for _, l := range m.Lifts {
+		p.Lifts = append(p.Lifts, p.lift(l))
+	}
+	return p, nil
+}
+
+// TypeOf returns the named type of the model's type t.
+func (p *Package) TypeOf(t *schema.Type) *Type { return p.types[t] }
+
+// field returns the field of the struct t for f.
+func (p *Package) field(t *schema.Type, f *schema.Field) *Field {
+	for _, it := range p.types[t].Fields {
+		if it.Schema == f {
+			return it
+		}
+	}
+	panic("ir: no field " + f.Name + " in " + t.Name)
+}
+
+// objectMethods are the methods generated on every struct, which its
+// fields must not be named.
+var objectMethods = []string{"MarshalJSON", "UnmarshalJSON", "AppendJSON"}
+
+// Methods lists the methods generated on t that its fields must not be
+// named like.
+func (t *Type) Methods() []string {
+	if t.Kind != Struct {
+		return nil
+	}
+	ms := slices.Clone(objectMethods)
+	if t.View {
+		ms = append(ms, "SortKey")
+	}
+	return ms
+}
+
+func (p *Package) structType(it *Type) {
+	t := it.Schema
+	if t.Open {
+		it.Extra = &Extra{GoName: ExtraField, Elem: &Value{Kind: Raw}}
+	}
+	// Field names are the schema's Go names, with Field appended while a
+	// method of the type, or the field of the undeclared members, has it.
+	members := it.Methods()
+	if it.Extra != nil {
+		members = append(members, it.Extra.GoName)
+	}
+	taken := map[string]bool{}
+	for _, m := range members {
+		taken[m] = true
+	}
+	for _, f := range t.Fields {
+		taken[f.GoName] = true // the schema makes these unique
+	}
+	for _, f := range t.Fields {
+		name := f.GoName
+		if slices.Contains(members, name) {
+			for name += "Field"; taken[name]; name += "Field" {
+			}
+			taken[name] = true
+		}
+		v := p.value(f.Type)
+		fl := &Field{JSON: f.Name, GoName: name, Doc: f.Description, Loc: f.Loc, Required: f.Required,
+			Nullable: f.Nullable, Value: v, Schema: f}
+		if !f.Required && !f.Nullable && f.Default != "" && v.Scalar() {
+			fl.Default = f.Default
+		}
+		switch {
+		case v.NaturalNil():
+			fl.Storage = Nilable
+		case f.Nullable || !(f.Required || fl.Defaulted()):
+			fl.Storage = Pointer
+		default:
+			fl.Storage = Direct
+		}
+		fl.Omit = !f.Required && !f.Nullable && !fl.Defaulted()
+		it.Fields = append(it.Fields, fl)
+	}
+}
+
+// value is the Go form of a value of t.
+func (p *Package) value(t *schema.Type) *Value {
+	v := &Value{Schema: t}
+	switch t.Kind {
+	case schema.String:
+		v.Kind = String
+		if t.Timestamp() {
+			v.Kind = DateTime
+		}
+	case schema.Integer:
+		v.Kind = Int
+	case schema.Number:
+		v.Kind = Float
+	case schema.Boolean:
+		v.Kind = Bool
+	case schema.Any:
+		v.Kind = Raw
+	case schema.Array, schema.Map:
+		v.Kind = Slice
+		if t.Kind == schema.Map {
+			v.Kind = Map
+		}
+		v.Elem = p.value(t.Elem)
+		v.ElemNullable = t.ElemNullable
+		v.ElemPtr = t.ElemNullable && !v.Elem.NaturalNil()
+	default:
+		v.Kind, v.Type = Named, p.types[t]
+	}
+	return v
+}
+
+func (p *Package) lift(l *schema.Lift) *Lift {
+	il := &Lift{From: p.types[l.From], Into: p.types[l.Into], Schema: l}
+	for _, target := range l.Into.Fields {
+		lt := LiftTarget{Field: p.field(l.Into, target)}
+		path := []*schema.Field{l.From.Field(target.Name)}
+		for _, s := range l.Set {
+			if s.Field == target {
+				path, lt.Set = s.Path, true
+			}
+		}
+		t := l.From
+		for _, f := range path {
+			lt.Path = append(lt.Path, p.field(t, f))
+			t = f.Type
+		}
+		il.Targets = append(il.Targets, lt)
+	}
+	for _, d := range l.Drop {
+		il.Drop = append(il.Drop, p.field(l.From, d))
+	}
+	return il
+}
+
+// variantName names a union alternative by its JSON kind.
+func variantName(kind string) string {
+	switch kind {
+	case "string":
+		return "String"
+	case "integer":
+		return "Integer"
+	case "number":
+		return "Number"
+	case "boolean":
+		return "Boolean"
+	case "array":
+		return "Array"
+	}
+	return "Object"
+}
+
+// Uses reports whether a value of a kind that pred holds for occurs in
+// the package, in any type.
+func (p *Package) Uses(pred func(*Value) bool) bool {
+	seen := map[*Type]bool{}
+	var walkType func(t *Type) bool
+	var walk func(v *Value) bool
+	walk = func(v *Value) bool {
+		if v == nil {
+			return false
+		}
+		if pred(v) {
+			return true
+		}
+		if v.Kind == Named {
+			return walkType(v.Type)
+		}
+		return walk(v.Elem)
+	}
+	walkType = func(t *Type) bool {
+		if seen[t] {
+			return false
+		}
+		seen[t] = true
+		for _, f := range t.Fields {
+			if walk(f.Value) {
+				return true
+			}
+		}
+		for _, v := range t.Variants {
+			if walk(v.Value) {
+				return true
+			}
+		}
+		return t.Extra != nil && walk(t.Extra.Elem)
+	}
+	for _, t := range p.Types {
+		if walkType(t) {
+			return true
+		}
+	}
+	return false
+}
+
+// IsKind returns a predicate for Uses: values of kind k.
+func IsKind(k Kind) func(*Value) bool { return func(v *Value) bool { return v.Kind == k } }
