@@ -261,7 +261,7 @@ func (g *generator) readValue(t *ir.Value, nullable, ptr bool, set func(jen.Code
 	if ptr || t.NaturalNil() {
 		onNull = append(onNull, jen.If(live).Block(set(jen.Nil())))
 	}
-	return []jen.Code{jen.If(jen.Op("!").Id("s").Dot("null").Call()).Block(read...).Else().Block(onNull...)}
+	return []jen.Code{jen.If(jen.Op("!").Id("s").Dot("null").Call(jen.Lit(leaf))).Block(read...).Else().Block(onNull...)}
 }
 
 // readNonNull reads one value of t and stores it with store, which takes

@@ -35,6 +35,7 @@ var runtimeAPI = map[string]bool{
 	"Violation": true, "ValidationError": true, "MergeError": true,
 	"Keyword": true, "KeywordSyntax": true, "KeywordDuplicate": true, "KeywordType": true, "KeywordRequired": true,
 	"KeywordAdditionalProperties": true, "KeywordEnum": true, "KeywordAnyOf": true, "KeywordRange": true,
+	"KeywordTruncated": true, "KeywordTrailing": true,
 	"Int": true, "IntOf": true, "ParseInt": true,
 	"DateTime": true, "DateTimeOf": true,
 }
@@ -51,7 +52,7 @@ func rt(name string) string {
 
 // runtimeFiles lists the runtime files a package needs.
 func (g *generator) runtimeFiles() []string {
-	files := []string{"encode.go", "number.go", "scan.go", "violation.go"}
+	files := []string{"encode.go", "keys.go", "number.go", "scan.go", "skip.go", "text.go", "violation.go"}
 	if g.p.Uses(ir.IsKind(ir.Int)) {
 		files = append(files, "int.go")
 	}

@@ -348,11 +348,7 @@ func (c *checker) check(it *dump.Entry) (entry, *InputError) {
 		if len(vs) > 1 {
 			msg += fmt.Sprintf(" (and %d more; flightline validate lists them)", len(vs)-1)
 		}
-		id := rule.Schema
-		if v.Keyword == timeline.KeywordSyntax {
-			id = rule.JSONSyntax
-		}
-		return fail(id, msg)
+		return fail(dump.KeywordRule(v.Keyword), msg)
 	}
 	if _, err := jsonrt.ParseTimestamp(c.view.At); err != nil {
 		return fail(rule.Timestamp, fmt.Sprintf("/at: %q: %v; the entry cannot be placed in time", c.view.At, err))

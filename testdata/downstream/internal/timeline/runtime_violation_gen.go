@@ -49,7 +49,7 @@ func (e *ValidationError) Error() string {
 	b.WriteString(e.Type)
 	if len(e.Violations) > 0 {
 		v := e.Violations[0]
-		if v.Keyword == KeywordSyntax {
+		if v.Keyword.Malformed() {
 			b.WriteString(": invalid JSON at offset ")
 			b.WriteString(strconv.Itoa(v.Offset))
 		}
@@ -72,6 +72,8 @@ type Keyword uint8
 const (
 	// KeywordSyntax: the document is not well-formed JSON (RFC 8259, in
 	// valid UTF-8, nested at most maxDepth deep). Nothing after it is read.
+	// A document cut short is KeywordTruncated instead, and one with more
+	// after its value KeywordTrailing.
 	KeywordSyntax Keyword = iota + 1
 	// KeywordDuplicate: an object gives the same property twice.
 	KeywordDuplicate
@@ -89,21 +91,33 @@ const (
 	// KeywordRange: a number that the Go type of its property cannot hold,
 	// such as 1e400 for a float64. Only decoding reports it.
 	KeywordRange
+	// KeywordTruncated: the document ends inside a value.
+	KeywordTruncated
+	// KeywordTrailing: something other than whitespace follows the
+	// document's value.
+	KeywordTrailing
 )
 
 var keywordNames = [...]string{
 	KeywordSyntax: "syntax", KeywordDuplicate: "duplicate", KeywordType: "type", KeywordRequired: "required",
 	KeywordAdditionalProperties: "additionalProperties", KeywordEnum: "enum", KeywordAnyOf: "anyOf", KeywordRange: "range",
+	KeywordTruncated: "truncated", KeywordTrailing: "trailing",
 }
 
 // String returns the keyword as JSON Schema writes it ("type", "required",
-// "additionalProperties", ...), or "syntax", "duplicate" and "range" for
-// the rules that are not JSON Schema's.
+// "additionalProperties", ...), or "syntax", "truncated", "trailing",
+// "duplicate" and "range" for the rules that are not JSON Schema's.
 func (k Keyword) String() string {
 	if int(k) < len(keywordNames) && keywordNames[k] != "" {
 		return keywordNames[k]
 	}
 	return "Keyword(" + strconv.Itoa(int(k)) + ")"
+}
+
+// Malformed reports the keywords of a document that is not well-formed
+// JSON (syntax, truncated and trailing), after which nothing is read.
+func (k Keyword) Malformed() bool {
+	return k == KeywordSyntax || k == KeywordTruncated || k == KeywordTrailing
 }
 
 // MarshalText writes k as String does.
