@@ -16,6 +16,7 @@ import (
 // with a nil destination it only reports violations and allocates nothing.
 func (g *generator) decoders(f *jen.File) {
 	g.validator(f)
+	g.assertions(f)
 	for _, t := range g.p.Types {
 		switch t.Kind {
 		case ir.Struct, ir.Union:
@@ -106,9 +107,6 @@ func (g *generator) unmarshal(f *jen.File, t *ir.Type) {
 	f.Line()
 }
 
-// live is the condition under which a decode function stores values.
-var live = jen.Id("x").Op("!=").Nil()
-
 func (g *generator) decodeObject(f *jen.File, t *ir.Type) {
 	params := []jen.Code{jen.Id("x").Op("*").Id(t.Name)}
 	view := t.View
@@ -143,24 +141,10 @@ func (g *generator) decodeObject(f *jen.File, t *ir.Type) {
 	f.Var().Id(keys).Op("=").Index(jen.Lit(n)).Id("keyText").Values(keyTexts...)
 	f.Line()
 
-	var unknown jen.Code
-	if t.Extra != nil {
-		unknown = jen.Block(
-			jen.Id("k").Op("=").Id("s").Dot("pushKey").Call(jen.Id("k")),
-			jen.If(jen.Id("s").Dot("repeatedKey").Call(jen.Id("mark"), jen.Id("k"))).Block(jen.Id("s").Dot("duplicate").Call()),
-			jen.Id("start").Op(":=").Id("s").Dot("valueStart").Call(),
-			jen.Id("s").Dot("skip").Call(),
-			jen.If(live.Clone().Op("&&").Op("!").Id("s").Dot("failed")).Block(
-				jen.If(jen.Id("x").Dot(t.Extra.GoName).Op("==").Nil()).Block(
-					jen.Id("x").Dot(t.Extra.GoName).Op("=").Map(jen.String()).Qual(jsonPkg, "RawMessage").Values(),
-				),
-				jen.Id("x").Dot(t.Extra.GoName).Index(jen.String().Call(jen.Id("k"))).Op("=").Qual("bytes", "Clone").Call(jen.Id("s").Dot("data").Index(jen.Id("start").Op(":").Id("s").Dot("pos"))),
-			),
-			jen.Id("s").Dot("pop").Call(),
-			jen.Continue(),
-		)
-	} else {
-		unknown = jen.Block(jen.Id("s").Dot("unknown").Call(jen.Id("mark"), jen.Id("k")), jen.Continue())
+	props := checkOf(t.Checks, ir.CheckProperties)
+	unknown := g.otherMember(t, props != nil)
+	if props != nil {
+		body = append(body, jen.Id("others").Op(":=").Lit(0))
 	}
 
 	var cases []jen.Code
@@ -203,6 +187,17 @@ func (g *generator) decodeObject(f *jen.File, t *ir.Type) {
 		jen.Id("s").Dot("endKeys").Call(jen.Id("mark")),
 		jen.If(jen.Id("s").Dot("failed")).Block(jen.Return()),
 	)
+	if props != nil {
+		members := jen.Id("others")
+		for w := 0; w < (n+63)/64; w++ {
+			word := jen.Id("seen")
+			if n > 64 {
+				word = word.Index(jen.Lit(w))
+			}
+			members = jen.Qual("math/bits", "OnesCount64").Call(word).Op("+").Add(members)
+		}
+		body = append(body, jen.Id("s").Dot("checkProperties").Call(members, jen.Op("&").Id(props.Var)))
+	}
 	for i, fl := range t.Fields {
 		word, mask := seenBit(n, i)
 		absent := word.Clone().Op("&").Add(mask).Op("==").Lit(0)
@@ -216,6 +211,63 @@ func (g *generator) decodeObject(f *jen.File, t *ir.Type) {
 	}
 	f.Func().Params(jen.Id("s").Op("*").Id("scanner")).Id("decode" + t.Name).Params(params...).Block(body...)
 	f.Line()
+}
+
+// otherMember reads a member of the struct t that it does not declare,
+// whose key k was just read: an unknown property, or one kept among t's
+// undeclared members (which patterns may check); counting counts it
+// among the object's members, in others.
+func (g *generator) otherMember(t *ir.Type, counting bool) jen.Code {
+	x := t.Extra
+	if x == nil {
+		if counting {
+			return jen.Block(jen.If(jen.Id("s").Dot("unknown").Call(jen.Id("mark"), jen.Id("k"))).Block(jen.Id("others").Op("++")), jen.Continue())
+		}
+		return jen.Block(jen.Id("s").Dot("unknown").Call(jen.Id("mark"), jen.Id("k")), jen.Continue())
+	}
+	stmts := []jen.Code{jen.Id("k").Op("=").Id("s").Dot("pushKey").Call(jen.Id("k"))}
+	stmts = append(stmts, repeated(jen.Id("mark"), jen.Id("k"), jen.Id("dup"), jen.Id("others"), true, counting)...)
+	put := func(v jen.Code) jen.Code {
+		return jen.Id("x").Dot(x.GoName).Op("=").Id("putMember").Call(jen.Id("x").Dot(x.GoName), jen.String().Call(jen.Id("k")), v, jen.Id("dup"))
+	}
+	if len(x.Patterns) == 0 {
+		stmts = append(stmts, g.readValue(x.Elem, x.Nullable, x.Ptr, put, "", "", 1)...)
+	} else {
+		stmts = append(stmts, jen.Id("start").Op(":=").Id("s").Dot("valueStart").Call(), jen.Id("matched").Op(":=").False(),
+			jen.Id("quiet").Op(":=").Id("s").Dot("quiet"))
+		for _, pv := range x.Patterns {
+			read := []jen.Code{
+				jen.If(jen.Id("matched")).Block(jen.Id("s").Dot("reread").Call(jen.Id("start"))),
+				jen.Id("matched").Op("=").True(),
+			}
+			read = append(read, g.readValue(pv.Value, pv.Nullable, false, nil, "", "", 1)...)
+			stmts = append(stmts, jen.If(jen.Id(pv.Match.Var).Dot("re").Dot("Match").Call(jen.Id("k"))).Block(read...))
+		}
+		var other []jen.Code
+		switch {
+		case x.Others == nil:
+			other = []jen.Code{jen.Id("s").Dot("violate").Call(jen.Id("KeywordAdditionalProperties"), jen.Lit("unknown property")), jen.Id("s").Dot("skip").Call()}
+		default:
+			other = g.readValue(x.Others, t.Schema.ElemNullable, false, nil, "", "", 1)
+		}
+		stmts = append(stmts,
+			jen.If(jen.Op("!").Id("matched")).Block(other...),
+			jen.Id("s").Dot("quiet").Op("=").Id("quiet"),
+			jen.If(live.Clone().Op("&&").Op("!").Id("s").Dot("failed")).Block(
+				put(jen.Qual(jsonPkg, "RawMessage").Call(jen.Qual("bytes", "Clone").Call(jen.Id("s").Dot("data").Index(jen.Id("start").Op(":").Id("s").Dot("pos"))))),
+			))
+	}
+	return jen.Block(append(stmts, jen.Id("s").Dot("pop").Call(), jen.Continue())...)
+}
+
+// checkOf returns the check of kind k among checks, or nil.
+func checkOf(checks []*ir.Check, k ir.CheckKind) *ir.Check {
+	for _, c := range checks {
+		if c.Kind == k {
+			return c
+		}
+	}
+	return nil
 }
 
 // quoteKey is the JSON text of a member name, with only what JSON
@@ -238,162 +290,21 @@ func quoteKey(name string) string {
 	return b.String()
 }
 
-// readField reads the value of one property into x.
-func (g *generator) readField(fl *ir.Field, viewField string) []jen.Code {
-	set := func(v jen.Code) jen.Code { return jen.Id("x").Dot(fl.GoName).Op("=").Add(v) }
-	return g.readValue(fl.Value, fl.Nullable, fl.Storage == ir.Pointer, set, viewField, fl.JSON, 0)
-}
-
-// readValue reads one value of t, or null when nullable, and when the
-// decode is live stores it with set. ptr says set takes a pointer. leaf
-// is the name of the member the value belongs to, or "" for an array item
-// or a map value, whose place is on the path already.
-func (g *generator) readValue(t *ir.Value, nullable, ptr bool, set func(jen.Code) jen.Code, viewField, leaf string, depth int) []jen.Code {
-	store := set
-	if ptr {
-		store = func(v jen.Code) jen.Code { return set(jen.Id("ptrTo").Call(v)) }
-	}
-	read := g.readNonNull(t, store, viewField, leaf, depth)
-	if !nullable || t.Kind == ir.Raw {
-		return read
-	}
-	var onNull []jen.Code
-	if ptr || t.NaturalNil() {
-		onNull = append(onNull, jen.If(live).Block(set(jen.Nil())))
-	}
-	return []jen.Code{jen.If(jen.Op("!").Id("s").Dot("null").Call(jen.Lit(leaf))).Block(read...).Else().Block(onNull...)}
-}
-
-// readNonNull reads one value of t and stores it with store, which takes
-// a value of t's Go type. A container value is read with its member name
-// pushed on the path; a scalar one names it to the reader.
-func (g *generator) readNonNull(t *ir.Value, store func(jen.Code) jen.Code, viewField, leaf string, depth int) []jen.Code {
-	if t.Scalar() {
-		return g.readScalar(t, store, viewField, leaf, depth)
-	}
-	read := g.readContainer(t, store, depth)
-	if leaf == "" {
-		return read
-	}
-	return append(append([]jen.Code{jen.Id("s").Dot("push").Call(jen.Lit(leaf))}, read...), jen.Id("s").Dot("pop").Call())
-}
-
-func (g *generator) readScalar(t *ir.Value, store func(jen.Code) jen.Code, viewField, leaf string, depth int) []jen.Code {
-	v := jen.Id(fmt.Sprintf("v%d", depth))
-	ok := jen.Id("ok")
-	name := jen.Lit(leaf)
-	toView := func(raw jen.Code) []jen.Code {
-		if viewField == "" {
-			return nil
-		}
-		return []jen.Code{jen.If(jen.Id("view").Op("!=").Nil()).Block(jen.Id("view").Dot(viewField).Op("=").Add(raw))}
-	}
-	switch t.Kind {
-	case ir.String, ir.DateTime:
-		body := append([]jen.Code{jen.If(live).Block(store(goType(t).Call(v.Clone())))}, toView(jen.Id("s").Dot("stable").Call(v.Clone()))...)
-		if t.Kind == ir.DateTime {
-			body = append(body, jen.If(jen.Id("x").Op("==").Nil()).Block(jen.Id("s").Dot("dateTime").Call(name, v.Clone())))
-		}
-		return []jen.Code{jen.If(jen.List(v.Clone(), ok).Op(":=").Id("s").Dot("str").Call(name), ok).Block(body...)}
-	case ir.Named: // an enum
-		body := append([]jen.Code{jen.If(live).Block(store(v.Clone()))}, toView(v.Clone())...)
-		return []jen.Code{jen.If(jen.List(v.Clone(), ok).Op(":=").Id("s").Dot("decode"+t.Type.Name).Call(name), ok).Block(body...)}
-	case ir.Int:
-		body := append([]jen.Code{jen.If(live).Block(store(jen.Id("intOfLiteral").Call(v.Clone())))}, toView(v.Clone())...)
-		return []jen.Code{jen.If(jen.List(v.Clone(), ok).Op(":=").Id("s").Dot("integer").Call(name), ok).Block(body...)}
-	case ir.Float:
-		body := append([]jen.Code{jen.If(live).Block(
-			jen.If(jen.List(jen.Id("n"), jen.Err()).Op(":=").Qual("strconv", "ParseFloat").Call(jen.String().Call(v.Clone()), jen.Lit(64)), jen.Err().Op("!=").Nil()).Block(
-				jen.Id("s").Dot("violateAt").Call(name, jen.Id("KeywordRange"), jen.Lit("number ").Op("+").String().Call(v.Clone()).Op("+").Lit(" is out of the float64 range")),
-			).Else().Block(store(jen.Id("n"))),
-		)}, toView(v.Clone())...)
-		return []jen.Code{jen.If(jen.List(v.Clone(), ok).Op(":=").Id("s").Dot("number").Call(name), ok).Block(body...)}
-	}
-	// Boolean.
-	return []jen.Code{jen.If(jen.List(v.Clone(), ok).Op(":=").Id("s").Dot("boolean").Call(name), ok.Clone().Op("&&").Add(live)).Block(store(v.Clone()))}
-}
-
-// readContainer reads an object, union, array, map or any value.
-func (g *generator) readContainer(t *ir.Value, store func(jen.Code) jen.Code, depth int) []jen.Code {
-	v := jen.Id(fmt.Sprintf("v%d", depth))
-	switch t.Kind {
-	case ir.Raw:
-		start := jen.Id(fmt.Sprintf("start%d", depth))
-		return []jen.Code{jen.Block(
-			start.Clone().Op(":=").Id("s").Dot("valueStart").Call(),
-			jen.Id("s").Dot("skip").Call(),
-			jen.If(live.Clone().Op("&&").Op("!").Id("s").Dot("failed")).Block(
-				store(jen.Qual(jsonPkg, "RawMessage").Call(jen.Qual("bytes", "Clone").Call(jen.Id("s").Dot("data").Index(start.Clone().Op(":").Id("s").Dot("pos"))))),
-			),
-		)}
-	case ir.Named: // a struct or a union
-		args := g.decodeArgs(t.Type, jen.Op("&").Add(v.Clone()), jen.Nil())
-		nilArgs := g.decodeArgs(t.Type, jen.Nil(), jen.Nil())
-		return []jen.Code{jen.If(live).Block(
-			jen.Var().Add(v.Clone()).Id(t.Type.Name),
-			jen.Id("s").Dot("decode"+t.Type.Name).Call(args...),
-			store(v.Clone()),
-		).Else().Block(jen.Id("s").Dot("decode" + t.Type.Name).Call(nilArgs...))}
-	case ir.Slice:
-		list, i, more := jen.Id(fmt.Sprintf("list%d", depth)), jen.Id(fmt.Sprintf("i%d", depth)), jen.Id(fmt.Sprintf("more%d", depth))
-		appendItem := func(item jen.Code) jen.Code {
-			return list.Clone().Op("=").Append(list.Clone(), item)
-		}
-		elemPtr := t.ElemPtr
-		return []jen.Code{jen.If(jen.Id("s").Dot("array").Call()).Block(
-			jen.Var().Add(list.Clone()).Add(goType(t)),
-			jen.If(live).Block(list.Clone().Op("=").Add(goType(t)).Values()),
-			jen.For(
-				jen.List(i.Clone(), more.Clone()).Op(":=").List(jen.Lit(0), jen.Id("s").Dot("firstItem").Call()),
-				more.Clone(),
-				jen.List(i.Clone(), more.Clone()).Op("=").List(i.Clone().Op("+").Lit(1), jen.Id("s").Dot("nextItem").Call()),
-			).Block(append(append(
-				[]jen.Code{jen.Id("s").Dot("pushIndex").Call(i.Clone())},
-				g.readValue(t.Elem, t.ElemNullable, elemPtr, appendItem, "", "", depth+1)...),
-				jen.Id("s").Dot("pop").Call())...),
-			jen.If(live).Block(store(list.Clone())),
-		)}
-	case ir.Map:
-		m, more, k, mark := jen.Id(fmt.Sprintf("m%d", depth)), jen.Id(fmt.Sprintf("more%d", depth)), jen.Id(fmt.Sprintf("k%d", depth)), jen.Id(fmt.Sprintf("mark%d", depth))
-		put := func(item jen.Code) jen.Code {
-			return m.Clone().Index(jen.String().Call(k.Clone())).Op("=").Add(item)
-		}
-		elemPtr := t.ElemPtr
-		loop := []jen.Code{
-			jen.List(k.Clone(), jen.Id("ok")).Op(":=").Id("s").Dot("key").Call(),
-			jen.If(jen.Op("!").Id("ok")).Block(jen.Break()),
-			k.Clone().Op("=").Id("s").Dot("pushKey").Call(k.Clone()),
-			jen.If(jen.Id("s").Dot("repeatedKey").Call(mark.Clone(), k.Clone())).Block(jen.Id("s").Dot("duplicate").Call()),
-		}
-		loop = append(loop, g.readValue(t.Elem, t.ElemNullable, elemPtr, put, "", "", depth+1)...)
-		loop = append(loop, jen.Id("s").Dot("pop").Call())
-		return []jen.Code{jen.If(jen.Id("s").Dot("object").Call()).Block(
-			jen.Var().Add(m.Clone()).Add(goType(t)),
-			jen.If(live).Block(m.Clone().Op("=").Add(goType(t)).Values()),
-			mark.Clone().Op(":=").Id("s").Dot("beginKeys").Call(),
-			jen.For(
-				more.Clone().Op(":=").Id("s").Dot("firstMember").Call(),
-				more.Clone(),
-				more.Clone().Op("=").Id("s").Dot("nextMember").Call(),
-			).Block(loop...),
-			jen.Id("s").Dot("endKeys").Call(mark.Clone()),
-			jen.If(live).Block(store(m.Clone())),
-		)}
-	}
-	panic(fmt.Sprintf("gen: readContainer: unexpected kind %d", t.Kind))
-}
-
 func (g *generator) decodeEnum(f *jen.File, t *ir.Type) {
 	var cases []jen.Code
 	for _, v := range t.Values {
 		cases = append(cases, jen.Case(jen.Lit(v.JSON)).Block(jen.Return(jen.Id(v.Const), jen.True())))
 	}
-	f.Func().Params(jen.Id("s").Op("*").Id("scanner")).Id("decode"+t.Name).Params(jen.Id("name").String()).Params(jen.Id(t.Name), jen.Bool()).Block(
+	body := []jen.Code{
 		jen.List(jen.Id("v"), jen.Id("ok")).Op(":=").Id("s").Dot("str").Call(jen.Id("name")),
 		jen.If(jen.Op("!").Id("ok")).Block(jen.Return(jen.Lit(""), jen.False())),
-		jen.Switch(jen.String().Call(jen.Id("v"))).Block(cases...),
-		jen.Id("s").Dot("violateAt").Call(jen.Id("name"), jen.Id("KeywordEnum"), jen.Qual("strconv", "Quote").Call(jen.String().Call(jen.Id("v"))).Op("+").Lit(notAValue(t))),
-		jen.Return(jen.Lit(""), jen.False()),
+	}
+	body = append(body, scalarChecks(t.Checks, jen.Id("name"), jen.Id("v"))...)
+	f.Func().Params(jen.Id("s").Op("*").Id("scanner")).Id("decode"+t.Name).Params(jen.Id("name").String()).Params(jen.Id(t.Name), jen.Bool()).Block(
+		append(body,
+			jen.Switch(jen.String().Call(jen.Id("v"))).Block(cases...),
+			jen.Id("s").Dot("violateAt").Call(jen.Id("name"), jen.Id("KeywordEnum"), jen.Qual("strconv", "Quote").Call(jen.String().Call(jen.Id("v"))).Op("+").Lit(notAValue(t))),
+			jen.Return(jen.Lit(""), jen.False()))...,
 	)
 	f.Line()
 }
@@ -423,14 +334,19 @@ func (g *generator) decodeUnion(f *jen.File, t *ir.Type) {
 	intV, numV := variant("integer"), variant("number")
 	if intV != nil || numV != nil {
 		lit := jen.Id("lit")
-		body := []jen.Code{
-			jen.List(lit.Clone(), jen.Id("ok")).Op(":=").Id("s").Dot("readNumber").Call(),
+		body := []jen.Code{jen.List(lit.Clone(), jen.Id("ok")).Op(":=").Id("s").Dot("readNumber").Call()}
+		for _, v := range []*ir.Variant{intV, numV} {
+			if v != nil && len(v.Value.Checks) > 0 { // the builder allows them on one numeric alternative only
+				body = append(body, jen.If(jen.Id("ok")).Block(scalarChecks(v.Value.Checks, jen.Lit(""), lit.Clone())...))
+			}
+		}
+		body = append(body,
 			jen.If(jen.Op("!").Id("ok").Op("||").Id("x").Op("==").Nil()).Block(
 				// In a validation-only pass an integer-only union still has
 				// to check that the number is whole.
 				g.validateOnlyNumber(intV, numV, want)...,
 			),
-		}
+		)
 		number := func(v *ir.Variant) jen.Code {
 			if v.Value.Kind == ir.Int {
 				return setKind(v)(jen.Id("intOfLiteral").Call(lit.Clone()))

@@ -72,14 +72,16 @@ func (g *generator) encodeObject(f *jen.File, t *ir.Type) {
 		}
 	}
 	if x := t.Extra; x != nil {
+		// The members as a map of them would be written.
+		members := &ir.Value{Kind: ir.Map, Elem: x.Elem, ElemNullable: x.Nullable, ElemPtr: x.Ptr}
 		body = append(body,
-			jen.For(jen.List(jen.Id("_"), jen.Id("k")).Op(":=").Range().Qual("slices", "Sorted").Call(jen.Qual("maps", "Keys").Call(jen.Id("x").Dot(x.GoName)))).Block(
+			jen.For(jen.List(jen.Id("_"), jen.Id("m")).Op(":=").Range().Id("x").Dot(x.GoName)).Block(append([]jen.Code{
 				jen.Id("e").Dot("buf").Op("=").Append(jen.Id("e").Dot("buf"), jen.Id("sep")),
 				jen.Id("sep").Op("=").LitRune(','),
-				jen.Id("e").Dot("str").Call(jen.Lit(t.Name), jen.Id("k")),
+				jen.Id("e").Dot("str").Call(jen.Lit(t.Name), jen.Id("m").Dot("Key")),
 				jen.Id("e").Dot("buf").Op("=").Append(jen.Id("e").Dot("buf"), jen.LitRune(':')),
-				jen.Id("e").Dot("rawValue").Call(jen.Lit(t.Name+"."+x.GoName), jen.Id("x").Dot(x.GoName).Index(jen.Id("k"))),
-			),
+				jen.Id("item").Op(":=").Id("m").Dot("Value"),
+			}, g.writeElem(members, jen.Id("item"), t.Name+"."+x.GoName, 1)...)...),
 		)
 	}
 	body = append(body,
@@ -140,14 +142,14 @@ func (g *generator) write(t *ir.Value, v *jen.Statement, ptr bool, name string, 
 			jen.Id("e").Dot("buf").Op("=").Append(jen.Id("e").Dot("buf"), jen.LitRune(']')),
 		}
 	case t.Kind == ir.Map:
-		i, k, item := jen.Id(fmt.Sprintf("i%d", depth)), jen.Id(fmt.Sprintf("k%d", depth)), jen.Id(fmt.Sprintf("item%d", depth))
+		i, m, item := jen.Id(fmt.Sprintf("i%d", depth)), jen.Id(fmt.Sprintf("m%d", depth)), jen.Id(fmt.Sprintf("item%d", depth))
 		return []jen.Code{
 			jen.Id("e").Dot("buf").Op("=").Append(jen.Id("e").Dot("buf"), jen.LitRune('{')),
-			jen.For(jen.List(i.Clone(), k.Clone()).Op(":=").Range().Qual("slices", "Sorted").Call(jen.Qual("maps", "Keys").Call(v.Clone()))).Block(append([]jen.Code{
+			jen.For(jen.List(i.Clone(), m.Clone()).Op(":=").Range().Add(v.Clone())).Block(append([]jen.Code{
 				jen.If(i.Clone().Op(">").Lit(0)).Block(jen.Id("e").Dot("buf").Op("=").Append(jen.Id("e").Dot("buf"), jen.LitRune(','))),
-				jen.Id("e").Dot("str").Call(jen.Lit(name), k.Clone()),
+				jen.Id("e").Dot("str").Call(jen.Lit(name), m.Clone().Dot("Key")),
 				jen.Id("e").Dot("buf").Op("=").Append(jen.Id("e").Dot("buf"), jen.LitRune(':')),
-				item.Clone().Op(":=").Add(v.Clone()).Index(k.Clone()),
+				item.Clone().Op(":=").Add(m.Clone()).Dot("Value"),
 			}, g.writeElem(t, item.Clone(), name+"{}", depth+1)...)...),
 			jen.Id("e").Dot("buf").Op("=").Append(jen.Id("e").Dot("buf"), jen.LitRune('}')),
 		}

@@ -33,6 +33,11 @@ type Config struct {
 	// GoGenerate, when set, is written into the package as a //go:generate
 	// directive, so that go generate reruns the generation.
 	GoGenerate string
+	// AssertFormats makes the generated code check the strings of every
+	// format it can check (date-time, date, time, duration, uuid, email,
+	// uri, ipv4 and ipv6), not only those the schema asks to be checked
+	// with "x-flightline-format": "assert".
+	AssertFormats bool
 }
 
 // A File is one generated source file.
@@ -47,7 +52,7 @@ func Generate(m *schema.Model, cfg Config) ([]File, error) {
 	if !token.IsIdentifier(cfg.Package) {
 		return nil, fmt.Errorf("package name %q is not a Go identifier", cfg.Package)
 	}
-	p, err := ir.Build(m)
+	p, err := ir.Build(m, ir.Options{AssertFormats: cfg.AssertFormats})
 	if err != nil {
 		return nil, err
 	}

@@ -194,7 +194,7 @@ func TestRuntimeAPI(t *testing.T) {
 		t.Fatal(err)
 	}
 	api := map[string]bool{"Violation": true, "ValidationError": true, "MergeError": true, "Keyword": true,
-		"Int": true, "IntOf": true, "ParseInt": true, "DateTime": true, "DateTimeOf": true}
+		"Int": true, "IntOf": true, "ParseInt": true, "DateTime": true, "DateTimeOf": true, "Members": true, "Member": true}
 	exported := func(files []gen.File, prefix string) map[string]bool {
 		names := map[string]bool{}
 		for _, f := range files {

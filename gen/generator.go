@@ -37,7 +37,7 @@ func goType(v *ir.Value) *jen.Statement {
 	case ir.Slice:
 		return jen.Index().Add(elemType(v))
 	case ir.Map:
-		return jen.Map(jen.String()).Add(elemType(v))
+		return jen.Id("Members").Types(elemType(v))
 	}
 	return jen.Id(v.Type.Name)
 }

@@ -36,14 +36,14 @@ var runtimeAPI = map[string]bool{
 	"Keyword": true, "KeywordSyntax": true, "KeywordDuplicate": true, "KeywordType": true, "KeywordRequired": true,
 	"KeywordAdditionalProperties": true, "KeywordEnum": true, "KeywordAnyOf": true, "KeywordRange": true,
 	"KeywordTruncated": true, "KeywordTrailing": true,
-	"Int": true, "IntOf": true, "ParseInt": true,
+	"Int": true, "IntOf": true, "ParseInt": true, "Members": true, "Member": true,
 	"DateTime": true, "DateTimeOf": true,
 }
 
 // rt returns the name that the runtime's top-level name has in a
 // generated package.
 func rt(name string) string {
-	if runtimeAPI[name] || !ast.IsExported(name) {
+	if runtimeAPI[name] || strings.HasPrefix(name, "Keyword") || !ast.IsExported(name) {
 		return name
 	}
 	r, size := utf8.DecodeRuneInString(name)
@@ -60,11 +60,26 @@ func (g *generator) runtimeFiles() []string {
 	if dates {
 		files = append(files, "datetime.go")
 	}
-	if g.p.Order != nil || dates {
+	if g.p.Order != nil || dates || g.usesCheck(ir.CheckFormat) {
 		files = append(files, "timestamp.go")
 	}
 	if g.p.Order != nil {
 		files = append(files, "merge.go")
+	}
+	if g.p.Uses(ir.IsKind(ir.Map)) || slices.ContainsFunc(g.p.Types, func(t *ir.Type) bool { return t.Extra != nil }) {
+		files = append(files, "members.go")
+	}
+	if g.usesCheck(ir.CheckNumber, ir.CheckLength, ir.CheckItems, ir.CheckProperties) {
+		files = append(files, "checks.go")
+	}
+	if g.usesCheck(ir.CheckValues, ir.CheckUnique) {
+		files = append(files, "canonical.go")
+	}
+	if g.usesCheck(ir.CheckPattern) {
+		files = append(files, "pattern.go")
+	}
+	if g.usesCheck(ir.CheckFormat) {
+		files = append(files, "format.go")
 	}
 	if len(g.p.Lifts) > 0 {
 		files = append(files, "lift.go")

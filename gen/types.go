@@ -50,10 +50,17 @@ func (g *generator) structType(f *jen.File, t *ir.Type) {
 		}
 		fields = append(fields, jen.Id(fl.GoName).Add(fieldType(fl)).Tag(map[string]string{"json": tag}))
 	}
-	if t.Extra != nil {
-		fields = append(fields, comments("AdditionalProperties holds the properties the schema does not declare,\nas written.")...)
-		fields = append(fields,
-			jen.Id(t.Extra.GoName).Map(jen.String()).Add(goType(t.Extra.Elem)).Tag(map[string]string{"json": "-"}))
+	if x := t.Extra; x != nil {
+		elem := goType(x.Elem)
+		if x.Ptr {
+			elem = jen.Op("*").Add(elem)
+		}
+		doc := "AdditionalProperties holds the properties the schema does not declare,\nin the order they were written."
+		if x.Elem.Kind == ir.Raw {
+			doc = "AdditionalProperties holds the properties the schema does not declare,\nas written, in the order they were written."
+		}
+		fields = append(fields, comments(doc)...)
+		fields = append(fields, jen.Id(x.GoName).Id("Members").Types(elem).Tag(map[string]string{"json": "-"}))
 	}
 	docComment(f, typeDoc(t, t.Name+" is a JSON object of the schema."))
 	f.Type().Id(t.Name).Struct(fields...)

@@ -2,6 +2,7 @@ package schema
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -76,15 +77,18 @@ func namedTypes(roots []*Type) []*Type {
 		for _, f := range t.Fields {
 			walk(f.Type)
 		}
+		for _, g := range t.Guards {
+			walk(g)
+		}
+		for _, p := range t.Patterns {
+			walk(p.Type)
+		}
 	}
 	for _, r := range roots {
 		walk(r)
 	}
 	return types
 }
-
-const supportedKeywords = "type, properties, required, additionalProperties, items, enum, const, " +
-	"anyOf, oneOf, allOf with one schema, $ref, format and default"
 
 // typeOf returns the type of n and whether n admits null. hint names a
 // named type that has neither a definition name nor a title.
@@ -101,8 +105,12 @@ func (b *builder) typeOf(n *node, hint string) (*Type, bool, error) {
 		b.path = b.path[:len(b.path)-1]
 		delete(b.onPath, n)
 	}()
-	if n.unsupported != "" {
-		return nil, false, errorf(n.loc, "unsupported keyword %q: flightline gen understands %s", n.unsupported, supportedKeywords)
+	switch n.unsupported {
+	case "":
+	case "false schema":
+		return nil, false, errorf(n.loc, "unsupported: the schema false, which no value fits")
+	default:
+		return nil, false, unsupportedKeyword(n.loc, n.unsupported)
 	}
 	if n.target != nil {
 		if len(n.siblings) > 0 {
@@ -148,16 +156,7 @@ func (b *builder) typeOf(n *node, hint string) (*Type, bool, error) {
 		return nil, false, errorf(n.loc, "unsupported: a schema that only admits null")
 	}
 	if len(types) == 0 {
-		switch {
-		case n.hasEnum:
-			types = []string{"string"}
-		case len(n.props) > 0 || n.additional != nil || n.closed:
-			types = []string{"object"}
-		case n.items != nil:
-			types = []string{"array"}
-		default:
-			return &Type{Kind: Any, Loc: n.loc}, nullable, nil
-		}
+		return b.untyped(n, hint)
 	}
 	if len(types) > 1 {
 		if hasValueKeywords(&node{props: n.props, items: n.items, enum: n.enum, additional: n.additional, closed: n.closed}) {
@@ -165,41 +164,144 @@ func (b *builder) typeOf(n *node, hint string) (*Type, bool, error) {
 		}
 		var variants []*node
 		for i, ty := range types {
-			variants = append(variants, &node{loc: fmt.Sprintf("%s/type/%d", n.loc, i), types: []string{ty}})
+			v := assertionsOf(n)
+			v.loc, v.types = fmt.Sprintf("%s/type/%d", n.loc, i), []string{ty}
+			variants = append(variants, v)
 		}
 		t, err := b.union(n, variants, hint)
 		return t, nullable, err
 	}
+	t, err := b.typed(n, types[0], hint)
+	return t, nullable, err
+}
 
-	switch ty := types[0]; ty {
-	case "string":
-		if n.hasEnum {
-			t, err := b.enum(n, hint)
-			return t, nullable, err
-		}
-		return &Type{Kind: String, Format: n.format, Loc: n.loc}, nullable, nil
-	case "integer", "number", "boolean":
-		if n.hasEnum {
-			return nil, false, errorf(n.loc, "unsupported: enum of %s values; only string enums can be represented", ty)
-		}
-		kind := map[string]Kind{"integer": Integer, "number": Number, "boolean": Boolean}[ty]
-		return &Type{Kind: kind, Loc: n.loc}, nullable, nil
-	case "array":
-		t := &Type{Kind: Array, Loc: n.loc, Elem: &Type{Kind: Any, Loc: n.loc}}
-		if n.items != nil {
-			elem, null, err := b.typeOf(n.items, hint+"Item")
-			if err != nil {
-				return nil, false, err
-			}
-			t.Elem, t.ElemNullable = elem, null
-		}
-		return t, nullable, nil
-	case "object":
-		t, err := b.object(n, hint)
-		return t, nullable, err
-	default:
-		return nil, false, errorf(n.loc, "unknown type %q", ty)
+// typed builds the type of n, of the one JSON type ty.
+func (b *builder) typed(n *node, ty, hint string) (*Type, error) {
+	kind := ty
+	if ty == "integer" {
+		kind = "number"
 	}
+	c, err := checksOf(n, kind)
+	if err != nil {
+		return nil, err
+	}
+	enum := ty == "string" && n.hasEnum && len(valuesOf(n, "string")) > 0
+	if n.hasEnum && !enum {
+		kinds := []string{ty}
+		if ty == "number" {
+			kinds = append(kinds, "integer")
+		}
+		values := valuesOf(n, kinds...)
+		if len(values) == 0 {
+			return nil, errorf(n.loc, "no value fits: none of the values of %s is of type %s", enumKeyword(n), ty)
+		}
+		if c == nil {
+			c = &Checks{}
+		}
+		c.Values = values
+	}
+	switch ty {
+	case "string":
+		if enum {
+			return b.enum(n, hint, c)
+		}
+		return &Type{Kind: String, Format: n.format, Loc: n.loc, Checks: c}, nil
+	case "integer", "number", "boolean":
+		return &Type{Kind: map[string]Kind{"integer": Integer, "number": Number, "boolean": Boolean}[ty], Loc: n.loc, Checks: c}, nil
+	case "array":
+		return b.array(n, hint, c)
+	case "object":
+		return b.object(n, hint, c)
+	}
+	return nil, errorf(n.loc, "unknown type %q", ty)
+}
+
+// untyped builds the type of a schema that says no type. An enum of
+// strings is a string enum; a schema that constrains values of some kinds
+// (minimum, properties, items, ...) is any value that, when of such a
+// kind, fits it; the others are any value.
+func (b *builder) untyped(n *node, hint string) (*Type, bool, error) {
+	if n.hasEnum {
+		strs, all := valuesOf(n, "string"), valuesOf(n)
+		nulls := valuesOf(n, "null")
+		if len(strs) > 0 && len(strs)+len(nulls) == len(all) {
+			t, err := b.typed(n, "string", hint)
+			return t, len(nulls) > 0, err
+		}
+	}
+	t := &Type{Kind: Any, Loc: n.loc}
+	if n.hasEnum {
+		t.Checks = &Checks{Values: valuesOf(n)}
+		if len(t.Checks.Values) == 0 {
+			return nil, false, errorf(n.loc+"/enum", "an enum needs at least one value")
+		}
+	}
+	kinds := constrainedKinds(n)
+	if len(kinds) == 0 {
+		return t, false, nil
+	}
+	b.byNode[n] = t // before the guards, which may refer back to n
+	for _, k := range kinds {
+		g := assertionsOf(n)
+		g.types, g.props, g.required, g.additional, g.closed, g.open = []string{k}, n.props, n.required, n.additional, n.closed, n.open
+		g.items, g.noItems, g.prefixItems, g.patternProps = n.items, n.noItems, n.prefixItems, n.patternProps
+		g.defName, g.title, g.description, g.order, g.lift = n.defName, n.title, n.description, n.order, n.lift
+		gt, err := b.typed(g, k, hint)
+		if err != nil {
+			return nil, false, err
+		}
+		t.Guards = append(t.Guards, gt)
+	}
+	return t, false, nil
+}
+
+// constrainedKinds lists the JSON kinds that the keywords of n constrain.
+func constrainedKinds(n *node) []string {
+	var kinds []string
+	if n.minimum != nil || n.maximum != nil || n.exclusiveMinimum != nil || n.exclusiveMaximum != nil || n.multipleOf != nil {
+		kinds = append(kinds, "number")
+	}
+	if n.counts["minLength"] != nil || n.counts["maxLength"] != nil || n.pattern != nil || n.formatMode == "assert" {
+		kinds = append(kinds, "string")
+	}
+	if n.items != nil || n.noItems || len(n.prefixItems) > 0 || n.uniqueItems || n.counts["minItems"] != nil || n.counts["maxItems"] != nil {
+		kinds = append(kinds, "array")
+	}
+	if len(n.props) > 0 || len(n.required) > 0 || n.additional != nil || n.closed || len(n.patternProps) > 0 ||
+		n.counts["minProperties"] != nil || n.counts["maxProperties"] != nil {
+		kinds = append(kinds, "object")
+	}
+	return kinds
+}
+
+// assertionsOf returns a node with the assertions of n and nothing else.
+func assertionsOf(n *node) *node {
+	return &node{loc: n.loc, minimum: n.minimum, maximum: n.maximum, exclusiveMinimum: n.exclusiveMinimum,
+		exclusiveMaximum: n.exclusiveMaximum, multipleOf: n.multipleOf, counts: n.counts, pattern: n.pattern,
+		uniqueItems: n.uniqueItems, format: n.format, formatMode: n.formatMode, enum: n.enum, hasEnum: n.hasEnum}
+}
+
+func enumKeyword(n *node) string {
+	if len(n.enum) == 1 {
+		return "const"
+	}
+	return "enum"
+}
+
+// array builds an array type.
+func (b *builder) array(n *node, hint string, c *Checks) (*Type, error) {
+	t := &Type{Kind: Array, Loc: n.loc, Elem: &Type{Kind: Any, Loc: n.loc}, Checks: c}
+	if len(n.prefixItems) > 0 || n.noItems {
+		return nil, errorf(n.loc, "unsupported: prefixItems and items false; give the items one schema")
+	}
+	if n.items != nil {
+		elem, null, err := b.typeOf(n.items, hint+"Item")
+		if err != nil {
+			return nil, err
+		}
+		t.Elem, t.ElemNullable = elem, null
+	}
+	return t, nil
 }
 
 // cycle is the error for n, met again inside itself before any named
@@ -227,9 +329,9 @@ func (b *builder) cycle(n *node) error {
 
 // object builds a struct type, or a map type for an object that only
 // constrains its values.
-func (b *builder) object(n *node, hint string) (*Type, error) {
-	if len(n.props) == 0 && !n.closed {
-		t := &Type{Kind: Map, Loc: n.loc, Elem: &Type{Kind: Any, Loc: n.loc}}
+func (b *builder) object(n *node, hint string, c *Checks) (*Type, error) {
+	if len(n.props) == 0 && !n.closed && len(n.required) == 0 && len(n.patternProps) == 0 {
+		t := &Type{Kind: Map, Loc: n.loc, Elem: &Type{Kind: Any, Loc: n.loc}, Checks: c}
 		if n.additional != nil {
 			elem, null, err := b.typeOf(n.additional, hint+"Value")
 			if err != nil {
@@ -239,19 +341,21 @@ func (b *builder) object(n *node, hint string) (*Type, error) {
 		}
 		return t, nil
 	}
-	if n.additional != nil {
-		return nil, errorf(n.loc, "unsupported: properties together with an additionalProperties schema")
-	}
 	name, err := b.name(n, hint)
 	if err != nil {
 		return nil, err
 	}
-	t := &Type{Kind: Object, Name: name, Loc: n.loc, Description: definitionDescription(n), Open: !n.closed}
+	t := &Type{Kind: Object, Name: name, Loc: n.loc, Description: definitionDescription(n), Open: !n.closed, Checks: c}
 	b.byNode[n] = t // before the fields, so that a recursive reference finds it
-	for _, r := range n.required {
-		if !slices.ContainsFunc(n.props, func(p nodeProp) bool { return p.name == r }) {
-			return nil, errorf(n.loc+"/required", "required property %q is not declared in properties", r)
+	if n.additional != nil {
+		elem, null, err := b.typeOf(n.additional, name+"Value")
+		if err != nil {
+			return nil, err
 		}
+		t.Elem, t.ElemNullable = elem, null
+	}
+	if err := b.patterns(n, t, name); err != nil {
+		return nil, err
 	}
 	goNames := map[string]string{}
 	for _, p := range n.props {
@@ -280,6 +384,26 @@ func (b *builder) object(n *node, hint string) (*Type, error) {
 		}
 		t.Fields = append(t.Fields, f)
 	}
+	// A required property the schema does not declare may be any value
+	// the undeclared ones may be.
+	for _, r := range n.required {
+		if t.Field(r) != nil {
+			continue
+		}
+		loc := n.loc + "/required"
+		if n.closed && !slices.ContainsFunc(t.Patterns, func(p *PatternProperty) bool { return regexp.MustCompile(p.PatternRE2).MatchString(r) }) {
+			return nil, errorf(loc, "required property %q is not declared in properties, and the object allows no other", r)
+		}
+		f := &Field{Name: r, GoName: GoName(r), Type: &Type{Kind: Any, Loc: loc}, Required: true, Loc: loc}
+		if t.Elem != nil {
+			f.Type, f.Nullable = t.Elem, t.ElemNullable
+		}
+		if other, ok := goNames[f.GoName]; ok {
+			return nil, errorf(loc, "properties %q and %q both become the Go field %s", other, r, f.GoName)
+		}
+		goNames[f.GoName] = r
+		t.Fields = append(t.Fields, f)
+	}
 	if n.order != nil {
 		b.orders = append(b.orders, pendingOrder{t, n})
 	}
@@ -289,17 +413,33 @@ func (b *builder) object(n *node, hint string) (*Type, error) {
 	return b.register(n, t)
 }
 
+// patterns builds the patternProperties of the object or map t.
+func (b *builder) patterns(n *node, t *Type, hint string) error {
+	for i, p := range n.patternProps {
+		re, err := ecmaToRE2(p.pattern)
+		if err != nil {
+			return errorf(n.loc+"/patternProperties", "%v", err)
+		}
+		pt, null, err := b.typeOf(p.n, fmt.Sprintf("%sPattern%d", hint, i+1))
+		if err != nil {
+			return err
+		}
+		t.Patterns = append(t.Patterns, &PatternProperty{Pattern: p.pattern, PatternRE2: re, Type: pt, Nullable: null, Loc: p.n.loc})
+	}
+	return nil
+}
+
 // enum builds a string enum type.
-func (b *builder) enum(n *node, hint string) (*Type, error) {
+func (b *builder) enum(n *node, hint string, c *Checks) (*Type, error) {
 	name, err := b.name(n, hint)
 	if err != nil {
 		return nil, err
 	}
-	t := &Type{Kind: Enum, Name: name, Loc: n.loc, Description: definitionDescription(n)}
+	t := &Type{Kind: Enum, Name: name, Loc: n.loc, Description: definitionDescription(n), Checks: c}
 	seen := make(map[string]bool, len(n.enum))
 	for i, v := range n.enum {
 		if v.kind != '"' {
-			return nil, errorf(fmt.Sprintf("%s/enum/%d", n.loc, i), "unsupported: enum value %s is not a string", v.text())
+			continue // a value of another kind than the type's is never met
 		}
 		if seen[v.str] {
 			return nil, errorf(fmt.Sprintf("%s/enum/%d", n.loc, i), "enum value %q appears twice", v.str)
@@ -339,6 +479,13 @@ func (b *builder) union(n *node, variants []*node, hint string) (*Type, error) {
 		}
 		seen[kind] = v.loc
 		t.Variants = append(t.Variants, vt)
+	}
+	if seen["integer"] != "" && seen["number"] != "" {
+		for _, v := range t.Variants {
+			if (v.Kind == Integer || v.Kind == Number) && !v.Checks.Empty() {
+				return nil, errorf(v.Loc, "unsupported: assertions on an integer or number alternative beside the other")
+			}
+		}
 	}
 	if len(n.oneOf) > 0 && seen["integer"] != "" && seen["number"] != "" {
 		return nil, errorf(n.loc, "unsupported: oneOf with both integer and number, which no integer can satisfy; use anyOf")
@@ -410,7 +557,8 @@ func sameType(a, b *Type, seen map[[2]*Type]bool) bool {
 	seen[[2]*Type{a, b}] = true
 	if a.Kind != b.Kind || a.Name != b.Name || a.Description != b.Description || a.Format != b.Format ||
 		a.Open != b.Open || a.ElemNullable != b.ElemNullable || !slices.Equal(a.Values, b.Values) ||
-		len(a.Fields) != len(b.Fields) || len(a.Variants) != len(b.Variants) {
+		len(a.Fields) != len(b.Fields) || len(a.Variants) != len(b.Variants) || !a.Checks.Equal(b.Checks) ||
+		len(a.Guards) != len(b.Guards) {
 		return false
 	}
 	if (a.Elem != nil || b.Elem != nil) && !sameType(a.Elem, b.Elem, seen) {
@@ -425,6 +573,11 @@ func sameType(a, b *Type, seen map[[2]*Type]bool) bool {
 	}
 	for i := range a.Variants {
 		if !sameType(a.Variants[i], b.Variants[i], seen) {
+			return false
+		}
+	}
+	for i := range a.Guards {
+		if !sameType(a.Guards[i], b.Guards[i], seen) {
 			return false
 		}
 	}
@@ -509,7 +662,8 @@ func withoutNull(types []string) ([]string, bool) {
 // hasValueKeywords reports keywords that describe values directly, which
 // cannot stand beside anyOf, oneOf or allOf in what the builder supports.
 func hasValueKeywords(n *node) bool {
-	return len(n.types) > 0 || len(n.props) > 0 || n.items != nil || n.hasEnum || n.additional != nil || n.closed
+	return len(n.types) > 0 || len(n.props) > 0 || n.items != nil || n.hasEnum || n.additional != nil || n.closed ||
+		len(constrainedKinds(n)) > 0
 }
 
 func alternativesKeyword(n *node) string {

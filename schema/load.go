@@ -44,6 +44,11 @@ func LoadJSONSchema(readFile func(string) ([]byte, error), files ...string) (*Mo
 		readFile = os.ReadFile
 	}
 	r := newJSONSchemaReader(readFile)
+	for _, f := range files { // all of them first, for their $ids
+		if _, err := r.doc(f); err != nil {
+			return nil, err
+		}
+	}
 	var roots []*node
 	for _, f := range files {
 		n, err := r.node(f, "")

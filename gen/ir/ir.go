@@ -27,8 +27,18 @@ type Package struct {
 	// Order is the ordered type's merge order, or nil.
 	Order *Order
 	Lifts []*Lift
+	// Checks are the checks of values the package makes, each once.
+	Checks []*Check
 
-	types map[*schema.Type]*Type
+	types         map[*schema.Type]*Type
+	assertFormats bool
+}
+
+// Options change decisions of the Go form.
+type Options struct {
+	// AssertFormats checks the strings of every format flightline can
+	// check, not only those the schema asks to be checked.
+	AssertFormats bool
 }
 
 // TypeKind is the shape of a named Go type.
@@ -73,6 +83,10 @@ type Type struct {
 	// Variants are a union's alternatives.
 	Variants []*Variant
 
+	// Checks are the checks of the type's own values: the members of a
+	// struct, the string of an enum.
+	Checks []*Check
+
 	// View reports the ordered type, which has a view of its top-level
 	// scalars read without copying.
 	View bool
@@ -86,8 +100,24 @@ const ExtraField = "AdditionalProperties"
 type Extra struct {
 	GoName string
 	// Elem is the value of such a member: any value, as written, for an
-	// object that is merely open.
-	Elem *Value
+	// object that is merely open or whose members' names match patterns.
+	// Nullable reports that it may be null, and Ptr that it is then held
+	// through a pointer.
+	Elem          *Value
+	Nullable, Ptr bool
+	// Patterns check the members whose names match a pattern; Others is
+	// the value of the members that match none, or nil when the object
+	// admits no such member.
+	Patterns []*PatternValue
+	Others   *Value
+}
+
+// A PatternValue is the value of the members whose names match the
+// pattern that Match (a CheckPattern) holds.
+type PatternValue struct {
+	Match    *Check
+	Value    *Value
+	Nullable bool
 }
 
 // An EnumValue is one value of an enum and its Go constant.
@@ -172,6 +202,48 @@ type Value struct {
 	ElemNullable bool
 	ElemPtr      bool
 	Schema       *schema.Type
+	// Checks are the checks of the values, beyond their kind; those of a
+	// named type are the type's.
+	Checks []*Check
+	// Guards are, for a Raw value, the typed views its values must fit
+	// when of their JSON kind.
+	Guards []*Value
+}
+
+// JSONKind is the JSON kind of values of v, for a value of one kind:
+// string, number (integers too), boolean, array or object; "" for a
+// union or any value.
+func (v *Value) JSONKind() string {
+	switch v.Kind {
+	case String, DateTime:
+		return "string"
+	case Int, Float:
+		return "number"
+	case Bool:
+		return "boolean"
+	case Slice:
+		return "array"
+	case Map:
+		return "object"
+	case Named:
+		switch v.Type.Kind {
+		case Struct:
+			return "object"
+		case Enum:
+			return "string"
+		}
+	}
+	return ""
+}
+
+// CheckOf returns the check of kind k of v, or nil.
+func (v *Value) CheckOf(k CheckKind) *Check {
+	for _, c := range v.Checks {
+		if c.Kind == k {
+			return c
+		}
+	}
+	return nil
 }
 
 // NaturalNil reports kinds whose Go zero value already says "absent".
@@ -231,8 +303,8 @@ type LiftTarget struct {
 }
 
 // Build computes the Go form of m.
-func Build(m *schema.Model) (*Package, error) {
-	p := &Package{Model: m, types: map[*schema.Type]*Type{}}
+func Build(m *schema.Model, opts Options) (*Package, error) {
+	p := &Package{Model: m, types: map[*schema.Type]*Type{}, assertFormats: opts.AssertFormats}
 	for _, t := range m.Types {
 		p.types[t] = &Type{Name: t.Name, Doc: t.Description, Loc: t.Loc, Schema: t,
 			Kind: map[schema.Kind]TypeKind{schema.Object: Struct, schema.Enum: Enum, schema.Union: Union}[t.Kind]}
@@ -246,6 +318,9 @@ func Build(m *schema.Model) (*Package, error) {
 	}
 	if m.Order != nil {
 		p.types[m.Order.Type].View = true
+	}
+	for _, it := range p.Types {
+		it.Checks = p.checks(it.Schema.Checks, it.Schema.Kind, it.Schema.Format)
 	}
 	for _, it := range p.Types {
 		switch it.Kind {
@@ -315,8 +390,23 @@ func (t *Type) Methods() []string {
 
 func (p *Package) structType(it *Type) {
 	t := it.Schema
-	if t.Open {
-		it.Extra = &Extra{GoName: ExtraField, Elem: &Value{Kind: Raw}}
+	if t.Open || len(t.Patterns) > 0 {
+		x := &Extra{GoName: ExtraField, Elem: &Value{Kind: Raw}}
+		if t.Open {
+			x.Others = x.Elem
+			if t.Elem != nil {
+				x.Others = p.value(t.Elem)
+			}
+		}
+		for _, pp := range t.Patterns {
+			match := p.check(&Check{Kind: CheckPattern, Schema: &schema.Checks{Pattern: pp.Pattern, PatternRE2: pp.PatternRE2}})
+			x.Patterns = append(x.Patterns, &PatternValue{Match: match, Value: p.value(pp.Type), Nullable: pp.Nullable})
+		}
+		if len(t.Patterns) == 0 && t.Elem != nil { // the members are held as their schema says
+			x.Elem, x.Nullable = x.Others, t.ElemNullable
+			x.Ptr = x.Nullable && !x.Elem.NaturalNil()
+		}
+		it.Extra = x
 	}
 	// Field names are the schema's Go names, with Field appended while a
 	// method of the type, or the field of the undeclared members, has it.
@@ -384,6 +474,12 @@ func (p *Package) value(t *schema.Type) *Value {
 		v.ElemPtr = t.ElemNullable && !v.Elem.NaturalNil()
 	default:
 		v.Kind, v.Type = Named, p.types[t]
+		v.Checks = v.Type.Checks
+		return v
+	}
+	v.Checks = p.checks(t.Checks, t.Kind, t.Format)
+	for _, g := range t.Guards {
+		v.Guards = append(v.Guards, p.value(g))
 	}
 	return v
 }
@@ -461,7 +557,17 @@ func (p *Package) Uses(pred func(*Value) bool) bool {
 				return true
 			}
 		}
-		return t.Extra != nil && walk(t.Extra.Elem)
+		if x := t.Extra; x != nil {
+			if walk(x.Elem) || walk(x.Others) {
+				return true
+			}
+			for _, pv := range x.Patterns {
+				if walk(pv.Value) {
+					return true
+				}
+			}
+		}
+		return false
 	}
 	for _, t := range p.Types {
 		if walkType(t) {

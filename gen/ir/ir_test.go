@@ -13,7 +13,7 @@ func load(t *testing.T, doc string) *ir.Package {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := ir.Build(m)
+	p, err := ir.Build(m, ir.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

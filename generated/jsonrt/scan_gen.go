@@ -33,6 +33,13 @@ type scanner struct {
 	// leaf names the member whose scalar value is being read: members
 	// with a scalar value are not pushed on the path, to save the work.
 	leaf string
+	// canon holds the canonical text of the last value checked against
+	// an enum, and spans the items of the arrays whose items must differ.
+	canon []byte
+	spans [][2]int
+	// quiet counts the values read again (see reread), inside which keys
+	// given twice were reported already.
+	quiet int
 }
 
 // A dateTimeValue is one value of a property the schema formats as
@@ -66,6 +73,7 @@ func (s *scanner) reset(data []byte) {
 	s.scratch, s.keys, s.frames = s.scratch[:0], s.keys[:0], s.frames[:0]
 	s.path, s.vs, s.mapKeys, s.leaf = s.path[:0], s.vs[:0], s.mapKeys[:0], ""
 	s.dates, s.datePaths = s.dates[:0], s.datePaths[:0]
+	s.spans, s.quiet = s.spans[:0], 0
 	clear(s.bigMaps)
 }
 
@@ -472,22 +480,35 @@ func (s *scanner) nextItem() bool {
 
 // unknown records a property the schema does not declare and skips its
 // value; an unknown property given twice is reported once more, as given
-// twice. mark is where the object's keys are tracked (see beginKeys).
-func (s *scanner) unknown(mark int, k []byte) {
+// twice, and unknown reports whether it was new. mark is where the
+// object's keys are tracked (see beginKeys).
+func (s *scanner) unknown(mark int, k []byte) bool {
 	k = s.pushKey(k)
-	if s.repeatedKey(mark, k) {
+	repeated := s.repeatedKey(mark, k)
+	if repeated {
 		s.duplicate()
 	} else {
 		s.violate(KeywordAdditionalProperties, "unknown property")
 	}
 	s.skip()
 	s.pop()
+	return !repeated
+}
+
+// reread goes back to the value that starts at start, read already, to
+// read it again against another schema: the keys given twice inside it
+// are not reported twice.
+func (s *scanner) reread(start int) {
+	if !s.failed {
+		s.pos = start
+		s.quiet++
+	}
 }
 
 // duplicate records a property given twice. The later value wins, as in
 // encoding/json, and is still checked.
 func (s *scanner) duplicate() {
-	if len(s.vs) < maxViolations {
+	if len(s.vs) < maxViolations && s.quiet == 0 {
 		s.vs = append(s.vs, Violation{Pointer: s.jsonPointer(), Keyword: KeywordDuplicate, Message: "property given more than once", Offset: s.pos})
 	}
 }

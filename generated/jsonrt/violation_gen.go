@@ -84,7 +84,7 @@ const (
 	KeywordRequired
 	// KeywordAdditionalProperties: a property the schema does not declare.
 	KeywordAdditionalProperties
-	// KeywordEnum: a string that is not one of the enum's values.
+	// KeywordEnum: a value that is not one of the enum's values.
 	KeywordEnum
 	// KeywordAnyOf: a value that fits none of a union's alternatives.
 	KeywordAnyOf
@@ -96,12 +96,44 @@ const (
 	// KeywordTrailing: something other than whitespace follows the
 	// document's value.
 	KeywordTrailing
+	// The assertions, each named as JSON Schema names it.
+	KeywordMinimum
+	KeywordExclusiveMinimum
+	KeywordMaximum
+	KeywordExclusiveMaximum
+	KeywordMultipleOf
+	KeywordMinLength
+	KeywordMaxLength
+	KeywordPattern
+	KeywordFormat
+	KeywordMinItems
+	KeywordMaxItems
+	KeywordUniqueItems
+	KeywordMinProperties
+	KeywordMaxProperties
+	// KeywordConst: a value other than the one a const allows.
+	KeywordConst
+	// KeywordOneOf: a value that fits none, or more than one, of a oneOf's
+	// alternatives.
+	KeywordOneOf
+	// KeywordPrefixItems: an item of an array that does not fit the
+	// schema of its place.
+	KeywordPrefixItems
+	// KeywordItems: an array with an item beyond the ones its schema
+	// allows (items: false).
+	KeywordItems
 )
 
 var keywordNames = [...]string{
 	KeywordSyntax: "syntax", KeywordDuplicate: "duplicate", KeywordType: "type", KeywordRequired: "required",
 	KeywordAdditionalProperties: "additionalProperties", KeywordEnum: "enum", KeywordAnyOf: "anyOf", KeywordRange: "range",
 	KeywordTruncated: "truncated", KeywordTrailing: "trailing",
+	KeywordMinimum: "minimum", KeywordExclusiveMinimum: "exclusiveMinimum", KeywordMaximum: "maximum",
+	KeywordExclusiveMaximum: "exclusiveMaximum", KeywordMultipleOf: "multipleOf", KeywordMinLength: "minLength",
+	KeywordMaxLength: "maxLength", KeywordPattern: "pattern", KeywordFormat: "format", KeywordMinItems: "minItems",
+	KeywordMaxItems: "maxItems", KeywordUniqueItems: "uniqueItems", KeywordMinProperties: "minProperties",
+	KeywordMaxProperties: "maxProperties", KeywordConst: "const", KeywordOneOf: "oneOf",
+	KeywordPrefixItems: "prefixItems", KeywordItems: "items",
 }
 
 // String returns the keyword as JSON Schema writes it ("type", "required",

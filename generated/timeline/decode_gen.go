@@ -691,9 +691,9 @@ func (s *scanner) decodeClusterTimelineEntry(x *ClusterTimelineEntry, view *Clus
 			seen |= (1 << 8)
 			s.push("attrs")
 			if s.object() {
-				var m0 map[string]AttrsValue
+				var m0 Members[AttrsValue]
 				if x != nil {
-					m0 = map[string]AttrsValue{}
+					m0 = Members[AttrsValue]{}
 				}
 				mark0 := s.beginKeys()
 				for more0 := s.firstMember(); more0; more0 = s.nextMember() {
@@ -702,13 +702,14 @@ func (s *scanner) decodeClusterTimelineEntry(x *ClusterTimelineEntry, view *Clus
 						break
 					}
 					k0 = s.pushKey(k0)
-					if s.repeatedKey(mark0, k0) {
+					dup0 := s.repeatedKey(mark0, k0)
+					if dup0 {
 						s.duplicate()
 					}
 					if x != nil {
 						var v1 AttrsValue
 						s.decodeAttrsValue(&v1)
-						m0[string(k0)] = v1
+						m0 = putMember(m0, string(k0), v1, dup0)
 					} else {
 						s.decodeAttrsValue(nil)
 					}
@@ -912,9 +913,9 @@ func (s *scanner) decodeRunnerFlightRecorderEntry(x *RunnerFlightRecorderEntry) 
 			seen |= (1 << 4)
 			s.push("attrs")
 			if s.object() {
-				var m0 map[string]AttrsValue
+				var m0 Members[AttrsValue]
 				if x != nil {
-					m0 = map[string]AttrsValue{}
+					m0 = Members[AttrsValue]{}
 				}
 				mark0 := s.beginKeys()
 				for more0 := s.firstMember(); more0; more0 = s.nextMember() {
@@ -923,13 +924,14 @@ func (s *scanner) decodeRunnerFlightRecorderEntry(x *RunnerFlightRecorderEntry) 
 						break
 					}
 					k0 = s.pushKey(k0)
-					if s.repeatedKey(mark0, k0) {
+					dup0 := s.repeatedKey(mark0, k0)
+					if dup0 {
 						s.duplicate()
 					}
 					if x != nil {
 						var v1 AttrsValue
 						s.decodeAttrsValue(&v1)
-						m0[string(k0)] = v1
+						m0 = putMember(m0, string(k0), v1, dup0)
 					} else {
 						s.decodeAttrsValue(nil)
 					}

@@ -53,7 +53,7 @@ func TestDecodeValidEntry(t *testing.T) {
 		e.CommandID == nil || *e.CommandID != "command-1" || e.MlxMemory != nil {
 		t.Errorf("decoded %+v", e)
 	}
-	if v := e.Attrs["rank"]; v.Kind != timeline.AttrsValueInteger || v.Integer.String() != "0" {
+	if v, ok := e.Attrs.Get("rank"); !ok || v.Kind != timeline.AttrsValueInteger || v.Integer.String() != "0" {
 		t.Errorf("attrs.rank = %+v", v)
 	}
 	if vs := timeline.ValidateClusterTimelineEntry([]byte(validEntry)); vs != nil {

@@ -27,7 +27,7 @@ func TestRoundTrip(t *testing.T) {
 	if string(out) != doc {
 		t.Errorf("round trip changed the document:\n got %s\nwant %s", out, doc)
 	}
-	if string(s.Open.AdditionalProperties["extra"]) != "[1,2]" {
+	if extra, _ := s.Open.AdditionalProperties.Get("extra"); string(extra) != "[1,2]" {
 		t.Errorf("open object lost its extra property: %v", s.Open.AdditionalProperties)
 	}
 }

@@ -285,9 +285,9 @@ func (s *scanner) decodeEntry(x *Entry, view *EntryView) {
 			seen |= (1 << 8)
 			s.push("attrs")
 			if s.object() {
-				var m0 map[string]AttrsValue
+				var m0 Members[AttrsValue]
 				if x != nil {
-					m0 = map[string]AttrsValue{}
+					m0 = Members[AttrsValue]{}
 				}
 				mark0 := s.beginKeys()
 				for more0 := s.firstMember(); more0; more0 = s.nextMember() {
@@ -296,13 +296,14 @@ func (s *scanner) decodeEntry(x *Entry, view *EntryView) {
 						break
 					}
 					k0 = s.pushKey(k0)
-					if s.repeatedKey(mark0, k0) {
+					dup0 := s.repeatedKey(mark0, k0)
+					if dup0 {
 						s.duplicate()
 					}
 					if x != nil {
 						var v1 AttrsValue
 						s.decodeAttrsValue(&v1)
-						m0[string(k0)] = v1
+						m0 = putMember(m0, string(k0), v1, dup0)
 					} else {
 						s.decodeAttrsValue(nil)
 					}
