@@ -17,6 +17,7 @@ import (
 func (g *generator) decoders(f *jen.File) {
 	g.validator(f)
 	g.assertions(f)
+	g.alternatives(f)
 	for _, t := range g.p.Types {
 		switch t.Kind {
 		case ir.Struct, ir.Union:
@@ -307,100 +308,6 @@ func (g *generator) decodeEnum(f *jen.File, t *ir.Type) {
 			jen.Return(jen.Lit(""), jen.False()))...,
 	)
 	f.Line()
-}
-
-func (g *generator) decodeUnion(f *jen.File, t *ir.Type) {
-	want := unionPhrase(t)
-	variant := func(kind string) *ir.Variant {
-		for _, v := range t.Variants {
-			if v.JSONKind == kind {
-				return v
-			}
-		}
-		return nil
-	}
-	setKind := func(v *ir.Variant) func(jen.Code) jen.Code {
-		return func(val jen.Code) jen.Code {
-			return jen.Op("*").Id("x").Op("=").Id(t.Name).Values(jen.Dict{
-				jen.Id("Kind"): jen.Id(v.Const),
-				jen.Id(v.Name): val,
-			})
-		}
-	}
-	var cases []jen.Code
-	if v := variant("string"); v != nil {
-		cases = append(cases, jen.Case(jen.LitRune('"')).Block(g.readNonNull(v.Value, setKind(v), "", "", 0)...))
-	}
-	intV, numV := variant("integer"), variant("number")
-	if intV != nil || numV != nil {
-		lit := jen.Id("lit")
-		body := []jen.Code{jen.List(lit.Clone(), jen.Id("ok")).Op(":=").Id("s").Dot("readNumber").Call()}
-		for _, v := range []*ir.Variant{intV, numV} {
-			if v != nil && len(v.Value.Checks) > 0 { // the builder allows them on one numeric alternative only
-				body = append(body, jen.If(jen.Id("ok")).Block(scalarChecks(v.Value.Checks, jen.Lit(""), lit.Clone())...))
-			}
-		}
-		body = append(body,
-			jen.If(jen.Op("!").Id("ok").Op("||").Id("x").Op("==").Nil()).Block(
-				// In a validation-only pass an integer-only union still has
-				// to check that the number is whole.
-				g.validateOnlyNumber(intV, numV, want)...,
-			),
-		)
-		number := func(v *ir.Variant) jen.Code {
-			if v.Value.Kind == ir.Int {
-				return setKind(v)(jen.Id("intOfLiteral").Call(lit.Clone()))
-			}
-			return setKind(v)(jen.Qual(jsonPkg, "Number").Call(lit.Clone()))
-		}
-		switch {
-		case intV != nil && numV != nil:
-			body = append(body, jen.If(jen.Id("lexicalInteger").Call(lit.Clone())).Block(number(intV)).Else().Block(number(numV)))
-		case intV != nil:
-			body = append(body, jen.If(jen.Op("!").Id("integral").Call(lit.Clone())).Block(
-				jen.Id("s").Dot("violate").Call(jen.Id("KeywordAnyOf"), jen.Lit("got number ").Op("+").String().Call(lit.Clone()).Op("+").Lit(", want "+want)),
-				jen.Return(),
-			), number(intV))
-		default:
-			body = append(body, number(numV))
-		}
-		cases = append(cases, jen.Case(jen.LitRune('-'), jen.LitRune('0'), jen.LitRune('1'), jen.LitRune('2'), jen.LitRune('3'),
-			jen.LitRune('4'), jen.LitRune('5'), jen.LitRune('6'), jen.LitRune('7'), jen.LitRune('8'), jen.LitRune('9')).Block(body...))
-	}
-	if v := variant("boolean"); v != nil {
-		cases = append(cases, jen.Case(jen.LitRune('t'), jen.LitRune('f')).Block(g.readNonNull(v.Value, setKind(v), "", "", 0)...))
-	}
-	if v := variant("array"); v != nil {
-		cases = append(cases, jen.Case(jen.LitRune('[')).Block(g.readNonNull(v.Value, setKind(v), "", "", 0)...))
-	}
-	if v := variant("object"); v != nil {
-		cases = append(cases, jen.Case(jen.LitRune('{')).Block(g.readNonNull(v.Value, setKind(v), "", "", 0)...))
-	}
-	cases = append(cases, jen.Default().Block(
-		jen.If(jen.Id("got").Op(":=").Id("s").Dot("kind").Call(), jen.Id("got").Op("!=").Lit("")).Block(
-			jen.Id("s").Dot("violate").Call(jen.Id("KeywordAnyOf"), jen.Lit("got ").Op("+").Id("got").Op("+").Lit(", want "+want)),
-			jen.Id("s").Dot("skip").Call(),
-		),
-	))
-	f.Func().Params(jen.Id("s").Op("*").Id("scanner")).Id("decode"+t.Name).Params(jen.Id("x").Op("*").Id(t.Name)).Block(
-		jen.If(live).Block(jen.Op("*").Id("x").Op("=").Id(t.Name).Values()),
-		jen.Switch(jen.Id("s").Dot("peek").Call()).Block(cases...),
-	)
-	f.Line()
-}
-
-// validateOnlyNumber is the end of a union's number case when nothing is
-// stored: only an integer-only union has anything left to check.
-func (g *generator) validateOnlyNumber(intV, numV *ir.Variant, want string) []jen.Code {
-	if intV != nil && numV == nil {
-		return []jen.Code{
-			jen.If(jen.Id("ok").Op("&&").Op("!").Id("integral").Call(jen.Id("lit"))).Block(
-				jen.Id("s").Dot("violate").Call(jen.Id("KeywordAnyOf"), jen.Lit("got number ").Op("+").String().Call(jen.Id("lit")).Op("+").Lit(", want "+want)),
-			),
-			jen.Return(),
-		}
-	}
-	return []jen.Code{jen.Return()}
 }
 
 // zeroDefault reports a default equal to the Go zero value.

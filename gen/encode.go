@@ -170,30 +170,3 @@ func (g *generator) writeElem(t *ir.Value, v *jen.Statement, name string, depth 
 	}
 	return g.writeValue(t.Elem, v, name, depth)
 }
-
-func (g *generator) encodeUnion(f *jen.File, t *ir.Type) {
-	hasInteger := false
-	for _, v := range t.Variants {
-		hasInteger = hasInteger || v.Value.Kind == ir.Int
-	}
-	// An integer alternative is an Int, written like any integer.
-	var cases []jen.Code
-	for _, v := range t.Variants {
-		val := jen.Id("x").Dot(v.Name)
-		var body []jen.Code
-		switch v.Value.Kind {
-		case ir.Float:
-			// Beside an integer alternative a whole number must keep its
-			// fraction, or it would read back as the integer.
-			body = []jen.Code{jen.Id("e").Dot("number").Call(jen.Lit(t.Name), jen.String().Call(val), jen.Lit(hasInteger))}
-		default:
-			body = g.writeValue(v.Value, val, t.Name, 0)
-		}
-		cases = append(cases, jen.Case(jen.Id(v.Const)).Block(body...))
-	}
-	cases = append(cases, jen.Default().Block(jen.Id("e").Dot("fail").Call(jen.Lit(t.Name), jen.Lit("no kind set"))))
-	f.Func().Params(jen.Id("e").Op("*").Id("encoder")).Id("encode" + t.Name).Params(jen.Id("x").Op("*").Id(t.Name)).Block(
-		jen.Switch(jen.Id("x").Dot("Kind")).Block(cases...),
-	)
-	f.Line()
-}

@@ -96,10 +96,13 @@ func (g *generator) claims() []claim {
 		case ir.Union:
 			add(t.Loc, "scanner", "decode"+t.Name, "the decoder of "+typ)
 			add(t.Loc, "encoder", "encode"+t.Name, "the encoder of "+typ)
-			add(t.Loc, "", t.Name+"Kind", "the kind type of "+t.Name)
+			add(t.Loc, "", t.KindType, "the kind type of "+t.Name)
 			for _, v := range t.Variants {
 				add(t.Loc, "", v.Const, "a kind of "+t.Name)
 				add(t.Loc, "", v.Ctor, "a constructor of "+t.Name)
+			}
+			if len(t.Objects) > 0 {
+				add(t.Loc, "", alternativesVar(t), "the object alternatives of "+typ)
 			}
 		}
 	}
@@ -139,7 +142,7 @@ func (g *generator) checkRecursion() error {
 			}
 		case ir.Union:
 			for _, v := range t.Variants {
-				if v.Value.Is(ir.Struct) {
+				if v.Value.Is(ir.Struct) && !v.Ptr {
 					out = append(out, heldEdge{v.Value.Type, nil})
 				}
 			}

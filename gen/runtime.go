@@ -81,6 +81,9 @@ func (g *generator) runtimeFiles() []string {
 	if g.usesCheck(ir.CheckFormat) {
 		files = append(files, "format.go")
 	}
+	if slices.ContainsFunc(g.p.Types, func(t *ir.Type) bool { return len(t.Objects) > 0 }) {
+		files = append(files, "union.go")
+	}
 	if len(g.p.Lifts) > 0 {
 		files = append(files, "lift.go")
 	}

@@ -2,6 +2,7 @@ package schema
 
 import (
 	"fmt"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -19,6 +20,13 @@ type builder struct {
 	// refers to itself before a named type stands on the way.
 	path   []*node
 	onPath map[*node]bool
+	// holders are the object types being built, innermost last; inline
+	// are the named types without a definition name, with the object
+	// that holds each; clashes are the inline types that have the name
+	// of another type, to be named apart (see nameApart).
+	holders []string
+	inline  map[*Type]string
+	clashes map[string][]*Type
 }
 
 type pendingOrder struct {
@@ -33,7 +41,8 @@ type pendingLift struct {
 
 // build loads the types reachable from roots.
 func build(roots []*node) (*Model, error) {
-	b := &builder{model: &Model{}, named: map[string]*Type{}, byNode: map[*node]*Type{}, onPath: map[*node]bool{}}
+	b := &builder{model: &Model{}, named: map[string]*Type{}, byNode: map[*node]*Type{}, onPath: map[*node]bool{},
+		inline: map[*Type]string{}, clashes: map[string][]*Type{}}
 	for _, r := range roots {
 		t, _, err := b.typeOf(r, "")
 		if err != nil {
@@ -46,6 +55,7 @@ func build(roots []*node) (*Model, error) {
 			b.model.Roots = append(b.model.Roots, t)
 		}
 	}
+	b.nameApart()
 	b.model.Types = namedTypes(b.model.Roots)
 	if err := b.resolveOrders(); err != nil {
 		return nil, err
@@ -347,6 +357,8 @@ func (b *builder) object(n *node, hint string, c *Checks) (*Type, error) {
 	}
 	t := &Type{Kind: Object, Name: name, Loc: n.loc, Description: definitionDescription(n), Open: !n.closed, Checks: c}
 	b.byNode[n] = t // before the fields, so that a recursive reference finds it
+	b.holders = append(b.holders, name)
+	defer func() { b.holders = b.holders[:len(b.holders)-1] }()
 	if n.additional != nil {
 		elem, null, err := b.typeOf(n.additional, name+"Value")
 		if err != nil {
@@ -410,6 +422,8 @@ func (b *builder) object(n *node, hint string, c *Checks) (*Type, error) {
 	if n.lift != nil {
 		b.lifts = append(b.lifts, pendingLift{t, n.lift})
 	}
+	b.holders = b.holders[:len(b.holders)-1] // t is not its own holder
+	defer func() { b.holders = append(b.holders, name) }()
 	return b.register(n, t)
 }
 
@@ -453,46 +467,6 @@ func (b *builder) enum(n *node, hint string, c *Checks) (*Type, error) {
 	return b.register(n, t)
 }
 
-// union builds a sum type from variants of different JSON kinds.
-func (b *builder) union(n *node, variants []*node, hint string) (*Type, error) {
-	name, err := b.name(n, hint)
-	if err != nil {
-		return nil, err
-	}
-	t := &Type{Kind: Union, Name: name, Loc: n.loc, Description: definitionDescription(n)}
-	b.byNode[n] = t // before the alternatives, so that a recursive reference finds it
-	seen := map[string]string{}
-	for i, v := range variants {
-		vt, null, err := b.typeOf(v, fmt.Sprintf("%sVariant%d", name, i+1))
-		if err != nil {
-			return nil, err
-		}
-		if null {
-			return nil, errorf(v.loc, "unsupported: a nullable alternative inside %s; put null beside the alternatives instead", alternativesKeyword(n))
-		}
-		kind := JSONKind(vt)
-		if kind == "" {
-			return nil, errorf(v.loc, "unsupported: a %s alternative inside %s", vt.Kind, alternativesKeyword(n))
-		}
-		if prev, ok := seen[kind]; ok {
-			return nil, errorf(v.loc, "unsupported: two %s alternatives (the other at %s); alternatives must differ in JSON kind", kind, prev)
-		}
-		seen[kind] = v.loc
-		t.Variants = append(t.Variants, vt)
-	}
-	if seen["integer"] != "" && seen["number"] != "" {
-		for _, v := range t.Variants {
-			if (v.Kind == Integer || v.Kind == Number) && !v.Checks.Empty() {
-				return nil, errorf(v.Loc, "unsupported: assertions on an integer or number alternative beside the other")
-			}
-		}
-	}
-	if len(n.oneOf) > 0 && seen["integer"] != "" && seen["number"] != "" {
-		return nil, errorf(n.loc, "unsupported: oneOf with both integer and number, which no integer can satisfy; use anyOf")
-	}
-	return b.register(n, t)
-}
-
 // JSONKind is the JSON kind of values of t as a union alternative: string,
 // integer, number, boolean, array or object; "" for kinds a union cannot hold.
 func JSONKind(t *Type) string {
@@ -529,18 +503,61 @@ func (b *builder) name(n *node, hint string) (string, error) {
 
 // register records a named type. A second type of the same name is the
 // same type when it has the same shape (one enum written inline in several
-// places); otherwise the schema is ambiguous.
+// places). Inline types of one name but different shapes are named apart
+// once all are built (see nameApart); two definitions of one name are an
+// error.
 func (b *builder) register(n *node, t *Type) (*Type, error) {
-	if prev, ok := b.named[t.Name]; ok {
-		if !sameType(prev, t, map[[2]*Type]bool{}) {
-			return nil, errorf(t.Loc, "two different types are both named %s (the other at %s); give one a title", t.Name, prev.Loc)
-		}
-		b.byNode[n] = prev
-		return prev, nil
+	if n.defName == "" && len(b.holders) > 0 {
+		b.inline[t] = b.holders[len(b.holders)-1]
 	}
-	b.named[t.Name] = t
+	prev, ok := b.named[t.Name]
+	if !ok {
+		b.named[t.Name] = t
+		b.byNode[n] = t
+		return t, nil
+	}
+	for _, c := range append([]*Type{prev}, b.clashes[t.Name]...) {
+		if sameType(c, t, map[[2]*Type]bool{}) {
+			b.byNode[n] = c
+			return c, nil
+		}
+	}
+	_, prevInline := b.inline[prev]
+	_, inline := b.inline[t]
+	switch {
+	case !inline && !prevInline:
+		return nil, errorf(t.Loc, "two different types are both named %s (the other at %s); give one a title", t.Name, prev.Loc)
+	case !inline: // a definition keeps its name
+		b.clashes[t.Name] = append(b.clashes[t.Name], prev)
+		b.named[t.Name] = t
+	default:
+		b.clashes[t.Name] = append(b.clashes[t.Name], t)
+	}
 	b.byNode[n] = t
 	return t, nil
+}
+
+// nameApart names apart the inline types that share a name: each is named
+// by the object type that holds it, then its own name (TokenChunk and
+// ImageChunk each have a finishReason enum: TokenChunkFinishReason and
+// ImageChunkFinishReason), with a number after when that is taken too. A
+// type defined under $defs keeps its name.
+func (b *builder) nameApart() {
+	for _, base := range sortedKeys(b.clashes) {
+		group := b.clashes[base]
+		if prev := b.named[base]; b.inline[prev] != "" {
+			group = append([]*Type{prev}, group...)
+			delete(b.named, base)
+		}
+		for _, t := range group {
+			name := GoName(b.inline[t]) + base
+			for i := 2; b.named[name] != nil; i++ {
+				name = fmt.Sprintf("%s%s%d", GoName(b.inline[t]), base, i)
+			}
+			t.Name = name
+			b.named[name] = t
+		}
+	}
 }
 
 // sameType reports whether a and b describe the same values and Go type.
@@ -558,7 +575,7 @@ func sameType(a, b *Type, seen map[[2]*Type]bool) bool {
 	if a.Kind != b.Kind || a.Name != b.Name || a.Description != b.Description || a.Format != b.Format ||
 		a.Open != b.Open || a.ElemNullable != b.ElemNullable || !slices.Equal(a.Values, b.Values) ||
 		len(a.Fields) != len(b.Fields) || len(a.Variants) != len(b.Variants) || !a.Checks.Equal(b.Checks) ||
-		len(a.Guards) != len(b.Guards) {
+		len(a.Guards) != len(b.Guards) || a.OneOf != b.OneOf || a.Dispatch != b.Dispatch || !reflect.DeepEqual(a.Tag, b.Tag) {
 		return false
 	}
 	if (a.Elem != nil || b.Elem != nil) && !sameType(a.Elem, b.Elem, seen) {

@@ -25,7 +25,7 @@ func TestUnsupportedSchemas(t *testing.T) {
 		{"patternProperties lookbehind", `"a": {"type": "object", "patternProperties": {"(?<=x)": {}}}`, `#/properties/a/patternProperties: pattern "(?<=x)" uses lookaround`},
 		{"allOf of two", `"a": {"allOf": [{"type": "string"}, {"type": "string"}]}`, `#/properties/a: unsupported allOf`},
 		{"two string alternatives", `"a": {"anyOf": [{"type": "string"}, {"enum": ["x"]}]}`, `#/properties/a/anyOf/1: unsupported: two string alternatives`},
-		{"two objects", `"a": {"anyOf": [{"type": "object", "properties": {"x": {}}}, {"type": "object", "properties": {"y": {}}}]}`, `unsupported: two object alternatives`},
+		{"a map beside an object", `"a": {"anyOf": [{"type": "object", "properties": {"x": {}}}, {"type": "object", "additionalProperties": {"type": "string"}}]}`, `unsupported: two object alternatives`},
 		{"oneOf integer and number", `"a": {"oneOf": [{"type": "integer"}, {"type": "number"}]}`, `#/properties/a: unsupported: oneOf with both integer and number`},
 		{"assertions beside anyOf", `"a": {"anyOf": [{"type": "integer"}, {"type": "string"}], "minimum": 1}`, `#/properties/a: unsupported: anyOf next to type keywords`},
 		{"only null", `"a": {"type": "null"}`, `#/properties/a: unsupported: a schema that only admits null`},
@@ -38,7 +38,6 @@ func TestUnsupportedSchemas(t *testing.T) {
 		{"integer default with a fraction", `"a": {"type": "integer", "default": 1.5}`, `default 1.5 does not fit`},
 		{"integer default with a negative exponent", `"a": {"type": "integer", "default": 15e-1}`, `default 15e-1 does not fit`},
 		{"name clash", `"nodeId": {"type": "string"}, "node_id": {"type": "string"}`, `both become the Go field NodeID`},
-		{"two types, one name", `"a": {"title": "T", "enum": ["x"]}, "b": {"title": "T", "enum": ["y"]}`, `two different types are both named T`},
 	}
 	dir := t.TempDir()
 	for _, c := range cases {
@@ -134,6 +133,30 @@ func TestGoName(t *testing.T) {
 	} {
 		if got := GoName(in); got != want {
 			t.Errorf("GoName(%q) = %s, want %s", in, got, want)
+		}
+	}
+}
+
+// TestNamedApart: inline types of one title but different shapes are each
+// named by the object that holds them; a definition keeps its name, and
+// equal inline types stay one.
+func TestNamedApart(t *testing.T) {
+	doc := `{"title": "Root", "type": "object", "properties": {
+		"a": {"title": "A", "type": "object", "properties": {"reason": {"title": "Reason", "enum": ["x"]}, "same": {"title": "Same", "enum": ["s"]}}},
+		"b": {"title": "B", "type": "object", "properties": {"reason": {"title": "Reason", "enum": ["y"]}, "same": {"title": "Same", "enum": ["s"]}}},
+		"c": {"$ref": "#/$defs/Reason"}
+	}, "$defs": {"Reason": {"enum": ["z"]}}}`
+	for range 3 { // the same names every time
+		m, err := LoadJSONSchema(func(string) ([]byte, error) { return []byte(doc), nil }, "s.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, ty := range m.Types {
+			names = append(names, ty.Name)
+		}
+		if got, want := strings.Join(names, " "), "Root A AReason Same B BReason Reason"; got != want {
+			t.Errorf("types %s, want %s", got, want)
 		}
 	}
 }

@@ -93,9 +93,16 @@ type Type struct {
 	ElemNullable bool
 
 	// Variants are a union's alternatives. Each has a different JSON kind,
-	// except that an integer and a number variant may stand together: a
-	// literal without fraction or exponent is the integer one.
+	// except that an integer and a number variant may stand together (a
+	// literal without fraction or exponent is the integer one) and that
+	// several may be object types, which Dispatch tells apart.
 	Variants []*Type
+	// OneOf reports a union written with oneOf: a value must fit exactly
+	// one alternative.
+	OneOf    bool
+	Dispatch Dispatch
+	// Tag is the discriminator of a DispatchTag union.
+	Tag *Tag
 
 	// Checks are the assertions on values beyond their kind, or nil.
 	Checks *Checks

@@ -82,6 +82,17 @@ type Type struct {
 
 	// Variants are a union's alternatives.
 	Variants []*Variant
+	// Objects are the object alternatives of a union that has several,
+	// and Dispatch says how a value finds its own; Tag is the
+	// discriminator's property, for a DispatchTag union. OneOf says that
+	// a value must fit only one.
+	Objects  []*Variant
+	Dispatch schema.Dispatch
+	Tag      string
+	OneOf    bool
+	// KindType names a union's type of kinds: its name and Kind, unless a
+	// type of the schema has that name.
+	KindType string
 
 	// Checks are the checks of the type's own values: the members of a
 	// struct, the string of an enum.
@@ -129,13 +140,19 @@ type EnumValue struct {
 // A Variant is one alternative of a union.
 type Variant struct {
 	// Name is the union's field that holds the alternative, named by its
-	// JSON kind: String, Integer, Number, Boolean, Array or Object.
+	// JSON kind (String, Integer, Number, Boolean, Array or Object), or
+	// by its type when several are objects.
 	Name string
 	// Const is the alternative's Kind constant, and Ctor its constructor.
 	Const, Ctor string
 	// JSONKind is the JSON kind of the alternative's values.
 	JSONKind string
 	Value    *Value
+	// Ptr reports an object alternative held through a pointer: one of
+	// several, each of which would otherwise take room in every value.
+	Ptr bool
+	// Tags are the discriminator's values that pick the alternative.
+	Tags []string
 }
 
 // Storage is how a struct field holds its value.
@@ -331,11 +348,7 @@ func Build(m *schema.Model, opts Options) (*Package, error) {
 				it.Values = append(it.Values, EnumValue{JSON: v, Const: it.Name + schema.GoName(v)})
 			}
 		case Union:
-			for _, v := range it.Schema.Variants {
-				name := variantName(schema.JSONKind(v))
-				it.Variants = append(it.Variants, &Variant{Name: name, Const: it.Name + name, Ctor: name + it.Name,
-					JSONKind: schema.JSONKind(v), Value: p.value(v)})
-			}
+			p.union(it)
 		}
 	}
 	for _, r := range m.Roots {
@@ -482,6 +495,42 @@ func (p *Package) value(t *schema.Type) *Value {
 		v.Guards = append(v.Guards, p.value(g))
 	}
 	return v
+}
+
+// union fills the alternatives of the union it.
+func (p *Package) union(it *Type) {
+	u := it.Schema
+	objects := 0
+	for _, v := range u.Variants {
+		if schema.JSONKind(v) == "object" {
+			objects++
+		}
+	}
+	it.Dispatch, it.OneOf = u.Dispatch, u.OneOf
+	it.KindType = it.Name + "Kind"
+	for i := 2; slices.ContainsFunc(p.Model.Types, func(t *schema.Type) bool { return t.Name == it.KindType }); i++ {
+		it.KindType = fmt.Sprintf("%sKind%d", it.Name, i)
+	}
+	if u.Tag != nil {
+		it.Tag = u.Tag.Property
+	}
+	for _, v := range u.Variants {
+		kind := schema.JSONKind(v)
+		name := variantName(kind)
+		iv := &Variant{JSONKind: kind, Value: p.value(v)}
+		if kind == "object" && objects > 1 {
+			name, iv.Ptr = v.Name, true
+			if slices.Contains([]string{"Kind", "String", "Integer", "Number", "Boolean", "Array"}, name) {
+				name += "Object"
+			}
+			if u.Tag != nil {
+				iv.Tags = u.Tag.Values[len(it.Objects)]
+			}
+			it.Objects = append(it.Objects, iv)
+		}
+		iv.Name, iv.Const, iv.Ctor = name, it.Name+name, name+it.Name
+		it.Variants = append(it.Variants, iv)
+	}
 }
 
 func (p *Package) lift(l *schema.Lift) *Lift {

@@ -40,6 +40,10 @@ type scanner struct {
 	// quiet counts the values read again (see reread), inside which keys
 	// given twice were reported already.
 	quiet int
+	// found counts the violations found, those beyond maxViolations too,
+	// and choices are the alternatives trials chose (see union.go).
+	found   int
+	choices map[[2]int]int
 }
 
 // A dateTimeValue is one value of a property the schema formats as
@@ -73,7 +77,8 @@ func (s *scanner) reset(data []byte) {
 	s.scratch, s.keys, s.frames = s.scratch[:0], s.keys[:0], s.frames[:0]
 	s.path, s.vs, s.mapKeys, s.leaf = s.path[:0], s.vs[:0], s.mapKeys[:0], ""
 	s.dates, s.datePaths = s.dates[:0], s.datePaths[:0]
-	s.spans, s.quiet = s.spans[:0], 0
+	s.spans, s.quiet, s.found = s.spans[:0], 0, 0
+	clear(s.choices)
 	clear(s.bigMaps)
 }
 
@@ -143,6 +148,7 @@ func ptrTo[T any](v T) *T { return &v }
 
 // violate records a violation at the current path (and leaf).
 func (s *scanner) violate(keyword Keyword, msg string) {
+	s.found++
 	if len(s.vs) >= maxViolations {
 		return
 	}
@@ -198,6 +204,7 @@ func (s *scanner) fail(keyword Keyword, msg string) {
 		return
 	}
 	s.failed = true
+	s.found++
 	v := Violation{Pointer: s.jsonPointer(), Keyword: keyword, Message: msg, Offset: s.pos}
 	if len(s.vs) >= maxViolations { // keep the error that explains the stop
 		s.vs[len(s.vs)-1] = v
@@ -508,7 +515,11 @@ func (s *scanner) reread(start int) {
 // duplicate records a property given twice. The later value wins, as in
 // encoding/json, and is still checked.
 func (s *scanner) duplicate() {
-	if len(s.vs) < maxViolations && s.quiet == 0 {
+	if s.quiet > 0 {
+		return
+	}
+	s.found++
+	if len(s.vs) < maxViolations {
 		s.vs = append(s.vs, Violation{Pointer: s.jsonPointer(), Keyword: KeywordDuplicate, Message: "property given more than once", Offset: s.pos})
 	}
 }
