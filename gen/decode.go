@@ -205,9 +205,7 @@ func (g *generator) decodeObject(f *jen.File, t *ir.Type) {
 		if fl.Required {
 			body = append(body, jen.If(absent).Block(jen.Id("s").Dot("missing").Call(jen.Lit(fl.JSON))))
 		} else if fl.Defaulted() && !zeroDefault(fl) {
-			body = append(body, jen.If(live.Clone().Op("&&").Add(absent)).Block(
-				jen.Id("x").Dot(fl.GoName).Op("=").Add(defaultValue(fl)),
-			))
+			body = append(body, jen.If(live.Clone().Op("&&").Add(absent)).Block(g.applyDefault(fl)...))
 		}
 	}
 	f.Func().Params(jen.Id("s").Op("*").Id("scanner")).Id("decode" + t.Name).Params(params...).Block(body...)
@@ -312,6 +310,9 @@ func (g *generator) decodeEnum(f *jen.File, t *ir.Type) {
 
 // zeroDefault reports a default equal to the Go zero value.
 func zeroDefault(fl *ir.Field) bool {
+	if !fl.Value.Scalar() {
+		return false
+	}
 	switch fl.Default {
 	case `""`, "0", "false":
 		return true
@@ -321,6 +322,23 @@ func zeroDefault(fl *ir.Field) bool {
 		return err == nil && f == 0
 	}
 	return false
+}
+
+// applyDefault fills the field fl of x with its default: a scalar from
+// its Go literal, another value by decoding the default's JSON text, as
+// the value would be decoded.
+func (g *generator) applyDefault(fl *ir.Field) []jen.Code {
+	switch {
+	case fl.Value.Scalar():
+		return []jen.Code{jen.Id("x").Dot(fl.GoName).Op("=").Add(defaultValue(fl))}
+	case fl.Value.Kind == ir.Slice && fl.Default == "[]", fl.Value.Kind == ir.Map && fl.Default == "{}":
+		return []jen.Code{jen.Id("x").Dot(fl.GoName).Op("=").Add(goType(fl.Value)).Values()}
+	}
+	return []jen.Code{
+		jen.Var().Id("d").Id("scanner"),
+		jen.Id("d").Dot("reset").Call(jen.Index().Byte().Call(jen.Lit(fl.Default))),
+		jen.Func().Params(jen.Id("s").Op("*").Id("scanner")).Block(g.readField(fl, "")...).Call(jen.Op("&").Id("d")),
+	}
 }
 
 // defaultValue is the Go literal of a field's default.

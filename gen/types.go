@@ -92,6 +92,12 @@ func fieldDoc(fl *ir.Field) string {
 	case fl.Storage == ir.Pointer || (fl.Storage == ir.Nilable && !fl.Required):
 		notes = append(notes, "Nil when absent.")
 	}
+	switch {
+	case fl.ReadOnly:
+		notes = append(notes, "Read-only: its producer sets it.")
+	case fl.WriteOnly:
+		notes = append(notes, "Write-only: its producer does not send it back.")
+	}
 	if len(notes) == 0 {
 		return ""
 	}

@@ -130,5 +130,8 @@ func liftable(src, target *Field) error {
 	if !src.Required && target.Required && src.Default == "" {
 		return fmt.Errorf("%s may be absent but %s is required", src.Name, target.Name)
 	}
+	if !src.Required && !target.Required && src.Default != target.Default && (strings.HasPrefix(target.Default, "{") || strings.HasPrefix(target.Default, "[")) {
+		return fmt.Errorf("%s is absent with another value than %s's default, an object or array the lift cannot write", src.Name, target.Name)
+	}
 	return nil
 }

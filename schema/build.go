@@ -382,6 +382,8 @@ func (b *builder) object(n *node, hint string, c *Checks) (*Type, error) {
 			Type:        ft,
 			Required:    slices.Contains(n.required, p.name),
 			Nullable:    nullable,
+			ReadOnly:    p.n.readOnly || p.n.target != nil && p.n.target.readOnly,
+			WriteOnly:   p.n.writeOnly || p.n.target != nil && p.n.target.writeOnly,
 			Loc:         p.n.loc,
 		}
 		if other, ok := goNames[f.GoName]; ok {
@@ -609,33 +611,6 @@ func definitionDescription(n *node) string {
 		return n.description
 	}
 	return ""
-}
-
-// checkDefault rejects a default that the field's own schema would reject.
-func checkDefault(f *Field, d *jsonNode) error {
-	ok := true
-	switch {
-	case d.kind == 'n':
-		ok = f.Nullable
-	case f.Type.Kind == String:
-		ok = d.kind == '"'
-	case f.Type.Kind == Enum:
-		ok = d.kind == '"' && slices.Contains(f.Type.Values, d.str)
-	case f.Type.Kind == Integer:
-		ok = d.kind == '0' && wholeNumber(d.str)
-	case f.Type.Kind == Number:
-		ok = d.kind == '0'
-		if _, err := strconv.ParseFloat(d.str, 64); ok && err != nil {
-			// Generated code holds a number in a float64.
-			return errorf(f.Loc+"/default", "default %s is beyond the range of a float64, which holds a number property", d.str)
-		}
-	case f.Type.Kind == Boolean:
-		ok = d.kind == 't'
-	}
-	if !ok {
-		return errorf(f.Loc+"/default", "default %s does not fit the property's type", d.text())
-	}
-	return nil
 }
 
 // wholeNumber reports whether the JSON number lit is a whole number, as

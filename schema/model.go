@@ -182,7 +182,10 @@ type Field struct {
 	Nullable bool
 	// Default is the JSON text of the schema default, or "" when none.
 	Default string
-	Loc     string
+	// ReadOnly and WriteOnly are the schema's annotations: the value is
+	// the producer's to set, or the consumer's.
+	ReadOnly, WriteOnly bool
+	Loc                 string
 }
 
 // An Order is the ordering of an object type's values declared with

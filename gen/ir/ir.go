@@ -186,6 +186,8 @@ type Field struct {
 	Default string
 	Value   *Value
 	Schema  *schema.Field
+	// ReadOnly and WriteOnly are the schema's annotations, for the docs.
+	ReadOnly, WriteOnly bool
 }
 
 // Defaulted reports a field that is filled with its default when absent.
@@ -443,8 +445,8 @@ func (p *Package) structType(it *Type) {
 		}
 		v := p.value(f.Type)
 		fl := &Field{JSON: f.Name, GoName: name, Doc: f.Description, Loc: f.Loc, Required: f.Required,
-			Nullable: f.Nullable, Value: v, Schema: f}
-		if !f.Required && !f.Nullable && f.Default != "" && v.Scalar() {
+			Nullable: f.Nullable, Value: v, Schema: f, ReadOnly: f.ReadOnly, WriteOnly: f.WriteOnly}
+		if !f.Required && !f.Nullable && f.Default != "" {
 			fl.Default = f.Default
 		}
 		switch {

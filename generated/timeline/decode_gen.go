@@ -3904,6 +3904,9 @@ func (s *scanner) decodeNodeNetworkInfo(x *NodeNetworkInfo) {
 	if s.failed {
 		return
 	}
+	if x != nil && seen&(1<<0) == 0 {
+		x.Interfaces = []NetworkInterfaceInfo{}
+	}
 }
 
 var keysNetworkInterfaceInfo = [3]keyText{makeKeyText("\"name\":"), makeKeyText("\"ipAddress\":"), makeKeyText("\"interfaceType\":")}

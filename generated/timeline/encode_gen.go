@@ -1506,19 +1506,17 @@ func (e *encoder) encodeAcceleratorMetrics(x *AcceleratorMetrics) {
 
 func (e *encoder) encodeNodeNetworkInfo(x *NodeNetworkInfo) {
 	sep := byte('{')
-	if x.Interfaces != nil {
-		e.buf = append(e.buf, sep)
-		sep = ','
-		e.raw("\"interfaces\":")
-		e.buf = append(e.buf, '[')
-		for i0, item0 := range x.Interfaces {
-			if i0 > 0 {
-				e.buf = append(e.buf, ',')
-			}
-			e.encodeNetworkInterfaceInfo(&item0)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"interfaces\":")
+	e.buf = append(e.buf, '[')
+	for i0, item0 := range x.Interfaces {
+		if i0 > 0 {
+			e.buf = append(e.buf, ',')
 		}
-		e.buf = append(e.buf, ']')
+		e.encodeNetworkInterfaceInfo(&item0)
 	}
+	e.buf = append(e.buf, ']')
 	if sep == '{' {
 		e.buf = append(e.buf, '{')
 	}

@@ -758,8 +758,8 @@ func (v *AcceleratorVendor) UnmarshalText(text []byte) error {
 
 // NodeNetworkInfo: The network interfaces of a node.
 type NodeNetworkInfo struct {
-	// Each interface with an address. Nil when absent.
-	Interfaces []NetworkInterfaceInfo `json:"interfaces,omitempty"`
+	// Each interface with an address. Absent means [].
+	Interfaces []NetworkInterfaceInfo `json:"interfaces"`
 }
 
 // NodeNetworkInfoProperties returns the JSON names of the properties of a
