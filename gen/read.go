@@ -166,11 +166,13 @@ func (g *generator) readContainer(t *ir.Value, store func(jen.Code) jen.Code, de
 	panic(fmt.Sprintf("gen: readContainer: unexpected kind %d", t.Kind))
 }
 
-// readRaw reads any value as it is written; when the schema constrains
-// values of some kinds, a value of such a kind is read by its guard.
+// readRaw reads any value as it is written. When the schema constrains
+// values of some kinds, a value of such a kind is read by its guard;
+// alternatives, not, if, then and else are tried on it first.
 func (g *generator) readRaw(t *ir.Value, store func(jen.Code) jen.Code, depth int) []jen.Code {
 	values := t.CheckOf(ir.CheckValues)
-	if store == nil && len(t.Guards) == 0 && values == nil {
+	trials := g.rawTrials(t, depth)
+	if store == nil && len(t.Guards) == 0 && values == nil && len(trials) == 0 {
 		return []jen.Code{jen.Id("s").Dot("skip").Call()}
 	}
 	start := jen.Id(fmt.Sprintf("start%d", depth))
@@ -183,9 +185,9 @@ func (g *generator) readRaw(t *ir.Value, store func(jen.Code) jen.Code, depth in
 		cases = append(cases, jen.Default().Block(jen.Id("s").Dot("skip").Call()))
 		read = []jen.Code{jen.Switch(jen.Id("s").Dot("peek").Call()).Block(cases...)}
 	}
-	body := read
+	body := append(trials, read...)
 	if store != nil || values != nil {
-		body = append([]jen.Code{start.Clone().Op(":=").Id("s").Dot("valueStart").Call()}, read...)
+		body = append([]jen.Code{start.Clone().Op(":=").Id("s").Dot("valueStart").Call()}, body...)
 	}
 	if values != nil {
 		body = append(body, jen.Id("s").Dot("checkValue").Call(jen.Lit(""), start.Clone(), jen.Op("&").Id(values.Var)))
@@ -196,6 +198,60 @@ func (g *generator) readRaw(t *ir.Value, store func(jen.Code) jen.Code, depth in
 		))
 	}
 	return []jen.Code{jen.Block(body...)}
+}
+
+// rawTrials tries the value here against the alternatives, not, if, then
+// and else of t, reading it again for each and going back after.
+func (g *generator) rawTrials(t *ir.Value, depth int) []jen.Code {
+	tr := jen.Id(fmt.Sprintf("t%d", depth))
+	try := func(v *ir.Value) []jen.Code { // reads v, then goes back
+		return append([]jen.Code{tr.Clone().Op("=").Id("s").Dot("begin").Call()}, g.readValue(v, false, false, nil, "", "", depth+1)...)
+	}
+	var out []jen.Code
+	if len(t.Alternatives) > 0 {
+		keyword, verb := "KeywordAnyOf", "fits none of its alternatives"
+		if t.OneOf {
+			keyword = "KeywordOneOf"
+		}
+		n := jen.Id(fmt.Sprintf("fit%d", depth))
+		out = append(out, n.Clone().Op(":=").Lit(0))
+		for _, a := range t.Alternatives {
+			body := append(try(a), jen.If(jen.Id("s").Dot("fits").Call(tr.Clone())).Block(n.Clone().Op("++")))
+			cond := n.Clone().Op("==").Lit(0) // anyOf: up to the first that fits
+			if t.OneOf {
+				cond = n.Clone().Op("<").Lit(2)
+			}
+			out = append(out, jen.If(cond.Op("&&").Op("!").Id("s").Dot("failed")).Block(body...))
+		}
+		fail := jen.If(n.Clone().Op("==").Lit(0)).Block(jen.Id("s").Dot("violate").Call(jen.Id(keyword), jen.Lit("the value "+verb)))
+		if t.OneOf {
+			fail = fail.Else().If(n.Clone().Op(">").Lit(1)).Block(jen.Id("s").Dot("violate").Call(jen.Id(keyword), jen.Lit("the value fits more than one of its alternatives")))
+		}
+		out = append(out, fail)
+	}
+	for _, a := range t.All { // each read for its violations, then back
+		out = append(out, jen.If(jen.Op("!").Id("s").Dot("failed")).Block(append(try(a), jen.Id("s").Dot("back").Call(tr.Clone()))...))
+	}
+	if t.Not != nil {
+		out = append(out, jen.If(jen.Op("!").Id("s").Dot("failed")).Block(append(try(t.Not),
+			jen.If(jen.Id("s").Dot("fits").Call(tr.Clone())).Block(jen.Id("s").Dot("violate").Call(jen.Id("KeywordNot"), jen.Lit("the value fits the schema it must not fit"))))...))
+	}
+	if t.If != nil {
+		then := []jen.Code{}
+		if t.Then != nil {
+			then = append(try(t.Then), jen.Id("s").Dot("back").Call(tr.Clone()))
+		}
+		els := []jen.Code{}
+		if t.Else != nil {
+			els = append(try(t.Else), jen.Id("s").Dot("back").Call(tr.Clone()))
+		}
+		out = append(out, jen.If(jen.Op("!").Id("s").Dot("failed")).Block(append(try(t.If),
+			jen.If(jen.Id("s").Dot("fits").Call(tr.Clone())).Block(then...).Else().Block(els...))...))
+	}
+	if len(out) > 0 {
+		out = append([]jen.Code{jen.Var().Add(tr.Clone()).Id("trial")}, out...)
+	}
+	return out
 }
 
 // kindBytes are the bytes a value of the JSON kind starts with.
@@ -231,6 +287,9 @@ func (g *generator) readSlice(t *ir.Value, store func(jen.Code) jen.Code, depth 
 	items, unique := t.CheckOf(ir.CheckItems), t.CheckOf(ir.CheckUnique)
 	mark, itemStart := jen.Id(fmt.Sprintf("umark%d", depth)), jen.Id(fmt.Sprintf("istart%d", depth))
 	item := g.readValue(t.Elem, t.ElemNullable, t.ElemPtr, appendItem, "", "", depth+1)
+	if t.Positional {
+		item = g.readPositional(t, i, appendItem, depth)
+	}
 	if unique != nil {
 		head = append(head, mark.Clone().Op(":=").Id("s").Dot("beginUnique").Call())
 		item = append(append([]jen.Code{itemStart.Clone().Op(":=").Id("s").Dot("valueStart").Call()}, item...),
@@ -264,6 +323,32 @@ func (g *generator) readSlice(t *ir.Value, store func(jen.Code) jen.Code, depth 
 		stmts = append(stmts, jen.If(live).Block(store(list.Clone())))
 	}
 	return []jen.Code{jen.If(jen.Id("s").Dot("array").Call()).Block(stmts...)}
+}
+
+// readPositional reads the item i of an array whose first items have
+// schemas of their own (prefixItems): it checks it against the schema of
+// its place and keeps it as written.
+func (g *generator) readPositional(t *ir.Value, i *jen.Statement, appendItem func(jen.Code) jen.Code, depth int) []jen.Code {
+	start := jen.Id(fmt.Sprintf("pstart%d", depth))
+	var cases []jen.Code
+	for k, pv := range t.Prefix {
+		cases = append(cases, jen.Case(i.Clone().Op("==").Lit(k)).Block(g.readValue(pv, t.PrefixNullable[k], false, nil, "", "", depth+1)...))
+	}
+	if t.Rest != nil {
+		cases = append(cases, jen.Default().Block(g.readValue(t.Rest, t.RestNullable, false, nil, "", "", depth+1)...))
+	} else {
+		cases = append(cases, jen.Default().Block(
+			jen.Id("s").Dot("violate").Call(jen.Id("KeywordItems"), jen.Lit(fmt.Sprintf("the array may have %d items at most", len(t.Prefix)))),
+			jen.Id("s").Dot("skip").Call(),
+		))
+	}
+	stmts := []jen.Code{jen.Switch().Block(cases...)}
+	if appendItem != nil {
+		stmts = append([]jen.Code{start.Clone().Op(":=").Id("s").Dot("valueStart").Call()}, stmts...)
+		stmts = append(stmts, jen.If(live.Clone().Op("&&").Op("!").Id("s").Dot("failed")).Block(
+			appendItem(jen.Qual(jsonPkg, "RawMessage").Call(jen.Qual("bytes", "Clone").Call(jen.Id("s").Dot("data").Index(start.Clone().Op(":").Id("s").Dot("pos")))))))
+	}
+	return stmts
 }
 
 func (g *generator) readMap(t *ir.Value, store func(jen.Code) jen.Code, depth int) []jen.Code {

@@ -81,7 +81,10 @@ func (g *generator) runtimeFiles() []string {
 	if g.usesCheck(ir.CheckFormat) {
 		files = append(files, "format.go")
 	}
-	if slices.ContainsFunc(g.p.Types, func(t *ir.Type) bool { return len(t.Objects) > 0 }) {
+	if slices.ContainsFunc(g.p.Types, func(t *ir.Type) bool { return len(t.Objects) > 0 }) ||
+		g.p.Uses(func(v *ir.Value) bool {
+			return len(v.Alternatives) > 0 || len(v.All) > 0 || v.Not != nil || v.If != nil
+		}) {
 		files = append(files, "union.go")
 	}
 	if len(g.p.Lifts) > 0 {

@@ -216,3 +216,23 @@ func openAPIDiscriminator(_ *openAPIReader, s *openapi3.Schema, n *node) (bool, 
 	n.discriminator = spec
 	return true, nil
 }
+
+// openAPIApplicators reads not, if, then and else.
+func openAPIApplicators(r *openAPIReader, s *openapi3.Schema, n *node) (bool, error) {
+	set := false
+	for _, a := range []struct {
+		keyword string
+		sr      *openapi3.SchemaRef
+		dst     **node
+	}{{"not", s.Not, &n.not}, {"if", s.If, &n.ifNode}, {"then", s.Then, &n.thenNode}, {"else", s.Else, &n.elseNode}} {
+		if a.sr == nil {
+			continue
+		}
+		c, err := r.ref(a.sr, n.loc+"/"+a.keyword)
+		if err != nil {
+			return true, err
+		}
+		*a.dst, set = c, true
+	}
+	return set, nil
+}

@@ -90,8 +90,17 @@ func namedTypes(roots []*Type) []*Type {
 		for _, g := range t.Guards {
 			walk(g)
 		}
+		for _, p := range t.Prefix {
+			walk(p)
+		}
 		for _, p := range t.Patterns {
 			walk(p.Type)
+		}
+		for _, a := range append(slices.Clip(t.Alternatives), t.All...) {
+			walk(a)
+		}
+		for _, a := range []*Type{t.Not, t.If, t.Then, t.Else} {
+			walk(a)
 		}
 	}
 	for _, r := range roots {
@@ -117,8 +126,8 @@ func (b *builder) typeOf(n *node, hint string) (*Type, bool, error) {
 	}()
 	switch n.unsupported {
 	case "":
-	case "false schema":
-		return nil, false, errorf(n.loc, "unsupported: the schema false, which no value fits")
+	case "false schema": // no value fits
+		return &Type{Kind: Any, Loc: n.loc, Checks: &Checks{Values: []string{}}}, false, nil
 	default:
 		return nil, false, unsupportedKeyword(n.loc, n.unsupported)
 	}
@@ -129,15 +138,18 @@ func (b *builder) typeOf(n *node, hint string) (*Type, bool, error) {
 		return b.typeOf(n.target, hint)
 	}
 	if len(n.allOf) > 0 {
-		if len(n.allOf) != 1 || hasValueKeywords(n) {
-			return nil, false, errorf(n.loc, "unsupported allOf: only allOf with a single schema and nothing beside it can be represented")
+		if len(n.allOf) == 1 && !hasValueKeywords(n) && len(n.anyOf)+len(n.oneOf) == 0 {
+			return b.typeOf(n.allOf[0], hint)
 		}
-		return b.typeOf(n.allOf[0], hint)
+		return b.allOf(n, hint)
 	}
 	if len(n.anyOf) > 0 && len(n.oneOf) > 0 {
 		return nil, false, errorf(n.loc, "unsupported: anyOf and oneOf in one schema")
 	}
-	if variants := append(n.anyOf, n.oneOf...); len(variants) > 0 {
+	if variants := append(slices.Clip(n.anyOf), n.oneOf...); len(variants) > 0 {
+		if t, ok, err := b.anyAlternatives(n, variants, hint); ok || err != nil {
+			return t, false, err
+		}
 		if hasValueKeywords(n) {
 			return nil, false, errorf(n.loc, "unsupported: %s next to type keywords", alternativesKeyword(n))
 		}
@@ -152,7 +164,7 @@ func (b *builder) typeOf(n *node, hint string) (*Type, bool, error) {
 		}
 		switch len(rest) {
 		case 0:
-			return nil, false, errorf(n.loc, "unsupported: a schema that only admits null")
+			return onlyNull(n), false, nil
 		case 1:
 			t, null, err := b.typeOf(rest[0], hint)
 			return t, nullable || null, err
@@ -162,11 +174,14 @@ func (b *builder) typeOf(n *node, hint string) (*Type, bool, error) {
 	}
 
 	types, nullable := withoutNull(n.types)
-	if len(types) == 0 && len(n.types) > 0 {
-		return nil, false, errorf(n.loc, "unsupported: a schema that only admits null")
+	if len(types) == 0 && len(n.types) == 0 {
+		return b.untyped(n, hint)
+	}
+	if n.not != nil || n.ifNode != nil {
+		return nil, false, errorf(n.loc, "unsupported: not, if, then or else beside type; write them on a schema of no type")
 	}
 	if len(types) == 0 {
-		return b.untyped(n, hint)
+		return onlyNull(n), false, nil
 	}
 	if len(types) > 1 {
 		if hasValueKeywords(&node{props: n.props, items: n.items, enum: n.enum, additional: n.additional, closed: n.closed}) {
@@ -247,10 +262,23 @@ func (b *builder) untyped(n *node, hint string) (*Type, bool, error) {
 		}
 	}
 	kinds := constrainedKinds(n)
-	if len(kinds) == 0 {
+	if len(kinds) == 0 && n.not == nil && n.ifNode == nil {
 		return t, false, nil
 	}
 	b.byNode[n] = t // before the guards, which may refer back to n
+	for _, a := range []struct {
+		n   *node
+		dst **Type
+	}{{n.not, &t.Not}, {n.ifNode, &t.If}, {n.thenNode, &t.Then}, {n.elseNode, &t.Else}} {
+		if a.n == nil || (a.n != n.not && n.ifNode == nil) { // then and else mean nothing without if
+			continue
+		}
+		at, null, err := b.typeOf(a.n, hint)
+		if err != nil {
+			return nil, false, err
+		}
+		*a.dst = orNull(at, null)
+	}
 	for _, k := range kinds {
 		g := assertionsOf(n)
 		g.types, g.props, g.required, g.additional, g.closed, g.open = []string{k}, n.props, n.required, n.additional, n.closed, n.open
@@ -263,6 +291,102 @@ func (b *builder) untyped(n *node, hint string) (*Type, bool, error) {
 		t.Guards = append(t.Guards, gt)
 	}
 	return t, false, nil
+}
+
+// anyAlternatives builds the type of a schema with anyOf or oneOf of
+// which an alternative says no type: any value, that fits the
+// alternatives as anyOf or oneOf says, and the schema's other keywords.
+// ok is false when no alternative is of no type.
+func (b *builder) anyAlternatives(n *node, variants []*node, hint string) (*Type, bool, error) {
+	if !slices.ContainsFunc(variants, func(v *node) bool { return saysNoType(v, map[*node]bool{}) }) {
+		return nil, false, nil
+	}
+	var alts []*Type
+	for i, v := range variants {
+		vt, null, err := b.typeOf(v, fmt.Sprintf("%sVariant%d", hint, i+1))
+		if err != nil {
+			return nil, false, err
+		}
+		alts = append(alts, orNull(vt, null))
+	}
+	base := *n
+	base.anyOf, base.oneOf = nil, nil
+	t, null, err := b.typeOf(&base, hint)
+	if err != nil {
+		return nil, true, err
+	}
+	if t.Kind != Any || null {
+		return nil, true, errorf(n.loc, "unsupported: %s of which an alternative has no type, beside a type", alternativesKeyword(n))
+	}
+	t.Alternatives, t.OneOf = alts, len(n.oneOf) > 0
+	return t, true, nil
+}
+
+// allOf builds the type of a schema with allOf: when it and each of the
+// schemas of allOf say no type, any value that fits every one of them.
+func (b *builder) allOf(n *node, hint string) (*Type, bool, error) {
+	refuse := errorf(n.loc, "unsupported allOf: flightline can check allOf of several schemas, or beside other keywords, only when none of them says a type")
+	base := *n
+	base.allOf = nil
+	t, null, err := b.typeOf(&base, hint)
+	if err != nil {
+		return nil, false, err
+	}
+	if t.Kind != Any || null {
+		return nil, false, refuse
+	}
+	for i, a := range n.allOf {
+		at, null, err := b.typeOf(a, fmt.Sprintf("%sPart%d", hint, i+1))
+		if err != nil {
+			return nil, false, err
+		}
+		if at.Kind != Any {
+			return nil, false, refuse
+		}
+		t.All = append(t.All, orNull(at, null))
+	}
+	return t, false, nil
+}
+
+// saysNoType reports a schema that is any value: one that says no type,
+// through references and alternatives, and is not an enum of strings.
+func saysNoType(v *node, seen map[*node]bool) bool {
+	for ; v.target != nil; v = v.target {
+		if seen[v] {
+			return false
+		}
+		seen[v] = true
+	}
+	switch {
+	case v.unsupported == "false schema":
+		return true
+	case v.unsupported != "", isNullSchema(v), len(v.types) > 0:
+		return false
+	case len(v.allOf) == 1 && !hasValueKeywords(v) && len(v.anyOf)+len(v.oneOf) == 0:
+		return saysNoType(v.allOf[0], seen)
+	case len(v.allOf) > 0:
+		return true
+	case len(v.anyOf)+len(v.oneOf) > 0:
+		return slices.ContainsFunc(append(slices.Clip(v.anyOf), v.oneOf...), func(a *node) bool { return saysNoType(a, seen) })
+	case v.hasEnum:
+		return len(valuesOf(v, "string"))+len(valuesOf(v, "null")) != len(valuesOf(v))
+	}
+	return true
+}
+
+// orNull is t, or, when null is allowed too, any value that is null or
+// fits t.
+func orNull(t *Type, null bool) *Type {
+	if !null || t.Kind == Any {
+		return t
+	}
+	return &Type{Kind: Any, Loc: t.Loc, Alternatives: []*Type{onlyNull(&node{loc: t.Loc}), t}}
+}
+
+// onlyNull is the type of a schema that admits only null: any value that
+// is null.
+func onlyNull(n *node) *Type {
+	return &Type{Kind: Any, Loc: n.loc, Checks: &Checks{Values: []string{"null"}}}
 }
 
 // constrainedKinds lists the JSON kinds that the keywords of n constrain.
@@ -300,9 +424,13 @@ func enumKeyword(n *node) string {
 
 // array builds an array type.
 func (b *builder) array(n *node, hint string, c *Checks) (*Type, error) {
-	t := &Type{Kind: Array, Loc: n.loc, Elem: &Type{Kind: Any, Loc: n.loc}, Checks: c}
-	if len(n.prefixItems) > 0 || n.noItems {
-		return nil, errorf(n.loc, "unsupported: prefixItems and items false; give the items one schema")
+	t := &Type{Kind: Array, Loc: n.loc, Elem: &Type{Kind: Any, Loc: n.loc}, Checks: c, NoMore: n.noItems}
+	for i, p := range n.prefixItems {
+		pt, null, err := b.typeOf(p, fmt.Sprintf("%sItem%d", hint, i+1))
+		if err != nil {
+			return nil, err
+		}
+		t.Prefix, t.PrefixNullable = append(t.Prefix, pt), append(t.PrefixNullable, null)
 	}
 	if n.items != nil {
 		elem, null, err := b.typeOf(n.items, hint+"Item")
@@ -390,6 +518,11 @@ func (b *builder) object(n *node, hint string, c *Checks) (*Type, error) {
 			return nil, errorf(p.n.loc, "properties %q and %q both become the Go field %s", other, p.name, f.GoName)
 		}
 		goNames[f.GoName] = p.name
+		for _, pp := range t.Patterns {
+			if regexp.MustCompile(pp.PatternRE2).MatchString(p.name) {
+				return nil, errorf(p.n.loc, "unsupported: property %q also matches patternProperties %q; a property is checked against one schema", p.name, pp.Pattern)
+			}
+		}
 		if p.n.dflt != nil {
 			if err := checkDefault(f, p.n.dflt); err != nil {
 				return nil, err
@@ -597,6 +730,32 @@ func sameType(a, b *Type, seen map[[2]*Type]bool) bool {
 	}
 	for i := range a.Guards {
 		if !sameType(a.Guards[i], b.Guards[i], seen) {
+			return false
+		}
+	}
+	if len(a.Prefix) != len(b.Prefix) || a.NoMore != b.NoMore || !slices.Equal(a.PrefixNullable, b.PrefixNullable) {
+		return false
+	}
+	for i := range a.Prefix {
+		if !sameType(a.Prefix[i], b.Prefix[i], seen) {
+			return false
+		}
+	}
+	if len(a.Alternatives) != len(b.Alternatives) || len(a.All) != len(b.All) {
+		return false
+	}
+	for i := range a.Alternatives {
+		if !sameType(a.Alternatives[i], b.Alternatives[i], seen) {
+			return false
+		}
+	}
+	for i := range a.All {
+		if !sameType(a.All[i], b.All[i], seen) {
+			return false
+		}
+	}
+	for _, p := range [][2]*Type{{a.Not, b.Not}, {a.If, b.If}, {a.Then, b.Then}, {a.Else, b.Else}} {
+		if (p[0] != nil || p[1] != nil) && !sameType(p[0], p[1], seen) {
 			return false
 		}
 	}

@@ -42,8 +42,8 @@ func (r *jsonSchemaReader) doc(file string) (*jsonNode, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", file, err)
 	}
-	if d.kind != '{' {
-		return nil, errorf(file+"#", "a schema document must be a JSON object")
+	if d.kind != '{' && d.kind != 't' {
+		return nil, errorf(file+"#", "a schema document must be a JSON object or a boolean")
 	}
 	if s := d.get("$schema"); s != nil && s.kind == '"' && !strings.Contains(s.str, "2020-12") {
 		return nil, errorf(file+"#/$schema", "dialect %q is not supported; use https://json-schema.org/draft/2020-12/schema", s.str)
@@ -385,6 +385,26 @@ func readAlternatives(c *readCtx, v *jsonNode, n *node) error {
 		n.oneOf = list
 	default:
 		n.allOf = list
+	}
+	return nil
+}
+
+// readApplicator reads not, if, then or else: a schema the value is
+// checked against as a whole.
+func readApplicator(c *readCtx, v *jsonNode, n *node) error {
+	child, err := c.child(v)
+	if err != nil {
+		return err
+	}
+	switch keywordOf(c) {
+	case "not":
+		n.not = child
+	case "if":
+		n.ifNode = child
+	case "then":
+		n.thenNode = child
+	default:
+		n.elseNode = child
 	}
 	return nil
 }

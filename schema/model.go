@@ -89,6 +89,12 @@ type Type struct {
 	// Elem is the item type of an array or the value type of a map, or
 	// of an open object's undeclared members.
 	Elem *Type
+	// Prefix are the types of an array's first items (prefixItems), Elem
+	// then that of the items after them; NoMore says there may be none
+	// (items: false).
+	Prefix         []*Type
+	PrefixNullable []bool
+	NoMore         bool
 	// ElemNullable reports that array items or map values may be null.
 	ElemNullable bool
 
@@ -110,6 +116,14 @@ type Type struct {
 	// constrains values of some kinds (minimum, properties, items, ...):
 	// a value of a guard's JSON kind must fit it, any other passes.
 	Guards []*Type
+	// Alternatives are, for an Any, the schemas of which its values must
+	// fit one (all but one, with OneOf); Not is one they must not fit;
+	// If, Then and Else are if, then and else. Each is tried on the value.
+	Alternatives   []*Type
+	Not            *Type
+	If, Then, Else *Type
+	// All are the schemas of allOf, which its values must all fit.
+	All []*Type
 }
 
 // Checks are the assertions on the values of a type beyond their kind.

@@ -35,6 +35,9 @@ type node struct {
 	noItems    bool // items: false
 
 	anyOf, oneOf, allOf []*node
+	// not, ifNode, thenNode and elseNode are the schemas of not, if,
+	// then and else.
+	not, ifNode, thenNode, elseNode *node
 	// prefixItems are the schemas of an array's first items, and
 	// patternProps those of the properties whose names match a pattern.
 	prefixItems  []*node

@@ -133,6 +133,8 @@ func (c *Check) data() any {
 func (c *Check) ValuesPhrase() string {
 	v := c.Schema.Values
 	switch {
+	case len(v) == 0:
+		return "allowed: the schema is false"
 	case len(v) == 1:
 		return v[0]
 	case len(v) <= 8:

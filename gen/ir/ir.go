@@ -31,6 +31,8 @@ type Package struct {
 	Checks []*Check
 
 	types         map[*schema.Type]*Type
+	values        map[*schema.Type]*Value // any values, which may hold themselves
+	alternatives  int
 	assertFormats bool
 }
 
@@ -227,6 +229,25 @@ type Value struct {
 	// Guards are, for a Raw value, the typed views its values must fit
 	// when of their JSON kind.
 	Guards []*Value
+	// Prefix are, for a Slice of Raw items, the values of its first items
+	// (prefixItems); Rest is that of the items after them, or nil when
+	// there may be none.
+	Prefix         []*Value
+	PrefixNullable []bool
+	Rest           *Value
+	RestNullable   bool
+	// Positional reports a Slice whose items have the schema of their
+	// place (Prefix, Rest).
+	Positional bool
+	// Alternatives, OneOf, Not, If, Then and Else are the schemas a Raw
+	// value is tried against (see schema.Type); ID numbers a value with
+	// Alternatives, for the scanner to remember the trials of.
+	Alternatives   []*Value
+	OneOf          bool
+	Not            *Value
+	If, Then, Else *Value
+	All            []*Value
+	ID             int
 }
 
 // JSONKind is the JSON kind of values of v, for a value of one kind:
@@ -323,7 +344,7 @@ type LiftTarget struct {
 
 // Build computes the Go form of m.
 func Build(m *schema.Model, opts Options) (*Package, error) {
-	p := &Package{Model: m, types: map[*schema.Type]*Type{}, assertFormats: opts.AssertFormats}
+	p := &Package{Model: m, types: map[*schema.Type]*Type{}, values: map[*schema.Type]*Value{}, assertFormats: opts.AssertFormats}
 	for _, t := range m.Types {
 		p.types[t] = &Type{Name: t.Name, Doc: t.Description, Loc: t.Loc, Schema: t,
 			Kind: map[schema.Kind]TypeKind{schema.Object: Struct, schema.Enum: Enum, schema.Union: Union}[t.Kind]}
@@ -487,14 +508,48 @@ func (p *Package) value(t *schema.Type) *Value {
 		v.Elem = p.value(t.Elem)
 		v.ElemNullable = t.ElemNullable
 		v.ElemPtr = t.ElemNullable && !v.Elem.NaturalNil()
+		if len(t.Prefix) > 0 || t.NoMore { // the items are kept as written
+			v.Positional = true
+			for _, pt := range t.Prefix {
+				v.Prefix = append(v.Prefix, p.value(pt))
+			}
+			v.PrefixNullable = t.PrefixNullable
+			if !t.NoMore {
+				v.Rest, v.RestNullable = v.Elem, v.ElemNullable
+			}
+			v.Elem, v.ElemNullable, v.ElemPtr = &Value{Kind: Raw}, false, false
+		}
 	default:
 		v.Kind, v.Type = Named, p.types[t]
 		v.Checks = v.Type.Checks
 		return v
 	}
 	v.Checks = p.checks(t.Checks, t.Kind, t.Format)
+	if p.values[t] != nil { // a recursive any value
+		return p.values[t]
+	}
+	p.values[t] = v
 	for _, g := range t.Guards {
 		v.Guards = append(v.Guards, p.value(g))
+	}
+	for _, a := range t.Alternatives {
+		v.Alternatives = append(v.Alternatives, p.value(a))
+	}
+	for _, a := range t.All {
+		v.All = append(v.All, p.value(a))
+	}
+	if len(v.Alternatives) > 0 {
+		p.alternatives++
+		v.ID = len(p.Types) + p.alternatives
+	}
+	v.OneOf = t.OneOf
+	for _, a := range []struct {
+		t   *schema.Type
+		dst **Value
+	}{{t.Not, &v.Not}, {t.If, &v.If}, {t.Then, &v.Then}, {t.Else, &v.Else}} {
+		if a.t != nil {
+			*a.dst = p.value(a.t)
+		}
 	}
 	return v
 }
@@ -579,19 +634,31 @@ func variantName(kind string) string {
 // the package, in any type.
 func (p *Package) Uses(pred func(*Value) bool) bool {
 	seen := map[*Type]bool{}
+	seenValues := map[*Value]bool{}
 	var walkType func(t *Type) bool
 	var walk func(v *Value) bool
 	walk = func(v *Value) bool {
-		if v == nil {
+		if v == nil || seenValues[v] {
 			return false
 		}
+		seenValues[v] = true
 		if pred(v) {
 			return true
 		}
 		if v.Kind == Named {
 			return walkType(v.Type)
 		}
-		return walk(v.Elem)
+		for _, pv := range v.Prefix {
+			if walk(pv) {
+				return true
+			}
+		}
+		for _, g := range append(append(slices.Clip(v.Guards), v.Alternatives...), v.All...) {
+			if walk(g) {
+				return true
+			}
+		}
+		return walk(v.Elem) || walk(v.Rest) || walk(v.Not) || walk(v.If) || walk(v.Then) || walk(v.Else)
 	}
 	walkType = func(t *Type) bool {
 		if seen[t] {

@@ -122,6 +122,8 @@ const (
 	// KeywordItems: an array with an item beyond the ones its schema
 	// allows (items: false).
 	KeywordItems
+	// KeywordNot: a value that fits the schema of a not.
+	KeywordNot
 )
 
 var keywordNames = [...]string{
@@ -133,7 +135,7 @@ var keywordNames = [...]string{
 	KeywordMaxLength: "maxLength", KeywordPattern: "pattern", KeywordFormat: "format", KeywordMinItems: "minItems",
 	KeywordMaxItems: "maxItems", KeywordUniqueItems: "uniqueItems", KeywordMinProperties: "minProperties",
 	KeywordMaxProperties: "maxProperties", KeywordConst: "const", KeywordOneOf: "oneOf",
-	KeywordPrefixItems: "prefixItems", KeywordItems: "items",
+	KeywordPrefixItems: "prefixItems", KeywordItems: "items", KeywordNot: "not",
 }
 
 // String returns the keyword as JSON Schema writes it ("type", "required",

@@ -35,6 +35,14 @@ func (s *scanner) fits(t trial) bool {
 	return ok
 }
 
+// back goes back to where t began, keeping what was found since: the
+// value is read again against another schema.
+func (s *scanner) back(t trial) {
+	if !s.failed {
+		s.pos, s.depth = t.pos, t.depth
+	}
+}
+
 // objectKeys returns the names of the members of the object that starts
 // here, without reading past it.
 func (s *scanner) objectKeys() [][]byte {
