@@ -31,10 +31,13 @@ func (s *scanner) canonical(b []byte) []byte {
 			key := appendCanonicalString(nil, k)
 			ms = append(ms, member{key, s.canonical(nil)})
 		}
-		slices.SortFunc(ms, func(x, y member) int { return strings.Compare(string(x.key), string(y.key)) })
+		slices.SortStableFunc(ms, func(x, y member) int { return strings.Compare(string(x.key), string(y.key)) })
 		b = append(b, '{')
 		for i, m := range ms {
-			if i > 0 {
+			if i+1 < len(ms) && string(ms[i+1].key) == string(m.key) {
+				continue // a name given twice: the last value counts, as when decoded
+			}
+			if b[len(b)-1] != '{' {
 				b = append(b, ',')
 			}
 			b = append(append(append(b, m.key...), ':'), m.value...)
