@@ -1,6 +1,8 @@
 package schema
 
 import (
+	"cmp"
+	"math/big"
 	"slices"
 	"strconv"
 	"strings"
@@ -231,3 +233,49 @@ var assertableFormats = []string{"date-time", "date", "time", "duration", "uuid"
 // AssertableFormat reports whether flightline can check strings of the
 // format f.
 func AssertableFormat(f string) bool { return slices.Contains(assertableFormats, f) }
+
+// CompareNumbers returns -1, 0 or +1 as the JSON number a is less than,
+// equal to or more than b, exactly.
+func CompareNumbers(a, b string) int {
+	an, ad, ae := decimalParts(a)
+	bn, bd, be := decimalParts(b)
+	sign := func(neg bool, digits string) int {
+		switch {
+		case digits == "":
+			return 0
+		case neg:
+			return -1
+		}
+		return 1
+	}
+	sa, sb := sign(an, ad), sign(bn, bd)
+	if sa != sb || sa == 0 {
+		return cmp.Compare(sa, sb)
+	}
+	if ma, mb := ae+int64(len(ad)), be+int64(len(bd)); ma != mb {
+		return cmp.Compare(ma, mb) * sa
+	}
+	n := max(len(ad), len(bd))
+	return strings.Compare(ad+strings.Repeat("0", n-len(ad)), bd+strings.Repeat("0", n-len(bd))) * sa
+}
+
+// IsMultiple reports whether the JSON number v is a whole multiple of the
+// number m, which is above zero, exactly.
+func IsMultiple(v, m string) bool {
+	_, dv, ev := decimalParts(v)
+	_, dm, em := decimalParts(m)
+	if dv == "" {
+		return true
+	}
+	x, _ := new(big.Int).SetString(dv, 10)
+	y, _ := new(big.Int).SetString(dm, 10)
+	if k := ev - em; k >= 0 {
+		p := new(big.Int).Exp(big.NewInt(10), big.NewInt(k), y)
+		return x.Mod(x.Mul(x.Mod(x, y), p), y).Sign() == 0
+	} else if -k > int64(len(dv)) {
+		return false
+	} else {
+		y.Mul(y, new(big.Int).Exp(big.NewInt(10), big.NewInt(-k), nil))
+	}
+	return x.Mod(x, y).Sign() == 0
+}
