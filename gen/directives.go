@@ -340,6 +340,8 @@ type Source struct {
 	Schemas    []string
 	OpenAPI    string
 	Components []string
+	// Overlays change the documents before they are read (gen --overlay).
+	Overlays []string
 	// Runtime asks for the runtime package of its own (gen --runtime).
 	Runtime bool
 }
@@ -385,6 +387,13 @@ func GoGenerateCommand(out, pkg string, src Source) (string, error) {
 		for _, c := range src.Components {
 			args = append(args, "--component", c)
 		}
+	}
+	for _, o := range src.Overlays {
+		r, err := rel(o)
+		if err != nil {
+			return "", err
+		}
+		args = append(args, "--overlay", r)
 	}
 	if src.Runtime {
 		args = append(args, "--runtime")

@@ -83,9 +83,10 @@ func LoadOpenAPI(file string, components ...string) (*Model, error) {
 // component schemas can be loaded in turn.
 type OpenAPI struct{ r *openAPIReader }
 
-// ReadOpenAPI reads and checks the OpenAPI 3.0 or 3.1 document in file.
-func ReadOpenAPI(file string) (*OpenAPI, error) {
-	r, err := loadOpenAPI(file)
+// ReadOpenAPI reads and checks the OpenAPI 3.0 or 3.1 document in file,
+// with the overlays' changes made to it first.
+func ReadOpenAPI(file string, overlays ...*Overlay) (*OpenAPI, error) {
+	r, err := loadOpenAPI(file, overlays)
 	if err != nil {
 		return nil, err
 	}

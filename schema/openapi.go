@@ -27,10 +27,15 @@ type openAPIReader struct {
 }
 
 // loadOpenAPI loads and validates the document in file.
-func loadOpenAPI(file string) (*openAPIReader, error) {
+func loadOpenAPI(file string, overlays []*Overlay) (*openAPIReader, error) {
 	data, err := os.ReadFile(file)
 	if err != nil {
 		return nil, err
+	}
+	if len(overlays) > 0 {
+		if data, err = applyOverlays(file, data, overlays); err != nil {
+			return nil, err
+		}
 	}
 	// kin-openapi turns text that is not valid Unicode into U+FFFD and
 	// takes the last of duplicate members: a JSON document is read here
