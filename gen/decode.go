@@ -233,7 +233,7 @@ func (g *generator) otherMember(t *ir.Type, counting bool) jen.Code {
 		stmts = append(stmts, g.readValue(x.Elem, x.Nullable, x.Ptr, put, "", "", 1)...)
 	} else {
 		stmts = append(stmts, jen.Id("start").Op(":=").Id("s").Dot("valueStart").Call(), jen.Id("matched").Op(":=").False(),
-			jen.Id("quiet").Op(":=").Id("s").Dot("quiet"))
+			jen.Id("quiet").Op(":=").Id("s").Dot("quietLevel").Call())
 		for _, pv := range x.Patterns {
 			read := []jen.Code{
 				jen.If(jen.Id("matched")).Block(jen.Id("s").Dot("reread").Call(jen.Id("start"))),

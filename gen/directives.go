@@ -342,6 +342,8 @@ type Source struct {
 	Components []string
 	// Overlays change the documents before they are read (gen --overlay).
 	Overlays []string
+	// AssertFormats checks every format flightline can (--assert-formats).
+	AssertFormats bool
 	// Runtime asks for the runtime package of its own (gen --runtime).
 	Runtime bool
 }
@@ -394,6 +396,9 @@ func GoGenerateCommand(out, pkg string, src Source) (string, error) {
 			return "", err
 		}
 		args = append(args, "--overlay", r)
+	}
+	if src.AssertFormats {
+		args = append(args, "--assert-formats")
 	}
 	if src.Runtime {
 		args = append(args, "--runtime")

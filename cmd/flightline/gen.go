@@ -39,6 +39,7 @@ type genOptions struct {
 	openapi, pkg, out   string
 	check, goGenerate   bool
 	runtime, force      bool
+	assertFormats       bool
 }
 
 // genFlags defines gen's flags on fs and returns the options they set.
@@ -53,13 +54,14 @@ func genFlags(fs *pflag.FlagSet) *genOptions {
 	fs.BoolVar(&o.check, "check", false, "write nothing; exit 1 naming each stale file if the output directory is not up to date")
 	fs.BoolVar(&o.goGenerate, "go-generate", false, "also write a //go:generate directive that reruns this command into the package")
 	fs.BoolVar(&o.force, "force", false, "replace files in --out that flightline gen did not write (it never writes through a symbolic link)")
+	fs.BoolVar(&o.assertFormats, "assert-formats", false, "check the strings of every format flightline can check (date-time, date, time, duration, uuid, email, uri, ipv4, ipv6), not only where the schema asks with x-flightline-format")
 	fs.BoolVar(&o.runtime, "runtime", false, "generate no schema: write the JSON runtime generated packages carry as a package of its own, its helpers exported")
 	return o
 }
 
 // genSourceFlags are the flags that say what to generate. They cannot be
 // combined with package directories, whose directives say it instead.
-var genSourceFlags = []string{"schema", "openapi", "component", "overlay", "package", "out", "go-generate", "runtime", "force"}
+var genSourceFlags = []string{"schema", "openapi", "component", "overlay", "package", "out", "go-generate", "runtime", "force", "assert-formats"}
 
 // validate reports a combination of flags that names no single source.
 func (o *genOptions) validate() error {
@@ -166,7 +168,8 @@ func runGen(e *env, cmd *cobra.Command, args []string, opts *genOptions) int {
 func generate(o *genOptions) (stale []string, err error) {
 	var directive string
 	if o.goGenerate {
-		src := gen.Source{Schemas: o.schemas, OpenAPI: o.openapi, Components: o.components, Overlays: o.overlays, Runtime: o.runtime}
+		src := gen.Source{Schemas: o.schemas, OpenAPI: o.openapi, Components: o.components, Overlays: o.overlays,
+			AssertFormats: o.assertFormats, Runtime: o.runtime}
 		if directive, err = gen.GoGenerateCommand(o.out, o.pkg, src); err != nil {
 			return nil, err
 		}
@@ -226,7 +229,7 @@ func generateSchema(o *genOptions, directive string) ([]gen.File, error) {
 			return nil, err
 		}
 	}
-	return gen.Generate(model, gen.Config{Package: o.pkg, GoGenerate: directive})
+	return gen.Generate(model, gen.Config{Package: o.pkg, GoGenerate: directive, AssertFormats: o.assertFormats})
 }
 
 // directiveJobs finds the flightline gen directives in the Go files of the

@@ -120,6 +120,9 @@ func keysFit(keys [][]byte, k *keySet) bool {
 // by an earlier trial, so that a union inside another is tried once: -1
 // for none, and ok false when there was no trial.
 func (s *scanner) chosen(u int) (i int, ok bool) {
+	if s.choicesEpoch != s.epoch {
+		return 0, false
+	}
 	i, ok = s.choices[[2]int{s.pos, u}]
 	return i, ok
 }
@@ -129,6 +132,10 @@ func (s *scanner) chosen(u int) (i int, ok bool) {
 func (s *scanner) choose(u, i int) {
 	if s.choices == nil {
 		s.choices = map[[2]int]int{}
+	}
+	if s.choicesEpoch != s.epoch {
+		clear(s.choices)
+		s.choicesEpoch = s.epoch
 	}
 	s.choices[[2]int{s.pos, u}] = i
 }

@@ -862,7 +862,7 @@ func (s *scanner) decodeExtra(x *Extra) {
 					}
 					start := s.valueStart()
 					matched := false
-					quiet := s.quiet
+					quiet := s.quietLevel()
 					if assert26.re.Match(k) {
 						if matched {
 							s.reread(start)
@@ -949,7 +949,7 @@ func (s *scanner) decodeClosedPatterns(x *ClosedPatterns) {
 					}
 					start := s.valueStart()
 					matched := false
-					quiet := s.quiet
+					quiet := s.quietLevel()
 					if assert28.re.Match(k) {
 						if matched {
 							s.reread(start)

@@ -44,6 +44,10 @@ type scanner struct {
 	// and choices are the alternatives trials chose (see union.go).
 	found   int
 	choices map[[2]int]int
+	// epoch counts the documents read; spans, quiet and choices are of
+	// the document whose epoch their epoch fields hold, so that reset,
+	// which every document costs, need not clear them.
+	epoch, spansEpoch, quietEpoch, choicesEpoch int
 }
 
 // A dateTimeValue is one value of a property the schema formats as
@@ -77,8 +81,8 @@ func (s *scanner) reset(data []byte) {
 	s.scratch, s.keys, s.frames = s.scratch[:0], s.keys[:0], s.frames[:0]
 	s.path, s.vs, s.mapKeys, s.leaf = s.path[:0], s.vs[:0], s.mapKeys[:0], ""
 	s.dates, s.datePaths = s.dates[:0], s.datePaths[:0]
-	s.spans, s.quiet, s.found = s.spans[:0], 0, 0
-	clear(s.choices)
+	s.found = 0
+	s.epoch++ // the state of trials and rereads is of the last document
 	clear(s.bigMaps)
 }
 
@@ -291,6 +295,12 @@ func (s *scanner) null(name string) bool {
 	if s.peek() != 'n' {
 		return false
 	}
+	return s.nullLiteral(name)
+}
+
+// nullLiteral reads the null that is next, apart from null so that null
+// stays small enough to be inlined.
+func (s *scanner) nullLiteral(name string) bool {
 	s.leaf = name
 	ok := s.literal("null")
 	s.leaf = ""
@@ -502,12 +512,23 @@ func (s *scanner) unknown(mark int, k []byte) bool {
 	return !repeated
 }
 
+// quietLevel is how many values of the document are being read again.
+func (s *scanner) quietLevel() int {
+	if s.quietEpoch != s.epoch {
+		return 0
+	}
+	return s.quiet
+}
+
 // reread goes back to the value that starts at start, read already, to
 // read it again against another schema: the keys given twice inside it
 // are not reported twice.
 func (s *scanner) reread(start int) {
 	if !s.failed {
 		s.pos = start
+		if s.quietEpoch != s.epoch {
+			s.quiet, s.quietEpoch = 0, s.epoch
+		}
 		s.quiet++
 	}
 }
@@ -515,7 +536,7 @@ func (s *scanner) reread(start int) {
 // duplicate records a property given twice. The later value wins, as in
 // encoding/json, and is still checked.
 func (s *scanner) duplicate() {
-	if s.quiet > 0 {
+	if s.quiet > 0 && s.quietEpoch == s.epoch {
 		return
 	}
 	s.found++
@@ -524,7 +545,11 @@ func (s *scanner) duplicate() {
 	}
 }
 
-// duplicateAt records that the member name was given twice.
+// duplicateAt records that the member name was given twice. It is kept
+// out of line: the decoders call it at every member, and it never runs
+// for a valid document.
+//
+//go:noinline
 func (s *scanner) duplicateAt(name string) {
 	leaf := s.leaf
 	s.leaf = name

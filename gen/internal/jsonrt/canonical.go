@@ -124,7 +124,12 @@ func (s *scanner) checkValue(name string, start int, c *valuesCheck) {
 // beginUnique starts recording the items of an array that must all
 // differ; unique records the item that started at start and ends here,
 // and endUnique checks them, with the array on the path.
-func (s *scanner) beginUnique() int { return len(s.spans) }
+func (s *scanner) beginUnique() int {
+	if s.spansEpoch != s.epoch {
+		s.spans, s.spansEpoch = s.spans[:0], s.epoch
+	}
+	return len(s.spans)
+}
 
 func (s *scanner) unique(start int) { s.spans = append(s.spans, [2]int{start, s.pos}) }
 
