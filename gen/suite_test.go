@@ -35,6 +35,7 @@ type suiteGroup struct {
 // suiteRow is what one keyword file gave.
 type suiteRow struct {
 	file                   string
+	assertFormats          bool // generated with --assert-formats
 	groups, accepted       int
 	tests, checked, passed int
 	refusals               map[string]int // why groups were refused
@@ -49,6 +50,35 @@ func TestSuite(t *testing.T) {
 	if len(files) < 40 {
 		t.Fatalf("only %d files in %s", len(files), dir)
 	}
+	// The optional tests of the formats flightline checks, with
+	// --assert-formats.
+	var formats []string
+	for _, f := range []string{"date-time", "date", "time", "duration", "uuid", "email", "uri", "ipv4", "ipv6"} {
+		formats = append(formats, filepath.Join(dir, "optional", "format", f+".json"))
+	}
+	rows := runSuite(t, map[bool][]string{false: files, true: formats})
+	var main, asserted []*suiteRow
+	for _, r := range rows {
+		if r.assertFormats {
+			asserted = append(asserted, r)
+		} else {
+			main = append(main, r)
+		}
+	}
+	checkReadmeSection(t, "suite", suiteTable(main, ""))
+	checkReadmeSection(t, "suite-formats", suiteTable(asserted, "optional/format/"))
+	if testing.Verbose() {
+		for _, r := range rows {
+			for why, n := range r.refusals {
+				t.Logf("%s: %d refused: %s", r.file, n, why)
+			}
+		}
+	}
+}
+
+// runSuite runs the suite's files, those of sets[true] generated with
+// --assert-formats, and returns what each gave.
+func runSuite(t *testing.T, sets map[bool][]string) []*suiteRow {
 	mod := t.TempDir()
 	write := func(name, text string) {
 		t.Helper()
@@ -70,47 +100,52 @@ func TestSuite(t *testing.T) {
 	}
 	var instances []instance
 	schemas := t.TempDir()
-	for _, file := range files {
-		data, err := os.ReadFile(file)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var groups []suiteGroup
-		if err := json.Unmarshal(data, &groups); err != nil {
-			t.Fatal(err)
-		}
-		row := &suiteRow{file: filepath.Base(file), refusals: map[string]int{}}
-		rows = append(rows, row)
-		for gi, g := range groups {
-			row.groups++
-			row.tests += len(g.Tests)
-			pkg := fmt.Sprintf("p%d", len(rows)*1000+gi)
-			// The group's schema is the one property of an object, so that
-			// a schema of any type can be generated, and referred to from a
-			// file of its own, so that its references stay as written.
-			gdir := filepath.Join(schemas, pkg)
-			os.MkdirAll(gdir, 0o755)
-			os.WriteFile(filepath.Join(gdir, "s.json"), g.Schema, 0o644)
-			os.WriteFile(filepath.Join(gdir, "w.json"), []byte(`{"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "SuiteValue", `+
-				`"type": "object", "properties": {"v": {"$ref": "s.json"}}, "required": ["v"], "additionalProperties": false}`), 0o644)
-			m, err := schema.LoadJSONSchema(nil, filepath.Join(gdir, "w.json"))
-			var out []gen.File
-			if err == nil {
-				out, err = gen.Generate(m, gen.Config{Package: pkg})
-			}
+	for _, assert := range []bool{false, true} {
+		for _, file := range sets[assert] {
+			data, err := os.ReadFile(file)
 			if err != nil {
-				row.refusals[refusal(err)]++
-				continue
-			}
-			row.accepted++
-			if err := gen.WriteDir(filepath.Join(mod, pkg), out, gen.WriteOptions{}); err != nil {
 				t.Fatal(err)
 			}
-			fmt.Fprintf(&imports, "\t%q\n", "example.com/suite/"+pkg)
-			for _, tc := range g.Tests {
-				row.checked++
-				fmt.Fprintf(&calls, "\tcheck(%s.ValidateSuiteValue, %q)\n", pkg, `{"v":`+string(tc.Data)+`}`)
-				instances = append(instances, instance{row, g.Description, tc.Description, tc.Valid})
+			var groups []suiteGroup
+			if err := json.Unmarshal(data, &groups); err != nil {
+				t.Fatal(err)
+			}
+			row := &suiteRow{file: filepath.Base(file), assertFormats: assert, refusals: map[string]int{}}
+			rows = append(rows, row)
+			for gi, g := range groups {
+				row.groups++
+				row.tests += len(g.Tests)
+				pkg := fmt.Sprintf("p%d", len(rows)*1000+gi)
+				if assert {
+					pkg = fmt.Sprintf("f%d", len(rows)*1000+gi)
+				}
+				// The group's schema is the one property of an object, so that
+				// a schema of any type can be generated, and referred to from a
+				// file of its own, so that its references stay as written.
+				gdir := filepath.Join(schemas, pkg)
+				os.MkdirAll(gdir, 0o755)
+				os.WriteFile(filepath.Join(gdir, "s.json"), g.Schema, 0o644)
+				os.WriteFile(filepath.Join(gdir, "w.json"), []byte(`{"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "SuiteValue", `+
+					`"type": "object", "properties": {"v": {"$ref": "s.json"}}, "required": ["v"], "additionalProperties": false}`), 0o644)
+				m, err := schema.LoadJSONSchema(nil, filepath.Join(gdir, "w.json"))
+				var out []gen.File
+				if err == nil {
+					out, err = gen.Generate(m, gen.Config{Package: pkg, AssertFormats: assert})
+				}
+				if err != nil {
+					row.refusals[refusal(err)]++
+					continue
+				}
+				row.accepted++
+				if err := gen.WriteDir(filepath.Join(mod, pkg), out, gen.WriteOptions{}); err != nil {
+					t.Fatal(err)
+				}
+				fmt.Fprintf(&imports, "\t%q\n", "example.com/suite/"+pkg)
+				for _, tc := range g.Tests {
+					row.checked++
+					fmt.Fprintf(&calls, "\tcheck(%s.ValidateSuiteValue, %q)\n", pkg, `{"v":`+string(tc.Data)+`}`)
+					instances = append(instances, instance{row, g.Description, tc.Description, tc.Valid})
+				}
 			}
 		}
 	}
@@ -139,15 +174,7 @@ func TestSuite(t *testing.T) {
 		}
 		in.row.passed++
 	}
-	table := suiteTable(rows)
-	checkReadmeSection(t, "suite", table)
-	if testing.Verbose() {
-		for _, r := range rows {
-			for why, n := range r.refusals {
-				t.Logf("%s: %d refused: %s", r.file, n, why)
-			}
-		}
-	}
+	return rows
 }
 
 // refusal is the reason of a generation error, without its place.
@@ -166,12 +193,12 @@ func refusal(err error) string {
 }
 
 // suiteTable is the README's table of the suite's results.
-func suiteTable(rows []*suiteRow) string {
+func suiteTable(rows []*suiteRow, prefix string) string {
 	var b strings.Builder
 	b.WriteString("| keyword file | groups | groups accepted | tests | tests accepted | passed |\n|---|---|---|---|---|---|\n")
 	var total suiteRow
 	for _, r := range rows {
-		fmt.Fprintf(&b, "| `%s` | %d | %d | %d | %d | %d |\n", strings.TrimSuffix(r.file, ".json"), r.groups, r.accepted, r.tests, r.checked, r.passed)
+		fmt.Fprintf(&b, "| `%s%s` | %d | %d | %d | %d | %d |\n", prefix, strings.TrimSuffix(r.file, ".json"), r.groups, r.accepted, r.tests, r.checked, r.passed)
 		total.groups += r.groups
 		total.accepted += r.accepted
 		total.tests += r.tests

@@ -395,7 +395,8 @@ func constrainedKinds(n *node) []string {
 	if n.minimum != nil || n.maximum != nil || n.exclusiveMinimum != nil || n.exclusiveMaximum != nil || n.multipleOf != nil {
 		kinds = append(kinds, "number")
 	}
-	if n.counts["minLength"] != nil || n.counts["maxLength"] != nil || n.pattern != nil || n.formatMode == "assert" {
+	if n.counts["minLength"] != nil || n.counts["maxLength"] != nil || n.pattern != nil ||
+		AssertableFormat(n.format) && n.formatMode != "annotate" {
 		kinds = append(kinds, "string")
 	}
 	if n.items != nil || n.noItems || len(n.prefixItems) > 0 || n.uniqueItems || n.counts["minItems"] != nil || n.counts["maxItems"] != nil {

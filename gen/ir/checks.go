@@ -55,8 +55,11 @@ func Limit(n *uint64) int64 {
 // checks returns the checks of the assertions c on values of a type of
 // the schema kind k, and of format.
 func (p *Package) checks(c *schema.Checks, k schema.Kind, format string) []*Check {
-	if c.Empty() {
+	if c.Empty() && !(p.assertFormats && schema.AssertableFormat(format)) {
 		return nil
+	}
+	if c == nil {
+		c = &schema.Checks{}
 	}
 	var out []*Check
 	add := func(kind CheckKind, f string) {

@@ -154,7 +154,8 @@ func validDuration(s string) bool {
 	if hasTime && t == "" {
 		return false
 	}
-	// units reads number-unit pairs of the units, in order, each once.
+	// units reads number-unit pairs of the units in order, none left out
+	// between the first and the last: P1Y2D wants its months.
 	units := func(s, order string) bool {
 		last := -1
 		for s != "" {
@@ -166,7 +167,7 @@ func validDuration(s string) bool {
 				return false
 			}
 			u := strings.IndexByte(order, s[i])
-			if u <= last {
+			if u < 0 || last >= 0 && u != last+1 {
 				return false
 			}
 			last, s = u, s[i+1:]
@@ -241,7 +242,8 @@ func validEmail(s string) bool {
 }
 
 // validURI reports an absolute URI of RFC 3986: a scheme, then only the
-// characters a URI may hold, with each % escape complete.
+// characters a URI may hold, with each % escape complete; brackets only
+// around an IP literal host.
 func validURI(s string) bool {
 	colon := strings.IndexByte(s, ':')
 	if colon <= 0 {
@@ -254,34 +256,70 @@ func validURI(s string) bool {
 		}
 	}
 	rest := s[colon+1:]
-	for i := 0; i < len(rest); i++ {
-		c := rest[i]
-		switch {
-		case c == '%':
-			if i+2 >= len(rest) || !isHex(rest[i+1]) || !isHex(rest[i+2]) {
+	auth, hier := strings.CutPrefix(rest, "//")
+	if !hier {
+		return uriChars(rest, false)
+	}
+	end := strings.IndexAny(auth, "/?#")
+	if end < 0 {
+		end = len(auth)
+	}
+	authority, tail := auth[:end], auth[end:]
+	host := authority
+	if at := strings.LastIndexByte(authority, '@'); at >= 0 {
+		if !uriChars(authority[:at], false) || strings.ContainsAny(authority[:at], "@") {
+			return false
+		}
+		host = authority[at+1:]
+	}
+	port := ""
+	if strings.HasPrefix(host, "[") {
+		close := strings.IndexByte(host, ']')
+		if close < 0 {
+			return false
+		}
+		lit := host[1:close]
+		if a, err := netip.ParseAddr(lit); err != nil || !a.Is6() || a.Zone() != "" {
+			if !strings.HasPrefix(lit, "v") && !strings.HasPrefix(lit, "V") { // IPvFuture
 				return false
 			}
-			i += 2
-		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', strings.IndexByte("-._~:/?#[]@!$&'()*+,;=", c) >= 0:
-		default:
+		}
+		if p, ok := strings.CutPrefix(host[close+1:], ":"); ok {
+			port = p
+		} else if host[close+1:] != "" {
+			return false
+		}
+	} else {
+		if i := strings.LastIndexByte(host, ':'); i >= 0 {
+			host, port = host[:i], host[i+1:]
+		}
+		if !uriChars(host, false) {
 			return false
 		}
 	}
-	if auth, ok := strings.CutPrefix(rest, "//"); ok {
-		host := auth
-		if i := strings.IndexAny(host, "/?#"); i >= 0 {
-			host = host[:i]
+	for i := 0; i < len(port); i++ {
+		if port[i] < '0' || port[i] > '9' {
+			return false
 		}
-		if i := strings.LastIndexByte(host, '@'); i >= 0 {
-			host = host[i+1:]
-		}
-		if strings.HasPrefix(host, "[") {
-			return strings.Contains(host, "]")
-		}
-		if i := strings.LastIndexByte(host, ':'); i >= 0 {
-			if _, err := netip.ParseAddrPort("0.0.0.0" + host[i:]); err != nil && host[i+1:] != "" {
+	}
+	return uriChars(tail, false)
+}
+
+// uriChars reports whether s holds only characters a URI may hold (brackets
+// when brackets), each % escape complete.
+func uriChars(s string, brackets bool) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '%':
+			if i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) {
 				return false
 			}
+			i += 2
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', strings.IndexByte("-._~:/?#@!$&'()*+,;=", c) >= 0:
+		case brackets && (c == '[' || c == ']'):
+		default:
+			return false
 		}
 	}
 	return true
