@@ -8,7 +8,7 @@ import (
 
 	"github.com/dave/jennifer/jen"
 
-	"github.com/flightline-dev/flightline/schema"
+	"github.com/flightline-dev/flightline/gen/ir"
 )
 
 // decoders writes the Validator, UnmarshalJSON methods and the decode
@@ -16,29 +16,29 @@ import (
 // with a nil destination it only reports violations and allocates nothing.
 func (g *generator) decoders(f *jen.File) {
 	g.validator(f)
-	for _, t := range g.m.Types {
+	g.assertions(f)
+	g.alternatives(f)
+	for _, t := range g.p.Types {
 		switch t.Kind {
-		case schema.Object, schema.Union:
+		case ir.Struct, ir.Union:
 			g.unmarshal(f, t)
 		}
 	}
-	for _, t := range g.m.Types {
+	for _, t := range g.p.Types {
 		switch t.Kind {
-		case schema.Object:
+		case ir.Struct:
 			g.decodeObject(f, t)
-		case schema.Enum:
+		case ir.Enum:
 			g.decodeEnum(f, t)
-		case schema.Union:
+		case ir.Union:
 			g.decodeUnion(f, t)
 		}
 	}
 }
 
-func (g *generator) hasView(t *schema.Type) bool { return g.m.Order != nil && g.m.Order.Type == t }
-
 // decodeArgs are the arguments a decode function of t is called with.
-func (g *generator) decodeArgs(t *schema.Type, x, view jen.Code) []jen.Code {
-	if g.hasView(t) {
+func (g *generator) decodeArgs(t *ir.Type, x, view jen.Code) []jen.Code {
+	if t.View {
 		return []jen.Code{x, view}
 	}
 	return []jen.Code{x}
@@ -48,7 +48,7 @@ func (g *generator) validator(f *jen.File) {
 	docComment(f, wrap("A Validator checks JSON documents against the schema without building Go values, and reports every violation with the JSON pointer of the value at fault. It reuses its memory from one document to the next: the zero value is ready to use, and a Validator must not be used by several goroutines at once."))
 	f.Type().Id("Validator").Struct(jen.Id("s").Id("scanner"))
 	f.Line()
-	if g.uses((*schema.Type).Timestamp) {
+	if g.p.Uses(ir.IsKind(ir.DateTime)) {
 		docComment(f, wrap("DateTimes yields the index and the value of each date-time string in the document last checked, in document order, so that timestamps can be checked without reading the document again. A value is unescaped, and valid until the Validator's next call; DateTimeAt says where it is."))
 		f.Func().Params(jen.Id("v").Op("*").Id("Validator")).Id("DateTimes").Params(
 			jen.Id("yield").Func().Params(jen.Id("i").Int(), jen.Id("value").Index().Byte()).Bool(),
@@ -65,10 +65,10 @@ func (g *generator) validator(f *jen.File) {
 		)
 		f.Line()
 	}
-	for _, t := range g.documents {
+	for _, t := range g.p.Documents {
 		params := []jen.Code{jen.Id("data").Index().Byte()}
 		doc := fmt.Sprintf("%s reports how data breaks the %s schema, or nil when it does not. The violations stay valid until the next call.", t.Name, t.Name)
-		if g.hasView(t) {
+		if t.View {
 			params = append(params, jen.Id("view").Op("*").Id(viewName(t)))
 			doc += " When view is not nil it is filled with the document's top-level values."
 		}
@@ -89,14 +89,14 @@ func (g *generator) validator(f *jen.File) {
 	}
 }
 
-func (g *generator) documentArgs(t *schema.Type) []jen.Code {
-	if g.hasView(t) {
+func (g *generator) documentArgs(t *ir.Type) []jen.Code {
+	if t.View {
 		return []jen.Code{jen.Id("data"), jen.Nil()}
 	}
 	return []jen.Code{jen.Id("data")}
 }
 
-func (g *generator) unmarshal(f *jen.File, t *schema.Type) {
+func (g *generator) unmarshal(f *jen.File, t *ir.Type) {
 	docComment(f, wrap(fmt.Sprintf("UnmarshalJSON decodes one JSON document into x as strictly as the schema reads: a missing required property, an unknown property, a null where none is allowed, a value of the wrong type or an enum value the schema does not list is an error. The error is a *ValidationError that names each offending value by its JSON pointer.")))
 	f.Func().Params(jen.Id("x").Op("*").Id(t.Name)).Id("UnmarshalJSON").Params(jen.Id("data").Index().Byte()).Error().Block(
 		jen.Var().Id("s").Id("scanner"),
@@ -108,12 +108,9 @@ func (g *generator) unmarshal(f *jen.File, t *schema.Type) {
 	f.Line()
 }
 
-// live is the condition under which a decode function stores values.
-var live = jen.Id("x").Op("!=").Nil()
-
-func (g *generator) decodeObject(f *jen.File, t *schema.Type) {
+func (g *generator) decodeObject(f *jen.File, t *ir.Type) {
 	params := []jen.Code{jen.Id("x").Op("*").Id(t.Name)}
-	view := g.hasView(t)
+	view := t.View
 	if view {
 		params = append(params, jen.Id("view").Op("*").Id(viewName(t)))
 	}
@@ -139,30 +136,16 @@ func (g *generator) decodeObject(f *jen.File, t *schema.Type) {
 	var keyTexts []jen.Code
 	var lookup []jen.Code
 	for i, fl := range t.Fields {
-		keyTexts = append(keyTexts, jen.Id("makeKeyText").Call(jen.Lit(quoteKey(fl.Name)+":")))
-		lookup = append(lookup, jen.Case(jen.Lit(fl.Name)).Block(jen.Id("field").Op("=").Lit(i)))
+		keyTexts = append(keyTexts, jen.Id("makeKeyText").Call(jen.Lit(quoteKey(fl.JSON)+":")))
+		lookup = append(lookup, jen.Case(jen.Lit(fl.JSON)).Block(jen.Id("field").Op("=").Lit(i)))
 	}
 	f.Var().Id(keys).Op("=").Index(jen.Lit(n)).Id("keyText").Values(keyTexts...)
 	f.Line()
 
-	var unknown jen.Code
-	if t.Open {
-		unknown = jen.Block(
-			jen.Id("k").Op("=").Id("s").Dot("pushKey").Call(jen.Id("k")),
-			jen.If(jen.Id("s").Dot("repeatedKey").Call(jen.Id("mark"), jen.Id("k"))).Block(jen.Id("s").Dot("duplicate").Call()),
-			jen.Id("start").Op(":=").Id("s").Dot("valueStart").Call(),
-			jen.Id("s").Dot("skip").Call(),
-			jen.If(live.Clone().Op("&&").Op("!").Id("s").Dot("failed")).Block(
-				jen.If(jen.Id("x").Dot(extraField).Op("==").Nil()).Block(
-					jen.Id("x").Dot(extraField).Op("=").Map(jen.String()).Qual(jsonPkg, "RawMessage").Values(),
-				),
-				jen.Id("x").Dot(extraField).Index(jen.String().Call(jen.Id("k"))).Op("=").Qual("bytes", "Clone").Call(jen.Id("s").Dot("data").Index(jen.Id("start").Op(":").Id("s").Dot("pos"))),
-			),
-			jen.Id("s").Dot("pop").Call(),
-			jen.Continue(),
-		)
-	} else {
-		unknown = jen.Block(jen.Id("s").Dot("unknown").Call(jen.Id("mark"), jen.Id("k")), jen.Continue())
+	props := checkOf(t.Checks, ir.CheckProperties)
+	unknown := g.otherMember(t, props != nil)
+	if props != nil {
+		body = append(body, jen.Id("others").Op(":=").Lit(0))
 	}
 
 	var cases []jen.Code
@@ -170,14 +153,14 @@ func (g *generator) decodeObject(f *jen.File, t *schema.Type) {
 		word, mask := seenBit(n, i)
 		viewField := ""
 		if view {
-			for _, vf := range viewFields(t) {
+			for _, vf := range g.p.Order.ViewFields() {
 				if vf == fl {
-					viewField = g.field(fl)
+					viewField = fl.GoName
 				}
 			}
 		}
 		stmts := []jen.Code{
-			jen.If(word.Clone().Op("&").Add(mask).Op("!=").Lit(0)).Block(jen.Id("s").Dot("duplicateAt").Call(jen.Lit(fl.Name))),
+			jen.If(word.Clone().Op("&").Add(mask).Op("!=").Lit(0)).Block(jen.Id("s").Dot("duplicateAt").Call(jen.Lit(fl.JSON))),
 			word.Clone().Op("|=").Add(mask),
 		}
 		stmts = append(stmts, g.readField(fl, viewField)...)
@@ -205,19 +188,85 @@ func (g *generator) decodeObject(f *jen.File, t *schema.Type) {
 		jen.Id("s").Dot("endKeys").Call(jen.Id("mark")),
 		jen.If(jen.Id("s").Dot("failed")).Block(jen.Return()),
 	)
+	if props != nil {
+		members := jen.Id("others")
+		for w := 0; w < (n+63)/64; w++ {
+			word := jen.Id("seen")
+			if n > 64 {
+				word = word.Index(jen.Lit(w))
+			}
+			members = jen.Qual("math/bits", "OnesCount64").Call(word).Op("+").Add(members)
+		}
+		body = append(body, jen.Id("s").Dot("checkProperties").Call(members, jen.Op("&").Id(props.Var)))
+	}
 	for i, fl := range t.Fields {
 		word, mask := seenBit(n, i)
 		absent := word.Clone().Op("&").Add(mask).Op("==").Lit(0)
 		if fl.Required {
-			body = append(body, jen.If(absent).Block(jen.Id("s").Dot("missing").Call(jen.Lit(fl.Name))))
-		} else if defaulted(fl) && !zeroDefault(fl) {
-			body = append(body, jen.If(live.Clone().Op("&&").Add(absent)).Block(
-				jen.Id("x").Dot(g.field(fl)).Op("=").Add(defaultValue(fl)),
-			))
+			body = append(body, jen.If(absent).Block(jen.Id("s").Dot("missing").Call(jen.Lit(fl.JSON))))
+		} else if fl.Defaulted() && !zeroDefault(fl) {
+			body = append(body, jen.If(live.Clone().Op("&&").Add(absent)).Block(g.applyDefault(fl)...))
 		}
 	}
 	f.Func().Params(jen.Id("s").Op("*").Id("scanner")).Id("decode" + t.Name).Params(params...).Block(body...)
 	f.Line()
+}
+
+// otherMember reads a member of the struct t that it does not declare,
+// whose key k was just read: an unknown property, or one kept among t's
+// undeclared members (which patterns may check); counting counts it
+// among the object's members, in others.
+func (g *generator) otherMember(t *ir.Type, counting bool) jen.Code {
+	x := t.Extra
+	if x == nil {
+		if counting {
+			return jen.Block(jen.If(jen.Id("s").Dot("unknown").Call(jen.Id("mark"), jen.Id("k"))).Block(jen.Id("others").Op("++")), jen.Continue())
+		}
+		return jen.Block(jen.Id("s").Dot("unknown").Call(jen.Id("mark"), jen.Id("k")), jen.Continue())
+	}
+	stmts := []jen.Code{jen.Id("k").Op("=").Id("s").Dot("pushKey").Call(jen.Id("k"))}
+	stmts = append(stmts, repeated(jen.Id("mark"), jen.Id("k"), jen.Id("dup"), jen.Id("others"), true, counting)...)
+	put := func(v jen.Code) jen.Code {
+		return jen.Id("x").Dot(x.GoName).Op("=").Id("putMember").Call(jen.Id("x").Dot(x.GoName), jen.String().Call(jen.Id("k")), v, jen.Id("dup"))
+	}
+	if len(x.Patterns) == 0 {
+		stmts = append(stmts, g.readValue(x.Elem, x.Nullable, x.Ptr, put, "", "", 1)...)
+	} else {
+		stmts = append(stmts, jen.Id("start").Op(":=").Id("s").Dot("valueStart").Call(), jen.Id("matched").Op(":=").False(),
+			jen.Id("quiet").Op(":=").Id("s").Dot("quietLevel").Call())
+		for _, pv := range x.Patterns {
+			read := []jen.Code{
+				jen.If(jen.Id("matched")).Block(jen.Id("s").Dot("reread").Call(jen.Id("start"))),
+				jen.Id("matched").Op("=").True(),
+			}
+			read = append(read, g.readValue(pv.Value, pv.Nullable, false, nil, "", "", 1)...)
+			stmts = append(stmts, jen.If(jen.Id(pv.Match.Var).Dot("re").Dot("Match").Call(jen.Id("k"))).Block(read...))
+		}
+		var other []jen.Code
+		switch {
+		case x.Others == nil:
+			other = []jen.Code{jen.Id("s").Dot("violate").Call(jen.Id("KeywordAdditionalProperties"), jen.Lit("unknown property")), jen.Id("s").Dot("skip").Call()}
+		default:
+			other = g.readValue(x.Others, t.Schema.ElemNullable, false, nil, "", "", 1)
+		}
+		stmts = append(stmts,
+			jen.If(jen.Op("!").Id("matched")).Block(other...),
+			jen.Id("s").Dot("quiet").Op("=").Id("quiet"),
+			jen.If(live.Clone().Op("&&").Op("!").Id("s").Dot("failed")).Block(
+				put(jen.Qual(jsonPkg, "RawMessage").Call(jen.Qual("bytes", "Clone").Call(jen.Id("s").Dot("data").Index(jen.Id("start").Op(":").Id("s").Dot("pos"))))),
+			))
+	}
+	return jen.Block(append(stmts, jen.Id("s").Dot("pop").Call(), jen.Continue())...)
+}
+
+// checkOf returns the check of kind k among checks, or nil.
+func checkOf(checks []*ir.Check, k ir.CheckKind) *ir.Check {
+	for _, c := range checks {
+		if c.Kind == k {
+			return c
+		}
+	}
+	return nil
 }
 
 // quoteKey is the JSON text of a member name, with only what JSON
@@ -240,287 +289,80 @@ func quoteKey(name string) string {
 	return b.String()
 }
 
-// readField reads the value of one property into x.
-func (g *generator) readField(fl *schema.Field, viewField string) []jen.Code {
-	set := func(v jen.Code) jen.Code { return jen.Id("x").Dot(g.field(fl)).Op("=").Add(v) }
-	return g.readValue(fl.Type, fl.Nullable, pointer(fl), set, viewField, fl.Name, 0)
-}
-
-// readValue reads one value of t, or null when nullable, and when the
-// decode is live stores it with set. ptr says set takes a pointer. leaf
-// is the name of the member the value belongs to, or "" for an array item
-// or a map value, whose place is on the path already.
-func (g *generator) readValue(t *schema.Type, nullable, ptr bool, set func(jen.Code) jen.Code, viewField, leaf string, depth int) []jen.Code {
-	store := set
-	if ptr {
-		store = func(v jen.Code) jen.Code { return set(jen.Id("ptrTo").Call(v)) }
-	}
-	read := g.readNonNull(t, store, viewField, leaf, depth)
-	if !nullable || t.Kind == schema.Any {
-		return read
-	}
-	var onNull []jen.Code
-	if ptr || naturalNil(t) {
-		onNull = append(onNull, jen.If(live).Block(set(jen.Nil())))
-	}
-	return []jen.Code{jen.If(jen.Op("!").Id("s").Dot("null").Call()).Block(read...).Else().Block(onNull...)}
-}
-
-// readNonNull reads one value of t and stores it with store, which takes
-// a value of t's Go type. A container value is read with its member name
-// pushed on the path; a scalar one names it to the reader.
-func (g *generator) readNonNull(t *schema.Type, store func(jen.Code) jen.Code, viewField, leaf string, depth int) []jen.Code {
-	switch t.Kind {
-	case schema.String, schema.Enum, schema.Integer, schema.Number, schema.Boolean:
-		return g.readScalar(t, store, viewField, leaf, depth)
-	}
-	read := g.readContainer(t, store, depth)
-	if leaf == "" {
-		return read
-	}
-	return append(append([]jen.Code{jen.Id("s").Dot("push").Call(jen.Lit(leaf))}, read...), jen.Id("s").Dot("pop").Call())
-}
-
-func (g *generator) readScalar(t *schema.Type, store func(jen.Code) jen.Code, viewField, leaf string, depth int) []jen.Code {
-	v := jen.Id(fmt.Sprintf("v%d", depth))
-	ok := jen.Id("ok")
-	name := jen.Lit(leaf)
-	toView := func(raw jen.Code) []jen.Code {
-		if viewField == "" {
-			return nil
-		}
-		return []jen.Code{jen.If(jen.Id("view").Op("!=").Nil()).Block(jen.Id("view").Dot(viewField).Op("=").Add(raw))}
-	}
-	switch t.Kind {
-	case schema.String:
-		body := append([]jen.Code{jen.If(live).Block(store(goType(t).Call(v.Clone())))}, toView(jen.Id("s").Dot("stable").Call(v.Clone()))...)
-		if t.Timestamp() {
-			body = append(body, jen.If(jen.Id("x").Op("==").Nil()).Block(jen.Id("s").Dot("dateTime").Call(name, v.Clone())))
-		}
-		return []jen.Code{jen.If(jen.List(v.Clone(), ok).Op(":=").Id("s").Dot("str").Call(name), ok).Block(body...)}
-	case schema.Enum:
-		body := append([]jen.Code{jen.If(live).Block(store(v.Clone()))}, toView(v.Clone())...)
-		return []jen.Code{jen.If(jen.List(v.Clone(), ok).Op(":=").Id("s").Dot("decode"+t.Name).Call(name), ok).Block(body...)}
-	case schema.Integer:
-		body := append([]jen.Code{jen.If(live).Block(store(jen.Id("intOfLiteral").Call(v.Clone())))}, toView(v.Clone())...)
-		return []jen.Code{jen.If(jen.List(v.Clone(), ok).Op(":=").Id("s").Dot("integer").Call(name), ok).Block(body...)}
-	case schema.Number:
-		body := append([]jen.Code{jen.If(live).Block(
-			jen.If(jen.List(jen.Id("n"), jen.Err()).Op(":=").Qual("strconv", "ParseFloat").Call(jen.String().Call(v.Clone()), jen.Lit(64)), jen.Err().Op("!=").Nil()).Block(
-				jen.Id("s").Dot("violateAt").Call(name, jen.Id("KeywordRange"), jen.Lit("number ").Op("+").String().Call(v.Clone()).Op("+").Lit(" is out of the float64 range")),
-			).Else().Block(store(jen.Id("n"))),
-		)}, toView(v.Clone())...)
-		return []jen.Code{jen.If(jen.List(v.Clone(), ok).Op(":=").Id("s").Dot("number").Call(name), ok).Block(body...)}
-	}
-	// Boolean.
-	return []jen.Code{jen.If(jen.List(v.Clone(), ok).Op(":=").Id("s").Dot("boolean").Call(name), ok.Clone().Op("&&").Add(live)).Block(store(v.Clone()))}
-}
-
-// readContainer reads an object, union, array, map or any value.
-func (g *generator) readContainer(t *schema.Type, store func(jen.Code) jen.Code, depth int) []jen.Code {
-	v := jen.Id(fmt.Sprintf("v%d", depth))
-	switch t.Kind {
-	case schema.Any:
-		start := jen.Id(fmt.Sprintf("start%d", depth))
-		return []jen.Code{jen.Block(
-			start.Clone().Op(":=").Id("s").Dot("valueStart").Call(),
-			jen.Id("s").Dot("skip").Call(),
-			jen.If(live.Clone().Op("&&").Op("!").Id("s").Dot("failed")).Block(
-				store(jen.Qual(jsonPkg, "RawMessage").Call(jen.Qual("bytes", "Clone").Call(jen.Id("s").Dot("data").Index(start.Clone().Op(":").Id("s").Dot("pos"))))),
-			),
-		)}
-	case schema.Object, schema.Union:
-		args := g.decodeArgs(t, jen.Op("&").Add(v.Clone()), jen.Nil())
-		nilArgs := g.decodeArgs(t, jen.Nil(), jen.Nil())
-		return []jen.Code{jen.If(live).Block(
-			jen.Var().Add(v.Clone()).Id(t.Name),
-			jen.Id("s").Dot("decode"+t.Name).Call(args...),
-			store(v.Clone()),
-		).Else().Block(jen.Id("s").Dot("decode" + t.Name).Call(nilArgs...))}
-	case schema.Array:
-		list, i, more := jen.Id(fmt.Sprintf("list%d", depth)), jen.Id(fmt.Sprintf("i%d", depth)), jen.Id(fmt.Sprintf("more%d", depth))
-		appendItem := func(item jen.Code) jen.Code {
-			return list.Clone().Op("=").Append(list.Clone(), item)
-		}
-		elemPtr := t.ElemNullable && !naturalNil(t.Elem)
-		return []jen.Code{jen.If(jen.Id("s").Dot("array").Call()).Block(
-			jen.Var().Add(list.Clone()).Add(goType(t)),
-			jen.If(live).Block(list.Clone().Op("=").Add(goType(t)).Values()),
-			jen.For(
-				jen.List(i.Clone(), more.Clone()).Op(":=").List(jen.Lit(0), jen.Id("s").Dot("firstItem").Call()),
-				more.Clone(),
-				jen.List(i.Clone(), more.Clone()).Op("=").List(i.Clone().Op("+").Lit(1), jen.Id("s").Dot("nextItem").Call()),
-			).Block(append(append(
-				[]jen.Code{jen.Id("s").Dot("pushIndex").Call(i.Clone())},
-				g.readValue(t.Elem, t.ElemNullable, elemPtr, appendItem, "", "", depth+1)...),
-				jen.Id("s").Dot("pop").Call())...),
-			jen.If(live).Block(store(list.Clone())),
-		)}
-	case schema.Map:
-		m, more, k, mark := jen.Id(fmt.Sprintf("m%d", depth)), jen.Id(fmt.Sprintf("more%d", depth)), jen.Id(fmt.Sprintf("k%d", depth)), jen.Id(fmt.Sprintf("mark%d", depth))
-		put := func(item jen.Code) jen.Code {
-			return m.Clone().Index(jen.String().Call(k.Clone())).Op("=").Add(item)
-		}
-		elemPtr := t.ElemNullable && !naturalNil(t.Elem)
-		loop := []jen.Code{
-			jen.List(k.Clone(), jen.Id("ok")).Op(":=").Id("s").Dot("key").Call(),
-			jen.If(jen.Op("!").Id("ok")).Block(jen.Break()),
-			k.Clone().Op("=").Id("s").Dot("pushKey").Call(k.Clone()),
-			jen.If(jen.Id("s").Dot("repeatedKey").Call(mark.Clone(), k.Clone())).Block(jen.Id("s").Dot("duplicate").Call()),
-		}
-		loop = append(loop, g.readValue(t.Elem, t.ElemNullable, elemPtr, put, "", "", depth+1)...)
-		loop = append(loop, jen.Id("s").Dot("pop").Call())
-		return []jen.Code{jen.If(jen.Id("s").Dot("object").Call()).Block(
-			jen.Var().Add(m.Clone()).Add(goType(t)),
-			jen.If(live).Block(m.Clone().Op("=").Add(goType(t)).Values()),
-			mark.Clone().Op(":=").Id("s").Dot("beginKeys").Call(),
-			jen.For(
-				more.Clone().Op(":=").Id("s").Dot("firstMember").Call(),
-				more.Clone(),
-				more.Clone().Op("=").Id("s").Dot("nextMember").Call(),
-			).Block(loop...),
-			jen.Id("s").Dot("endKeys").Call(mark.Clone()),
-			jen.If(live).Block(store(m.Clone())),
-		)}
-	}
-	panic("gen: readContainer: unexpected kind " + t.Kind.String())
-}
-
-func (g *generator) decodeEnum(f *jen.File, t *schema.Type) {
+func (g *generator) decodeEnum(f *jen.File, t *ir.Type) {
 	var cases []jen.Code
 	for _, v := range t.Values {
-		cases = append(cases, jen.Case(jen.Lit(v)).Block(jen.Return(jen.Id(enumConst(t, v)), jen.True())))
+		cases = append(cases, jen.Case(jen.Lit(v.JSON)).Block(jen.Return(jen.Id(v.Const), jen.True())))
 	}
-	f.Func().Params(jen.Id("s").Op("*").Id("scanner")).Id("decode"+t.Name).Params(jen.Id("name").String()).Params(jen.Id(t.Name), jen.Bool()).Block(
+	body := []jen.Code{
 		jen.List(jen.Id("v"), jen.Id("ok")).Op(":=").Id("s").Dot("str").Call(jen.Id("name")),
 		jen.If(jen.Op("!").Id("ok")).Block(jen.Return(jen.Lit(""), jen.False())),
-		jen.Switch(jen.String().Call(jen.Id("v"))).Block(cases...),
-		jen.Id("s").Dot("violateAt").Call(jen.Id("name"), jen.Id("KeywordEnum"), jen.Qual("strconv", "Quote").Call(jen.String().Call(jen.Id("v"))).Op("+").Lit(notAValue(t))),
-		jen.Return(jen.Lit(""), jen.False()),
+	}
+	body = append(body, scalarChecks(t.Checks, jen.Id("name"), jen.Id("v"))...)
+	f.Func().Params(jen.Id("s").Op("*").Id("scanner")).Id("decode"+t.Name).Params(jen.Id("name").String()).Params(jen.Id(t.Name), jen.Bool()).Block(
+		append(body,
+			jen.Switch(jen.String().Call(jen.Id("v"))).Block(cases...),
+			jen.Id("s").Dot("violateAt").Call(jen.Id("name"), jen.Id("KeywordEnum"), jen.Qual("strconv", "Quote").Call(jen.String().Call(jen.Id("v"))).Op("+").Lit(notAValue(t))),
+			jen.Return(jen.Lit(""), jen.False()))...,
 	)
 	f.Line()
-}
-
-func (g *generator) decodeUnion(f *jen.File, t *schema.Type) {
-	want := unionPhrase(t)
-	variant := func(kind string) *schema.Type {
-		for _, v := range t.Variants {
-			if schema.JSONKind(v) == kind {
-				return v
-			}
-		}
-		return nil
-	}
-	setKind := func(v *schema.Type) func(jen.Code) jen.Code {
-		return func(val jen.Code) jen.Code {
-			return jen.Op("*").Id("x").Op("=").Id(t.Name).Values(jen.Dict{
-				jen.Id("Kind"):         jen.Id(variantConst(t, v)),
-				jen.Id(variantName(v)): val,
-			})
-		}
-	}
-	var cases []jen.Code
-	if v := variant("string"); v != nil {
-		cases = append(cases, jen.Case(jen.LitRune('"')).Block(g.readNonNull(v, setKind(v), "", "", 0)...))
-	}
-	intV, numV := variant("integer"), variant("number")
-	if intV != nil || numV != nil {
-		lit := jen.Id("lit")
-		body := []jen.Code{
-			jen.List(lit.Clone(), jen.Id("ok")).Op(":=").Id("s").Dot("readNumber").Call(),
-			jen.If(jen.Op("!").Id("ok").Op("||").Id("x").Op("==").Nil()).Block(
-				// In a validation-only pass an integer-only union still has
-				// to check that the number is whole.
-				g.validateOnlyNumber(intV, numV, want)...,
-			),
-		}
-		number := func(v *schema.Type) jen.Code {
-			if v.Kind == schema.Integer {
-				return setKind(v)(jen.Id("intOfLiteral").Call(lit.Clone()))
-			}
-			return setKind(v)(jen.Qual(jsonPkg, "Number").Call(lit.Clone()))
-		}
-		switch {
-		case intV != nil && numV != nil:
-			body = append(body, jen.If(jen.Id("lexicalInteger").Call(lit.Clone())).Block(number(intV)).Else().Block(number(numV)))
-		case intV != nil:
-			body = append(body, jen.If(jen.Op("!").Id("integral").Call(lit.Clone())).Block(
-				jen.Id("s").Dot("violate").Call(jen.Id("KeywordAnyOf"), jen.Lit("got number ").Op("+").String().Call(lit.Clone()).Op("+").Lit(", want "+want)),
-				jen.Return(),
-			), number(intV))
-		default:
-			body = append(body, number(numV))
-		}
-		cases = append(cases, jen.Case(jen.LitRune('-'), jen.LitRune('0'), jen.LitRune('1'), jen.LitRune('2'), jen.LitRune('3'),
-			jen.LitRune('4'), jen.LitRune('5'), jen.LitRune('6'), jen.LitRune('7'), jen.LitRune('8'), jen.LitRune('9')).Block(body...))
-	}
-	if v := variant("boolean"); v != nil {
-		cases = append(cases, jen.Case(jen.LitRune('t'), jen.LitRune('f')).Block(g.readNonNull(v, setKind(v), "", "", 0)...))
-	}
-	if v := variant("array"); v != nil {
-		cases = append(cases, jen.Case(jen.LitRune('[')).Block(g.readNonNull(v, setKind(v), "", "", 0)...))
-	}
-	if v := variant("object"); v != nil {
-		cases = append(cases, jen.Case(jen.LitRune('{')).Block(g.readNonNull(v, setKind(v), "", "", 0)...))
-	}
-	cases = append(cases, jen.Default().Block(
-		jen.If(jen.Id("got").Op(":=").Id("s").Dot("kind").Call(), jen.Id("got").Op("!=").Lit("")).Block(
-			jen.Id("s").Dot("violate").Call(jen.Id("KeywordAnyOf"), jen.Lit("got ").Op("+").Id("got").Op("+").Lit(", want "+want)),
-			jen.Id("s").Dot("skip").Call(),
-		),
-	))
-	f.Func().Params(jen.Id("s").Op("*").Id("scanner")).Id("decode"+t.Name).Params(jen.Id("x").Op("*").Id(t.Name)).Block(
-		jen.If(live).Block(jen.Op("*").Id("x").Op("=").Id(t.Name).Values()),
-		jen.Switch(jen.Id("s").Dot("peek").Call()).Block(cases...),
-	)
-	f.Line()
-}
-
-// validateOnlyNumber is the end of a union's number case when nothing is
-// stored: only an integer-only union has anything left to check.
-func (g *generator) validateOnlyNumber(intV, numV *schema.Type, want string) []jen.Code {
-	if intV != nil && numV == nil {
-		return []jen.Code{
-			jen.If(jen.Id("ok").Op("&&").Op("!").Id("integral").Call(jen.Id("lit"))).Block(
-				jen.Id("s").Dot("violate").Call(jen.Id("KeywordAnyOf"), jen.Lit("got number ").Op("+").String().Call(jen.Id("lit")).Op("+").Lit(", want "+want)),
-			),
-			jen.Return(),
-		}
-	}
-	return []jen.Code{jen.Return()}
 }
 
 // zeroDefault reports a default equal to the Go zero value.
-func zeroDefault(fl *schema.Field) bool {
+func zeroDefault(fl *ir.Field) bool {
+	if !fl.Value.Scalar() {
+		return false
+	}
 	switch fl.Default {
 	case `""`, "0", "false":
 		return true
 	}
-	if fl.Type.Kind == schema.Number {
+	if fl.Value.Kind == ir.Float {
 		f, err := strconv.ParseFloat(fl.Default, 64)
 		return err == nil && f == 0
 	}
 	return false
 }
 
+// applyDefault fills the field fl of x with its default: a scalar from
+// its Go literal, another value by decoding the default's JSON text, as
+// the value would be decoded.
+func (g *generator) applyDefault(fl *ir.Field) []jen.Code {
+	switch {
+	case fl.Value.Scalar():
+		return []jen.Code{jen.Id("x").Dot(fl.GoName).Op("=").Add(defaultValue(fl))}
+	case fl.Value.Kind == ir.Slice && fl.Default == "[]", fl.Value.Kind == ir.Map && fl.Default == "{}":
+		return []jen.Code{jen.Id("x").Dot(fl.GoName).Op("=").Add(goType(fl.Value)).Values()}
+	}
+	return []jen.Code{
+		jen.Var().Id("d").Id("scanner"),
+		jen.Id("d").Dot("reset").Call(jen.Index().Byte().Call(jen.Lit(fl.Default))),
+		jen.Func().Params(jen.Id("s").Op("*").Id("scanner")).Block(g.readField(fl, "")...).Call(jen.Op("&").Id("d")),
+	}
+}
+
 // defaultValue is the Go literal of a field's default.
-func defaultValue(fl *schema.Field) jen.Code {
-	switch fl.Type.Kind {
-	case schema.Integer:
+func defaultValue(fl *ir.Field) jen.Code {
+	switch fl.Value.Kind {
+	case ir.Int:
 		if n, err := strconv.ParseInt(fl.Default, 10, 64); err == nil && strconv.FormatInt(n, 10) == fl.Default {
 			return jen.Id("IntOf").Call(jen.Lit(n))
 		}
 		return jen.Id("intOfLiteral").Call(jen.Index().Byte().Call(jen.Lit(fl.Default)))
-	case schema.Number:
+	case ir.Float:
 		n, _ := strconv.ParseFloat(fl.Default, 64)
 		return jen.Lit(n)
-	case schema.Boolean:
+	case ir.Bool:
 		return jen.Lit(fl.Default == "true")
 	}
 	var s string
 	_ = json.Unmarshal([]byte(fl.Default), &s)
-	if fl.Type.Kind == schema.Enum {
-		return jen.Id(enumConst(fl.Type, s))
+	if fl.Value.Is(ir.Enum) {
+		for _, v := range fl.Value.Type.Values {
+			if v.JSON == s {
+				return jen.Id(v.Const)
+			}
+		}
 	}
 	return jen.Lit(s)
 }

@@ -293,12 +293,57 @@ func genArgs(words []string) (chdir string, args []string, ok bool) {
 	return chdir, words[2:], true
 }
 
+// toolPackage is the package of the flightline command.
+const toolPackage = "github.com/flightline-dev/flightline/cmd/flightline"
+
+// declaresTool reports whether the module that holds dir declares the
+// flightline command as a tool (go get -tool, Go 1.24), so that a
+// directive runs it with go tool, at the version the module requires.
+func declaresTool(dir string) bool {
+	for {
+		data, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+		if err == nil {
+			return toolIn(data)
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return false
+		}
+		dir = parent
+	}
+}
+
+// toolIn reports whether the go.mod text data has a tool directive, on a
+// line or in a block, that names the flightline command.
+func toolIn(data []byte) bool {
+	inBlock := false
+	for _, line := range strings.Split(string(data), "\n") {
+		line, _, _ = strings.Cut(line, "//")
+		f := strings.Fields(line)
+		switch {
+		case inBlock && len(f) == 1 && f[0] == ")":
+			inBlock = false
+		case inBlock && len(f) == 1 && f[0] == toolPackage:
+			return true
+		case len(f) == 2 && f[0] == "tool" && f[1] == "(":
+			inBlock = true
+		case len(f) == 2 && f[0] == "tool" && f[1] == toolPackage:
+			return true
+		}
+	}
+	return false
+}
+
 // A Source says what a generation reads: JSON Schema files, or components
 // of an OpenAPI document. Paths are as the command line gave them.
 type Source struct {
 	Schemas    []string
 	OpenAPI    string
 	Components []string
+	// Overlays change the documents before they are read (gen --overlay).
+	Overlays []string
+	// AssertFormats checks every format flightline can (--assert-formats).
+	AssertFormats bool
 	// Runtime asks for the runtime package of its own (gen --runtime).
 	Runtime bool
 }
@@ -306,7 +351,8 @@ type Source struct {
 // GoGenerateCommand is the go:generate command that reruns the generation
 // of src into the package out, named pkg, from inside out: its paths are
 // made relative to out, as go generate runs a directive in its package's
-// directory.
+// directory. It runs go tool flightline when the module of out declares
+// flightline as a tool, and go run of its package otherwise.
 func GoGenerateCommand(out, pkg string, src Source) (string, error) {
 	absOut, err := filepath.Abs(out)
 	if err != nil {
@@ -323,7 +369,10 @@ func GoGenerateCommand(out, pkg string, src Source) (string, error) {
 		}
 		return filepath.ToSlash(r), nil
 	}
-	args := []string{"go", "run", "github.com/flightline-dev/flightline/cmd/flightline", "gen"}
+	args := []string{"go", "run", toolPackage, "gen"}
+	if declaresTool(absOut) {
+		args = []string{"go", "tool", "flightline", "gen"}
+	}
 	for _, s := range src.Schemas {
 		r, err := rel(s)
 		if err != nil {
@@ -340,6 +389,16 @@ func GoGenerateCommand(out, pkg string, src Source) (string, error) {
 		for _, c := range src.Components {
 			args = append(args, "--component", c)
 		}
+	}
+	for _, o := range src.Overlays {
+		r, err := rel(o)
+		if err != nil {
+			return "", err
+		}
+		args = append(args, "--overlay", r)
+	}
+	if src.AssertFormats {
+		args = append(args, "--assert-formats")
 	}
 	if src.Runtime {
 		args = append(args, "--runtime")

@@ -180,3 +180,23 @@ func TestGoGenerateCommand(t *testing.T) {
 		t.Errorf("a path with a space: %v", err)
 	}
 }
+
+// TestGoGenerateTool: a module that declares flightline as a tool runs it
+// with go tool; another, with go run of its package.
+func TestGoGenerateTool(t *testing.T) {
+	for gomod, want := range map[string]string{
+		"module m\n\ngo 1.25\n": "go run github.com/flightline-dev/flightline/cmd/flightline gen",
+		"module m\n\ntool github.com/flightline-dev/flightline/cmd/flightline\n":                                                   "go tool flightline gen",
+		"module m\n\ntool (\n\tgolang.org/x/tools/cmd/stringer\n\tgithub.com/flightline-dev/flightline/cmd/flightline // gen\n)\n": "go tool flightline gen",
+		"module m\n\ntool golang.org/x/tools/cmd/stringer\n// tool github.com/flightline-dev/flightline/cmd/flightline\n":          "go run github.com/flightline-dev/flightline/cmd/flightline gen",
+	} {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte(gomod), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		got, err := GoGenerateCommand(filepath.Join(dir, "internal", "tl"), "tl", Source{Schemas: []string{filepath.Join(dir, "s.json")}})
+		if err != nil || !strings.HasPrefix(got, want+" ") {
+			t.Errorf("%q: got %q, %v; want it to start with %q", gomod, got, err, want)
+		}
+	}
+}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/dave/jennifer/jen"
 
+	"github.com/flightline-dev/flightline/gen/ir"
 	"github.com/flightline-dev/flightline/schema"
 )
 
@@ -32,6 +33,11 @@ type Config struct {
 	// GoGenerate, when set, is written into the package as a //go:generate
 	// directive, so that go generate reruns the generation.
 	GoGenerate string
+	// AssertFormats makes the generated code check the strings of every
+	// format it can check (date-time, date, time, duration, uuid, email,
+	// uri, ipv4 and ipv6), not only those the schema asks to be checked
+	// with "x-flightline-format": "assert".
+	AssertFormats bool
 }
 
 // A File is one generated source file.
@@ -46,7 +52,11 @@ func Generate(m *schema.Model, cfg Config) ([]File, error) {
 	if !token.IsIdentifier(cfg.Package) {
 		return nil, fmt.Errorf("package name %q is not a Go identifier", cfg.Package)
 	}
-	g := newGenerator(m)
+	p, err := ir.Build(m, ir.Options{AssertFormats: cfg.AssertFormats})
+	if err != nil {
+		return nil, err
+	}
+	g := &generator{p: p}
 	if err := g.check(); err != nil {
 		return nil, err
 	}
@@ -83,8 +93,8 @@ func Generate(m *schema.Model, cfg Config) ([]File, error) {
 		{"types_gen.go", g.types, true},
 		{"decode_gen.go", g.decoders, true},
 		{"encode_gen.go", g.encoders, true},
-		{"merge_gen.go", g.merge, m.Order != nil},
-		{"lift_gen.go", g.lifts, len(m.Lifts) > 0},
+		{"merge_gen.go", g.merge, p.Order != nil},
+		{"lift_gen.go", g.lifts, len(p.Lifts) > 0},
 	}
 	for _, st := range steps {
 		if !st.when {
@@ -112,7 +122,7 @@ func Generate(m *schema.Model, cfg Config) ([]File, error) {
 
 func (g *generator) packageDoc(cfg Config) string {
 	var names []string
-	for _, r := range g.m.Roots {
+	for _, r := range g.p.Model.Roots {
 		names = append(names, r.Name)
 	}
 	return wrap(fmt.Sprintf("Package %s holds Go types for %s, with strict JSON decoding and "+

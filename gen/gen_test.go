@@ -14,6 +14,7 @@ import (
 
 	"github.com/flightline-dev/flightline/gen"
 	"github.com/flightline-dev/flightline/schema"
+	"github.com/flightline-dev/flightline/testdata/shared"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -194,7 +195,7 @@ func TestRuntimeAPI(t *testing.T) {
 		t.Fatal(err)
 	}
 	api := map[string]bool{"Violation": true, "ValidationError": true, "MergeError": true, "Keyword": true,
-		"Int": true, "IntOf": true, "ParseInt": true, "DateTime": true, "DateTimeOf": true}
+		"Int": true, "IntOf": true, "ParseInt": true, "DateTime": true, "DateTimeOf": true, "Members": true, "Member": true}
 	exported := func(files []gen.File, prefix string) map[string]bool {
 		names := map[string]bool{}
 		for _, f := range files {
@@ -227,5 +228,51 @@ func TestRuntimeAPI(t *testing.T) {
 		if !tools[name] {
 			t.Errorf("generated/jsonrt does not export %s", name)
 		}
+	}
+}
+
+// TestSkulkOverlay: Skulk's published OpenAPI document, which carries no
+// x-flightline annotations, with the overlay flightline ships for it,
+// generates the merge and lift helpers, and the timestamps as DateTimes.
+func TestSkulkOverlay(t *testing.T) {
+	overlay, err := schema.ReadOverlay(filepath.Join("..", "schema", "skulk_diagnostics.overlay.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := filepath.Join(shared.Dir(t), "skulk", "diagnostics", "skulk-diagnostics.openapi.json")
+	d, err := schema.ReadOpenAPI(doc, overlay)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := d.Load("ClusterTimelineEntry", "RunnerFlightRecorderEntry", "ClusterTimeline", "NodeDiagnostics", "ClusterDiagnostics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := overlay.Unmatched(doc); err != nil {
+		t.Error(err)
+	}
+	files := generate(t, m, "skulk")
+	have := map[string]string{}
+	for _, f := range files {
+		have[f.Name] = string(f.Content)
+	}
+	for _, want := range []string{"func Merge(sources ...iter.Seq2[ClusterTimelineEntry, error])", "func Sort(s []ClusterTimelineEntry)"} {
+		if !strings.Contains(have["merge_gen.go"], want) {
+			t.Errorf("merge_gen.go lacks %s", want)
+		}
+	}
+	if !strings.Contains(have["lift_gen.go"], "func LiftRunnerFlightRecorderEntry(x *RunnerFlightRecorderEntry) ClusterTimelineEntry") {
+		t.Error("lift_gen.go lacks LiftRunnerFlightRecorderEntry")
+	}
+	if !strings.Contains(have["types_gen.go"], "At DateTime `json:\"at\"`") {
+		t.Error("at is not a DateTime")
+	}
+	// Without the overlay, the same document asks for neither.
+	plain, err := schema.LoadOpenAPI(doc, "ClusterTimelineEntry")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plain.Order != nil || len(plain.Lifts) > 0 {
+		t.Error("Skulk's document has flightline's annotations of its own")
 	}
 }

@@ -3,176 +3,68 @@ package gen
 import (
 	"encoding/json"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/dave/jennifer/jen"
 
-	"github.com/flightline-dev/flightline/schema"
+	"github.com/flightline-dev/flightline/gen/ir"
 )
 
 const jsonPkg = "encoding/json"
 
-// A generator writes the code of one package.
+// A generator writes the code of one package from its Go form.
 type generator struct {
-	m *schema.Model
-	// documents are the types a Validator checks whole documents of: the
-	// roots and the sources of lifts.
-	documents []*schema.Type
-	// fields are the Go names of object fields (see nameFields).
-	fields map[*schema.Field]string
+	p *ir.Package
 }
 
-func newGenerator(m *schema.Model) *generator {
-	g := &generator{m: m}
-	g.documents = slices.Clone(m.Roots)
-	for _, l := range m.Lifts {
-		if !slices.Contains(g.documents, l.From) {
-			g.documents = append(g.documents, l.From)
-		}
-	}
-	g.nameFields()
-	return g
-}
-
-// uses reports whether a type that pred holds for occurs in the model,
-// named or not.
-func (g *generator) uses(pred func(*schema.Type) bool) bool {
-	seen := map[*schema.Type]bool{}
-	var walk func(t *schema.Type) bool
-	walk = func(t *schema.Type) bool {
-		if t == nil || seen[t] {
-			return false
-		}
-		seen[t] = true
-		if pred(t) || walk(t.Elem) {
-			return true
-		}
-		for _, v := range t.Variants {
-			if walk(v) {
-				return true
-			}
-		}
-		for _, f := range t.Fields {
-			if walk(f.Type) {
-				return true
-			}
-		}
-		return false
-	}
-	for _, t := range g.m.Types {
-		if walk(t) {
-			return true
-		}
-	}
-	return false
-}
-
-// naturalNil reports kinds whose Go zero value already says "absent".
-func naturalNil(t *schema.Type) bool {
-	return t.Kind == schema.Array || t.Kind == schema.Map || t.Kind == schema.Any
-}
-
-func scalar(t *schema.Type) bool {
-	switch t.Kind {
-	case schema.String, schema.Integer, schema.Number, schema.Boolean, schema.Enum:
-		return true
-	}
-	return false
-}
-
-// defaulted reports a field that is filled with its schema default when
-// absent, and so needs no pointer.
-func defaulted(f *schema.Field) bool {
-	return !f.Required && !f.Nullable && f.Default != "" && scalar(f.Type)
-}
-
-// pointer reports a field held through a pointer, nil when null or absent.
-func pointer(f *schema.Field) bool {
-	if naturalNil(f.Type) {
-		return false
-	}
-	return f.Nullable || !(f.Required || defaulted(f))
-}
-
-// omitted reports a field left out of the encoding when nil: optional, not
-// nullable and without a default.
-func omitted(f *schema.Field) bool {
-	return !f.Required && !f.Nullable && !defaulted(f)
-}
-
-// goType is the Go type of values of t. A date-time string is a DateTime,
-// which keeps its text. An integer is an Int, which holds any integer
-// exactly, as JSON Schema's integer is unbounded. (When the schema bounds
-// an integer within the int64 range, which it cannot say yet, this is
-// where it may become an int64.)
-func goType(t *schema.Type) *jen.Statement {
-	switch t.Kind {
-	case schema.String:
-		if t.Timestamp() {
-			return jen.Id("DateTime")
-		}
+// goType is the Go type of values v holds. A date-time string is a
+// DateTime, which keeps its text; an integer is an Int, which holds any
+// integer exactly, as JSON Schema's integer is unbounded.
+func goType(v *ir.Value) *jen.Statement {
+	switch v.Kind {
+	case ir.String:
 		return jen.String()
-	case schema.Integer:
+	case ir.DateTime:
+		return jen.Id("DateTime")
+	case ir.Int:
 		return jen.Id("Int")
-	case schema.Number:
+	case ir.Float:
 		return jen.Float64()
-	case schema.Boolean:
+	case ir.Bool:
 		return jen.Bool()
-	case schema.Any:
+	case ir.Raw:
 		return jen.Qual(jsonPkg, "RawMessage")
-	case schema.Array:
-		return jen.Index().Add(elemType(t))
-	case schema.Map:
-		return jen.Map(jen.String()).Add(elemType(t))
+	case ir.Slice:
+		return jen.Index().Add(elemType(v))
+	case ir.Map:
+		return jen.Id("Members").Types(elemType(v))
 	}
-	return jen.Id(t.Name)
+	return jen.Id(v.Type.Name)
 }
 
 // elemType is the Go type of an array item or map value.
-func elemType(t *schema.Type) *jen.Statement {
-	if t.ElemNullable && !naturalNil(t.Elem) {
-		return jen.Op("*").Add(goType(t.Elem))
+func elemType(v *ir.Value) *jen.Statement {
+	if v.ElemPtr {
+		return jen.Op("*").Add(goType(v.Elem))
 	}
-	return goType(t.Elem)
+	return goType(v.Elem)
 }
 
 // fieldType is the Go type of a struct field.
-func fieldType(f *schema.Field) *jen.Statement {
-	if pointer(f) {
-		return jen.Op("*").Add(goType(f.Type))
+func fieldType(f *ir.Field) *jen.Statement {
+	if f.Storage == ir.Pointer {
+		return jen.Op("*").Add(goType(f.Value))
 	}
-	return goType(f.Type)
-}
-
-func enumConst(t *schema.Type, value string) string { return t.Name + schema.GoName(value) }
-
-func variantConst(u, v *schema.Type) string { return u.Name + variantName(v) }
-
-// variantName names a union alternative by its JSON kind.
-func variantName(v *schema.Type) string {
-	switch schema.JSONKind(v) {
-	case "string":
-		return "String"
-	case "integer":
-		return "Integer"
-	case "number":
-		return "Number"
-	case "boolean":
-		return "Boolean"
-	case "array":
-		return "Array"
-	}
-	return "Object"
+	return goType(f.Value)
 }
 
 // variantType is the Go type of a union alternative's value: a number
 // keeps its literal, so that it round-trips exactly, as an integer does.
-func variantType(v *schema.Type) *jen.Statement {
-	if v.Kind == schema.Number {
+func variantType(v *ir.Variant) *jen.Statement {
+	if v.Value.Kind == ir.Float {
 		return jen.Qual(jsonPkg, "Number")
 	}
-	return goType(v)
+	return goType(v.Value)
 }
 
 // listedValues is how many values of an enum a message lists.
@@ -181,11 +73,15 @@ const listedValues = 32
 // notAValue ends the message for a string that is not a value of the enum
 // t: " is not a Phase; want one of created, idle, ...". A long enum has
 // its first values listed, and their number said.
-func notAValue(t *schema.Type) string {
-	if len(t.Values) <= listedValues {
-		return " is not " + withArticle(t.Name) + "; want one of " + strings.Join(t.Values, ", ")
+func notAValue(t *ir.Type) string {
+	var values []string
+	for _, v := range t.Values {
+		values = append(values, v.JSON)
 	}
-	return fmt.Sprintf(" is not %s; want one of its %d values: %s, ...", withArticle(t.Name), len(t.Values), strings.Join(t.Values[:listedValues], ", "))
+	if len(values) <= listedValues {
+		return " is not " + withArticle(t.Name) + "; want one of " + strings.Join(values, ", ")
+	}
+	return fmt.Sprintf(" is not %s; want one of its %d values: %s, ...", withArticle(t.Name), len(values), strings.Join(values[:listedValues], ", "))
 }
 
 // withArticle puts "a" or "an" before a type name, by its first letter.
@@ -196,34 +92,38 @@ func withArticle(name string) string {
 	return "a " + name
 }
 
-// kindPhrase describes values of t in a message: "a string", "an array of
+// kindPhrase describes values of v in a message: "a string", "an array of
 // strings".
-func kindPhrase(t *schema.Type) string {
-	switch t.Kind {
-	case schema.Array:
-		return "an array of " + plural(t.Elem)
-	case schema.Map:
-		return "an object of " + plural(t.Elem)
-	case schema.Object:
-		return withArticle(t.Name) + " object"
-	case schema.Enum:
-		return withArticle(t.Name)
-	case schema.Integer:
+func kindPhrase(v *ir.Value) string {
+	switch v.Kind {
+	case ir.Slice:
+		return "an array of " + plural(v.Elem)
+	case ir.Map:
+		return "an object of " + plural(v.Elem)
+	case ir.Int:
 		return "an integer"
-	case schema.Any:
+	case ir.Raw:
 		return "any value"
+	case ir.Named:
+		switch v.Type.Kind {
+		case ir.Struct:
+			return withArticle(v.Type.Name) + " object"
+		case ir.Enum:
+			return withArticle(v.Type.Name)
+		}
+		return "a union"
 	}
-	return "a " + t.Kind.String()
+	return "a " + v.Schema.Kind.String()
 }
 
-func plural(t *schema.Type) string {
-	switch t.Kind {
-	case schema.Array, schema.Map, schema.Any:
+func plural(v *ir.Value) string {
+	switch v.Kind {
+	case ir.Slice, ir.Map, ir.Raw:
 		return "values"
-	case schema.Object, schema.Enum, schema.Union:
-		return t.Name + " values"
+	case ir.Named:
+		return v.Type.Name + " values"
 	}
-	return t.Kind.String() + "s"
+	return v.Schema.Kind.String() + "s"
 }
 
 // jsonKey is the JSON text of a property name, with its colon.
@@ -232,7 +132,7 @@ func jsonKey(name string) string {
 	return string(b) + ":"
 }
 
-// fieldBit is the bit that marks field i as seen in the seen set of its
+// seenBit is the bit that marks field i as seen in the seen set of its
 // object, which is one uint64 or an array of them.
 func seenBit(fields, i int) (word *jen.Statement, mask *jen.Statement) {
 	if fields <= 64 {

@@ -48,7 +48,13 @@ var hostileSchemas = []struct {
 	{name: "a type named like a keyword constant", props: `"a": {"title": "KeywordType", "enum": ["x"]}`, want: `the runtime's KeywordType and enum KeywordType would both be named KeywordType`},
 	{name: "enum values that clash", props: `"e": {"title": "E", "enum": ["a-b", "a_b"]}`, want: `value "a-b" of E and value "a_b" of E would both be named EAB`},
 	{name: "a type named like an enum's list", props: `"e": {"title": "Color", "enum": ["red"]}, "f": {"title": "Colors", "type": "object", "properties": {"x": {}}}`, want: `would both be named Colors`},
-	{name: "a type named like a union's kind", props: `"u": {"title": "U", "anyOf": [{"type": "string"}, {"type": "integer"}]}, "k": {"title": "UKind", "enum": ["x"]}`, want: `would both be named UKind`},
+	{name: "a type named like a union's kind", props: `"u": {"title": "U", "anyOf": [{"type": "string"}, {"type": "integer"}]}, "k": {"title": "UKind", "enum": ["x"]}`},
+	{name: "overlapping object alternatives", props: `"u": {"anyOf": [{"title": "A", "type": "object", "properties": {"x": {}}}, {"title": "B", "type": "object", "properties": {"x": {}, "y": {}}}, {"type": "string"}]}`},
+	{name: "tagged object alternatives", props: `"u": {"oneOf": [{"title": "A", "type": "object", "properties": {"k": {"const": "a"}}, "required": ["k"]}, {"title": "B", "type": "object", "properties": {"k": {"const": "b"}, "self": {"$ref": "#"}}, "required": ["k"]}]}`},
+	{name: "object alternatives told apart by keys", props: `"u": {"anyOf": [{"title": "A", "type": "object", "properties": {"a": {}}, "required": ["a"], "additionalProperties": false}, {"title": "B", "type": "object", "properties": {"b": {}}, "required": ["b"], "additionalProperties": false}]}`},
+	{name: "inline enums of one title", props: `"a": {"title": "A", "type": "object", "properties": {"r": {"title": "R", "enum": ["x"]}}}, "b": {"title": "B", "type": "object", "properties": {"r": {"title": "R", "enum": ["y"]}}}`},
+	{name: "every assertion", props: `"n": {"type": "integer", "minimum": 0, "exclusiveMaximum": 10, "multipleOf": 2}, "s": {"type": "string", "pattern": "^a.$", "maxLength": 3}, ` +
+		`"l": {"type": "array", "uniqueItems": true, "minItems": 1}, "o": {"type": "object", "maxProperties": 2, "patternProperties": {"^x": {"minimum": 1}}}, "e": {"enum": [1, "a", null]}`},
 	{name: "a type named Sort beside an order", props: `"at": {"type": "string"}, "s": {"title": "Sort", "type": "object", "properties": {"x": {}}}`, extra: `"required": ["at"], "x-flightline-order": ["at"]`,
 		want: `would both be named Sort`},
 	{name: "a type named like a validation function", props: `"v": {"title": "ValidateRoot", "type": "object", "properties": {"x": {}}}`, want: `would both be named ValidateRoot`},
@@ -119,41 +125,59 @@ func vet(t *testing.T, dir, about string) {
 	}
 }
 
-// TestSkulkModels: of Skulk's 169 models, every one gen accepts gives a
-// package that go vet passes, and every one it refuses is refused on one
-// line that names the model's file.
+// TestSkulkModels: each of Skulk's 169 models generates a package that go
+// vet passes, from its JSON Schema and from its component of the OpenAPI
+// document that holds them all.
 func TestSkulkModels(t *testing.T) {
-	models, _ := filepath.Glob(filepath.Join(shared.Dir(t), "skulk", "models", "*.schema.json"))
-	if len(models) < 100 {
-		t.Fatalf("only %d models", len(models))
+	dir := filepath.Join(shared.Dir(t), "skulk", "models")
+	models, _ := filepath.Glob(filepath.Join(dir, "*.schema.json"))
+	if len(models) != 169 {
+		t.Fatalf("%d models, want Skulk's 169", len(models))
 	}
 	mod := t.TempDir()
 	if err := os.WriteFile(filepath.Join(mod, "go.mod"), []byte("module example.com/models\n\ngo 1.25\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	accepted := 0
-	for i, file := range models {
-		m, err := schema.LoadJSONSchema(nil, file)
-		var files []gen.File
-		if err == nil {
-			files, err = gen.Generate(m, gen.Config{Package: fmt.Sprintf("m%d", i)})
-		}
-		if err != nil {
-			if !strings.HasPrefix(err.Error(), file) || strings.Contains(err.Error(), "\n") {
-				t.Errorf("%s: the error does not name the file on one line: %v", file, err)
-			}
-			continue
-		}
-		if err := gen.WriteDir(filepath.Join(mod, fmt.Sprintf("m%d", i)), files, gen.WriteOptions{}); err != nil {
-			t.Fatal(err)
-		}
-		accepted++
+	openapi, err := schema.ReadOpenAPI(filepath.Join(dir, "all-models.openapi.json"))
+	if err != nil {
+		t.Fatal(err)
 	}
-	if accepted < 100 {
-		t.Errorf("only %d of %d models generate", accepted, len(models))
+	for i, file := range models {
+		for _, front := range []string{"schema", "openapi"} {
+			var m *schema.Model
+			var err error
+			if front == "schema" {
+				m, err = schema.LoadJSONSchema(nil, file)
+			} else {
+				m, err = openapi.Load(componentOf(file))
+			}
+			var files []gen.File
+			if err == nil {
+				files, err = gen.Generate(m, gen.Config{Package: fmt.Sprintf("m%d", i)})
+			}
+			if err != nil {
+				t.Errorf("%s (%s): %v", file, front, err)
+				continue
+			}
+			if err := gen.WriteDir(filepath.Join(mod, front, fmt.Sprintf("m%d", i)), files, gen.WriteOptions{}); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 	if testing.Short() {
 		t.Skip("skipping go vet of the generated packages in short mode")
 	}
-	vet(t, mod, fmt.Sprintf("%d packages of Skulk's models", accepted))
+	vet(t, mod, fmt.Sprintf("%d packages of Skulk's models, twice", len(models)))
+}
+
+// componentOf names the component of all-models.openapi.json that holds
+// the model of file (Model__module.schema.json): the model's name, or, for
+// a name that two modules use, the module's path and the name.
+func componentOf(file string) string {
+	name, module, _ := strings.Cut(strings.TrimSuffix(filepath.Base(file), ".schema.json"), "__")
+	switch name {
+	case "TextGeneration", "ImageEdits", "TextEmbedding", "ImageGeneration":
+		return "skulk__shared__types__" + module + "__" + name
+	}
+	return name
 }

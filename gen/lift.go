@@ -6,56 +6,53 @@ import (
 
 	"github.com/dave/jennifer/jen"
 
-	"github.com/flightline-dev/flightline/schema"
+	"github.com/flightline-dev/flightline/gen/ir"
 )
 
 // lifts writes, for each x-flightline-lift, a function that converts a Go
 // value and one that converts a JSON document, copying values as written.
 func (g *generator) lifts(f *jen.File) {
-	for _, l := range g.m.Lifts {
+	for _, l := range g.p.Lifts {
 		g.lift(f, l)
 	}
 }
 
-func (g *generator) lift(f *jen.File, l *schema.Lift) {
+func (g *generator) lift(f *jen.File, l *ir.Lift) {
 	name := "Lift" + l.From.Name
 	values := jen.Dict{}
 	var steps []jen.Code
 	var sets []string
-	for _, target := range l.Into.Fields {
-		path := []*schema.Field{l.From.Field(target.Name)}
-		for _, s := range l.Set {
-			if s.Field == target {
-				path = s.Path
-				var names []string
-				for _, p := range s.Path {
-					names = append(names, p.Name)
-				}
-				sets = append(sets, target.Name+" from "+strings.Join(names, "."))
+	for _, lt := range l.Targets {
+		target := lt.Field
+		var names []string
+		if lt.Set {
+			for _, p := range lt.Path {
+				names = append(names, p.JSON)
 			}
+			sets = append(sets, target.JSON+" from "+strings.Join(names, "."))
 		}
 		expr := jen.Id("x")
-		var names []jen.Code
-		for _, p := range path {
-			expr = expr.Dot(g.field(p))
-			names = append(names, jen.Lit(p.Name))
+		var pathNames []jen.Code
+		for _, p := range lt.Path {
+			expr = expr.Dot(p.GoName)
+			pathNames = append(pathNames, jen.Lit(p.JSON))
 		}
-		src := path[len(path)-1]
+		src := lt.Path[len(lt.Path)-1]
 		switch {
-		case pointer(src) == pointer(target):
-		case pointer(target):
+		case (src.Storage == ir.Pointer) == (target.Storage == ir.Pointer):
+		case target.Storage == ir.Pointer:
 			expr = jen.Id("ptrTo").Call(expr)
 		default:
 			// The schema lets an optional source fill an optional target
 			// only when both read absence the same way.
 			expr = jen.Id("valueOr").Call(expr, defaultValue(target))
 		}
-		values[jen.Id(g.field(target))] = expr
-		steps = append(steps, jen.Values(jen.Lit(target.Name), jen.Index().String().Values(names...)))
+		values[jen.Id(target.GoName)] = expr
+		steps = append(steps, jen.Values(jen.Lit(target.JSON), jen.Index().String().Values(pathNames...)))
 	}
 	var dropped []string
 	for _, d := range l.Drop {
-		dropped = append(dropped, d.Name)
+		dropped = append(dropped, d.JSON)
 	}
 	how := joinAnd(sets)
 	if how != "" {
@@ -72,12 +69,17 @@ func (g *generator) lift(f *jen.File, l *schema.Lift) {
 
 	sources := jen.Dict{}
 	example := ""
-	for i, set := range l.Set {
+	i := 0
+	for _, set := range l.Targets {
+		if !set.Set {
+			continue
+		}
 		to, from := setPointers(set)
 		sources[jen.Lit(to)] = jen.Lit(from)
 		if i == 0 {
 			example = fmt.Sprintf(", such as %q to %q", to, from)
 		}
+		i++
 	}
 	docComment(f, wrap(fmt.Sprintf("%sSources maps the JSON pointer of each property of %s that %s takes from elsewhere in %s to the pointer of where it takes it from%s.",
 		name, withArticle(l.Into.Name), name, withArticle(l.From.Name), example)))
@@ -88,7 +90,7 @@ func (g *generator) lift(f *jen.File, l *schema.Lift) {
 	f.Var().Id(stepsVar).Op("=").Index().Id("liftStep").Values(steps...)
 	f.Line()
 	args := []jen.Code{jen.Id("src")}
-	if g.hasView(l.From) {
+	if l.From.View {
 		args = append(args, jen.Nil())
 	}
 	docComment(f, wrap(fmt.Sprintf("%sJSON appends to dst the %s document that lifting the %s document src gives (see %s). Every value is copied as written, so numbers, escapes and key order survive exactly; only whitespace between tokens is dropped. A src that breaks its schema is an error, a *ValidationError.", name, l.Into.Name, l.From.Name, name)))
@@ -112,10 +114,10 @@ func pointerToken(name string) string {
 
 // setPointers returns the JSON pointers of a property a lift sets, in the
 // target, and of where it takes it from, in the source.
-func setPointers(set schema.LiftSet) (to, from string) {
+func setPointers(set ir.LiftTarget) (to, from string) {
 	var b strings.Builder
 	for _, p := range set.Path {
-		b.WriteString("/" + pointerToken(p.Name))
+		b.WriteString("/" + pointerToken(p.JSON))
 	}
-	return "/" + pointerToken(set.Field.Name), b.String()
+	return "/" + pointerToken(set.Field.JSON), b.String()
 }

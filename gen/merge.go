@@ -9,24 +9,24 @@ import (
 
 	"github.com/dave/jennifer/jen"
 
-	"github.com/flightline-dev/flightline/schema"
+	"github.com/flightline-dev/flightline/gen/ir"
 )
 
 // merge writes the ordering and merge helpers of the type with an
 // x-flightline-order: SortKey, CompareSortKeys, Compare, Sort, IsSorted and
 // Merge.
 func (g *generator) merge(f *jen.File) {
-	o := g.m.Order
+	o := g.p.Order
 	t := o.Type
-	phrases := o.KeyNames()
+	phrases := g.p.Model.Order.KeyNames()
 	order := joinAnd(phrases)
 	if len(phrases) > 1 {
 		order = phrases[0] + ", then " + joinAnd(phrases[1:])
 	}
 	timestampRule := ""
 	for _, k := range o.Keys {
-		if k.Type.Timestamp() {
-			timestampRule = fmt.Sprintf(" Timestamps compare by the instant they name, whatever offset they were written with: ...50Z equals ...50+00:00, and 22:03:51+01:00 is before 22:03:50+00:00. A %s that is not a timestamp orders after every one that is, and among such by its text.", k.Name)
+		if k.Value.Kind == ir.DateTime {
+			timestampRule = fmt.Sprintf(" Timestamps compare by the instant they name, whatever offset they were written with: ...50Z equals ...50+00:00, and 22:03:51+01:00 is before 22:03:50+00:00. A %s that is not a timestamp orders after every one that is, and among such by its text.", k.JSON)
 			break
 		}
 	}
@@ -41,7 +41,7 @@ func (g *generator) merge(f *jen.File) {
 
 	values := jen.Dict{}
 	for _, k := range o.Keys {
-		values[jen.Id(keyField(k))] = keyValue(k, jen.Id("x").Dot(g.field(k)))
+		values[jen.Id(keyField(k))] = keyValue(k, jen.Id("x").Dot(k.GoName))
 	}
 	docComment(f, "SortKey returns the merge order key of x.")
 	f.Func().Params(jen.Id("x").Op("*").Id(t.Name)).Id("SortKey").Params().Id("SortKey").Block(
@@ -56,11 +56,11 @@ func (g *generator) merge(f *jen.File) {
 		a, b := jen.Id("a").Dot(keyField(k)), jen.Id("b").Dot(keyField(k))
 		var c *jen.Statement
 		switch {
-		case k.Type.Timestamp():
+		case k.Value.Kind == ir.DateTime:
 			c = a.Dot("Compare").Call(b)
-		case k.Type.Kind == schema.Integer:
+		case k.Value.Kind == ir.Int:
 			c = a.Dot("Cmp").Call(b)
-		case k.Type.Kind == schema.Boolean:
+		case k.Value.Kind == ir.Bool:
 			c = jen.Id("compareBool").Call(a, b)
 		default:
 			c = jen.Qual("cmp", "Compare").Call(a, b)
@@ -75,7 +75,7 @@ func (g *generator) merge(f *jen.File) {
 	f.Func().Id("CompareSortKeys").Params(jen.List(jen.Id("a"), jen.Id("b")).Op("*").Id("SortKey")).Int().Block(cmps...)
 	f.Line()
 	for _, k := range o.Keys {
-		if k.Type.Kind == schema.Boolean {
+		if k.Value.Kind == ir.Bool {
 			f.Func().Id("compareBool").Params(jen.List(jen.Id("a"), jen.Id("b")).Bool()).Int().Block(
 				jen.If(jen.Id("a").Op("==").Id("b")).Block(jen.Return(jen.Lit(0))),
 				jen.If(jen.Id("a")).Block(jen.Return(jen.Lit(1))),
@@ -107,12 +107,12 @@ func (g *generator) merge(f *jen.File) {
 
 	var checks []jen.Code
 	for _, k := range o.Keys {
-		if !k.Type.Timestamp() {
+		if k.Value.Kind != ir.DateTime {
 			continue
 		}
 		checks = append(checks, jen.If(jen.Op("!").Id("k").Dot(keyField(k)).Dot("Valid")).Block(
-			jen.List(jen.Id("_"), jen.Err()).Op(":=").Id(rt("ParseTimestamp")).Call(jen.Id("x").Dot(g.field(k))),
-			jen.Return(jen.Id("k"), jen.Qual("errors", "New").Call(jen.Lit(k.Name+" ").Op("+").Qual("strconv", "Quote").Call(jen.String().Call(jen.Id("x").Dot(g.field(k)))).Op("+").Lit(": ").Op("+").Err().Dot("Error").Call())),
+			jen.List(jen.Id("_"), jen.Err()).Op(":=").Id(rt("ParseTimestamp")).Call(jen.Id("x").Dot(k.GoName)),
+			jen.Return(jen.Id("k"), jen.Qual("errors", "New").Call(jen.Lit(k.JSON+" ").Op("+").Qual("strconv", "Quote").Call(jen.String().Call(jen.Id("x").Dot(k.GoName))).Op("+").Lit(": ").Op("+").Err().Dot("Error").Call())),
 		))
 	}
 	docComment(f, wrap(fmt.Sprintf("Merge merges sources, each sorted by Compare, into one sequence sorted by Compare, in O(n log k) time for k sources while holding one %s per source. Entries that compare equal come in the order of their sources. Merge cannot place an entry whose %s is not a timestamp, and does not reorder a source: such an entry, a source out of order, or a source's error ends the sequence with a *MergeError that names the source and the entry.", t.Name, strings.Join(timestampNames(o), " or "))))
@@ -128,11 +128,11 @@ func (g *generator) merge(f *jen.File) {
 	f.Line()
 }
 
-func timestampNames(o *schema.Order) []string {
+func timestampNames(o *ir.Order) []string {
 	var names []string
 	for _, k := range o.Keys {
-		if k.Type.Timestamp() {
-			names = append(names, k.Name)
+		if k.Value.Kind == ir.DateTime {
+			names = append(names, k.JSON)
 		}
 	}
 	if len(names) == 0 {
@@ -141,20 +141,20 @@ func timestampNames(o *schema.Order) []string {
 	return names
 }
 
-func sortKeyType(k *schema.Field) *jen.Statement {
-	if k.Type.Timestamp() {
+func sortKeyType(k *ir.Field) *jen.Statement {
+	if k.Value.Kind == ir.DateTime {
 		return jen.Id(rt("TimeKey"))
 	}
-	return goType(k.Type)
+	return goType(k.Value)
 }
 
 // keyField is the SortKey field of the order key k: unexported, so that
 // a key is only made by the functions that make it right.
-func keyField(k *schema.Field) string { return "k" + k.GoName }
+func keyField(k *ir.Field) string { return "k" + k.Schema.GoName }
 
 // keyValue is the value of key k in a SortKey, from v, the key's value.
-func keyValue(k *schema.Field, v jen.Code) jen.Code {
-	if k.Type.Timestamp() {
+func keyValue(k *ir.Field, v jen.Code) jen.Code {
+	if k.Value.Kind == ir.DateTime {
 		return jen.Id(rt("MakeTimeKey")).Call(v)
 	}
 	return v
@@ -162,16 +162,16 @@ func keyValue(k *schema.Field, v jen.Code) jen.Code {
 
 // makeSortKey writes MakeSortKey, which builds a key from the values of
 // its keys: a timestamp key as a string or its bytes.
-func (g *generator) makeSortKey(f *jen.File, o *schema.Order) {
+func (g *generator) makeSortKey(f *jen.File, o *ir.Order) {
 	var params []jen.Code
 	values := jen.Dict{}
 	timestamps := false
 	for _, k := range o.Keys {
-		typ := goType(k.Type)
-		if k.Type.Timestamp() {
+		typ := goType(k.Value)
+		if k.Value.Kind == ir.DateTime {
 			typ, timestamps = jen.Id("T"), true
 		}
-		p := paramName(k.GoName)
+		p := paramName(k.Schema.GoName)
 		params = append(params, jen.Id(p).Add(typ))
 		values[jen.Id(keyField(k))] = keyValue(k, jen.Id(p))
 	}
@@ -202,34 +202,34 @@ func paramName(goName string) string {
 
 // viewSortKey writes the SortKey method of the ordered type's view, used
 // to order documents without decoding them.
-func (g *generator) viewSortKey(f *jen.File, o *schema.Order) {
+func (g *generator) viewSortKey(f *jen.File, o *ir.Order) {
 	t := o.Type
 	var body []jen.Code
 	values := jen.Dict{}
 	for _, k := range o.Keys {
-		v := jen.Id("v").Dot(g.field(k))
+		v := jen.Id("v").Dot(k.GoName)
 		key := jen.Id(keyField(k))
 		switch {
-		case k.Type.Kind == schema.Boolean:
+		case k.Value.Kind == ir.Bool:
 			return // booleans are not in the view
-		case k.Type.Timestamp():
+		case k.Value.Kind == ir.DateTime:
 			values[key] = keyValue(k, v)
-		case k.Type.Kind == schema.String:
+		case k.Value.Kind == ir.String:
 			values[key] = jen.String().Call(v)
-		case k.Type.Kind == schema.Enum:
+		case k.Value.Is(ir.Enum):
 			values[key] = v
-		case k.Type.Kind == schema.Integer:
-			name := "n" + k.GoName
+		case k.Value.Kind == ir.Int:
+			name := "n" + k.Schema.GoName
 			body = append(body,
 				jen.List(jen.Id(name), jen.Err()).Op(":=").Id("ParseInt").Call(v),
-				jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Id("SortKey").Values(), jen.Qual("errors", "New").Call(jen.Lit(k.Name+": ").Op("+").Err().Dot("Error").Call()))),
+				jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Id("SortKey").Values(), jen.Qual("errors", "New").Call(jen.Lit(k.JSON+": ").Op("+").Err().Dot("Error").Call()))),
 			)
 			values[key] = jen.Id(name)
-		case k.Type.Kind == schema.Number:
-			name := "n" + k.GoName
+		case k.Value.Kind == ir.Float:
+			name := "n" + k.Schema.GoName
 			body = append(body,
 				jen.List(jen.Id(name), jen.Err()).Op(":=").Qual("strconv", "ParseFloat").Call(jen.String().Call(v), jen.Lit(64)),
-				jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Id("SortKey").Values(), jen.Qual("errors", "New").Call(jen.Lit(k.Name+": ").Op("+").Err().Dot("Error").Call()))),
+				jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Id("SortKey").Values(), jen.Qual("errors", "New").Call(jen.Lit(k.JSON+": ").Op("+").Err().Dot("Error").Call()))),
 			)
 			values[key] = jen.Id(name)
 		}

@@ -2,10 +2,9 @@ package gen
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
-	"github.com/flightline-dev/flightline/schema"
+	"github.com/flightline-dev/flightline/gen/ir"
 )
 
 // The generator owns the names it writes: check claims each one, those of
@@ -13,50 +12,6 @@ import (
 // refused with the place in the schema, instead of making a package that
 // does not compile. Object fields are named after the schema's Go names,
 // moved aside when a method of the type has the name.
-
-// extraField holds the undeclared properties of an open object.
-const extraField = "AdditionalProperties"
-
-// objectMethods are the methods generated on every object type.
-var objectMethods = []string{"MarshalJSON", "UnmarshalJSON", "AppendJSON"}
-
-// nameFields decides the Go name of each field: the schema's, with Field
-// appended while a method of its type, or the field of an open object's
-// undeclared properties, has it.
-func (g *generator) nameFields() {
-	g.fields = map[*schema.Field]string{}
-	for _, t := range g.m.Types {
-		if t.Kind != schema.Object {
-			continue
-		}
-		members := slices.Clone(objectMethods) // what the fields must not be named
-		if g.hasView(t) {
-			members = append(members, "SortKey")
-		}
-		if t.Open {
-			members = append(members, extraField)
-		}
-		taken := map[string]bool{}
-		for _, m := range members {
-			taken[m] = true
-		}
-		for _, f := range t.Fields {
-			taken[f.GoName] = true // the schema makes these unique
-		}
-		for _, f := range t.Fields {
-			name := f.GoName
-			if slices.Contains(members, name) {
-				for name += "Field"; taken[name]; name += "Field" {
-				}
-				taken[name] = true
-			}
-			g.fields[f] = name
-		}
-	}
-}
-
-// field is the Go name of the field of f.
-func (g *generator) field(f *schema.Field) string { return g.fields[f] }
 
 // nameSet records who owns each name: a top-level name of the package, or
 // a method (recv.name).
@@ -118,46 +73,49 @@ func (g *generator) claims() []claim {
 		cs = append(cs, claim{loc: loc, recv: recv, name: name, what: what})
 	}
 	add("", "", "Validator", "the Validator")
-	if g.uses((*schema.Type).Timestamp) {
+	if g.p.Uses(ir.IsKind(ir.DateTime)) {
 		add("", "Validator", "DateTimes", "the Validator's DateTimes method")
 		add("", "Validator", "DateTimeAt", "the Validator's DateTimeAt method")
 	}
-	for _, t := range g.m.Types {
+	for _, t := range g.p.Types {
 		typ := t.Kind.String() + " " + t.Name
 		cs = append(cs, claim{loc: t.Loc, name: t.Name, what: typ, typ: true})
 		switch t.Kind {
-		case schema.Object:
+		case ir.Struct:
 			add(t.Loc, "scanner", "decode"+t.Name, "the decoder of "+typ)
 			add(t.Loc, "encoder", "encode"+t.Name, "the encoder of "+typ)
 			add(t.Loc, "", "keys"+t.Name, "the member names of "+typ)
 			add(t.Loc, "", t.Name+"Properties", "the property list of "+typ)
-		case schema.Enum:
+		case ir.Enum:
 			add(t.Loc, "scanner", "decode"+t.Name, "the decoder of "+typ)
 			for _, v := range t.Values {
-				add(t.Loc, "", enumConst(t, v), fmt.Sprintf("value %q of %s", v, t.Name))
+				add(t.Loc, "", v.Const, fmt.Sprintf("value %q of %s", v.JSON, t.Name))
 			}
 			add(t.Loc, "", t.Name+"s", "the list of "+t.Name+" values")
 			add(t.Loc, "", "Parse"+t.Name, "the parser of "+typ)
-		case schema.Union:
+		case ir.Union:
 			add(t.Loc, "scanner", "decode"+t.Name, "the decoder of "+typ)
 			add(t.Loc, "encoder", "encode"+t.Name, "the encoder of "+typ)
-			add(t.Loc, "", t.Name+"Kind", "the kind type of "+t.Name)
+			add(t.Loc, "", t.KindType, "the kind type of "+t.Name)
 			for _, v := range t.Variants {
-				add(t.Loc, "", variantConst(t, v), "a kind of "+t.Name)
-				add(t.Loc, "", variantName(v)+t.Name, "a constructor of "+t.Name)
+				add(t.Loc, "", v.Const, "a kind of "+t.Name)
+				add(t.Loc, "", v.Ctor, "a constructor of "+t.Name)
+			}
+			if len(t.Objects) > 0 {
+				add(t.Loc, "", alternativesVar(t), "the object alternatives of "+typ)
 			}
 		}
 	}
-	for _, t := range g.documents {
+	for _, t := range g.p.Documents {
 		add(t.Loc, "", "Validate"+t.Name, "the validation function of "+t.Name)
 		add(t.Loc, "Validator", t.Name, "the Validator's method for "+t.Name)
 	}
-	if o := g.m.Order; o != nil {
+	if o := g.p.Order; o != nil {
 		for _, name := range []string{"SortKey", "MakeSortKey", "CompareSortKeys", "Compare", "Sort", "IsSorted", "Merge", "compareBool", viewName(o.Type)} {
 			add(o.Type.Loc, "", name, "the merge helper "+name)
 		}
 	}
-	for _, l := range g.m.Lifts {
+	for _, l := range g.p.Lifts {
 		name := "Lift" + l.From.Name
 		for _, n := range []string{name, name + "JSON", name + "Sources", "lift" + l.From.Name + "Steps"} {
 			add(l.From.Loc, "", n, "the lift helper "+n)
@@ -173,28 +131,28 @@ func (g *generator) claims() []claim {
 // nullable to be held through a pointer.
 func (g *generator) checkRecursion() error {
 	// held lists what a value of t holds by value.
-	held := func(t *schema.Type) []heldEdge {
+	held := func(t *ir.Type) []heldEdge {
 		var out []heldEdge
 		switch t.Kind {
-		case schema.Object:
+		case ir.Struct:
 			for _, f := range t.Fields {
-				if !pointer(f) && (f.Type.Kind == schema.Object || f.Type.Kind == schema.Union) {
-					out = append(out, heldEdge{f.Type, f})
+				if f.Storage != ir.Pointer && (f.Value.Is(ir.Struct) || f.Value.Is(ir.Union)) {
+					out = append(out, heldEdge{f.Value.Type, f})
 				}
 			}
-		case schema.Union:
+		case ir.Union:
 			for _, v := range t.Variants {
-				if v.Kind == schema.Object {
-					out = append(out, heldEdge{v, nil})
+				if v.Value.Is(ir.Struct) && !v.Ptr {
+					out = append(out, heldEdge{v.Value.Type, nil})
 				}
 			}
 		}
 		return out
 	}
-	state := map[*schema.Type]int{} // 1 on the path, 2 done
+	state := map[*ir.Type]int{} // 1 on the path, 2 done
 	var path []heldEdge
-	var visit func(t *schema.Type) error
-	visit = func(t *schema.Type) error {
+	var visit func(t *ir.Type) error
+	visit = func(t *ir.Type) error {
 		state[t] = 1
 		for _, e := range held(t) {
 			path = append(path, e)
@@ -211,7 +169,7 @@ func (g *generator) checkRecursion() error {
 		state[t] = 2
 		return nil
 	}
-	for _, t := range g.m.Types {
+	for _, t := range g.p.Types {
 		if state[t] == 0 {
 			if err := visit(t); err != nil {
 				return err
@@ -224,12 +182,12 @@ func (g *generator) checkRecursion() error {
 // A heldEdge is a type that another holds by value: the type of a field,
 // or (field nil) the object alternative of a union.
 type heldEdge struct {
-	to    *schema.Type
-	field *schema.Field
+	to    *ir.Type
+	field *ir.Field
 }
 
 // recursionError describes the cycle that path ends, back to t.
-func recursionError(path []heldEdge, t *schema.Type) error {
+func recursionError(path []heldEdge, t *ir.Type) error {
 	start := 0
 	for i, e := range path[:len(path)-1] {
 		if e.to == t {
@@ -250,7 +208,7 @@ func recursionError(path []heldEdge, t *schema.Type) error {
 		if loc == t.Loc {
 			loc = e.field.Loc
 		}
-		steps = append(steps, "property "+e.field.Name)
+		steps = append(steps, "property "+e.field.JSON)
 	}
 	chain := t.Name + " holds itself through " + strings.Join(steps, ", ")
 	if !viaUnion {

@@ -16,7 +16,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/flightline-dev/flightline/schema"
+	"github.com/flightline-dev/flightline/gen/ir"
 )
 
 // The runtime is the Go source in internal/jsonrt, written as a package
@@ -35,14 +35,15 @@ var runtimeAPI = map[string]bool{
 	"Violation": true, "ValidationError": true, "MergeError": true,
 	"Keyword": true, "KeywordSyntax": true, "KeywordDuplicate": true, "KeywordType": true, "KeywordRequired": true,
 	"KeywordAdditionalProperties": true, "KeywordEnum": true, "KeywordAnyOf": true, "KeywordRange": true,
-	"Int": true, "IntOf": true, "ParseInt": true,
+	"KeywordTruncated": true, "KeywordTrailing": true,
+	"Int": true, "IntOf": true, "ParseInt": true, "Members": true, "Member": true,
 	"DateTime": true, "DateTimeOf": true,
 }
 
 // rt returns the name that the runtime's top-level name has in a
 // generated package.
 func rt(name string) string {
-	if runtimeAPI[name] || !ast.IsExported(name) {
+	if runtimeAPI[name] || strings.HasPrefix(name, "Keyword") || !ast.IsExported(name) {
 		return name
 	}
 	r, size := utf8.DecodeRuneInString(name)
@@ -51,21 +52,42 @@ func rt(name string) string {
 
 // runtimeFiles lists the runtime files a package needs.
 func (g *generator) runtimeFiles() []string {
-	files := []string{"encode.go", "number.go", "scan.go", "violation.go"}
-	if g.uses(func(t *schema.Type) bool { return t.Kind == schema.Integer }) {
+	files := []string{"encode.go", "keys.go", "number.go", "scan.go", "skip.go", "text.go", "violation.go"}
+	if g.p.Uses(ir.IsKind(ir.Int)) {
 		files = append(files, "int.go")
 	}
-	dates := g.uses((*schema.Type).Timestamp)
+	dates := g.p.Uses(ir.IsKind(ir.DateTime))
 	if dates {
 		files = append(files, "datetime.go")
 	}
-	if g.m.Order != nil || dates {
+	if g.p.Order != nil || dates || g.usesCheck(ir.CheckFormat) {
 		files = append(files, "timestamp.go")
 	}
-	if g.m.Order != nil {
+	if g.p.Order != nil {
 		files = append(files, "merge.go")
 	}
-	if len(g.m.Lifts) > 0 {
+	if g.p.Uses(ir.IsKind(ir.Map)) || slices.ContainsFunc(g.p.Types, func(t *ir.Type) bool { return t.Extra != nil }) {
+		files = append(files, "members.go")
+	}
+	if g.usesCheck(ir.CheckNumber, ir.CheckLength, ir.CheckItems, ir.CheckProperties) {
+		files = append(files, "checks.go")
+	}
+	if g.usesCheck(ir.CheckValues, ir.CheckUnique) {
+		files = append(files, "canonical.go")
+	}
+	if g.usesCheck(ir.CheckPattern) {
+		files = append(files, "pattern.go")
+	}
+	if g.usesCheck(ir.CheckFormat) {
+		files = append(files, "format.go")
+	}
+	if slices.ContainsFunc(g.p.Types, func(t *ir.Type) bool { return len(t.Objects) > 0 }) ||
+		g.p.Uses(func(v *ir.Value) bool {
+			return len(v.Alternatives) > 0 || len(v.All) > 0 || v.Not != nil || v.If != nil
+		}) {
+		files = append(files, "union.go")
+	}
+	if len(g.p.Lifts) > 0 {
 		files = append(files, "lift.go")
 	}
 	slices.Sort(files)

@@ -6,54 +6,61 @@ import (
 
 	"github.com/dave/jennifer/jen"
 
-	"github.com/flightline-dev/flightline/schema"
+	"github.com/flightline-dev/flightline/gen/ir"
 )
 
 // types writes the Go types: structs, enums and unions.
 func (g *generator) types(f *jen.File) {
-	for _, t := range g.m.Types {
+	for _, t := range g.p.Types {
 		switch t.Kind {
-		case schema.Object:
+		case ir.Struct:
 			g.structType(f, t)
-		case schema.Enum:
+		case ir.Enum:
 			g.enumType(f, t)
-		case schema.Union:
+		case ir.Union:
 			g.unionType(f, t)
 		}
 	}
-	if g.m.Order != nil {
-		g.viewType(f, g.m.Order.Type)
+	if g.p.Order != nil {
+		g.viewType(f, g.p.Order)
 	}
 }
 
 // typeDoc is the doc comment of a named type: its description, led by
 // the type's name as Go doc comments are.
-func typeDoc(t *schema.Type, fallback string) string {
+func typeDoc(t *ir.Type, fallback string) string {
 	switch {
-	case t.Description == "":
+	case t.Doc == "":
 		return wrap(fallback)
-	case strings.HasPrefix(t.Description, t.Name+" "):
-		return wrap(t.Description)
+	case strings.HasPrefix(t.Doc, t.Name+" "):
+		return wrap(t.Doc)
 	}
-	return wrap(t.Name + ": " + t.Description)
+	return wrap(t.Name + ": " + t.Doc)
 }
 
-func (g *generator) structType(f *jen.File, t *schema.Type) {
+func (g *generator) structType(f *jen.File, t *ir.Type) {
 	var fields []jen.Code
 	for _, fl := range t.Fields {
-		tag := fl.Name
-		if omitted(fl) {
+		tag := fl.JSON
+		if fl.Omit {
 			tag += ",omitempty"
 		}
 		if doc := fieldDoc(fl); doc != "" {
 			fields = append(fields, comments(doc)...)
 		}
-		fields = append(fields, jen.Id(g.field(fl)).Add(fieldType(fl)).Tag(map[string]string{"json": tag}))
+		fields = append(fields, jen.Id(fl.GoName).Add(fieldType(fl)).Tag(map[string]string{"json": tag}))
 	}
-	if t.Open {
-		fields = append(fields, comments("AdditionalProperties holds the properties the schema does not declare,\nas written.")...)
-		fields = append(fields,
-			jen.Id(extraField).Map(jen.String()).Qual(jsonPkg, "RawMessage").Tag(map[string]string{"json": "-"}))
+	if x := t.Extra; x != nil {
+		elem := goType(x.Elem)
+		if x.Ptr {
+			elem = jen.Op("*").Add(elem)
+		}
+		doc := "AdditionalProperties holds the properties the schema does not declare,\nin the order they were written."
+		if x.Elem.Kind == ir.Raw {
+			doc = "AdditionalProperties holds the properties the schema does not declare,\nas written, in the order they were written."
+		}
+		fields = append(fields, comments(doc)...)
+		fields = append(fields, jen.Id(x.GoName).Id("Members").Types(elem).Tag(map[string]string{"json": "-"}))
 	}
 	docComment(f, typeDoc(t, t.Name+" is a JSON object of the schema."))
 	f.Type().Id(t.Name).Struct(fields...)
@@ -61,7 +68,7 @@ func (g *generator) structType(f *jen.File, t *schema.Type) {
 
 	var names []jen.Code
 	for _, fl := range t.Fields {
-		names = append(names, jen.Lit(fl.Name))
+		names = append(names, jen.Lit(fl.JSON))
 	}
 	docComment(f, wrap(fmt.Sprintf("%sProperties returns the JSON names of the properties of %s, in schema order.", t.Name, withArticle(t.Name))))
 	f.Func().Id(t.Name + "Properties").Params().Index().String().Block(jen.Return(jen.Index().String().Values(names...)))
@@ -69,20 +76,27 @@ func (g *generator) structType(f *jen.File, t *schema.Type) {
 }
 
 // fieldDoc is a field's description and how the field holds absence.
-func fieldDoc(fl *schema.Field) string {
+func fieldDoc(fl *ir.Field) string {
 	var notes []string
-	if fl.Description != "" {
-		notes = append(notes, strings.TrimSpace(fl.Description))
+	if fl.Doc != "" {
+		notes = append(notes, strings.TrimSpace(fl.Doc))
+	}
+	nilable := fl.Storage == ir.Pointer || fl.Storage == ir.Nilable
+	switch {
+	case fl.Defaulted():
+		notes = append(notes, fmt.Sprintf("Absent means %s.", fl.Default))
+	case nilable && fl.Nullable && !fl.Required:
+		notes = append(notes, "Nil when absent or null.")
+	case nilable && fl.Nullable:
+		notes = append(notes, "Nil when null.")
+	case fl.Storage == ir.Pointer || (fl.Storage == ir.Nilable && !fl.Required):
+		notes = append(notes, "Nil when absent.")
 	}
 	switch {
-	case defaulted(fl):
-		notes = append(notes, fmt.Sprintf("Absent means %s.", fl.Default))
-	case (pointer(fl) || naturalNil(fl.Type)) && fl.Nullable && !fl.Required:
-		notes = append(notes, "Nil when absent or null.")
-	case (pointer(fl) || naturalNil(fl.Type)) && fl.Nullable:
-		notes = append(notes, "Nil when null.")
-	case pointer(fl) || (naturalNil(fl.Type) && !fl.Required):
-		notes = append(notes, "Nil when absent.")
+	case fl.ReadOnly:
+		notes = append(notes, "Read-only: its producer sets it.")
+	case fl.WriteOnly:
+		notes = append(notes, "Write-only: its producer does not send it back.")
 	}
 	if len(notes) == 0 {
 		return ""
@@ -94,7 +108,7 @@ func fieldDoc(fl *schema.Field) string {
 	return wrap(text)
 }
 
-func (g *generator) enumType(f *jen.File, t *schema.Type) {
+func (g *generator) enumType(f *jen.File, t *ir.Type) {
 	name := t.Name
 	docComment(f, typeDoc(t, fmt.Sprintf("%s is a string with one of the %d values the schema allows.", name, len(t.Values))))
 	f.Type().Id(name).String()
@@ -103,8 +117,8 @@ func (g *generator) enumType(f *jen.File, t *schema.Type) {
 	consts := make([]jen.Code, 0, len(t.Values))
 	list := make([]jen.Code, 0, len(t.Values))
 	for _, v := range t.Values {
-		consts = append(consts, jen.Id(enumConst(t, v)).Id(name).Op("=").Lit(v))
-		list = append(list, jen.Id(enumConst(t, v)))
+		consts = append(consts, jen.Id(v.Const).Id(name).Op("=").Lit(v.JSON))
+		list = append(list, jen.Id(v.Const))
 	}
 	docComment(f, fmt.Sprintf("The values of %s, in schema order.", name))
 	f.Const().Defs(consts...)
@@ -160,105 +174,22 @@ func (g *generator) enumType(f *jen.File, t *schema.Type) {
 	f.Line()
 }
 
-// unionPhrase lists a union's alternatives: "a string, an integer or a
-// boolean".
-func unionPhrase(t *schema.Type) string {
-	var phrases []string
-	for _, v := range t.Variants {
-		phrases = append(phrases, kindPhrase(v))
-	}
-	if len(phrases) == 1 {
-		return phrases[0]
-	}
-	return strings.Join(phrases[:len(phrases)-1], ", ") + " or " + phrases[len(phrases)-1]
-}
+func viewName(t *ir.Type) string { return t.Name + "View" }
 
-func (g *generator) unionType(f *jen.File, t *schema.Type) {
-	name, kind := t.Name, t.Name+"Kind"
-	doc := typeDoc(t, fmt.Sprintf("%s holds one of %s.", name, unionPhrase(t)))
-	doc += "\n\n" + wrap(fmt.Sprintf("Kind says which; the field of that name holds the value. Numbers keep their JSON literal, so that they round-trip exactly: an integer stays an integer (however large), a number with a fraction stays one. The zero %s has no kind and does not encode.", name))
-	docComment(f, doc)
-	fields := []jen.Code{jen.Id("Kind").Id(kind)}
-	for _, v := range t.Variants {
-		fields = append(fields, jen.Id(variantName(v)).Add(variantType(v)))
-	}
-	f.Type().Id(name).Struct(fields...)
-	f.Line()
-
-	docComment(f, fmt.Sprintf("%s says which alternative %s holds.", kind, withArticle(name)))
-	f.Type().Id(kind).Uint8()
-	f.Line()
-	var consts []jen.Code
-	var cases []jen.Code
-	for i, v := range t.Variants {
-		c := jen.Id(variantConst(t, v))
-		if i == 0 {
-			c = c.Id(kind).Op("=").Iota().Op("+").Lit(1)
-		}
-		consts = append(consts, c)
-		cases = append(cases, jen.Case(jen.Id(variantConst(t, v))).Block(jen.Return(jen.Lit(schema.JSONKind(v)))))
-	}
-	docComment(f, fmt.Sprintf("The kinds of %s.", name))
-	f.Const().Defs(consts...)
-	f.Line()
-	f.Func().Params(jen.Id("k").Id(kind)).Id("String").Params().String().Block(
-		jen.Switch(jen.Id("k")).Block(cases...),
-		jen.Return(jen.Lit("invalid")),
-	)
-	f.Line()
-
-	for _, v := range t.Variants {
-		vn := variantName(v)
-		ctor := vn + name
-		var param *jen.Statement
-		var value jen.Code
-		switch v.Kind {
-		case schema.Number:
-			param = jen.Float64()
-			value = jen.Qual(jsonPkg, "Number").Call(jen.String().Call(jen.Id("appendPythonFloat").Call(jen.Nil(), jen.Id("v"))))
-		default:
-			param = goType(v)
-			value = jen.Id("v")
-		}
-		docComment(f, fmt.Sprintf("%s returns %s holding %s.", ctor, withArticle(name), kindPhrase(v)))
-		f.Func().Id(ctor).Params(jen.Id("v").Add(param)).Id(name).Block(
-			jen.Return(jen.Id(name).Values(jen.Dict{
-				jen.Id("Kind"): jen.Id(variantConst(t, v)),
-				jen.Id(vn):     value,
-			})),
-		)
-		f.Line()
-	}
-}
-
-// viewFields are the fields of the ordered type a view holds: its
-// top-level strings, enums and numbers.
-func viewFields(t *schema.Type) []*schema.Field {
-	var fs []*schema.Field
-	for _, f := range t.Fields {
-		switch f.Type.Kind {
-		case schema.String, schema.Enum, schema.Integer, schema.Number:
-			fs = append(fs, f)
-		}
-	}
-	return fs
-}
-
-func viewName(t *schema.Type) string { return t.Name + "View" }
-
-func (g *generator) viewType(f *jen.File, t *schema.Type) {
+func (g *generator) viewType(f *jen.File, o *ir.Order) {
+	t := o.Type
 	var fields []jen.Code
-	for _, fl := range viewFields(t) {
+	for _, fl := range o.ViewFields() {
 		typ := jen.Index().Byte()
-		switch fl.Type.Kind {
-		case schema.Enum:
-			typ = jen.Id(fl.Type.Name)
-		case schema.Integer:
-			fields = append(fields, jen.Comment(g.field(fl)+" is the integer as written; ParseInt reads it."))
-		case schema.Number:
-			fields = append(fields, jen.Comment(g.field(fl)+" is the number as written; strconv.ParseFloat reads it."))
+		switch {
+		case fl.Value.Is(ir.Enum):
+			typ = jen.Id(fl.Value.Type.Name)
+		case fl.Value.Kind == ir.Int:
+			fields = append(fields, jen.Comment(fl.GoName+" is the integer as written; ParseInt reads it."))
+		case fl.Value.Kind == ir.Float:
+			fields = append(fields, jen.Comment(fl.GoName+" is the number as written; strconv.ParseFloat reads it."))
 		}
-		fields = append(fields, jen.Id(g.field(fl)).Add(typ))
+		fields = append(fields, jen.Id(fl.GoName).Add(typ))
 	}
 	docComment(f, wrap(fmt.Sprintf("A %s is the top-level strings, enums and numbers of one %s document, read by Validator.%s without copying. Strings and number literals alias the document, or the Validator's memory for strings with escapes, and stay valid until the Validator's next call; an absent or null value is nil (an enum's is empty).",
 		viewName(t), t.Name, t.Name)))

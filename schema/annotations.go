@@ -43,7 +43,7 @@ func (b *builder) resolveLifts() error {
 		from, spec := pl.from, pl.spec
 		into := b.named[GoName(spec.into)]
 		if into == nil || into.Kind != Object {
-			return errorf(spec.loc+"/into", "no object type %s among the loaded schemas", spec.into)
+			return errorf(spec.loc+"/into", "no object type %s among the loaded schemas: load the schema that defines it too (flightline gen --schema this.json --schema that.json), as a lift's target is named, not referenced", spec.into)
 		}
 		l := &Lift{From: from, Into: into}
 		for _, s := range spec.set {
@@ -129,6 +129,9 @@ func liftable(src, target *Field) error {
 	}
 	if !src.Required && target.Required && src.Default == "" {
 		return fmt.Errorf("%s may be absent but %s is required", src.Name, target.Name)
+	}
+	if !src.Required && !target.Required && src.Default != target.Default && (strings.HasPrefix(target.Default, "{") || strings.HasPrefix(target.Default, "[")) {
+		return fmt.Errorf("%s is absent with another value than %s's default, an object or array the lift cannot write", src.Name, target.Name)
 	}
 	return nil
 }

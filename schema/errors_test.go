@@ -13,27 +13,29 @@ func TestUnsupportedSchemas(t *testing.T) {
 	cases := []struct {
 		name, props, want string
 	}{
-		{"pattern", `"a": {"type": "string", "pattern": "^x"}`, `s.json#/properties/a: unsupported keyword "pattern"`},
-		{"minimum", `"a": {"type": "integer", "minimum": 0}`, `s.json#/properties/a: unsupported keyword "minimum"`},
-		{"not", `"a": {"not": {"type": "string"}}`, `s.json#/properties/a: unsupported keyword "not"`},
-		{"if", `"a": {"if": {}, "then": {}}`, `#/properties/a: unsupported keyword`},
-		{"patternProperties", `"a": {"type": "object", "patternProperties": {"^x": {}}}`, `#/properties/a: unsupported keyword "patternProperties"`},
+		{"lookahead", `"a": {"type": "string", "pattern": "^x(?=y)"}`, `s.json#/properties/a/pattern: pattern "^x(?=y)" uses lookaround`},
+		{"backreference", `"a": {"type": "string", "pattern": "(a)\\1"}`, `s.json#/properties/a/pattern: pattern "(a)\\1" uses a backreference`},
+		{"bad count", `"a": {"type": "string", "minLength": -1}`, `s.json#/properties/a/minLength: minLength must be a whole number`},
+		{"bad multipleOf", `"a": {"type": "number", "multipleOf": 0}`, `s.json#/properties/a/multipleOf: multipleOf must be a number above 0`},
+		{"unknown keyword", `"a": {"type": "string", "maxLenght": 3}`, `s.json#/properties/a: unknown keyword "maxLenght"`},
+		{"enum of another type", `"a": {"type": "integer", "enum": ["x"]}`, `#/properties/a: no value fits: none of the values of const is of type integer`},
+		{"not beside a type", `"a": {"type": "integer", "not": {"minimum": 3}}`, `s.json#/properties/a: unsupported: not, if, then or else beside type`},
+		{"contains", `"a": {"type": "array", "contains": {"type": "string"}}`, `#/properties/a: unsupported keyword "contains"`},
+		{"patternProperties lookbehind", `"a": {"type": "object", "patternProperties": {"(?<=x)": {}}}`, `#/properties/a/patternProperties: pattern "(?<=x)" uses lookaround`},
 		{"allOf of two", `"a": {"allOf": [{"type": "string"}, {"type": "string"}]}`, `#/properties/a: unsupported allOf`},
 		{"two string alternatives", `"a": {"anyOf": [{"type": "string"}, {"enum": ["x"]}]}`, `#/properties/a/anyOf/1: unsupported: two string alternatives`},
-		{"two objects", `"a": {"anyOf": [{"type": "object", "properties": {"x": {}}}, {"type": "object", "properties": {"y": {}}}]}`, `unsupported: two object alternatives`},
+		{"a map beside an object", `"a": {"anyOf": [{"type": "object", "properties": {"x": {}}}, {"type": "object", "additionalProperties": {"type": "string"}}]}`, `unsupported: two object alternatives`},
 		{"oneOf integer and number", `"a": {"oneOf": [{"type": "integer"}, {"type": "number"}]}`, `#/properties/a: unsupported: oneOf with both integer and number`},
-		{"integer enum", `"a": {"type": "integer", "enum": [1, 2]}`, `#/properties/a: unsupported: enum of integer values`},
-		{"only null", `"a": {"type": "null"}`, `#/properties/a: unsupported: a schema that only admits null`},
+		{"assertions beside anyOf", `"a": {"anyOf": [{"type": "integer"}, {"type": "string"}], "minimum": 1}`, `#/properties/a: unsupported: anyOf next to type keywords`},
 		{"nullable alternative", `"a": {"anyOf": [{"type": ["string", "null"]}, {"type": "integer"}]}`, `unsupported: a nullable alternative`},
-		{"ref with constraint", `"a": {"$ref": "#/$defs/S", "maxLength": 3}`, `#/properties/a: unsupported keyword "maxLength"`},
+		{"ref with constraint", `"a": {"$ref": "#/$defs/S", "maxLength": 3}`, `#/properties/a: unsupported: maxLength next to $ref`},
 		{"remote ref", `"a": {"$ref": "https://example.com/s.json"}`, `only references to local files`},
 		{"missing ref", `"a": {"$ref": "#/$defs/Nope"}`, `s.json#/$defs/Nope: no schema at this location`},
-		{"typed additionalProperties beside properties", `"a": {"type": "object", "properties": {"x": {}}, "additionalProperties": {"type": "string"}}`, `#/properties/a: unsupported: properties together with an additionalProperties schema`},
+		{"required but closed", `"a": {"type": "object", "properties": {"x": {}}, "required": ["y"], "additionalProperties": false}`, `#/properties/a/required: required property "y" is not declared in properties, and the object allows no other`},
 		{"bad default", `"a": {"type": "integer", "default": "x"}`, `#/properties/a/default: default "x" does not fit`},
 		{"integer default with a fraction", `"a": {"type": "integer", "default": 1.5}`, `default 1.5 does not fit`},
 		{"integer default with a negative exponent", `"a": {"type": "integer", "default": 15e-1}`, `default 15e-1 does not fit`},
 		{"name clash", `"nodeId": {"type": "string"}, "node_id": {"type": "string"}`, `both become the Go field NodeID`},
-		{"two types, one name", `"a": {"title": "T", "enum": ["x"]}, "b": {"title": "T", "enum": ["y"]}`, `two different types are both named T`},
 	}
 	dir := t.TempDir()
 	for _, c := range cases {
@@ -59,11 +61,11 @@ func TestBadDocuments(t *testing.T) {
 		`{"$schema": "http://json-schema.org/draft-07/schema#", "type": "object"}`: `dialect`,
 		`{"type": "object", "properties": {"a": {"type": 5}}}`:                     `not a valid JSON Schema`,
 		`{"type": "string"}`: `a root schema must be an object`,
-		`{"type": "object", "properties": {"a": {}}, "required": ["b"]}`:                  `required property "b" is not declared`,
-		`{"type": "object", "properties": {"a": {}}, "x-flightline-order": ["a"]}`:        `"a" must be required`,
-		`{"type": "object", "properties": {"a": {}}, "x-flightline-lift": {"into": "X"}}`: `no object type X`,
-		`{"type": "object", "properties": {"a": {}}, "x-flightline-lift": {"onto": "X"}}`: `unknown lift setting`,
-		`{"type": "object", "properties": {"a": {}}, "x-flightline-order": "a"}`:          `want an array of property names`,
+		`{"type": "object", "properties": {"a": {}}, "required": ["b"], "additionalProperties": false}`: `required property "b" is not declared`,
+		`{"type": "object", "properties": {"a": {}}, "x-flightline-order": ["a"]}`:                      `"a" must be required`,
+		`{"type": "object", "properties": {"a": {}}, "x-flightline-lift": {"into": "X"}}`:               `no object type X`,
+		`{"type": "object", "properties": {"a": {}}, "x-flightline-lift": {"onto": "X"}}`:               `unknown lift setting`,
+		`{"type": "object", "properties": {"a": {}}, "x-flightline-order": "a"}`:                        `want an array of property names`,
 	}
 	dir := t.TempDir()
 	for doc, want := range cases {
@@ -129,6 +131,30 @@ func TestGoName(t *testing.T) {
 	} {
 		if got := GoName(in); got != want {
 			t.Errorf("GoName(%q) = %s, want %s", in, got, want)
+		}
+	}
+}
+
+// TestNamedApart: inline types of one title but different shapes are each
+// named by the object that holds them; a definition keeps its name, and
+// equal inline types stay one.
+func TestNamedApart(t *testing.T) {
+	doc := `{"title": "Root", "type": "object", "properties": {
+		"a": {"title": "A", "type": "object", "properties": {"reason": {"title": "Reason", "enum": ["x"]}, "same": {"title": "Same", "enum": ["s"]}}},
+		"b": {"title": "B", "type": "object", "properties": {"reason": {"title": "Reason", "enum": ["y"]}, "same": {"title": "Same", "enum": ["s"]}}},
+		"c": {"$ref": "#/$defs/Reason"}
+	}, "$defs": {"Reason": {"enum": ["z"]}}}`
+	for range 3 { // the same names every time
+		m, err := LoadJSONSchema(func(string) ([]byte, error) { return []byte(doc), nil }, "s.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, ty := range m.Types {
+			names = append(names, ty.Name)
+		}
+		if got, want := strings.Join(names, " "), "Root A AReason Same B BReason Reason"; got != want {
+			t.Errorf("types %s, want %s", got, want)
 		}
 	}
 }

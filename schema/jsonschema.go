@@ -19,10 +19,15 @@ type jsonSchemaReader struct {
 	readFile func(string) ([]byte, error)
 	docs     map[string]*jsonNode
 	nodes    map[string]*node
+	// ids are the schemas of the documents read by $id, and bases the
+	// $id of each schema that has one, by file#pointer (see ids.go).
+	ids   map[string]idTarget
+	bases map[string]string
 }
 
 func newJSONSchemaReader(readFile func(string) ([]byte, error)) *jsonSchemaReader {
-	return &jsonSchemaReader{readFile: readFile, docs: map[string]*jsonNode{}, nodes: map[string]*node{}}
+	return &jsonSchemaReader{readFile: readFile, docs: map[string]*jsonNode{}, nodes: map[string]*node{},
+		ids: map[string]idTarget{}, bases: map[string]string{}}
 }
 
 func (r *jsonSchemaReader) doc(file string) (*jsonNode, error) {
@@ -37,11 +42,14 @@ func (r *jsonSchemaReader) doc(file string) (*jsonNode, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", file, err)
 	}
-	if d.kind != '{' {
-		return nil, errorf(file+"#", "a schema document must be a JSON object")
+	if d.kind != '{' && d.kind != 't' {
+		return nil, errorf(file+"#", "a schema document must be a JSON object or a boolean")
 	}
 	if s := d.get("$schema"); s != nil && s.kind == '"' && !strings.Contains(s.str, "2020-12") {
 		return nil, errorf(file+"#/$schema", "dialect %q is not supported; use https://json-schema.org/draft/2020-12/schema", s.str)
+	}
+	if err := r.indexIDs(file, d); err != nil {
+		return nil, err
 	}
 	r.docs[file] = d
 	return d, nil
@@ -193,7 +201,8 @@ func (r *jsonSchemaReader) child(file, pointer string, j *jsonNode) (*node, erro
 	return n, r.convert(file, pointer, j, n)
 }
 
-// convert fills n from the JSON Schema object j found at file#pointer.
+// convert fills n from the JSON Schema object j found at file#pointer,
+// reading each keyword as the table of keywords says.
 func (r *jsonSchemaReader) convert(file, pointer string, j *jsonNode, n *node) error {
 	if j.kind == 't' {
 		if j.boolean {
@@ -207,126 +216,243 @@ func (r *jsonSchemaReader) convert(file, pointer string, j *jsonNode, n *node) e
 	}
 	for _, m := range j.members {
 		kp := pointer + "/" + escapePointerToken(m.key)
-		v := m.val
-		switch m.key {
-		case "$ref":
-			if v.kind != '"' {
-				return errorf(n.loc+"/$ref", "$ref must be a string")
-			}
-			tf, tp, err := splitRef(file, v.str)
-			if err != nil {
-				return errorf(n.loc+"/$ref", "%v", err)
-			}
-			t, err := r.node(tf, tp)
-			if err != nil {
+		k := keywordsByName[m.key]
+		switch {
+		case k != nil && k.json != nil:
+			if err := k.json(&readCtx{r: r, file: file, pointer: kp, loc: file + "#" + kp}, m.val, n); err != nil {
 				return err
 			}
-			n.ref, n.target = tf+"#"+tp, t
-		case "type":
-			switch v.kind {
-			case '"':
-				n.types = []string{v.str}
-			case '[':
-				for _, it := range v.items {
-					n.types = append(n.types, it.str)
-				}
-			}
-		case "title":
-			n.title = v.str
-		case "description":
-			n.description = v.str
-		case "format":
-			n.format = v.str
-		case "enum":
-			n.enum, n.hasEnum = v.items, true
-		case "const":
-			n.enum, n.hasEnum = []*jsonNode{v}, true
-		case "default":
-			n.dflt = v
-		case "properties":
-			for _, p := range v.members {
-				c, err := r.child(file, kp+"/"+escapePointerToken(p.key), p.val)
-				if err != nil {
-					return err
-				}
-				n.props = append(n.props, nodeProp{p.key, c})
-			}
-		case "required":
-			for _, it := range v.items {
-				n.required = append(n.required, it.str)
-			}
-		case "additionalProperties":
-			switch {
-			case v.kind == 't' && !v.boolean:
-				n.closed = true
-			case v.kind == 't':
-				n.open = true
-			default:
-				c, err := r.child(file, kp, v)
-				if err != nil {
-					return err
-				}
-				n.additional = c
-			}
-		case "items":
-			c, err := r.child(file, kp, v)
-			if err != nil {
-				return err
-			}
-			n.items = c
-		case "anyOf", "oneOf", "allOf":
-			var list []*node
-			for i, it := range v.items {
-				c, err := r.child(file, fmt.Sprintf("%s/%d", kp, i), it)
-				if err != nil {
-					return err
-				}
-				list = append(list, c)
-			}
-			switch m.key {
-			case "anyOf":
-				n.anyOf = list
-			case "oneOf":
-				n.oneOf = list
-			default:
-				n.allOf = list
-			}
-		case "x-flightline-order":
-			if v.kind != '[' {
-				return errorf(n.loc+"/x-flightline-order", "want an array of property names")
-			}
-			for _, it := range v.items {
-				if it.kind != '"' {
-					return errorf(n.loc+"/x-flightline-order", "want an array of property names")
-				}
-				n.order = append(n.order, it.str)
-			}
-		case "x-flightline-lift":
-			l, err := readLiftSpec(n.loc+"/x-flightline-lift", v)
-			if err != nil {
-				return err
-			}
-			n.lift = l
-		default:
-			if annotationKeywords[m.key] || strings.HasPrefix(m.key, "x-") {
-				continue
-			}
-			if n.unsupported == "" {
-				n.unsupported = m.key
-			}
+		case k != nil && k.role == annotation, strings.HasPrefix(m.key, "x-"):
+		case n.unsupported == "":
+			n.unsupported = m.key
 		}
 	}
 	if n.ref != "" {
 		for _, m := range j.members {
-			switch {
-			case m.key == "$ref" || m.key == "default" || annotationKeywords[m.key]:
-			default:
-				if !strings.HasPrefix(m.key, "x-") {
-					n.siblings = append(n.siblings, m.key)
-				}
+			if k := keywordsByName[m.key]; m.key != "$ref" && m.key != "default" && (k == nil || k.role != annotation) &&
+				!strings.HasPrefix(m.key, "x-") {
+				n.siblings = append(n.siblings, m.key)
 			}
 		}
 	}
+	return nil
+}
+
+// child reads the schema v at the keyword's place, or below it at the
+// tokens given.
+func (c *readCtx) child(v *jsonNode, tokens ...string) (*node, error) {
+	pointer := c.pointer
+	for _, t := range tokens {
+		pointer += "/" + escapePointerToken(t)
+	}
+	return c.r.child(c.file, pointer, v)
+}
+
+func readRef(c *readCtx, v *jsonNode, n *node) error {
+	if v.kind != '"' {
+		return errorf(c.loc, "$ref must be a string")
+	}
+	tf, tp, err := c.r.resolveRef(c.file, strings.TrimSuffix(c.pointer, "/$ref"), v.str)
+	if err != nil {
+		return errorf(c.loc, "%v", err)
+	}
+	t, err := c.r.node(tf, tp)
+	if err != nil {
+		return err
+	}
+	n.ref, n.target = tf+"#"+tp, t
+	return nil
+}
+
+func readType(c *readCtx, v *jsonNode, n *node) error {
+	switch v.kind {
+	case '"':
+		n.types = []string{v.str}
+	case '[':
+		for _, it := range v.items {
+			n.types = append(n.types, it.str)
+		}
+	}
+	return nil
+}
+
+func readTitle(_ *readCtx, v *jsonNode, n *node) error       { n.title = v.str; return nil }
+func readDescription(_ *readCtx, v *jsonNode, n *node) error { n.description = v.str; return nil }
+func readFormat(_ *readCtx, v *jsonNode, n *node) error      { n.format = v.str; return nil }
+func readDefault(_ *readCtx, v *jsonNode, n *node) error     { n.dflt = v; return nil }
+
+func readEnum(_ *readCtx, v *jsonNode, n *node) error {
+	n.enum, n.hasEnum = v.items, true
+	return nil
+}
+
+func readConst(_ *readCtx, v *jsonNode, n *node) error {
+	n.enum, n.hasEnum = []*jsonNode{v}, true
+	return nil
+}
+
+func readAccess(c *readCtx, v *jsonNode, n *node) error {
+	if v.kind == 't' && v.boolean {
+		if strings.HasSuffix(c.pointer, "/readOnly") {
+			n.readOnly = true
+		} else {
+			n.writeOnly = true
+		}
+	}
+	return nil
+}
+
+func readProperties(c *readCtx, v *jsonNode, n *node) error {
+	return c.children(v, func(name string, child *node) { n.props = append(n.props, nodeProp{name, child}) })
+}
+
+func readPatternProperties(c *readCtx, v *jsonNode, n *node) error {
+	return c.children(v, func(p string, child *node) { n.patternProps = append(n.patternProps, nodePatternProp{p, child}) })
+}
+
+// children reads the schemas that are the members of v, in order.
+func (c *readCtx) children(v *jsonNode, add func(name string, child *node)) error {
+	for _, p := range v.members {
+		child, err := c.child(p.val, p.key)
+		if err != nil {
+			return err
+		}
+		add(p.key, child)
+	}
+	return nil
+}
+
+func readRequired(_ *readCtx, v *jsonNode, n *node) error {
+	for _, it := range v.items {
+		n.required = append(n.required, it.str)
+	}
+	return nil
+}
+
+func readAdditional(c *readCtx, v *jsonNode, n *node) error {
+	switch {
+	case v.kind == 't' && !v.boolean:
+		n.closed = true
+	case v.kind == 't':
+		n.open = true
+	default:
+		child, err := c.child(v)
+		if err != nil {
+			return err
+		}
+		n.additional = child
+	}
+	return nil
+}
+
+func readItems(c *readCtx, v *jsonNode, n *node) error {
+	if v.kind == 't' && !v.boolean {
+		n.noItems = true // items: false, beside prefixItems
+		return nil
+	}
+	child, err := c.child(v)
+	if err != nil {
+		return err
+	}
+	n.items = child
+	return nil
+}
+
+func readPrefixItems(c *readCtx, v *jsonNode, n *node) error {
+	for i, it := range v.items {
+		child, err := c.child(it, fmt.Sprint(i))
+		if err != nil {
+			return err
+		}
+		n.prefixItems = append(n.prefixItems, child)
+	}
+	return nil
+}
+
+func readAlternatives(c *readCtx, v *jsonNode, n *node) error {
+	var list []*node
+	for i, it := range v.items {
+		child, err := c.child(it, fmt.Sprint(i))
+		if err != nil {
+			return err
+		}
+		list = append(list, child)
+	}
+	switch c.pointer[strings.LastIndex(c.pointer, "/")+1:] {
+	case "anyOf":
+		n.anyOf = list
+	case "oneOf":
+		n.oneOf = list
+	default:
+		n.allOf = list
+	}
+	return nil
+}
+
+// readApplicator reads not, if, then or else: a schema the value is
+// checked against as a whole.
+func readApplicator(c *readCtx, v *jsonNode, n *node) error {
+	child, err := c.child(v)
+	if err != nil {
+		return err
+	}
+	switch keywordOf(c) {
+	case "not":
+		n.not = child
+	case "if":
+		n.ifNode = child
+	case "then":
+		n.thenNode = child
+	default:
+		n.elseNode = child
+	}
+	return nil
+}
+
+func readDiscriminator(c *readCtx, v *jsonNode, n *node) error {
+	d := &discriminatorSpec{loc: c.loc}
+	if p := v.get("propertyName"); p != nil && p.kind == '"' {
+		d.property = p.str
+	}
+	if d.property == "" {
+		return errorf(c.loc, "a discriminator needs a propertyName")
+	}
+	if m := v.get("mapping"); m != nil {
+		for _, e := range m.members {
+			if e.val.kind != '"' {
+				return errorf(c.loc+"/mapping/"+escapePointerToken(e.key), "want a reference or a schema name")
+			}
+			d.mapping = append(d.mapping, [2]string{e.key, e.val.str})
+		}
+	}
+	n.discriminator = d
+	return nil
+}
+
+func readOrder(c *readCtx, v *jsonNode, n *node) error {
+	if v.kind != '[' {
+		return errorf(c.loc, "want an array of property names")
+	}
+	for _, it := range v.items {
+		if it.kind != '"' {
+			return errorf(c.loc, "want an array of property names")
+		}
+		n.order = append(n.order, it.str)
+	}
+	return nil
+}
+
+func readLift(c *readCtx, v *jsonNode, n *node) error {
+	l, err := readLiftSpec(c.loc, v)
+	n.lift = l
+	return err
+}
+
+func readFormatMode(c *readCtx, v *jsonNode, n *node) error {
+	if v.kind != '"' || (v.str != "assert" && v.str != "annotate") {
+		return errorf(c.loc, `want "assert" (check the format) or "annotate" (do not)`)
+	}
+	n.formatMode = v.str
 	return nil
 }
 
@@ -368,21 +494,6 @@ func readLiftSpec(loc string, v *jsonNode) (*liftSpec, error) {
 		return nil, errorf(loc, "missing into")
 	}
 	return l, nil
-}
-
-// splitRef resolves ref, written in file, to a file and a JSON pointer.
-func splitRef(file, ref string) (string, string, error) {
-	target, pointer, _ := strings.Cut(ref, "#")
-	if strings.Contains(target, "://") || strings.HasPrefix(target, "urn:") {
-		return "", "", fmt.Errorf("reference %q: only references to local files are supported", ref)
-	}
-	if pointer != "" && !strings.HasPrefix(pointer, "/") {
-		return "", "", fmt.Errorf("reference %q: anchors are not supported; use a JSON pointer", ref)
-	}
-	if target == "" {
-		return file, pointer, nil
-	}
-	return path.Join(path.Dir(file), target), pointer, nil
 }
 
 // defName names the schema at file#pointer when it is a definition: a

@@ -3,6 +3,8 @@ package schema
 import (
 	"embed"
 	"os"
+
+	"github.com/getkin/kin-openapi/openapi3"
 )
 
 // The built-in schema files, in the order gen loads them.
@@ -44,6 +46,11 @@ func LoadJSONSchema(readFile func(string) ([]byte, error), files ...string) (*Mo
 		readFile = os.ReadFile
 	}
 	r := newJSONSchemaReader(readFile)
+	for _, f := range files { // all of them first, for their $ids
+		if _, err := r.doc(f); err != nil {
+			return nil, err
+		}
+	}
 	var roots []*node
 	for _, f := range files {
 		n, err := r.node(f, "")
@@ -65,10 +72,31 @@ func LoadJSONSchema(readFile func(string) ([]byte, error), files ...string) (*Mo
 // LoadOpenAPI loads the named component schemas of an OpenAPI 3.0 or 3.1
 // document, such as the openapi.json a FastAPI service publishes.
 func LoadOpenAPI(file string, components ...string) (*Model, error) {
-	r, err := loadOpenAPI(file)
+	d, err := ReadOpenAPI(file)
 	if err != nil {
 		return nil, err
 	}
+	return d.Load(components...)
+}
+
+// An OpenAPI is an OpenAPI document, read and checked once, whose
+// component schemas can be loaded in turn.
+type OpenAPI struct{ r *openAPIReader }
+
+// ReadOpenAPI reads and checks the OpenAPI 3.0 or 3.1 document in file,
+// with the overlays' changes made to it first.
+func ReadOpenAPI(file string, overlays ...*Overlay) (*OpenAPI, error) {
+	r, err := loadOpenAPI(file, overlays)
+	if err != nil {
+		return nil, err
+	}
+	return &OpenAPI{r}, nil
+}
+
+// Load loads the named component schemas of the document.
+func (d *OpenAPI) Load(components ...string) (*Model, error) {
+	r := *d.r
+	r.nodes = map[*openapi3.Schema]*node{}
 	var roots []*node
 	for _, c := range components {
 		n, err := r.component(c)

@@ -10,6 +10,8 @@
 // Models and generate identical code.
 package schema
 
+import "reflect"
+
 // A Model is a loaded schema: the named types reachable from its roots and
 // the annotations that ask for merge helpers.
 type Model struct {
@@ -74,21 +76,87 @@ type Type struct {
 	// Fields are an object's properties, in schema order.
 	Fields []*Field
 	// Open reports that an object accepts properties it does not declare.
+	// Elem is then the type of their values, or nil for any value.
 	Open bool
+	// Patterns are the schemas of an object's or a map's members whose
+	// names match a pattern (patternProperties), in schema order. A member
+	// that matches one is not an undeclared one.
+	Patterns []*PatternProperty
 
 	// Values are an enum's values, in schema order.
 	Values []string
 
-	// Elem is the item type of an array or the value type of a map.
+	// Elem is the item type of an array or the value type of a map, or
+	// of an open object's undeclared members.
 	Elem *Type
+	// Prefix are the types of an array's first items (prefixItems), Elem
+	// then that of the items after them; NoMore says there may be none
+	// (items: false).
+	Prefix         []*Type
+	PrefixNullable []bool
+	NoMore         bool
 	// ElemNullable reports that array items or map values may be null.
 	ElemNullable bool
 
 	// Variants are a union's alternatives. Each has a different JSON kind,
-	// except that an integer and a number variant may stand together: a
-	// literal without fraction or exponent is the integer one.
+	// except that an integer and a number variant may stand together (a
+	// literal without fraction or exponent is the integer one) and that
+	// several may be object types, which Dispatch tells apart.
 	Variants []*Type
+	// OneOf reports a union written with oneOf: a value must fit exactly
+	// one alternative.
+	OneOf    bool
+	Dispatch Dispatch
+	// Tag is the discriminator of a DispatchTag union.
+	Tag *Tag
+
+	// Checks are the assertions on values beyond their kind, or nil.
+	Checks *Checks
+	// Guards are the typed views of an Any whose schema says no type but
+	// constrains values of some kinds (minimum, properties, items, ...):
+	// a value of a guard's JSON kind must fit it, any other passes.
+	Guards []*Type
+	// Alternatives are, for an Any, the schemas of which its values must
+	// fit one (all but one, with OneOf); Not is one they must not fit;
+	// If, Then and Else are if, then and else. Each is tried on the value.
+	Alternatives   []*Type
+	Not            *Type
+	If, Then, Else *Type
+	// All are the schemas of allOf, which its values must all fit.
+	All []*Type
 }
+
+// Checks are the assertions on the values of a type beyond their kind.
+// Each applies to values of the JSON kind it constrains.
+type Checks struct {
+	// Minimum, ExclusiveMinimum, Maximum and ExclusiveMaximum bound
+	// numbers, compared exactly as the decimals written.
+	Minimum, ExclusiveMinimum, Maximum, ExclusiveMaximum string
+	// MultipleOf is a decimal above zero that numbers must be a whole
+	// multiple of, exactly.
+	MultipleOf string
+	// MinLength and MaxLength bound the length of strings in code points;
+	// MinItems and MaxItems the items of arrays; MinProperties and
+	// MaxProperties the members of objects. Nil when not bounded.
+	MinLength, MaxLength, MinItems, MaxItems, MinProperties, MaxProperties *uint64
+	// Pattern is the ECMA-262 regular expression strings must match
+	// somewhere, and PatternRE2 the same expression as Go's regexp
+	// reads it.
+	Pattern, PatternRE2 string
+	// UniqueItems says no two items of an array may be equal JSON values.
+	UniqueItems bool
+	// AssertFormat says that strings must be of their Format.
+	AssertFormat bool
+	// Values, when not nil, are the only values allowed (enum or const
+	// of values that are not all strings), as canonical JSON texts.
+	Values []string
+}
+
+// Empty reports whether c checks nothing.
+func (c *Checks) Empty() bool { return c == nil || reflect.DeepEqual(*c, Checks{}) }
+
+// Equal reports whether c and d check the same.
+func (c *Checks) Equal(d *Checks) bool { return c.Empty() && d.Empty() || reflect.DeepEqual(c, d) }
 
 // Timestamp reports whether values of t are timestamps to be compared as
 // instants (format date-time).
@@ -104,6 +172,17 @@ func (t *Type) Field(name string) *Field {
 	return nil
 }
 
+// A PatternProperty is the schema of the members whose names match a
+// pattern.
+type PatternProperty struct {
+	// Pattern is the ECMA-262 regular expression, PatternRE2 the same as
+	// Go's regexp reads it.
+	Pattern, PatternRE2 string
+	Type                *Type
+	Nullable            bool
+	Loc                 string
+}
+
 // A Field is one property of an object type.
 type Field struct {
 	// Name is the JSON property name.
@@ -117,7 +196,10 @@ type Field struct {
 	Nullable bool
 	// Default is the JSON text of the schema default, or "" when none.
 	Default string
-	Loc     string
+	// ReadOnly and WriteOnly are the schema's annotations: the value is
+	// the producer's to set, or the consumer's.
+	ReadOnly, WriteOnly bool
+	Loc                 string
 }
 
 // An Order is the ordering of an object type's values declared with

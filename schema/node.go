@@ -32,8 +32,31 @@ type node struct {
 	closed     bool
 	open       bool
 	items      *node
+	noItems    bool // items: false
 
 	anyOf, oneOf, allOf []*node
+	// not, ifNode, thenNode and elseNode are the schemas of not, if,
+	// then and else.
+	not, ifNode, thenNode, elseNode *node
+	// prefixItems are the schemas of an array's first items, and
+	// patternProps those of the properties whose names match a pattern.
+	prefixItems  []*node
+	patternProps []nodePatternProp
+	// discriminator names the property that tells a union's object
+	// alternatives apart, as OpenAPI writes it.
+	discriminator *discriminatorSpec
+
+	// The assertions, as written: numbers, and the counts of minLength,
+	// maxItems and the others by keyword.
+	minimum, maximum, exclusiveMinimum, exclusiveMaximum, multipleOf *jsonNode
+	counts                                                           map[string]*jsonNode
+	pattern                                                          *jsonNode
+	uniqueItems                                                      bool
+	// formatMode is x-flightline-format: "assert" to check the format,
+	// "annotate" to leave it unchecked, or "" for the default.
+	formatMode string
+	readOnly   bool
+	writeOnly  bool
 
 	order []string // x-flightline-order
 	lift  *liftSpec
@@ -47,6 +70,20 @@ type node struct {
 type nodeProp struct {
 	name string
 	n    *node
+}
+
+// nodePatternProp is one member of patternProperties.
+type nodePatternProp struct {
+	pattern string
+	n       *node
+}
+
+// discriminatorSpec is a discriminator as written: the property, and
+// the alternative each of its values picks (a reference, or a name).
+type discriminatorSpec struct {
+	loc      string
+	property string
+	mapping  [][2]string
 }
 
 // liftSpec is the x-flightline-lift annotation as written.
@@ -67,12 +104,4 @@ func (e *Error) Error() string { return e.Loc + ": " + e.Msg }
 
 func errorf(loc, format string, args ...any) error {
 	return &Error{Loc: loc, Msg: fmt.Sprintf(format, args...)}
-}
-
-// annotationKeywords carry meaning for readers but not for values; the
-// builder reads title and description and ignores the rest.
-var annotationKeywords = map[string]bool{
-	"$schema": true, "$id": true, "$comment": true, "$defs": true, "definitions": true,
-	"title": true, "description": true, "examples": true, "example": true,
-	"deprecated": true, "readOnly": true, "writeOnly": true,
 }

@@ -17,23 +17,32 @@ import (
 // openAPIReader reads component schemas of an OpenAPI 3.0 or 3.1 document,
 // loaded and resolved by kin-openapi, into nodes.
 type openAPIReader struct {
-	file  string
-	doc   *openapi3.T
+	file string
+	doc  *openapi3.T
+	// text is the document as JSON text, or nil for a YAML document:
+	// numbers and defaults are read from it as written.
+	text  *jsonNode
 	is31  bool
 	nodes map[*openapi3.Schema]*node
 }
 
 // loadOpenAPI loads and validates the document in file.
-func loadOpenAPI(file string) (*openAPIReader, error) {
+func loadOpenAPI(file string, overlays []*Overlay) (*openAPIReader, error) {
 	data, err := os.ReadFile(file)
 	if err != nil {
 		return nil, err
 	}
+	if len(overlays) > 0 {
+		if data, err = applyOverlays(file, data, overlays); err != nil {
+			return nil, err
+		}
+	}
 	// kin-openapi turns text that is not valid Unicode into U+FFFD and
 	// takes the last of duplicate members: a JSON document is read here
 	// first, so that it is refused with the place instead.
+	var text *jsonNode
 	if trimmed := bytes.TrimLeft(data, " \t\r\n"); len(trimmed) > 0 && trimmed[0] == '{' {
-		if _, err := parseJSONDoc(data); err != nil {
+		if text, err = parseJSONDoc(data); err != nil {
 			return nil, fmt.Errorf("%s: %v", file, err)
 		}
 	} else if !utf8.Valid(data) {
@@ -50,10 +59,13 @@ func loadOpenAPI(file string) (*openAPIReader, error) {
 	if v := doc.OpenAPI; !strings.HasPrefix(v, "3.0.") && !strings.HasPrefix(v, "3.1.") {
 		return nil, fmt.Errorf("%s: openapi version %q is not supported; flightline reads OpenAPI 3.0.x and 3.1.x", file, v)
 	}
-	if err := doc.Validate(loader.Context); err != nil {
+	// Examples are annotations, and the builder checks defaults itself
+	// (checkDefault): kin-openapi's check of each compiles a validator,
+	// which takes a second for a document of Skulk's 200 models.
+	if err := doc.Validate(loader.Context, openapi3.DisableExamplesValidation(), openapi3.DisableSchemaDefaultsValidation()); err != nil {
 		return nil, fmt.Errorf("%s: not a valid OpenAPI document: %v", file, err)
 	}
-	return &openAPIReader{file: file, doc: doc, is31: doc.IsOpenAPI31OrLater(), nodes: map[*openapi3.Schema]*node{}}, nil
+	return &openAPIReader{file: file, doc: doc, text: text, is31: doc.IsOpenAPI31OrLater(), nodes: map[*openapi3.Schema]*node{}}, nil
 }
 
 // invalidUTF8 returns the offset of the first byte of data that is not
@@ -114,6 +126,11 @@ func (r *openAPIReader) ref(sr *openapi3.SchemaRef, loc string) (*node, error) {
 	if len(sr.Value.AllOf) > len(r.doc.Components.Schemas[name].Value.AllOf) {
 		n.siblings = append(n.siblings, "assertions")
 	}
+	// A default beside the $ref is the property's (kin-openapi keeps only
+	// the referenced schema): it is read from the document's text.
+	if d := r.raw(loc, "default"); d != nil {
+		n.dflt = d
+	}
 	return n, nil
 }
 
@@ -122,11 +139,29 @@ func (r *openAPIReader) schema(s *openapi3.Schema, loc, defName string) (*node, 
 	if n, ok := r.nodes[s]; ok {
 		return n, nil
 	}
-	n := &node{loc: loc, defName: defName, title: s.Title, description: s.Description, format: s.Format}
+	n := &node{loc: loc, defName: defName, title: s.Title, description: s.Description, format: s.Format,
+		readOnly: s.ReadOnly, writeOnly: s.WriteOnly}
 	r.nodes[s] = n
-	if kw := unsupportedOpenAPIKeyword(s); kw != "" {
-		n.unsupported = kw
-		return n, nil
+	for i := range keywords {
+		k := &keywords[i]
+		if k.openapi == nil {
+			continue
+		}
+		set, err := k.openapi(r, s, n)
+		if err != nil {
+			return nil, err
+		}
+		if set && k.role == unsupported {
+			n.unsupported = k.name
+			return n, nil
+		}
+	}
+	if v, ok := s.Extensions["x-flightline-format"]; ok {
+		mode, _ := v.(string)
+		if mode != "assert" && mode != "annotate" {
+			return nil, errorf(loc+"/x-flightline-format", `want "assert" (check the format) or "annotate" (do not)`)
+		}
+		n.formatMode = mode
 	}
 	if s.Type != nil {
 		n.types = slices.Clone(*s.Type)
@@ -139,12 +174,20 @@ func (r *openAPIReader) schema(s *openapi3.Schema, loc, defName string) (*node, 
 		for _, v := range s.Enum {
 			n.enum = append(n.enum, anyNode(v))
 		}
+		if raw := r.raw(loc, "enum"); raw != nil && raw.kind == '[' {
+			n.enum = raw.items
+		}
 	}
-	if s.Const != nil {
+	if raw := r.raw(loc, "const"); raw != nil || s.Const != nil {
+		if raw == nil {
+			raw = anyNode(s.Const)
+		}
 		n.hasEnum = true
-		n.enum = []*jsonNode{anyNode(s.Const)}
+		n.enum = []*jsonNode{raw}
 	}
 	switch {
+	case r.raw(loc, "default") != nil:
+		n.dflt = r.raw(loc, "default") // as written: 0.0 stays 0.0
 	case s.Default != nil:
 		n.dflt = anyNode(s.Default)
 	case r.hasField(s, "default"):
@@ -251,50 +294,6 @@ func (r *openAPIReader) extensions(s *openapi3.Schema, n *node) error {
 		n.lift = l
 	}
 	return nil
-}
-
-// unsupportedOpenAPIKeyword names a keyword of s the builder cannot
-// represent, or returns "".
-func unsupportedOpenAPIKeyword(s *openapi3.Schema) string {
-	checks := []struct {
-		key string
-		set bool
-	}{
-		{"not", s.Not != nil},
-		{"if", s.If != nil},
-		{"then", s.Then != nil},
-		{"else", s.Else != nil},
-		{"patternProperties", len(s.PatternProperties) > 0},
-		{"prefixItems", len(s.PrefixItems) > 0},
-		{"contains", s.Contains != nil},
-		{"dependentSchemas", len(s.DependentSchemas) > 0},
-		{"dependentRequired", len(s.DependentRequired) > 0},
-		{"propertyNames", s.PropertyNames != nil},
-		{"unevaluatedItems", s.UnevaluatedItems.Has != nil || s.UnevaluatedItems.Schema != nil},
-		{"unevaluatedProperties", s.UnevaluatedProperties.Has != nil || s.UnevaluatedProperties.Schema != nil},
-		{"minimum", s.Min != nil},
-		{"maximum", s.Max != nil},
-		{"exclusiveMinimum", s.ExclusiveMin.IsSet()},
-		{"exclusiveMaximum", s.ExclusiveMax.IsSet()},
-		{"multipleOf", s.MultipleOf != nil},
-		{"minLength", s.MinLength > 0},
-		{"maxLength", s.MaxLength != nil},
-		{"pattern", s.Pattern != ""},
-		{"minItems", s.MinItems > 0},
-		{"maxItems", s.MaxItems != nil},
-		{"uniqueItems", s.UniqueItems},
-		{"minProperties", s.MinProps > 0},
-		{"maxProperties", s.MaxProps != nil},
-		{"discriminator", s.Discriminator != nil},
-		{"$dynamicRef", s.DynamicRef != ""},
-		{"contentSchema", s.ContentSchema != nil},
-	}
-	for _, c := range checks {
-		if c.set {
-			return c.key
-		}
-	}
-	return ""
 }
 
 // anyNode converts a value decoded by encoding/json into a jsonNode.

@@ -59,9 +59,9 @@ var builtinSchema = sync.OnceValue(func() *Schema {
 
 // generatedFindings checks one entry with the generated validator (s nil)
 // or the jsonschema/v5 one, and returns its findings as "rule pointer",
-// sorted. When the entry is not well-formed JSON only that is compared:
-// the generated validator reports what it found before the syntax error,
-// the other cannot read the entry at all.
+// sorted. When the entry is not well-formed JSON only that is compared,
+// with its pointer: the generated validator reports what it found before
+// the syntax error, the other cannot read the entry at all.
 func generatedFindings(raw []byte, s *Schema) []string {
 	c := &entryChecker{schema: s, seed: testSeed}
 	var f facts
@@ -73,7 +73,7 @@ func generatedFindings(raw []byte, s *Schema) []string {
 		out = append(out, item)
 		switch fi.Rule {
 		case rule.JSONSyntax, rule.JSONTruncated, rule.JSONTrailing:
-			syntax = append(syntax, fi.Rule.String())
+			syntax = append(syntax, item)
 		}
 	}
 	if syntax != nil {
@@ -171,6 +171,11 @@ func TestDifferentialMutations(t *testing.T) {
 		`{"phase":"bogus","phase":"idle"}`, `{"phase":"idle","phase":"bogus"}`, `{"at":"noon","at":"2026-04-24T22:03:51Z"}`,
 		`{"mlxMemory":{"source":"m","generatedAt":"2026-04-24T22:03:51Z","active":{"inBytes":"x"}},"mlxMemory":null}`,
 		`{"attrs":{"a":[1],"a":"x","a":{}}}`,
+		// Values the generated validator skips (an alternative of no kind
+		// of the union's) are read as closely as the others: a key given
+		// twice deep inside, and the place of a syntax error.
+		`{"attrs":{"a":{"b":1,"b":2}}}`, `{"attrs":{"a":[{"b":[1,}]}]}}`,
+		`{"zz":{"a":{"b":[{"c":1,"c":2}]}}}`, `{"zz":[0,{"a":[[],{"b":tru}]}]}`, `{"mlxMemory":{"x":{"y":[1,2`,
 	} {
 		checkBothPaths(t, []byte(extra))
 	}

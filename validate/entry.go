@@ -112,12 +112,12 @@ func (c *entryChecker) dateTimePointer(i int) string {
 // well-formed entry.
 func (c *entryChecker) generatedViolations(out []Finding, e *dump.Entry, vs []timeline.Violation) ([]Finding, bool) {
 	for _, v := range vs {
-		if v.Keyword == timeline.KeywordSyntax {
-			return violationFinding(out, e, dump.Violation{Pointer: v.Pointer, Rule: ruleOf(v.Keyword.String(), v.Message), Message: v.Message}), false
+		if v.Keyword.Malformed() {
+			return violationFinding(out, e, dump.Violation{Pointer: v.Pointer, Rule: dump.KeywordRule(v.Keyword), Message: v.Message}), false
 		}
 	}
 	for _, v := range vs {
-		out = violationFinding(out, e, dump.Violation{Pointer: v.Pointer, Rule: ruleOf(v.Keyword.String(), v.Message), Message: v.Message})
+		out = violationFinding(out, e, dump.Violation{Pointer: v.Pointer, Rule: dump.KeywordRule(v.Keyword), Message: v.Message})
 	}
 	return out, true
 }
@@ -267,21 +267,4 @@ func checkTimestamp(out []Finding, e *dump.Entry, value []byte, pointer func() s
 		out = append(out, Finding{Line: e.Line, Entry: e.Index, Pointer: pointer(), Severity: id.Severity(), Rule: id, Message: msg})
 	}
 	return out, ts, id != rule.Timestamp
-}
-
-// ruleOf is the rule of a violation the validators report.
-func ruleOf(keyword, message string) rule.ID {
-	switch keyword {
-	case "syntax":
-		switch {
-		case strings.Contains(message, "unexpected end"):
-			return rule.JSONTruncated
-		case strings.Contains(message, "after the top-level value"):
-			return rule.JSONTrailing
-		}
-		return rule.JSONSyntax
-	case "duplicate":
-		return rule.JSONDuplicateKey
-	}
-	return rule.Schema
 }

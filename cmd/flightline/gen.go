@@ -35,9 +35,11 @@ flightline gen --check ./... checks every generated package of a module.`
 // (genFlags), so that a directive means here what it means to go generate.
 type genOptions struct {
 	schemas, components []string
+	overlays            []string
 	openapi, pkg, out   string
 	check, goGenerate   bool
 	runtime, force      bool
+	assertFormats       bool
 }
 
 // genFlags defines gen's flags on fs and returns the options they set.
@@ -46,18 +48,20 @@ func genFlags(fs *pflag.FlagSet) *genOptions {
 	fs.StringArrayVar(&o.schemas, "schema", nil, "JSON Schema `file` to generate from (repeatable; each file's root becomes a type)")
 	fs.StringVar(&o.openapi, "openapi", "", "OpenAPI 3.0 or 3.1 `file` to generate from, with --component")
 	fs.StringArrayVar(&o.components, "component", nil, "component schema `name` of the --openapi document (repeatable)")
+	fs.StringArrayVar(&o.overlays, "overlay", nil, "OpenAPI Overlay 1.0 `file`, or JSON merge patches by JSON pointer, applied to the schema documents before they are read (repeatable)")
 	fs.StringVar(&o.pkg, "package", "timeline", "Go package `name`")
 	fs.StringVar(&o.out, "out", filepath.Join("generated", "timeline"), "output `directory`")
 	fs.BoolVar(&o.check, "check", false, "write nothing; exit 1 naming each stale file if the output directory is not up to date")
 	fs.BoolVar(&o.goGenerate, "go-generate", false, "also write a //go:generate directive that reruns this command into the package")
 	fs.BoolVar(&o.force, "force", false, "replace files in --out that flightline gen did not write (it never writes through a symbolic link)")
+	fs.BoolVar(&o.assertFormats, "assert-formats", false, "check the strings of every format flightline can check (date-time, date, time, duration, uuid, email, uri, ipv4, ipv6), not only where the schema asks with x-flightline-format")
 	fs.BoolVar(&o.runtime, "runtime", false, "generate no schema: write the JSON runtime generated packages carry as a package of its own, its helpers exported")
 	return o
 }
 
 // genSourceFlags are the flags that say what to generate. They cannot be
 // combined with package directories, whose directives say it instead.
-var genSourceFlags = []string{"schema", "openapi", "component", "package", "out", "go-generate", "runtime", "force"}
+var genSourceFlags = []string{"schema", "openapi", "component", "overlay", "package", "out", "go-generate", "runtime", "force", "assert-formats"}
 
 // validate reports a combination of flags that names no single source.
 func (o *genOptions) validate() error {
@@ -69,6 +73,9 @@ func (o *genOptions) validate() error {
 	}
 	if o.runtime && (len(o.schemas) > 0 || o.openapi != "") {
 		return errors.New("--runtime generates no schema; leave out --schema and --openapi")
+	}
+	if len(o.overlays) > 0 && len(o.schemas) == 0 && o.openapi == "" {
+		return errors.New("--overlay changes the documents of --schema or --openapi; give one")
 	}
 	return nil
 }
@@ -85,6 +92,9 @@ func (o *genOptions) resolve(dir string) {
 	}
 	for i, s := range o.schemas {
 		o.schemas[i] = join(s)
+	}
+	for i, s := range o.overlays {
+		o.overlays[i] = join(s)
 	}
 	if o.openapi != "" {
 		o.openapi = join(o.openapi)
@@ -158,7 +168,8 @@ func runGen(e *env, cmd *cobra.Command, args []string, opts *genOptions) int {
 func generate(o *genOptions) (stale []string, err error) {
 	var directive string
 	if o.goGenerate {
-		src := gen.Source{Schemas: o.schemas, OpenAPI: o.openapi, Components: o.components, Runtime: o.runtime}
+		src := gen.Source{Schemas: o.schemas, OpenAPI: o.openapi, Components: o.components, Overlays: o.overlays,
+			AssertFormats: o.assertFormats, Runtime: o.runtime}
 		if directive, err = gen.GoGenerateCommand(o.out, o.pkg, src); err != nil {
 			return nil, err
 		}
@@ -187,20 +198,38 @@ func generate(o *genOptions) (stale []string, err error) {
 
 // generateSchema generates the package of the schema o names.
 func generateSchema(o *genOptions, directive string) ([]gen.File, error) {
+	var overlays []*schema.Overlay
+	for _, f := range o.overlays {
+		ov, err := schema.ReadOverlay(f)
+		if err != nil {
+			return nil, err
+		}
+		overlays = append(overlays, ov)
+	}
 	var model *schema.Model
 	var err error
+	docs := strings.Join(o.schemas, ", ")
 	switch {
 	case o.openapi != "":
-		model, err = schema.LoadOpenAPI(o.openapi, o.components...)
+		docs = o.openapi
+		var d *schema.OpenAPI
+		if d, err = schema.ReadOpenAPI(o.openapi, overlays...); err == nil {
+			model, err = d.Load(o.components...)
+		}
 	case len(o.schemas) > 0:
-		model, err = schema.LoadJSONSchema(nil, o.schemas...)
+		model, err = schema.LoadJSONSchema(schema.Overlaid(nil, overlays...), o.schemas...)
 	default:
 		model, err = schema.LoadBuiltin()
 	}
 	if err != nil {
 		return nil, err
 	}
-	return gen.Generate(model, gen.Config{Package: o.pkg, GoGenerate: directive})
+	for _, ov := range overlays {
+		if err := ov.Unmatched(docs); err != nil {
+			return nil, err
+		}
+	}
+	return gen.Generate(model, gen.Config{Package: o.pkg, GoGenerate: directive, AssertFormats: o.assertFormats})
 }
 
 // directiveJobs finds the flightline gen directives in the Go files of the

@@ -670,7 +670,7 @@ func (s *scanner) decodeClusterTimelineEntry(x *ClusterTimelineEntry, view *Clus
 				s.duplicateAt("detail")
 			}
 			seen |= (1 << 7)
-			if !s.null() {
+			if !s.null("detail") {
 				if v0, ok := s.str("detail"); ok {
 					if x != nil {
 						x.Detail = ptrTo(string(v0))
@@ -691,9 +691,9 @@ func (s *scanner) decodeClusterTimelineEntry(x *ClusterTimelineEntry, view *Clus
 			seen |= (1 << 8)
 			s.push("attrs")
 			if s.object() {
-				var m0 map[string]AttrsValue
+				var m0 Members[AttrsValue]
 				if x != nil {
-					m0 = map[string]AttrsValue{}
+					m0 = Members[AttrsValue]{}
 				}
 				mark0 := s.beginKeys()
 				for more0 := s.firstMember(); more0; more0 = s.nextMember() {
@@ -702,13 +702,14 @@ func (s *scanner) decodeClusterTimelineEntry(x *ClusterTimelineEntry, view *Clus
 						break
 					}
 					k0 = s.pushKey(k0)
-					if s.repeatedKey(mark0, k0) {
+					dup0 := s.repeatedKey(mark0, k0)
+					if dup0 {
 						s.duplicate()
 					}
 					if x != nil {
 						var v1 AttrsValue
 						s.decodeAttrsValue(&v1)
-						m0[string(k0)] = v1
+						m0 = putMember(m0, string(k0), v1, dup0)
 					} else {
 						s.decodeAttrsValue(nil)
 					}
@@ -725,7 +726,7 @@ func (s *scanner) decodeClusterTimelineEntry(x *ClusterTimelineEntry, view *Clus
 				s.duplicateAt("taskId")
 			}
 			seen |= (1 << 9)
-			if !s.null() {
+			if !s.null("taskId") {
 				if v0, ok := s.str("taskId"); ok {
 					if x != nil {
 						x.TaskID = ptrTo(string(v0))
@@ -744,7 +745,7 @@ func (s *scanner) decodeClusterTimelineEntry(x *ClusterTimelineEntry, view *Clus
 				s.duplicateAt("commandId")
 			}
 			seen |= (1 << 10)
-			if !s.null() {
+			if !s.null("commandId") {
 				if v0, ok := s.str("commandId"); ok {
 					if x != nil {
 						x.CommandID = ptrTo(string(v0))
@@ -763,7 +764,7 @@ func (s *scanner) decodeClusterTimelineEntry(x *ClusterTimelineEntry, view *Clus
 				s.duplicateAt("mlxMemory")
 			}
 			seen |= (1 << 11)
-			if !s.null() {
+			if !s.null("mlxMemory") {
 				s.push("mlxMemory")
 				if x != nil {
 					var v0 MlxMemorySnapshot
@@ -894,7 +895,7 @@ func (s *scanner) decodeRunnerFlightRecorderEntry(x *RunnerFlightRecorderEntry) 
 				s.duplicateAt("detail")
 			}
 			seen |= (1 << 3)
-			if !s.null() {
+			if !s.null("detail") {
 				if v0, ok := s.str("detail"); ok {
 					if x != nil {
 						x.Detail = ptrTo(string(v0))
@@ -912,9 +913,9 @@ func (s *scanner) decodeRunnerFlightRecorderEntry(x *RunnerFlightRecorderEntry) 
 			seen |= (1 << 4)
 			s.push("attrs")
 			if s.object() {
-				var m0 map[string]AttrsValue
+				var m0 Members[AttrsValue]
 				if x != nil {
-					m0 = map[string]AttrsValue{}
+					m0 = Members[AttrsValue]{}
 				}
 				mark0 := s.beginKeys()
 				for more0 := s.firstMember(); more0; more0 = s.nextMember() {
@@ -923,13 +924,14 @@ func (s *scanner) decodeRunnerFlightRecorderEntry(x *RunnerFlightRecorderEntry) 
 						break
 					}
 					k0 = s.pushKey(k0)
-					if s.repeatedKey(mark0, k0) {
+					dup0 := s.repeatedKey(mark0, k0)
+					if dup0 {
 						s.duplicate()
 					}
 					if x != nil {
 						var v1 AttrsValue
 						s.decodeAttrsValue(&v1)
-						m0[string(k0)] = v1
+						m0 = putMember(m0, string(k0), v1, dup0)
 					} else {
 						s.decodeAttrsValue(nil)
 					}
@@ -960,7 +962,7 @@ func (s *scanner) decodeRunnerFlightRecorderEntry(x *RunnerFlightRecorderEntry) 
 				s.duplicateAt("taskId")
 			}
 			seen |= (1 << 6)
-			if !s.null() {
+			if !s.null("taskId") {
 				if v0, ok := s.str("taskId"); ok {
 					if x != nil {
 						x.TaskID = ptrTo(string(v0))
@@ -976,7 +978,7 @@ func (s *scanner) decodeRunnerFlightRecorderEntry(x *RunnerFlightRecorderEntry) 
 				s.duplicateAt("commandId")
 			}
 			seen |= (1 << 7)
-			if !s.null() {
+			if !s.null("commandId") {
 				if v0, ok := s.str("commandId"); ok {
 					if x != nil {
 						x.CommandID = ptrTo(string(v0))
@@ -992,7 +994,7 @@ func (s *scanner) decodeRunnerFlightRecorderEntry(x *RunnerFlightRecorderEntry) 
 				s.duplicateAt("mlxMemory")
 			}
 			seen |= (1 << 8)
-			if !s.null() {
+			if !s.null("mlxMemory") {
 				s.push("mlxMemory")
 				if x != nil {
 					var v0 MlxMemorySnapshot
@@ -1098,7 +1100,7 @@ func (s *scanner) decodeClusterTimeline(x *ClusterTimeline) {
 				s.duplicateAt("masterNodeId")
 			}
 			seen |= (1 << 2)
-			if !s.null() {
+			if !s.null("masterNodeId") {
 				if v0, ok := s.str("masterNodeId"); ok {
 					if x != nil {
 						x.MasterNodeID = ptrTo(string(v0))
@@ -1283,7 +1285,7 @@ func (s *scanner) decodeNodeDiagnostics(x *NodeDiagnostics) {
 				s.duplicateAt("identity")
 			}
 			seen |= (1 << 2)
-			if !s.null() {
+			if !s.null("identity") {
 				s.push("identity")
 				if x != nil {
 					var v0 NodeIdentity
@@ -1502,7 +1504,7 @@ func (s *scanner) decodeClusterDiagnostics(x *ClusterDiagnostics) {
 				s.duplicateAt("masterNodeId")
 			}
 			seen |= (1 << 2)
-			if !s.null() {
+			if !s.null("masterNodeId") {
 				if v0, ok := s.str("masterNodeId"); ok {
 					if x != nil {
 						x.MasterNodeID = ptrTo(string(v0))
@@ -1643,7 +1645,7 @@ func (s *scanner) decodeDiagnosticCaptureResponse(x *DiagnosticCaptureResponse) 
 				s.duplicateAt("runner")
 			}
 			seen |= (1 << 3)
-			if !s.null() {
+			if !s.null("runner") {
 				s.push("runner")
 				if x != nil {
 					var v0 RunnerSupervisorDiagnostics
@@ -1690,7 +1692,7 @@ func (s *scanner) decodeDiagnosticCaptureResponse(x *DiagnosticCaptureResponse) 
 				s.duplicateAt("mlxMemory")
 			}
 			seen |= (1 << 5)
-			if !s.null() {
+			if !s.null("mlxMemory") {
 				s.push("mlxMemory")
 				if x != nil {
 					var v0 MlxMemorySnapshot
@@ -1957,7 +1959,7 @@ func (s *scanner) decodeMlxMemorySnapshot(x *MlxMemorySnapshot) {
 				s.duplicateAt("active")
 			}
 			seen |= (1 << 1)
-			if !s.null() {
+			if !s.null("active") {
 				s.push("active")
 				if x != nil {
 					var v0 Memory
@@ -1977,7 +1979,7 @@ func (s *scanner) decodeMlxMemorySnapshot(x *MlxMemorySnapshot) {
 				s.duplicateAt("cache")
 			}
 			seen |= (1 << 2)
-			if !s.null() {
+			if !s.null("cache") {
 				s.push("cache")
 				if x != nil {
 					var v0 Memory
@@ -1997,7 +1999,7 @@ func (s *scanner) decodeMlxMemorySnapshot(x *MlxMemorySnapshot) {
 				s.duplicateAt("peak")
 			}
 			seen |= (1 << 3)
-			if !s.null() {
+			if !s.null("peak") {
 				s.push("peak")
 				if x != nil {
 					var v0 Memory
@@ -2017,7 +2019,7 @@ func (s *scanner) decodeMlxMemorySnapshot(x *MlxMemorySnapshot) {
 				s.duplicateAt("wiredLimit")
 			}
 			seen |= (1 << 4)
-			if !s.null() {
+			if !s.null("wiredLimit") {
 				s.push("wiredLimit")
 				if x != nil {
 					var v0 Memory
@@ -2183,7 +2185,7 @@ func (s *scanner) decodeRunnerDiagnosticContext(x *RunnerDiagnosticContext) {
 				s.duplicateAt("pid")
 			}
 			seen |= (1 << 2)
-			if !s.null() {
+			if !s.null("pid") {
 				if v0, ok := s.integer("pid"); ok {
 					if x != nil {
 						x.Pid = ptrTo(intOfLiteral(v0))
@@ -2427,7 +2429,7 @@ func (s *scanner) decodeClusterTimelineRunner(x *ClusterTimelineRunner) {
 				s.duplicateAt("pid")
 			}
 			seen |= (1 << 6)
-			if !s.null() {
+			if !s.null("pid") {
 				if v0, ok := s.integer("pid"); ok {
 					if x != nil {
 						x.Pid = ptrTo(intOfLiteral(v0))
@@ -2471,7 +2473,7 @@ func (s *scanner) decodeClusterTimelineRunner(x *ClusterTimelineRunner) {
 				s.duplicateAt("phaseDetail")
 			}
 			seen |= (1 << 10)
-			if !s.null() {
+			if !s.null("phaseDetail") {
 				if v0, ok := s.str("phaseDetail"); ok {
 					if x != nil {
 						x.PhaseDetail = ptrTo(string(v0))
@@ -2501,7 +2503,7 @@ func (s *scanner) decodeClusterTimelineRunner(x *ClusterTimelineRunner) {
 				s.duplicateAt("lastProgressAt")
 			}
 			seen |= (1 << 12)
-			if !s.null() {
+			if !s.null("lastProgressAt") {
 				if v0, ok := s.str("lastProgressAt"); ok {
 					if x != nil {
 						x.LastProgressAt = ptrTo(DateTime(v0))
@@ -2520,7 +2522,7 @@ func (s *scanner) decodeClusterTimelineRunner(x *ClusterTimelineRunner) {
 				s.duplicateAt("activeTaskId")
 			}
 			seen |= (1 << 13)
-			if !s.null() {
+			if !s.null("activeTaskId") {
 				if v0, ok := s.str("activeTaskId"); ok {
 					if x != nil {
 						x.ActiveTaskID = ptrTo(string(v0))
@@ -2536,7 +2538,7 @@ func (s *scanner) decodeClusterTimelineRunner(x *ClusterTimelineRunner) {
 				s.duplicateAt("activeCommandId")
 			}
 			seen |= (1 << 14)
-			if !s.null() {
+			if !s.null("activeCommandId") {
 				if v0, ok := s.str("activeCommandId"); ok {
 					if x != nil {
 						x.ActiveCommandID = ptrTo(string(v0))
@@ -2552,7 +2554,7 @@ func (s *scanner) decodeClusterTimelineRunner(x *ClusterTimelineRunner) {
 				s.duplicateAt("lastMlxMemory")
 			}
 			seen |= (1 << 15)
-			if !s.null() {
+			if !s.null("lastMlxMemory") {
 				s.push("lastMlxMemory")
 				if x != nil {
 					var v0 MlxMemorySnapshot
@@ -2657,7 +2659,7 @@ func (s *scanner) decodeClusterTimelineUnreachable(x *ClusterTimelineUnreachable
 				s.duplicateAt("url")
 			}
 			seen |= (1 << 1)
-			if !s.null() {
+			if !s.null("url") {
 				if v0, ok := s.str("url"); ok {
 					if x != nil {
 						x.URL = ptrTo(string(v0))
@@ -2778,7 +2780,7 @@ func (s *scanner) decodeNodeRuntimeDiagnostics(x *NodeRuntimeDiagnostics) {
 				s.duplicateAt("friendlyName")
 			}
 			seen |= (1 << 2)
-			if !s.null() {
+			if !s.null("friendlyName") {
 				if v0, ok := s.str("friendlyName"); ok {
 					if x != nil {
 						x.FriendlyName = ptrTo(string(v0))
@@ -2802,7 +2804,7 @@ func (s *scanner) decodeNodeRuntimeDiagnostics(x *NodeRuntimeDiagnostics) {
 				s.duplicateAt("masterNodeId")
 			}
 			seen |= (1 << 4)
-			if !s.null() {
+			if !s.null("masterNodeId") {
 				if v0, ok := s.str("masterNodeId"); ok {
 					if x != nil {
 						x.MasterNodeID = ptrTo(string(v0))
@@ -2866,7 +2868,7 @@ func (s *scanner) decodeNodeRuntimeDiagnostics(x *NodeRuntimeDiagnostics) {
 				s.duplicateAt("libp2PNamespace")
 			}
 			seen |= (1 << 10)
-			if !s.null() {
+			if !s.null("libp2PNamespace") {
 				if v0, ok := s.str("libp2PNamespace"); ok {
 					if x != nil {
 						x.Libp2PNamespace = ptrTo(string(v0))
@@ -2906,7 +2908,7 @@ func (s *scanner) decodeNodeRuntimeDiagnostics(x *NodeRuntimeDiagnostics) {
 				s.duplicateAt("loggingIngestUrl")
 			}
 			seen |= (1 << 14)
-			if !s.null() {
+			if !s.null("loggingIngestUrl") {
 				if v0, ok := s.str("loggingIngestUrl"); ok {
 					if x != nil {
 						x.LoggingIngestURL = ptrTo(string(v0))
@@ -3150,7 +3152,7 @@ func (s *scanner) decodeNodeResourceDiagnostics(x *NodeResourceDiagnostics) {
 				s.duplicateAt("gatheredMemory")
 			}
 			seen |= (1 << 0)
-			if !s.null() {
+			if !s.null("gatheredMemory") {
 				s.push("gatheredMemory")
 				if x != nil {
 					var v0 MemoryUsage
@@ -3170,7 +3172,7 @@ func (s *scanner) decodeNodeResourceDiagnostics(x *NodeResourceDiagnostics) {
 				s.duplicateAt("currentMemory")
 			}
 			seen |= (1 << 1)
-			if !s.null() {
+			if !s.null("currentMemory") {
 				s.push("currentMemory")
 				if x != nil {
 					var v0 MemoryUsage
@@ -3190,7 +3192,7 @@ func (s *scanner) decodeNodeResourceDiagnostics(x *NodeResourceDiagnostics) {
 				s.duplicateAt("currentWired")
 			}
 			seen |= (1 << 2)
-			if !s.null() {
+			if !s.null("currentWired") {
 				s.push("currentWired")
 				if x != nil {
 					var v0 Memory
@@ -3210,7 +3212,7 @@ func (s *scanner) decodeNodeResourceDiagnostics(x *NodeResourceDiagnostics) {
 				s.duplicateAt("disk")
 			}
 			seen |= (1 << 3)
-			if !s.null() {
+			if !s.null("disk") {
 				s.push("disk")
 				if x != nil {
 					var v0 DiskUsage
@@ -3230,7 +3232,7 @@ func (s *scanner) decodeNodeResourceDiagnostics(x *NodeResourceDiagnostics) {
 				s.duplicateAt("system")
 			}
 			seen |= (1 << 4)
-			if !s.null() {
+			if !s.null("system") {
 				s.push("system")
 				if x != nil {
 					var v0 SystemPerformanceProfile
@@ -3250,7 +3252,7 @@ func (s *scanner) decodeNodeResourceDiagnostics(x *NodeResourceDiagnostics) {
 				s.duplicateAt("network")
 			}
 			seen |= (1 << 5)
-			if !s.null() {
+			if !s.null("network") {
 				s.push("network")
 				if x != nil {
 					var v0 NodeNetworkInfo
@@ -3583,7 +3585,7 @@ func (s *scanner) decodeSystemPerformanceProfile(x *SystemPerformanceProfile) {
 				s.duplicateAt("accelerator")
 			}
 			seen |= (1 << 5)
-			if !s.null() {
+			if !s.null("accelerator") {
 				s.push("accelerator")
 				if x != nil {
 					var v0 AcceleratorMetrics
@@ -3680,7 +3682,7 @@ func (s *scanner) decodeAcceleratorMetrics(x *AcceleratorMetrics) {
 				s.duplicateAt("utilizationRatio")
 			}
 			seen |= (1 << 2)
-			if !s.null() {
+			if !s.null("utilizationRatio") {
 				if v0, ok := s.number("utilizationRatio"); ok {
 					if x != nil {
 						if n, err := strconv.ParseFloat(string(v0), 64); err != nil {
@@ -3700,7 +3702,7 @@ func (s *scanner) decodeAcceleratorMetrics(x *AcceleratorMetrics) {
 				s.duplicateAt("vramTotalBytes")
 			}
 			seen |= (1 << 3)
-			if !s.null() {
+			if !s.null("vramTotalBytes") {
 				if v0, ok := s.integer("vramTotalBytes"); ok {
 					if x != nil {
 						x.VramTotalBytes = ptrTo(intOfLiteral(v0))
@@ -3716,7 +3718,7 @@ func (s *scanner) decodeAcceleratorMetrics(x *AcceleratorMetrics) {
 				s.duplicateAt("vramUsedBytes")
 			}
 			seen |= (1 << 4)
-			if !s.null() {
+			if !s.null("vramUsedBytes") {
 				if v0, ok := s.integer("vramUsedBytes"); ok {
 					if x != nil {
 						x.VramUsedBytes = ptrTo(intOfLiteral(v0))
@@ -3732,7 +3734,7 @@ func (s *scanner) decodeAcceleratorMetrics(x *AcceleratorMetrics) {
 				s.duplicateAt("gttTotalBytes")
 			}
 			seen |= (1 << 5)
-			if !s.null() {
+			if !s.null("gttTotalBytes") {
 				if v0, ok := s.integer("gttTotalBytes"); ok {
 					if x != nil {
 						x.GttTotalBytes = ptrTo(intOfLiteral(v0))
@@ -3748,7 +3750,7 @@ func (s *scanner) decodeAcceleratorMetrics(x *AcceleratorMetrics) {
 				s.duplicateAt("powerWatts")
 			}
 			seen |= (1 << 6)
-			if !s.null() {
+			if !s.null("powerWatts") {
 				if v0, ok := s.number("powerWatts"); ok {
 					if x != nil {
 						if n, err := strconv.ParseFloat(string(v0), 64); err != nil {
@@ -3768,7 +3770,7 @@ func (s *scanner) decodeAcceleratorMetrics(x *AcceleratorMetrics) {
 				s.duplicateAt("temperatureCelsius")
 			}
 			seen |= (1 << 7)
-			if !s.null() {
+			if !s.null("temperatureCelsius") {
 				if v0, ok := s.number("temperatureCelsius"); ok {
 					if x != nil {
 						if n, err := strconv.ParseFloat(string(v0), 64); err != nil {
@@ -3788,7 +3790,7 @@ func (s *scanner) decodeAcceleratorMetrics(x *AcceleratorMetrics) {
 				s.duplicateAt("clockMhz")
 			}
 			seen |= (1 << 8)
-			if !s.null() {
+			if !s.null("clockMhz") {
 				if v0, ok := s.integer("clockMhz"); ok {
 					if x != nil {
 						x.ClockMhz = ptrTo(intOfLiteral(v0))
@@ -3901,6 +3903,9 @@ func (s *scanner) decodeNodeNetworkInfo(x *NodeNetworkInfo) {
 	s.endKeys(mark)
 	if s.failed {
 		return
+	}
+	if x != nil && seen&(1<<0) == 0 {
+		x.Interfaces = []NetworkInterfaceInfo{}
 	}
 }
 
@@ -4075,7 +4080,7 @@ func (s *scanner) decodeDiagnosticsProcess(x *DiagnosticsProcess) {
 				s.duplicateAt("parentPid")
 			}
 			seen |= (1 << 1)
-			if !s.null() {
+			if !s.null("parentPid") {
 				if v0, ok := s.integer("parentPid"); ok {
 					if x != nil {
 						x.ParentPid = ptrTo(intOfLiteral(v0))
@@ -4111,7 +4116,7 @@ func (s *scanner) decodeDiagnosticsProcess(x *DiagnosticsProcess) {
 				s.duplicateAt("status")
 			}
 			seen |= (1 << 4)
-			if !s.null() {
+			if !s.null("status") {
 				if v0, ok := s.str("status"); ok {
 					if x != nil {
 						x.Status = ptrTo(string(v0))
@@ -4127,7 +4132,7 @@ func (s *scanner) decodeDiagnosticsProcess(x *DiagnosticsProcess) {
 				s.duplicateAt("cpuPercent")
 			}
 			seen |= (1 << 5)
-			if !s.null() {
+			if !s.null("cpuPercent") {
 				if v0, ok := s.number("cpuPercent"); ok {
 					if x != nil {
 						if n, err := strconv.ParseFloat(string(v0), 64); err != nil {
@@ -4147,7 +4152,7 @@ func (s *scanner) decodeDiagnosticsProcess(x *DiagnosticsProcess) {
 				s.duplicateAt("memoryPercent")
 			}
 			seen |= (1 << 6)
-			if !s.null() {
+			if !s.null("memoryPercent") {
 				if v0, ok := s.number("memoryPercent"); ok {
 					if x != nil {
 						if n, err := strconv.ParseFloat(string(v0), 64); err != nil {
@@ -4167,7 +4172,7 @@ func (s *scanner) decodeDiagnosticsProcess(x *DiagnosticsProcess) {
 				s.duplicateAt("rss")
 			}
 			seen |= (1 << 7)
-			if !s.null() {
+			if !s.null("rss") {
 				s.push("rss")
 				if x != nil {
 					var v0 Memory
@@ -4187,7 +4192,7 @@ func (s *scanner) decodeDiagnosticsProcess(x *DiagnosticsProcess) {
 				s.duplicateAt("elapsedSeconds")
 			}
 			seen |= (1 << 8)
-			if !s.null() {
+			if !s.null("elapsedSeconds") {
 				if v0, ok := s.number("elapsedSeconds"); ok {
 					if x != nil {
 						if n, err := strconv.ParseFloat(string(v0), 64); err != nil {
@@ -4438,7 +4443,7 @@ func (s *scanner) decodeRunnerSupervisorDiagnostics(x *RunnerSupervisorDiagnosti
 				s.duplicateAt("pid")
 			}
 			seen |= (1 << 9)
-			if !s.null() {
+			if !s.null("pid") {
 				if v0, ok := s.integer("pid"); ok {
 					if x != nil {
 						x.Pid = ptrTo(intOfLiteral(v0))
@@ -4462,7 +4467,7 @@ func (s *scanner) decodeRunnerSupervisorDiagnostics(x *RunnerSupervisorDiagnosti
 				s.duplicateAt("exitCode")
 			}
 			seen |= (1 << 11)
-			if !s.null() {
+			if !s.null("exitCode") {
 				if v0, ok := s.integer("exitCode"); ok {
 					if x != nil {
 						x.ExitCode = ptrTo(intOfLiteral(v0))
@@ -4552,7 +4557,7 @@ func (s *scanner) decodeRunnerSupervisorDiagnostics(x *RunnerSupervisorDiagnosti
 				s.duplicateAt("lastProgressAt")
 			}
 			seen |= (1 << 18)
-			if !s.null() {
+			if !s.null("lastProgressAt") {
 				if v0, ok := s.str("lastProgressAt"); ok {
 					if x != nil {
 						x.LastProgressAt = ptrTo(DateTime(v0))
@@ -4571,7 +4576,7 @@ func (s *scanner) decodeRunnerSupervisorDiagnostics(x *RunnerSupervisorDiagnosti
 				s.duplicateAt("activeTaskId")
 			}
 			seen |= (1 << 19)
-			if !s.null() {
+			if !s.null("activeTaskId") {
 				if v0, ok := s.str("activeTaskId"); ok {
 					if x != nil {
 						x.ActiveTaskID = ptrTo(string(v0))
@@ -4587,7 +4592,7 @@ func (s *scanner) decodeRunnerSupervisorDiagnostics(x *RunnerSupervisorDiagnosti
 				s.duplicateAt("activeCommandId")
 			}
 			seen |= (1 << 20)
-			if !s.null() {
+			if !s.null("activeCommandId") {
 				if v0, ok := s.str("activeCommandId"); ok {
 					if x != nil {
 						x.ActiveCommandID = ptrTo(string(v0))
@@ -4603,7 +4608,7 @@ func (s *scanner) decodeRunnerSupervisorDiagnostics(x *RunnerSupervisorDiagnosti
 				s.duplicateAt("phaseDetail")
 			}
 			seen |= (1 << 21)
-			if !s.null() {
+			if !s.null("phaseDetail") {
 				if v0, ok := s.str("phaseDetail"); ok {
 					if x != nil {
 						x.PhaseDetail = ptrTo(string(v0))
@@ -4619,7 +4624,7 @@ func (s *scanner) decodeRunnerSupervisorDiagnostics(x *RunnerSupervisorDiagnosti
 				s.duplicateAt("lastMlxMemory")
 			}
 			seen |= (1 << 22)
-			if !s.null() {
+			if !s.null("lastMlxMemory") {
 				s.push("lastMlxMemory")
 				if x != nil {
 					var v0 MlxMemorySnapshot
@@ -4753,7 +4758,7 @@ func (s *scanner) decodeRunnerSupervisorDiagnostics(x *RunnerSupervisorDiagnosti
 				s.duplicateAt("lastTaskSentAt")
 			}
 			seen |= (1 << 28)
-			if !s.null() {
+			if !s.null("lastTaskSentAt") {
 				if v0, ok := s.str("lastTaskSentAt"); ok {
 					if x != nil {
 						x.LastTaskSentAt = ptrTo(DateTime(v0))
@@ -4772,7 +4777,7 @@ func (s *scanner) decodeRunnerSupervisorDiagnostics(x *RunnerSupervisorDiagnosti
 				s.duplicateAt("lastEventReceivedAt")
 			}
 			seen |= (1 << 29)
-			if !s.null() {
+			if !s.null("lastEventReceivedAt") {
 				if v0, ok := s.str("lastEventReceivedAt"); ok {
 					if x != nil {
 						x.LastEventReceivedAt = ptrTo(DateTime(v0))
@@ -4791,7 +4796,7 @@ func (s *scanner) decodeRunnerSupervisorDiagnostics(x *RunnerSupervisorDiagnosti
 				s.duplicateAt("lastEventType")
 			}
 			seen |= (1 << 30)
-			if !s.null() {
+			if !s.null("lastEventType") {
 				if v0, ok := s.str("lastEventType"); ok {
 					if x != nil {
 						x.LastEventType = ptrTo(string(v0))
@@ -4978,7 +4983,7 @@ func (s *scanner) decodeRunnerTaskDiagnostics(x *RunnerTaskDiagnostics) {
 				s.duplicateAt("commandId")
 			}
 			seen |= (1 << 4)
-			if !s.null() {
+			if !s.null("commandId") {
 				if v0, ok := s.str("commandId"); ok {
 					if x != nil {
 						x.CommandID = ptrTo(string(v0))
@@ -4994,7 +4999,7 @@ func (s *scanner) decodeRunnerTaskDiagnostics(x *RunnerTaskDiagnostics) {
 				s.duplicateAt("runnerId")
 			}
 			seen |= (1 << 5)
-			if !s.null() {
+			if !s.null("runnerId") {
 				if v0, ok := s.str("runnerId"); ok {
 					if x != nil {
 						x.RunnerID = ptrTo(string(v0))
@@ -5010,7 +5015,7 @@ func (s *scanner) decodeRunnerTaskDiagnostics(x *RunnerTaskDiagnostics) {
 				s.duplicateAt("modelId")
 			}
 			seen |= (1 << 6)
-			if !s.null() {
+			if !s.null("modelId") {
 				if v0, ok := s.str("modelId"); ok {
 					if x != nil {
 						x.ModelID = ptrTo(string(v0))
@@ -5106,7 +5111,7 @@ func (s *scanner) decodeRunnerLifecycleMilestone(x *RunnerLifecycleMilestone) {
 				s.duplicateAt("detail")
 			}
 			seen |= (1 << 2)
-			if !s.null() {
+			if !s.null("detail") {
 				if v0, ok := s.str("detail"); ok {
 					if x != nil {
 						x.Detail = ptrTo(string(v0))
@@ -5203,7 +5208,7 @@ func (s *scanner) decodeInstancePlacementDiagnostics(x *InstancePlacementDiagnos
 				s.duplicateAt("masterNodeId")
 			}
 			seen |= (1 << 2)
-			if !s.null() {
+			if !s.null("masterNodeId") {
 				if v0, ok := s.str("masterNodeId"); ok {
 					if x != nil {
 						x.MasterNodeID = ptrTo(string(v0))
@@ -5407,7 +5412,7 @@ func (s *scanner) decodePlacementRunnerDiagnostics(x *PlacementRunnerDiagnostics
 				s.duplicateAt("friendlyName")
 			}
 			seen |= (1 << 2)
-			if !s.null() {
+			if !s.null("friendlyName") {
 				if v0, ok := s.str("friendlyName"); ok {
 					if x != nil {
 						x.FriendlyName = ptrTo(string(v0))
@@ -5423,7 +5428,7 @@ func (s *scanner) decodePlacementRunnerDiagnostics(x *PlacementRunnerDiagnostics
 				s.duplicateAt("statusKind")
 			}
 			seen |= (1 << 3)
-			if !s.null() {
+			if !s.null("statusKind") {
 				if v0, ok := s.str("statusKind"); ok {
 					if x != nil {
 						x.StatusKind = ptrTo(string(v0))
@@ -5618,7 +5623,7 @@ func (s *scanner) decodeClusterNodeDiagnostics(x *ClusterNodeDiagnostics) {
 				s.duplicateAt("url")
 			}
 			seen |= (1 << 1)
-			if !s.null() {
+			if !s.null("url") {
 				if v0, ok := s.str("url"); ok {
 					if x != nil {
 						x.URL = ptrTo(string(v0))
@@ -5642,7 +5647,7 @@ func (s *scanner) decodeClusterNodeDiagnostics(x *ClusterNodeDiagnostics) {
 				s.duplicateAt("diagnostics")
 			}
 			seen |= (1 << 3)
-			if !s.null() {
+			if !s.null("diagnostics") {
 				s.push("diagnostics")
 				if x != nil {
 					var v0 NodeDiagnostics
@@ -5662,7 +5667,7 @@ func (s *scanner) decodeClusterNodeDiagnostics(x *ClusterNodeDiagnostics) {
 				s.duplicateAt("error")
 			}
 			seen |= (1 << 4)
-			if !s.null() {
+			if !s.null("error") {
 				if v0, ok := s.str("error"); ok {
 					if x != nil {
 						x.Error = ptrTo(string(v0))
@@ -5782,7 +5787,7 @@ func (s *scanner) decodeDiagnosticProcessSample(x *DiagnosticProcessSample) {
 				s.duplicateAt("exitCode")
 			}
 			seen |= (1 << 3)
-			if !s.null() {
+			if !s.null("exitCode") {
 				if v0, ok := s.integer("exitCode"); ok {
 					if x != nil {
 						x.ExitCode = ptrTo(intOfLiteral(v0))
@@ -5812,7 +5817,7 @@ func (s *scanner) decodeDiagnosticProcessSample(x *DiagnosticProcessSample) {
 				s.duplicateAt("stdout")
 			}
 			seen |= (1 << 5)
-			if !s.null() {
+			if !s.null("stdout") {
 				if v0, ok := s.str("stdout"); ok {
 					if x != nil {
 						x.Stdout = ptrTo(string(v0))
@@ -5828,7 +5833,7 @@ func (s *scanner) decodeDiagnosticProcessSample(x *DiagnosticProcessSample) {
 				s.duplicateAt("stderr")
 			}
 			seen |= (1 << 6)
-			if !s.null() {
+			if !s.null("stderr") {
 				if v0, ok := s.str("stderr"); ok {
 					if x != nil {
 						x.Stderr = ptrTo(string(v0))
@@ -5844,7 +5849,7 @@ func (s *scanner) decodeDiagnosticProcessSample(x *DiagnosticProcessSample) {
 				s.duplicateAt("error")
 			}
 			seen |= (1 << 7)
-			if !s.null() {
+			if !s.null("error") {
 				if v0, ok := s.str("error"); ok {
 					if x != nil {
 						x.Error = ptrTo(string(v0))

@@ -53,7 +53,7 @@ func TestDecodeValidEntry(t *testing.T) {
 		e.CommandID == nil || *e.CommandID != "command-1" || e.MlxMemory != nil {
 		t.Errorf("decoded %+v", e)
 	}
-	if v := e.Attrs["rank"]; v.Kind != timeline.AttrsValueInteger || v.Integer.String() != "0" {
+	if v, ok := e.Attrs.Get("rank"); !ok || v.Kind != timeline.AttrsValueInteger || v.Integer.String() != "0" {
 		t.Errorf("attrs.rank = %+v", v)
 	}
 	if vs := timeline.ValidateClusterTimelineEntry([]byte(validEntry)); vs != nil {
@@ -90,9 +90,9 @@ func TestDecodeStrict(t *testing.T) {
 		{"memory string bytes", entryWith("mlxMemory", `{"generatedAt":"t","source":"s","peak":{"inBytes":"1"}}`), "/mlxMemory/peak/inBytes", "type"},
 		{"not an object", `[]`, "", "type"},
 		{"property given twice", `{"at":"a","at":"b"}`, "/at", "duplicate"},
-		{"truncated", validEntry[:40], "", "syntax"},
-		{"trailing garbage", validEntry + " x", "", "syntax"},
-		{"two documents", validEntry + validEntry, "", "syntax"},
+		{"truncated", validEntry[:40], "", "truncated"},
+		{"trailing garbage", validEntry + " x", "", "trailing"},
+		{"two documents", validEntry + validEntry, "", "trailing"},
 		{"invalid UTF-8", entryWith("event", "\"\xff\""), "/event", "syntax"},
 		{"lone surrogate", entryWith("event", `"\ud800"`), "/event", "syntax"},
 		{"NaN", entryWith("worldSize", `NaN`), "", "syntax"},

@@ -2,11 +2,7 @@
 
 package timeline
 
-import (
-	"maps"
-	"slices"
-	"strconv"
-)
+import "strconv"
 
 // MarshalJSON encodes x as compact JSON, properties in schema order, the way
 // the schema's Python producers write it. It fails on a value the schema does
@@ -548,13 +544,13 @@ func (e *encoder) encodeClusterTimelineEntry(x *ClusterTimelineEntry) {
 		sep = ','
 		e.raw("\"attrs\":")
 		e.buf = append(e.buf, '{')
-		for i0, k0 := range slices.Sorted(maps.Keys(x.Attrs)) {
+		for i0, m0 := range x.Attrs {
 			if i0 > 0 {
 				e.buf = append(e.buf, ',')
 			}
-			e.str("ClusterTimelineEntry.attrs", k0)
+			e.str("ClusterTimelineEntry.attrs", m0.Key)
 			e.buf = append(e.buf, ':')
-			item0 := x.Attrs[k0]
+			item0 := m0.Value
 			e.encodeAttrsValue(&item0)
 		}
 		e.buf = append(e.buf, '}')
@@ -620,13 +616,13 @@ func (e *encoder) encodeRunnerFlightRecorderEntry(x *RunnerFlightRecorderEntry) 
 		sep = ','
 		e.raw("\"attrs\":")
 		e.buf = append(e.buf, '{')
-		for i0, k0 := range slices.Sorted(maps.Keys(x.Attrs)) {
+		for i0, m0 := range x.Attrs {
 			if i0 > 0 {
 				e.buf = append(e.buf, ',')
 			}
-			e.str("RunnerFlightRecorderEntry.attrs", k0)
+			e.str("RunnerFlightRecorderEntry.attrs", m0.Key)
 			e.buf = append(e.buf, ':')
-			item0 := x.Attrs[k0]
+			item0 := m0.Value
 			e.encodeAttrsValue(&item0)
 		}
 		e.buf = append(e.buf, '}')
@@ -1510,19 +1506,17 @@ func (e *encoder) encodeAcceleratorMetrics(x *AcceleratorMetrics) {
 
 func (e *encoder) encodeNodeNetworkInfo(x *NodeNetworkInfo) {
 	sep := byte('{')
-	if x.Interfaces != nil {
-		e.buf = append(e.buf, sep)
-		sep = ','
-		e.raw("\"interfaces\":")
-		e.buf = append(e.buf, '[')
-		for i0, item0 := range x.Interfaces {
-			if i0 > 0 {
-				e.buf = append(e.buf, ',')
-			}
-			e.encodeNetworkInterfaceInfo(&item0)
+	e.buf = append(e.buf, sep)
+	sep = ','
+	e.raw("\"interfaces\":")
+	e.buf = append(e.buf, '[')
+	for i0, item0 := range x.Interfaces {
+		if i0 > 0 {
+			e.buf = append(e.buf, ',')
 		}
-		e.buf = append(e.buf, ']')
+		e.encodeNetworkInterfaceInfo(&item0)
 	}
+	e.buf = append(e.buf, ']')
 	if sep == '{' {
 		e.buf = append(e.buf, '{')
 	}

@@ -121,3 +121,70 @@ func TestSchemaData(t *testing.T) {
 		t.Errorf("lift sources %v", sources)
 	}
 }
+
+// A document is decoded into x and encoded back, as AppendJSON writes it.
+type document interface {
+	UnmarshalJSON([]byte) error
+	AppendJSON([]byte) ([]byte, error)
+}
+
+// TestSkulkRoundTrip: every document of Skulk's recorded clusters, decoded
+// into its type and encoded again, is byte for byte what Skulk served:
+// the same members in the same order (attrs too), the same numbers,
+// strings and escapes.
+func TestSkulkRoundTrip(t *testing.T) {
+	dir := filepath.Join(shared.Dir(t), "skulk", "clusters")
+	kinds := []struct {
+		glob string
+		doc  func() document
+	}{
+		{"*/cluster_timeline.json", func() document { return new(timeline.ClusterTimeline) }},
+		{"*/cluster_diagnostics.json", func() document { return new(timeline.ClusterDiagnostics) }},
+		{"*/nodes/*.json", func() document { return new(timeline.NodeDiagnostics) }},
+		{"*/nodes-unreachable/*.json", func() document { return new(timeline.NodeDiagnostics) }},
+		{"*/timeline.ndjson", func() document { return new(timeline.ClusterTimelineEntry) }},
+		{"*/timeline-by-node/*.ndjson", func() document { return new(timeline.ClusterTimelineEntry) }},
+		{"edge/entries.ndjson", func() document { return new(timeline.ClusterTimelineEntry) }},
+	}
+	docs := 0
+	for _, k := range kinds {
+		files, _ := filepath.Glob(filepath.Join(dir, k.glob))
+		for _, file := range files {
+			data, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			texts := [][]byte{bytes.TrimSuffix(data, []byte("\n"))}
+			if strings.HasSuffix(file, ".ndjson") {
+				texts = bytes.Split(texts[0], []byte("\n"))
+			}
+			for i, text := range texts {
+				if len(text) == 0 {
+					continue // an empty timeline.ndjson
+				}
+				x := k.doc()
+				if err := x.UnmarshalJSON(text); err != nil {
+					t.Errorf("%s:%d: %v", file, i+1, err)
+					continue
+				}
+				out, err := x.AppendJSON(nil)
+				if err != nil {
+					t.Errorf("%s:%d: %v", file, i+1, err)
+					continue
+				}
+				if !bytes.Equal(out, text) {
+					at := 0
+					for at < min(len(out), len(text)) && out[at] == text[at] {
+						at++
+					}
+					t.Errorf("%s:%d: re-encoded differently from byte %d:\n got %.80s\nwant %.80s", file, i+1, at, out[at:], text[at:])
+				}
+				docs++
+			}
+		}
+	}
+	if docs < 1000 {
+		t.Errorf("only %d documents", docs)
+	}
+	t.Logf("%d documents re-encoded byte for byte", docs)
+}

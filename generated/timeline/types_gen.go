@@ -32,7 +32,7 @@ type ClusterTimelineEntry struct {
 	// Compact human-readable detail for diagnostics. Nil when absent or null.
 	Detail *string `json:"detail"`
 	// Structured low-cardinality diagnostic attributes. Nil when absent.
-	Attrs map[string]AttrsValue `json:"attrs,omitempty"`
+	Attrs Members[AttrsValue] `json:"attrs,omitempty"`
 	// Task ID associated with the entry, when known. Nil when absent or null.
 	TaskID *string `json:"taskId"`
 	// Command ID associated with the entry, when known. Nil when absent or null.
@@ -68,7 +68,7 @@ type RunnerFlightRecorderEntry struct {
 	Detail *string `json:"detail"`
 	// Facts about the step, such as the rank or the number of prompt tokens;
 	// integers and floats are distinct. Nil when absent.
-	Attrs map[string]AttrsValue `json:"attrs,omitempty"`
+	Attrs Members[AttrsValue] `json:"attrs,omitempty"`
 	// The runner that emitted the entry.
 	Context RunnerDiagnosticContext `json:"context"`
 	// The task the runner worked on, when known. Nil when absent or null.
@@ -758,8 +758,8 @@ func (v *AcceleratorVendor) UnmarshalText(text []byte) error {
 
 // NodeNetworkInfo: The network interfaces of a node.
 type NodeNetworkInfo struct {
-	// Each interface with an address. Nil when absent.
-	Interfaces []NetworkInterfaceInfo `json:"interfaces,omitempty"`
+	// Each interface with an address. Absent means [].
+	Interfaces []NetworkInterfaceInfo `json:"interfaces"`
 }
 
 // NodeNetworkInfoProperties returns the JSON names of the properties of a

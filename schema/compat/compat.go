@@ -53,6 +53,15 @@
 //	description-changed    none       a description changes
 //	default-changed        none       a field's default changes
 //	fields-reordered       none       the common fields change order (generated encoders write it)
+//	assertion-added        backward   an assertion appears: minimum, maxLength, pattern, minItems,
+//	                                  uniqueItems, maxProperties, a checked format, an enum or const of
+//	                                  any values, a patternProperties pattern, a prefixItems place, ...
+//	assertion-removed      forward    an assertion goes
+//	assertion-tightened    backward   a bound allows fewer values: a higher minimum, a lower maxLength,
+//	                                  a multipleOf that is a multiple of the old one
+//	assertion-loosened     forward    a bound allows more values
+//	assertion-changed      both       an assertion changes so that each version allows values the
+//	                                  other does not: another pattern, another multipleOf
 package compat
 
 import (
@@ -164,6 +173,11 @@ const (
 	DescriptionChanged  Kind = "description-changed"
 	DefaultChanged      Kind = "default-changed"
 	FieldsReordered     Kind = "fields-reordered"
+	AssertionAdded      Kind = "assertion-added"
+	AssertionRemoved    Kind = "assertion-removed"
+	AssertionTightened  Kind = "assertion-tightened"
+	AssertionLoosened   Kind = "assertion-loosened"
+	AssertionChanged    Kind = "assertion-changed"
 )
 
 // A Change is one difference between two schema versions.

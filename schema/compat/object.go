@@ -48,6 +48,36 @@ func (w *walk) object(old, new *schema.Type) {
 	if !slices.Equal(oldOrder, newOrder) {
 		w.add(FieldsReordered, None, old.Loc, new.Loc, "the fields of %s change order (generated encoders write the new order)", new.Name)
 	}
+	if old.Open && new.Open && old.Elem != nil && new.Elem != nil {
+		w.below(itemsToken, old.Elem, new.Elem) // the undeclared members' values
+	}
+	w.patterns(old, new)
+}
+
+// patterns compares the patternProperties of two objects, paired by
+// pattern: a new pattern checks members it did not, and a removed one
+// no longer does.
+func (w *walk) patterns(old, new *schema.Type) {
+	find := func(ps []*schema.PatternProperty, pattern string) *schema.PatternProperty {
+		for _, p := range ps {
+			if p.Pattern == pattern {
+				return p
+			}
+		}
+		return nil
+	}
+	for _, o := range old.Patterns {
+		if n := find(new.Patterns, o.Pattern); n != nil {
+			w.below(itemsToken, o.Type, n.Type)
+		} else {
+			w.add(AssertionRemoved, Forward, o.Loc, new.Loc, "patternProperties %s is removed: the members it matched are no longer checked against it", o.Pattern)
+		}
+	}
+	for _, n := range new.Patterns {
+		if find(old.Patterns, n.Pattern) == nil {
+			w.add(AssertionAdded, Backward, old.Loc, n.Loc, "patternProperties %s is added: the members it matches are checked against it", n.Pattern)
+		}
+	}
 }
 
 // renameHint suggests the added field as the new name of the removed one

@@ -78,6 +78,7 @@ func (w *walk) shapes(old, new *schema.Type) {
 	}
 	switch {
 	case old.Kind == schema.Any && new.Kind == schema.Any:
+		w.anyValues(old, new)
 	case old.Kind == schema.Any:
 		w.add(TypeNarrowed, Backward, old.Loc, new.Loc, "type narrowed from any to %s", describe(new))
 	case new.Kind == schema.Any:
@@ -110,11 +111,15 @@ func (w *walk) sameKind(old, new *schema.Type) {
 			w.format(old, new)
 		case schema.Enum:
 			w.enum(old, new)
-		case schema.Array, schema.Map:
+		case schema.Array:
+			w.prefix(old, new)
+			w.elems(old, new)
+		case schema.Map:
 			w.elems(old, new)
 		case schema.Object:
 			w.object(old, new)
 		}
+		w.checks(old, new)
 	case old.Kind == schema.String: // to an enum
 		w.add(TypeNarrowed, Backward, old.Loc, new.Loc, "type narrowed from %s to %s of %d values", describe(old), describe(new), len(new.Values))
 	case new.Kind == schema.String: // from an enum
@@ -175,22 +180,44 @@ func (w *walk) elems(old, new *schema.Type) {
 	w.below(itemsToken, old.Elem, new.Elem)
 }
 
+// prefix compares the schemas of the first items of two arrays.
+func (w *walk) prefix(old, new *schema.Type) {
+	for i := range max(len(old.Prefix), len(new.Prefix)) {
+		switch {
+		case i >= len(old.Prefix):
+			w.add(AssertionAdded, Backward, old.Loc, new.Loc, "the item at %d is checked against a schema of its own (prefixItems)", i)
+		case i >= len(new.Prefix):
+			w.add(AssertionRemoved, Forward, old.Loc, new.Loc, "the item at %d is no longer checked against a schema of its own (prefixItems)", i)
+		default:
+			w.below(fmt.Sprint(i), old.Prefix[i], new.Prefix[i])
+		}
+	}
+	switch {
+	case old.NoMore == new.NoMore:
+	case new.NoMore:
+		w.add(AssertionAdded, Backward, old.Loc, new.Loc, "items false is added: no items beyond the first %d", len(new.Prefix))
+	default:
+		w.add(AssertionRemoved, Forward, old.Loc, new.Loc, "items false is removed: items beyond the first %d are accepted", len(old.Prefix))
+	}
+}
+
 // alternatives compares two types of which at least one is a union, or two
 // types of different JSON kinds: alternatives of the same JSON kind are
 // compared, the others are added or removed. An integer alternative beside
 // a number one adds or removes no values.
 func (w *walk) alternatives(old, new *schema.Type) {
 	oa, na := variants(old), variants(new)
+	single := objectCount(oa) == 1 && objectCount(na) == 1
 	var removed, added []*schema.Type
 	for _, o := range oa {
-		if n := byKind(na, schema.JSONKind(o)); n != nil {
+		if n := counterpart(na, o, single); n != nil {
 			w.below("", o, n)
 		} else {
 			removed = append(removed, o)
 		}
 	}
 	for _, n := range na {
-		if byKind(oa, schema.JSONKind(n)) == nil {
+		if counterpart(oa, n, single) == nil {
 			added = append(added, n)
 		}
 	}
@@ -264,6 +291,41 @@ func variants(t *schema.Type) []*schema.Type {
 		return t.Variants
 	}
 	return []*schema.Type{t}
+}
+
+// counterpart finds the alternative among ts that pairs with v: the one
+// of its JSON kind, or, among several objects, the one of its name; with
+// single (each version has one object), the object.
+func counterpart(ts []*schema.Type, v *schema.Type, single bool) *schema.Type {
+	kind := schema.JSONKind(v)
+	var objects []*schema.Type
+	for _, t := range ts {
+		if schema.JSONKind(t) == kind && kind == "object" {
+			objects = append(objects, t)
+		}
+	}
+	if kind != "object" {
+		return byKind(ts, kind)
+	}
+	for _, o := range objects {
+		if o.Name == v.Name {
+			return o
+		}
+	}
+	if single {
+		return objects[0]
+	}
+	return nil
+}
+
+func objectCount(ts []*schema.Type) int {
+	n := 0
+	for _, t := range ts {
+		if schema.JSONKind(t) == "object" {
+			n++
+		}
+	}
+	return n
 }
 
 func byKind(ts []*schema.Type, kind string) *schema.Type {

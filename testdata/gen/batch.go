@@ -2,6 +2,7 @@ package main
 
 import (
 	"cmp"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"strconv"
@@ -91,6 +92,19 @@ func (b *builder) finish() []entry {
 	return b.out
 }
 
+// sortedAttrs are the attributes a, by name, as they have always been
+// written.
+func sortedAttrs(a attrs) timeline.Members[timeline.AttrsValue] {
+	if a == nil {
+		return nil
+	}
+	m := timeline.Members[timeline.AttrsValue]{}
+	for _, k := range slices.Sorted(maps.Keys(a)) {
+		m = append(m, timeline.Member[timeline.AttrsValue]{Key: k, Value: a[k]})
+	}
+	return m
+}
+
 // emit records an entry of rank r at its clock, which moves on by a
 // microsecond or so if needed to keep the rank's entries strictly in order.
 func (b *builder) emit(r int, phase timeline.Phase, event string, detail *string, a attrs, withMemory bool) {
@@ -110,7 +124,7 @@ func (b *builder) emit(r int, phase timeline.Phase, event string, detail *string
 		Phase:      phase,
 		Event:      event,
 		Detail:     detail,
-		Attrs:      a,
+		Attrs:      sortedAttrs(a),
 		TaskID:     b.taskID,
 		CommandID:  b.cmdID,
 	}}

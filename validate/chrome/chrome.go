@@ -15,6 +15,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/flightline-dev/flightline/generated/jsonrt"
 	"github.com/flightline-dev/flightline/generated/timeline"
@@ -38,7 +39,7 @@ type Writer struct {
 	pids    map[string]int
 	runners map[string]*runner
 	order   []*runner // in the order they appear
-	keys    []string  // scratch for the names of an entry's attributes
+	byName  []int     // scratch for the order of an entry's attributes by name
 	plain   []member  // scratch for the attributes of an entry's text
 	value   []byte    // scratch for an attribute's value
 }
@@ -68,7 +69,7 @@ type slice struct {
 // memory as written (nil without).
 type entry struct {
 	*timeline.ClusterTimelineEntryView
-	attrs  map[string]timeline.AttrsValue
+	attrs  timeline.Members[timeline.AttrsValue]
 	plain  []member
 	active []byte
 }
@@ -358,18 +359,19 @@ func (t *Writer) attrs(e *entry) {
 		t.buf = append(append(t.buf, m.name...), ':')
 		t.buf = appendEscaped(t.buf, m.value)
 	}
-	t.keys = t.keys[:0]
-	for k := range e.attrs {
-		t.keys = append(t.keys, k)
+	t.byName = t.byName[:0]
+	for i := range e.attrs {
+		t.byName = append(t.byName, i)
 	}
-	slices.Sort(t.keys)
-	for i, k := range t.keys {
-		if i > 0 {
+	slices.SortStableFunc(t.byName, func(i, j int) int { return strings.Compare(e.attrs[i].Key, e.attrs[j].Key) })
+	for n, i := range t.byName {
+		if n > 0 {
 			t.buf = append(t.buf, ',')
 		}
-		t.buf = appendString(t.buf, k)
+		m := e.attrs[i]
+		t.buf = appendString(t.buf, m.Key)
 		t.buf = append(t.buf, ':')
-		v := e.attrs[k]
+		v := m.Value
 		start := len(t.buf)
 		b, err := v.AppendJSON(t.buf)
 		t.fail(err)

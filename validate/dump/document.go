@@ -53,6 +53,22 @@ func (r *Reader) Document() *Document {
 	return r.doc
 }
 
+// KeywordRule is the rule of a violation the generated validators report
+// with keyword k.
+func KeywordRule(k timeline.Keyword) rule.ID {
+	switch k {
+	case timeline.KeywordSyntax:
+		return rule.JSONSyntax
+	case timeline.KeywordTruncated:
+		return rule.JSONTruncated
+	case timeline.KeywordTrailing:
+		return rule.JSONTrailing
+	case timeline.KeywordDuplicate:
+		return rule.JSONDuplicateKey
+	}
+	return rule.Schema
+}
+
 // documentSchemas are the generated validators of the documents, by
 // format: every format read as a document has one.
 var documentSchemas = map[Format]func(*timeline.Validator, []byte) []timeline.Violation{
@@ -76,14 +92,7 @@ func (r *Reader) checkDocument(start int) {
 		if vi.Keyword == timeline.KeywordRequired && strings.Count(vi.Pointer, "/") == 1 {
 			at = start // a property the document lacks: the document's line
 		}
-		id := rule.Schema
-		switch vi.Keyword {
-		case timeline.KeywordSyntax:
-			id = rule.JSONSyntax
-		case timeline.KeywordDuplicate:
-			id = rule.JSONDuplicateKey
-		}
-		r.emit(Item{Problem: &Problem{Line: at, Entry: -1, Pointer: vi.Pointer, Severity: rule.Error, Rule: id, Message: vi.Message}})
+		r.emit(Item{Problem: &Problem{Line: at, Entry: -1, Pointer: vi.Pointer, Severity: rule.Error, Rule: KeywordRule(vi.Keyword), Message: vi.Message}})
 	}
 	v.DateTimes(func(i int, value []byte) bool {
 		if _, id, msg := CheckTimestamp(value); id != 0 {

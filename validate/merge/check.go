@@ -9,6 +9,7 @@ import (
 
 	"github.com/flightline-dev/flightline/generated/jsonrt"
 	"github.com/flightline-dev/flightline/generated/timeline"
+	"github.com/flightline-dev/flightline/validate/dump"
 	"github.com/flightline-dev/flightline/validate/rule"
 )
 
@@ -95,11 +96,7 @@ func (c *checker) check(b *batch, e *entry, opts Options) *InputError {
 		if len(vs) > 1 {
 			msg += fmt.Sprintf(" (and %d more; flightline validate lists them)", len(vs)-1)
 		}
-		id := rule.Schema
-		if v.Keyword == timeline.KeywordSyntax {
-			id = rule.JSONSyntax
-		}
-		return fail(id, msg)
+		return fail(dump.KeywordRule(v.Keyword), msg)
 	}
 	rank, rankErr := timeline.ParseInt(c.view.DeviceRank)
 	e.nodeID, e.rank = c.str(c.view.NodeID), rank

@@ -305,3 +305,41 @@ func TestLiftJSON(t *testing.T) {
 		t.Errorf("got %s, want %s", got, want)
 	}
 }
+
+// TestSkipPointers: a value read only for its syntax names the place of a
+// problem as a decoded one does, keys given twice included, with the
+// keyword that says how the document is broken.
+func TestSkipPointers(t *testing.T) {
+	cases := []struct {
+		doc  string
+		want []string // "keyword pointer"
+	}{
+		{`{"a":{"b":1,"b":2}}`, []string{"duplicate /a/b"}},
+		{`{"a":[{"b":[1,}]}]}`, []string{"syntax /a/0/b/1"}},
+		{`{"a":[{"b":[1,2}]}]}`, []string{"syntax /a/0/b"}},
+		{`{"a":{"x~/y":tru}}`, []string{"syntax /a/x~0~1y"}},
+		{`{"a":{"b":1} x`, []string{"syntax "}},
+		{`{"a":{"b":1}} x`, []string{"trailing "}},
+		{`{"a":[1,2`, []string{"truncated /a"}},
+		{`{"a":{"b":"x`, []string{"truncated /a/b"}},
+		{`{"a":{"b":1,"c":{"b":2},"b":3},"a":0}`, []string{"duplicate /a/b", "duplicate /a"}},
+		{`[[],{"k":1,"k":{"k":1,"k":2}}]`, []string{"duplicate /1/k", "duplicate /1/k/k"}},
+		{strings.Repeat(`{"a":`, 20) + `1,"a":2` + strings.Repeat(`}`, 20), []string{"duplicate " + strings.Repeat("/a", 16)}},
+	}
+	for _, c := range cases {
+		var s scanner
+		s.reset([]byte(c.doc))
+		s.skip()
+		s.end()
+		var got []string
+		for _, v := range s.vs {
+			got = append(got, v.Keyword.String()+" "+v.Pointer)
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("%s: got %q, want %q", c.doc, got, c.want)
+		}
+		if len(s.path) != 0 || len(s.frames) != 0 || len(s.mapKeys) != 0 {
+			t.Errorf("%s: skip left path %v, frames %v, keys %d", c.doc, s.path, s.frames, len(s.mapKeys))
+		}
+	}
+}

@@ -264,7 +264,7 @@ func (s *scanner) decodeEntry(x *Entry, view *EntryView) {
 				s.duplicateAt("detail")
 			}
 			seen |= (1 << 7)
-			if !s.null() {
+			if !s.null("detail") {
 				if v0, ok := s.str("detail"); ok {
 					if x != nil {
 						x.Detail = ptrTo(string(v0))
@@ -285,9 +285,9 @@ func (s *scanner) decodeEntry(x *Entry, view *EntryView) {
 			seen |= (1 << 8)
 			s.push("attrs")
 			if s.object() {
-				var m0 map[string]AttrsValue
+				var m0 Members[AttrsValue]
 				if x != nil {
-					m0 = map[string]AttrsValue{}
+					m0 = Members[AttrsValue]{}
 				}
 				mark0 := s.beginKeys()
 				for more0 := s.firstMember(); more0; more0 = s.nextMember() {
@@ -296,13 +296,14 @@ func (s *scanner) decodeEntry(x *Entry, view *EntryView) {
 						break
 					}
 					k0 = s.pushKey(k0)
-					if s.repeatedKey(mark0, k0) {
+					dup0 := s.repeatedKey(mark0, k0)
+					if dup0 {
 						s.duplicate()
 					}
 					if x != nil {
 						var v1 AttrsValue
 						s.decodeAttrsValue(&v1)
-						m0[string(k0)] = v1
+						m0 = putMember(m0, string(k0), v1, dup0)
 					} else {
 						s.decodeAttrsValue(nil)
 					}
@@ -319,7 +320,7 @@ func (s *scanner) decodeEntry(x *Entry, view *EntryView) {
 				s.duplicateAt("taskId")
 			}
 			seen |= (1 << 9)
-			if !s.null() {
+			if !s.null("taskId") {
 				if v0, ok := s.str("taskId"); ok {
 					if x != nil {
 						x.TaskID = ptrTo(string(v0))
@@ -338,7 +339,7 @@ func (s *scanner) decodeEntry(x *Entry, view *EntryView) {
 				s.duplicateAt("commandId")
 			}
 			seen |= (1 << 10)
-			if !s.null() {
+			if !s.null("commandId") {
 				if v0, ok := s.str("commandId"); ok {
 					if x != nil {
 						x.CommandID = ptrTo(string(v0))
@@ -357,7 +358,7 @@ func (s *scanner) decodeEntry(x *Entry, view *EntryView) {
 				s.duplicateAt("mlxMemory")
 			}
 			seen |= (1 << 11)
-			if !s.null() {
+			if !s.null("mlxMemory") {
 				s.push("mlxMemory")
 				if x != nil {
 					var v0 MlxMemorySnapshot
@@ -377,7 +378,7 @@ func (s *scanner) decodeEntry(x *Entry, view *EntryView) {
 				s.duplicateAt("cluster")
 			}
 			seen |= (1 << 12)
-			if !s.null() {
+			if !s.null("cluster") {
 				if v0, ok := s.str("cluster"); ok {
 					if x != nil {
 						x.Cluster = ptrTo(string(v0))
@@ -603,7 +604,7 @@ func (s *scanner) decodeMlxMemorySnapshot(x *MlxMemorySnapshot) {
 				s.duplicateAt("active")
 			}
 			seen |= (1 << 1)
-			if !s.null() {
+			if !s.null("active") {
 				s.push("active")
 				if x != nil {
 					var v0 Memory
@@ -623,7 +624,7 @@ func (s *scanner) decodeMlxMemorySnapshot(x *MlxMemorySnapshot) {
 				s.duplicateAt("cache")
 			}
 			seen |= (1 << 2)
-			if !s.null() {
+			if !s.null("cache") {
 				s.push("cache")
 				if x != nil {
 					var v0 Memory
@@ -643,7 +644,7 @@ func (s *scanner) decodeMlxMemorySnapshot(x *MlxMemorySnapshot) {
 				s.duplicateAt("peak")
 			}
 			seen |= (1 << 3)
-			if !s.null() {
+			if !s.null("peak") {
 				s.push("peak")
 				if x != nil {
 					var v0 Memory
@@ -663,7 +664,7 @@ func (s *scanner) decodeMlxMemorySnapshot(x *MlxMemorySnapshot) {
 				s.duplicateAt("wiredLimit")
 			}
 			seen |= (1 << 4)
-			if !s.null() {
+			if !s.null("wiredLimit") {
 				s.push("wiredLimit")
 				if x != nil {
 					var v0 Memory

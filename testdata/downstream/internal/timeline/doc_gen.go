@@ -5,4 +5,4 @@
 // by flightline gen from the schema: edit the schema, not this package.
 package timeline
 
-//go:generate go run github.com/flightline-dev/flightline/cmd/flightline gen --schema ../../schema/timeline_entry.schema.json --package timeline --out . --go-generate
+//go:generate go tool flightline gen --schema ../../schema/timeline_entry.schema.json --package timeline --out . --go-generate

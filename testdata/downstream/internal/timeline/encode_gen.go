@@ -2,11 +2,7 @@
 
 package timeline
 
-import (
-	"maps"
-	"slices"
-	"strconv"
-)
+import "strconv"
 
 // MarshalJSON encodes x as compact JSON, properties in schema order, the way
 // the schema's Python producers write it. It fails on a value the schema does
@@ -123,13 +119,13 @@ func (e *encoder) encodeEntry(x *Entry) {
 		sep = ','
 		e.raw("\"attrs\":")
 		e.buf = append(e.buf, '{')
-		for i0, k0 := range slices.Sorted(maps.Keys(x.Attrs)) {
+		for i0, m0 := range x.Attrs {
 			if i0 > 0 {
 				e.buf = append(e.buf, ',')
 			}
-			e.str("Entry.attrs", k0)
+			e.str("Entry.attrs", m0.Key)
 			e.buf = append(e.buf, ':')
-			item0 := x.Attrs[k0]
+			item0 := m0.Value
 			e.encodeAttrsValue(&item0)
 		}
 		e.buf = append(e.buf, '}')

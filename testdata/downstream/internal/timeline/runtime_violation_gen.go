@@ -49,7 +49,7 @@ func (e *ValidationError) Error() string {
 	b.WriteString(e.Type)
 	if len(e.Violations) > 0 {
 		v := e.Violations[0]
-		if v.Keyword == KeywordSyntax {
+		if v.Keyword.Malformed() {
 			b.WriteString(": invalid JSON at offset ")
 			b.WriteString(strconv.Itoa(v.Offset))
 		}
@@ -72,6 +72,8 @@ type Keyword uint8
 const (
 	// KeywordSyntax: the document is not well-formed JSON (RFC 8259, in
 	// valid UTF-8, nested at most maxDepth deep). Nothing after it is read.
+	// A document cut short is KeywordTruncated instead, and one with more
+	// after its value KeywordTrailing.
 	KeywordSyntax Keyword = iota + 1
 	// KeywordDuplicate: an object gives the same property twice.
 	KeywordDuplicate
@@ -82,28 +84,74 @@ const (
 	KeywordRequired
 	// KeywordAdditionalProperties: a property the schema does not declare.
 	KeywordAdditionalProperties
-	// KeywordEnum: a string that is not one of the enum's values.
+	// KeywordEnum: a value that is not one of the enum's values.
 	KeywordEnum
 	// KeywordAnyOf: a value that fits none of a union's alternatives.
 	KeywordAnyOf
 	// KeywordRange: a number that the Go type of its property cannot hold,
 	// such as 1e400 for a float64. Only decoding reports it.
 	KeywordRange
+	// KeywordTruncated: the document ends inside a value.
+	KeywordTruncated
+	// KeywordTrailing: something other than whitespace follows the
+	// document's value.
+	KeywordTrailing
+	// The assertions, each named as JSON Schema names it.
+	KeywordMinimum
+	KeywordExclusiveMinimum
+	KeywordMaximum
+	KeywordExclusiveMaximum
+	KeywordMultipleOf
+	KeywordMinLength
+	KeywordMaxLength
+	KeywordPattern
+	KeywordFormat
+	KeywordMinItems
+	KeywordMaxItems
+	KeywordUniqueItems
+	KeywordMinProperties
+	KeywordMaxProperties
+	// KeywordConst: a value other than the one a const allows.
+	KeywordConst
+	// KeywordOneOf: a value that fits none, or more than one, of a oneOf's
+	// alternatives.
+	KeywordOneOf
+	// KeywordPrefixItems: an item of an array that does not fit the
+	// schema of its place.
+	KeywordPrefixItems
+	// KeywordItems: an array with an item beyond the ones its schema
+	// allows (items: false).
+	KeywordItems
+	// KeywordNot: a value that fits the schema of a not.
+	KeywordNot
 )
 
 var keywordNames = [...]string{
 	KeywordSyntax: "syntax", KeywordDuplicate: "duplicate", KeywordType: "type", KeywordRequired: "required",
 	KeywordAdditionalProperties: "additionalProperties", KeywordEnum: "enum", KeywordAnyOf: "anyOf", KeywordRange: "range",
+	KeywordTruncated: "truncated", KeywordTrailing: "trailing",
+	KeywordMinimum: "minimum", KeywordExclusiveMinimum: "exclusiveMinimum", KeywordMaximum: "maximum",
+	KeywordExclusiveMaximum: "exclusiveMaximum", KeywordMultipleOf: "multipleOf", KeywordMinLength: "minLength",
+	KeywordMaxLength: "maxLength", KeywordPattern: "pattern", KeywordFormat: "format", KeywordMinItems: "minItems",
+	KeywordMaxItems: "maxItems", KeywordUniqueItems: "uniqueItems", KeywordMinProperties: "minProperties",
+	KeywordMaxProperties: "maxProperties", KeywordConst: "const", KeywordOneOf: "oneOf",
+	KeywordPrefixItems: "prefixItems", KeywordItems: "items", KeywordNot: "not",
 }
 
 // String returns the keyword as JSON Schema writes it ("type", "required",
-// "additionalProperties", ...), or "syntax", "duplicate" and "range" for
-// the rules that are not JSON Schema's.
+// "additionalProperties", ...), or "syntax", "truncated", "trailing",
+// "duplicate" and "range" for the rules that are not JSON Schema's.
 func (k Keyword) String() string {
 	if int(k) < len(keywordNames) && keywordNames[k] != "" {
 		return keywordNames[k]
 	}
 	return "Keyword(" + strconv.Itoa(int(k)) + ")"
+}
+
+// Malformed reports the keywords of a document that is not well-formed
+// JSON (syntax, truncated and trailing), after which nothing is read.
+func (k Keyword) Malformed() bool {
+	return k == KeywordSyntax || k == KeywordTruncated || k == KeywordTrailing
 }
 
 // MarshalText writes k as String does.

@@ -30,7 +30,7 @@ type Entry struct {
 	// Compact human-readable detail for diagnostics. Nil when absent or null.
 	Detail *string `json:"detail"`
 	// Structured low-cardinality diagnostic attributes. Nil when absent.
-	Attrs map[string]AttrsValue `json:"attrs,omitempty"`
+	Attrs Members[AttrsValue] `json:"attrs,omitempty"`
 	// Task ID associated with the entry, when known. Nil when absent or null.
 	TaskID *string `json:"taskId"`
 	// Command ID associated with the entry, when known. Nil when absent or null.
