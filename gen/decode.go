@@ -48,6 +48,11 @@ func (g *generator) validator(f *jen.File) {
 	docComment(f, wrap("A Validator checks JSON documents against the schema without building Go values, and reports every violation with the JSON pointer of the value at fault. It reuses its memory from one document to the next: the zero value is ready to use, and a Validator must not be used by several goroutines at once."))
 	f.Type().Id("Validator").Struct(jen.Id("s").Id("scanner"))
 	f.Line()
+	docComment(f, wrap("Omitted returns how many violations the document last checked has beyond those reported, which are its first 64."))
+	f.Func().Params(jen.Id("v").Op("*").Id("Validator")).Id("Omitted").Params().Int().Block(
+		jen.Return(jen.Id("v").Dot("s").Dot("omitted").Call()),
+	)
+	f.Line()
 	if g.p.Uses(ir.IsKind(ir.DateTime)) {
 		docComment(f, wrap("DateTimes yields the index and the value of each date-time string in the document last checked, in document order, so that timestamps can be checked without reading the document again. A value is unescaped, and valid until the Validator's next call; DateTimeAt says where it is."))
 		f.Func().Params(jen.Id("v").Op("*").Id("Validator")).Id("DateTimes").Params(

@@ -119,6 +119,9 @@ func (c *entryChecker) generatedViolations(out []Finding, e *dump.Entry, vs []ti
 	for _, v := range vs {
 		out = violationFinding(out, e, dump.Violation{Pointer: v.Pointer, Rule: dump.KeywordRule(v.Keyword), Message: v.Message})
 	}
+	if n := c.v.Omitted(); n > 0 {
+		out = violationFinding(out, e, dump.Omitted(n))
+	}
 	return out, true
 }
 

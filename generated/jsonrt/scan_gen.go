@@ -139,12 +139,15 @@ func (s *scanner) violations() []Violation {
 	return s.vs
 }
 
+// omitted counts the violations found beyond those kept.
+func (s *scanner) omitted() int { return s.found - len(s.vs) }
+
 // result is the error of a decode: nil, or every violation found.
 func (s *scanner) result(typ string) error {
 	if len(s.vs) == 0 {
 		return nil
 	}
-	return &ValidationError{Type: typ, Violations: append([]Violation(nil), s.vs...)}
+	return &ValidationError{Type: typ, Violations: append([]Violation(nil), s.vs...), Omitted: s.omitted()}
 }
 
 // ptrTo returns a pointer to a copy of v.

@@ -19,6 +19,12 @@ type Validator struct {
 	s scanner
 }
 
+// Omitted returns how many violations the document last checked has beyond
+// those reported, which are its first 64.
+func (v *Validator) Omitted() int {
+	return v.s.omitted()
+}
+
 // Keywords reports how data breaks the Keywords schema, or nil when it does
 // not. The violations stay valid until the next call.
 func (v *Validator) Keywords(data []byte) []Violation {

@@ -36,11 +36,14 @@ func (v Violation) String() string {
 }
 
 // A ValidationError is returned by UnmarshalJSON for a document that does
-// not fit the schema. It carries every violation found, in document order.
+// not fit the schema. It carries the violations found, in document order:
+// the first 64, and the count of the others.
 type ValidationError struct {
 	// Type is the Go type the document was decoded into.
 	Type       string
 	Violations []Violation
+	// Omitted counts the violations found beyond those in Violations.
+	Omitted int
 }
 
 func (e *ValidationError) Error() string {
@@ -55,7 +58,7 @@ func (e *ValidationError) Error() string {
 		}
 		b.WriteString(": ")
 		b.WriteString(v.String())
-		if n := len(e.Violations) - 1; n > 0 {
+		if n := len(e.Violations) - 1 + e.Omitted; n > 0 {
 			b.WriteString(" (and ")
 			b.WriteString(strconv.Itoa(n))
 			b.WriteString(" more)")

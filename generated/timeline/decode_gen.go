@@ -17,6 +17,12 @@ type Validator struct {
 	s scanner
 }
 
+// Omitted returns how many violations the document last checked has beyond
+// those reported, which are its first 64.
+func (v *Validator) Omitted() int {
+	return v.s.omitted()
+}
+
 // DateTimes yields the index and the value of each date-time string in the
 // document last checked, in document order, so that timestamps can be checked
 // without reading the document again. A value is unescaped, and valid until

@@ -144,6 +144,28 @@ func TestValidatorReportsEveryViolation(t *testing.T) {
 	}
 }
 
+// TestViolationsBeyondTheFirst64: the Validator and the decoder keep the
+// first 64 violations of a document and count the others.
+func TestViolationsBeyondTheFirst64(t *testing.T) {
+	doc := strings.Replace(validEntry, `"attrs":{`, `"attrs":{"bad":[`+strings.TrimSuffix(strings.Repeat(`{},`, 100), ",")+`],`, 1)
+	if doc == validEntry {
+		t.Fatal("validEntry has no attrs")
+	}
+	var v timeline.Validator
+	if vs := v.ClusterTimelineEntry([]byte(doc), nil); len(vs) != 64 || v.Omitted() != 36 {
+		t.Errorf("%d violations, %d omitted; want 64 and 36", len(vs), v.Omitted())
+	}
+	var e timeline.ClusterTimelineEntry
+	err := e.UnmarshalJSON([]byte(doc))
+	var ve *timeline.ValidationError
+	if !errors.As(err, &ve) || len(ve.Violations) != 64 || ve.Omitted != 36 || !strings.HasSuffix(err.Error(), "(and 99 more)") {
+		t.Errorf("decode: %v", err)
+	}
+	if v.ClusterTimelineEntry([]byte(validEntry), nil); v.Omitted() != 0 {
+		t.Errorf("%d omitted on a valid entry after reuse", v.Omitted())
+	}
+}
+
 func TestValidatorView(t *testing.T) {
 	doc := entryWith("nodeId", `"node\u002da"`) // an escape: the view must still hold "node-a"
 	var v timeline.Validator

@@ -2,6 +2,7 @@ package dump
 
 import (
 	"bytes"
+	"fmt"
 	"sort"
 	"strings"
 
@@ -69,6 +70,12 @@ func KeywordRule(k timeline.Keyword) rule.ID {
 	return rule.Schema
 }
 
+// Omitted is the violation that stands for the n a generated validator
+// found in a document beyond those it reports.
+func Omitted(n int) Violation {
+	return Violation{Rule: rule.Schema, Message: fmt.Sprintf("%d more violations of the schema, not listed: the first 64 are", n)}
+}
+
 // documentSchemas are the generated validators of the documents, by
 // format: every format read as a document has one.
 var documentSchemas = map[Format]func(*timeline.Validator, []byte) []timeline.Violation{
@@ -93,6 +100,10 @@ func (r *Reader) checkDocument(start int) {
 			at = start // a property the document lacks: the document's line
 		}
 		r.emit(Item{Problem: &Problem{Line: at, Entry: -1, Pointer: vi.Pointer, Severity: rule.Error, Rule: KeywordRule(vi.Keyword), Message: vi.Message}})
+	}
+	if n := v.Omitted(); n > 0 {
+		o := Omitted(n)
+		r.emit(Item{Problem: &Problem{Line: start, Entry: -1, Severity: rule.Error, Rule: o.Rule, Message: o.Message}})
 	}
 	v.DateTimes(func(i int, value []byte) bool {
 		if _, id, msg := CheckTimestamp(value); id != 0 {

@@ -6,6 +6,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/flightline-dev/flightline/validate/rule"
 )
 
 // runnerState is what a supervisor runner holds besides its identity
@@ -60,5 +62,25 @@ func TestNodeDumpValid(t *testing.T) {
 	}
 	if rd.Format() != Node || entries != 1 || strings.Join(keys, " ") != strings.Join(nodeMembers, " ") {
 		t.Errorf("format %v, %d entries, members %q", rd.Format(), entries, keys)
+	}
+}
+
+// TestDocumentViolationsBeyondTheFirst: a document with more violations
+// than the generated validator lists says how many it left out.
+func TestDocumentViolationsBeyondTheFirst(t *testing.T) {
+	bad := `{"runnerId":"r","nodeId":"n","deviceRank":0,"worldSize":1,` + strings.Replace(runnerState, `"processAlive":true`, `"processAlive":"yes"`, 1) + `,"flightRecorder":[]}`
+	dump := nodeDump(t, strings.TrimSuffix(strings.Repeat(bad+",", 100), ","))
+	var problems []Problem
+	NewReader(strings.NewReader(dump), 0).Read(func(it Item) bool {
+		if it.Problem != nil {
+			problems = append(problems, *it.Problem)
+		}
+		return true
+	})
+	if len(problems) != 65 {
+		t.Fatalf("%d problems, want 64 and one for the rest", len(problems))
+	}
+	if last := problems[64]; last.Rule != rule.Schema || last.Message != "36 more violations of the schema, not listed: the first 64 are" {
+		t.Errorf("last problem %+v", last)
 	}
 }

@@ -93,8 +93,8 @@ func (c *checker) check(b *batch, e *entry, opts Options) *InputError {
 		if v.Pointer != "" {
 			msg = v.Pointer + ": " + msg
 		}
-		if len(vs) > 1 {
-			msg += fmt.Sprintf(" (and %d more; flightline validate lists them)", len(vs)-1)
+		if n := len(vs) - 1 + c.v.Omitted(); n > 0 {
+			msg += fmt.Sprintf(" (and %d more; flightline validate lists them)", n)
 		}
 		return fail(dump.KeywordRule(v.Keyword), msg)
 	}
