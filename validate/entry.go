@@ -199,7 +199,8 @@ func (c *entryChecker) checkValue(out []Finding, e *dump.Entry, value any, under
 		return under == nil || p == prefix || strings.HasPrefix(p, prefix+"/")
 	}
 	for _, v := range c.schema.validate(value) {
-		if below(v.Pointer) {
+		// A repeated member's name is reported once, with its first value.
+		if below(v.Pointer) && !(under != nil && v.Pointer == prefix && v.Message == unknownProperty) {
 			out = violationFinding(out, e, v)
 		}
 	}

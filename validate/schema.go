@@ -127,6 +127,11 @@ func (s *Schema) validate(v any) []dump.Violation {
 	return out
 }
 
+// unknownProperty is the message of a member that the schema does not
+// allow: a violation of its name, which every occurrence of a repeated
+// member shares.
+const unknownProperty = "unknown property"
+
 func leafViolations(e *jsonschema.ValidationError, out *[]dump.Violation) {
 	kw := keyword(e.KeywordLocation)
 	if len(e.Causes) == 0 {
@@ -138,7 +143,7 @@ func leafViolations(e *jsonschema.ValidationError, out *[]dump.Violation) {
 			}
 		case "additionalProperties":
 			for _, name := range quotedNames(e.Message) {
-				*out = append(*out, dump.Violation{Pointer: ptr + "/" + escapeToken(name), Rule: rule.Schema, Message: "unknown property"})
+				*out = append(*out, dump.Violation{Pointer: ptr + "/" + escapeToken(name), Rule: rule.Schema, Message: unknownProperty})
 			}
 		default:
 			*out = append(*out, dump.Violation{Pointer: ptr, Rule: rule.Schema, Message: e.Message})
