@@ -391,21 +391,40 @@ type dupWindow struct {
 	set    bool
 	first  []byte // the first entry of the key, until hashed
 	hashes []uint64
+	// index holds the hashes once there are many, so that a key shared by
+	// n entries costs O(n), not O(n²).
+	index map[uint64]struct{}
 }
+
+// manyHashes is where the window starts to index its hashes.
+const manyHashes = 16
 
 func (d *dupWindow) same(e *entry, seed maphash.Seed) bool {
 	if !d.set || timeline.CompareSortKeys(&d.key, &e.key) != 0 {
-		d.key, d.set, d.hashes, d.first = e.key, true, d.hashes[:0], e.raw
+		d.key, d.set, d.hashes, d.index, d.first = e.key, true, d.hashes[:0], nil, e.raw
 		return false
 	}
 	if len(d.hashes) == 0 {
 		d.hashes = append(d.hashes, canonicalHash(d.first, seed))
 	}
 	h := canonicalHash(e.raw, seed)
+	if d.index != nil {
+		if _, ok := d.index[h]; ok {
+			return true
+		}
+		d.index[h] = struct{}{}
+		return false
+	}
 	if slices.Contains(d.hashes, h) {
 		return true
 	}
 	d.hashes = append(d.hashes, h)
+	if len(d.hashes) == manyHashes {
+		d.index = make(map[uint64]struct{}, 2*manyHashes)
+		for _, h := range d.hashes {
+			d.index[h] = struct{}{}
+		}
+	}
 	return false
 }
 

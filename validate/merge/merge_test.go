@@ -44,17 +44,19 @@ func run(t *testing.T, opts Options, inputs ...Input) ([]string, *Report) {
 	return got, rep
 }
 
+type mergeCase struct {
+	name       string
+	opts       Options
+	inputs     [][]string
+	want       []string
+	duplicates int
+	sorted     []bool
+}
+
 func TestMerge(t *testing.T) {
 	a0, a2, a4 := testEntry("00", 0, ""), testEntry("02", 0, ""), testEntry("04", 0, "")
 	b1, b3 := testEntry("01", 1, ""), testEntry("03", 1, "")
-	cases := []struct {
-		name       string
-		opts       Options
-		inputs     [][]string
-		want       []string
-		duplicates int
-		sorted     []bool
-	}{
+	cases := []mergeCase{
 		{"interleave", Options{}, [][]string{{a0, a2, a4}, {b1, b3}}, []string{a0, b1, a2, b3, a4}, 0, []bool{false, false}},
 		{"unsorted input is sorted first", Options{}, [][]string{{a2, a0, a4}, {b1, b3}}, []string{a0, b1, a2, b3, a4}, 0, []bool{true, false}},
 		{"same entry twice is kept", Options{}, [][]string{{a0, a2}, {a0, b1}}, []string{a0, a0, b1, a2}, 1, []bool{false, false}},
@@ -66,6 +68,13 @@ func TestMerge(t *testing.T) {
 			[][]string{{a0}, {strings.ReplaceAll(a0, `,"`, `, "`)}}, []string{a0}, 1, []bool{false, false}},
 		{"third copy of a key", Options{}, [][]string{{a0, a0, a0}}, []string{a0, a0, a0}, 2, []bool{false}},
 	}
+	// Many entries of one key, each given twice: the window indexes them.
+	var many, manyOnce []string
+	for i := range 3 * manyHashes {
+		e := testEntry("00", 0, `,"detail":"`+strconv.Itoa(i)+`"`)
+		many, manyOnce = append(many, e, e), append(manyOnce, e)
+	}
+	cases = append(cases, mergeCase{"many entries of one key", Options{Dedupe: true}, [][]string{many}, manyOnce, 3 * manyHashes, []bool{false}})
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			var inputs []Input
