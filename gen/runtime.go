@@ -94,7 +94,8 @@ func (g *generator) runtimeFiles() []string {
 	return files
 }
 
-// allRuntimeFiles lists every runtime source file, tests left out.
+// allRuntimeFiles lists every runtime source file, its tests and its
+// package doc left out.
 func allRuntimeFiles() []string {
 	entries, err := runtimeFS.ReadDir("internal/jsonrt")
 	if err != nil {
@@ -102,7 +103,7 @@ func allRuntimeFiles() []string {
 	}
 	var files []string
 	for _, e := range entries {
-		if !strings.HasSuffix(e.Name(), "_test.go") {
+		if !strings.HasSuffix(e.Name(), "_test.go") && e.Name() != "doc.go" {
 			files = append(files, e.Name())
 		}
 	}
