@@ -3,6 +3,8 @@ package live
 import (
 	"context"
 	"errors"
+	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -82,5 +84,26 @@ func TestGetErrors(t *testing.T) {
 	docs, _, err := (&Client{}).Cluster(context.Background(), s.URL+ClusterPath)
 	if err != nil || len(docs) != 1 || !strings.HasPrefix(string(docs[0].Body), `{"generatedAt"`) {
 		t.Errorf("endpoint URL: %v %v", docs, err)
+	}
+}
+
+// TestGetTLS: an https URL is checked against the system's roots, and a
+// certificate they do not vouch for is a FetchError naming the URL; a
+// Transport that trusts it reads the document.
+func TestGetTLS(t *testing.T) {
+	s := scenario(t, "hung", false)
+	tls := httptest.NewUnstartedServer(s.Config.Handler)
+	tls.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshake
+	tls.StartTLS()
+	defer tls.Close()
+	u := tls.URL + TimelinePath
+	_, err := (&Client{}).Get(context.Background(), u)
+	var fe *FetchError
+	if !errors.As(err, &fe) || fe.URL != u || !strings.Contains(err.Error(), "certificate") {
+		t.Errorf("untrusted certificate: got %v, want a FetchError naming %s and its certificate", err, u)
+	}
+	doc, err := (&Client{Transport: tls.Client().Transport}).Get(context.Background(), u)
+	if err != nil || !strings.HasPrefix(string(doc.Body), `{"generatedAt"`) {
+		t.Errorf("trusted certificate: %v", err)
 	}
 }
