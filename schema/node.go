@@ -1,6 +1,10 @@
 package schema
 
-import "fmt"
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
 
 // A node is one schema as a frontend read it, before the builder decides
 // what Go type it becomes. Both frontends (JSON Schema files and OpenAPI
@@ -104,4 +108,66 @@ func (e *Error) Error() string { return e.Loc + ": " + e.Msg }
 
 func errorf(loc, format string, args ...any) error {
 	return &Error{Loc: loc, Msg: fmt.Sprintf(format, args...)}
+}
+
+// definitionDescription is the description of a named type: that of its
+// definition. A type written inline in a property has none of its own; the
+// property's description belongs to the field.
+func definitionDescription(n *node) string {
+	if n.defName != "" {
+		return n.description
+	}
+	return ""
+}
+
+// wholeNumber reports whether the JSON number lit is a whole number, as
+// JSON Schema's integer is (7, 1.0, 2e3), however large, without working
+// out its value.
+func wholeNumber(lit string) bool {
+	mant, exp, _ := strings.Cut(strings.ToLower(lit), "e")
+	intPart, frac, _ := strings.Cut(strings.TrimPrefix(mant, "-"), ".")
+	digits := strings.TrimLeft(intPart+frac, "0")
+	if digits == "" {
+		return true // zero
+	}
+	zeros := len(digits) - len(strings.TrimRight(digits, "0"))
+	if exp == "" {
+		return len(frac) <= zeros
+	}
+	e, err := strconv.ParseInt(strings.TrimPrefix(exp, "+"), 10, 64)
+	if err != nil { // too many digits for an int64: a huge exponent
+		return !strings.HasPrefix(exp, "-")
+	}
+	return e-int64(len(frac))+int64(zeros) >= 0
+}
+
+func isNullSchema(n *node) bool {
+	return n.target == nil && len(n.types) == 1 && n.types[0] == "null" && !n.hasEnum
+}
+
+func withoutNull(types []string) ([]string, bool) {
+	var out []string
+	null := false
+	for _, t := range types {
+		if t == "null" {
+			null = true
+			continue
+		}
+		out = append(out, t)
+	}
+	return out, null
+}
+
+// hasValueKeywords reports keywords that describe values directly, which
+// cannot stand beside anyOf, oneOf or allOf in what the builder supports.
+func hasValueKeywords(n *node) bool {
+	return len(n.types) > 0 || len(n.props) > 0 || n.items != nil || n.hasEnum || n.additional != nil || n.closed ||
+		len(constrainedKinds(n)) > 0
+}
+
+func alternativesKeyword(n *node) string {
+	if len(n.oneOf) > 0 {
+		return "oneOf"
+	}
+	return "anyOf"
 }
