@@ -1,7 +1,9 @@
-// Package gen turns a schema.Model into a Go package: a struct, enum or
-// sum type per schema type, strict reflection-free JSON decoding and
-// encoding, a Validator that reports every violation with its JSON pointer,
-// and the merge and lift helpers the schema's annotations ask for.
+// Package gen turns a schema.Model into a Go package of types, strict JSON
+// decoding and encoding, a Validator, and merge and lift helpers.
+//
+// Each schema type becomes a struct, enum or sum type; decoding needs no
+// reflection; the Validator reports violations with their JSON pointers;
+// the merge and lift helpers are those the schema's annotations ask for.
 //
 // The generated package needs only the standard library: the small JSON
 // runtime it uses (scanner, encoder, timestamps, integers, k-way merge) is

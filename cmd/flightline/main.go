@@ -1,7 +1,9 @@
 // Command flightline works with the cluster timelines of distributed
-// inference clusters: it names the rank that holds a stuck job up, on a
-// running cluster or from dumps, watches a cluster, merges, validates and
-// draws timelines, and generates Go code from the timeline schema.
+// inference clusters.
+//
+// It names the rank that holds a stuck job up, on a running cluster or from
+// dumps, watches a cluster, merges, validates and draws timelines, and
+// generates Go code from the timeline schema.
 //
 // Usage:
 //

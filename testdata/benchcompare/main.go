@@ -1,6 +1,7 @@
 // Command benchcompare times flightline's commands, and flightline against
-// its peers, on one generated dump and prints a table: median seconds and
-// their range, CPU seconds, entries per second, peak RSS, and how many times
+// its peers, on one generated dump.
+//
+// It prints a table: median seconds and their range, CPU seconds, entries per second, peak RSS, and how many times
 // the time of the row's reference each takes, with the target where the
 // project has one. It is what make bench-compare runs.
 //

@@ -1,5 +1,5 @@
 // Command gen writes realistic Skulk cluster-timeline dumps of any size,
-// for tests and benchmarks:
+// for tests and benchmarks.
 //
 //	go run ./testdata/gen [flags]
 //

@@ -1,6 +1,8 @@
-// Package live reads a running Skulk cluster over HTTP: its diagnostics
-// documents as inputs to merge, explain, export and validate, and a watch
-// that archives the flight recorders beyond their 128-entry rings.
+// Package live reads a running Skulk cluster over HTTP.
+//
+// Its diagnostics documents are inputs to merge, explain, export and
+// validate; a watch archives the flight recorders beyond their 128-entry
+// rings.
 package live
 
 import (

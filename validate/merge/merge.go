@@ -1,6 +1,8 @@
-// Package merge merges cluster timeline dumps, per node or per rank and in
-// any of the dump formats, into one timeline in the schema's merge order:
-// what Skulk's timeline endpoint serves, built offline.
+// Package merge merges cluster timeline dumps into one timeline, as
+// Skulk's timeline endpoint serves it.
+//
+// The inputs may be per node or per rank, in any of the dump formats; the
+// result is in the schema's merge order.
 //
 // Inputs that are in order are merged as streams, k ways, holding a few
 // batches of entries per input; the entries are checked on every core. An
