@@ -499,3 +499,50 @@ func captureOf(t *testing.T, nodeFile string) []byte {
 	}
 	return capture
 }
+
+// TestDescriptionsInOurWords: the schemas written for Skulk's diagnostics
+// describe in flightline's words what Skulk's models describe in theirs;
+// the seed's file, the entry schema, keeps the seed's descriptions.
+func TestDescriptionsInOurWords(t *testing.T) {
+	descriptions := func(data []byte) map[string]bool {
+		var v any
+		if err := json.Unmarshal(data, &v); err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]bool{}
+		for ptr, s := range stringsOf(v, "") {
+			if strings.HasSuffix(ptr, "/description") {
+				out[s] = true
+			}
+		}
+		return out
+	}
+	dir := filepath.Join(skulkDir(t), "diagnostics")
+	total := 0
+	for _, e := range equivalents {
+		if e.ours == schema.EntryFile {
+			continue
+		}
+		ours, err := schema.ReadBuiltin(e.ours)
+		if err != nil {
+			t.Fatal(err)
+		}
+		theirs, err := os.ReadFile(filepath.Join(dir, e.skulk))
+		if err != nil {
+			t.Fatal(err)
+		}
+		skulk := descriptions(theirs)
+		if len(skulk) == 0 {
+			t.Fatalf("Skulk's %s has no descriptions to compare with", e.skulk)
+		}
+		for d := range descriptions(ours) {
+			total++
+			if skulk[d] {
+				t.Errorf("%s describes something as Skulk's %s does: %q", e.ours, e.skulk, d)
+			}
+		}
+	}
+	if total < 200 {
+		t.Fatalf("only %d descriptions in the diagnostics schemas", total)
+	}
+}
