@@ -160,6 +160,7 @@ func TestKeywordsDifferential(t *testing.T) {
 		`{"count":1,"typedExtra":{"id":"x"}}`, `{"count":1,"loose":"abc"}`, `{"count":1,"loose":{}}`, `{"count":1,"shape":[]}`,
 		`{"count":1,"either":true}`, `{"count":1,"either":4}`, `{"count":1,"tags":[]}`, `{"count":1,"tags":["a","b","c","d"]}`,
 		`{"count":1,"extra":{"a":{"b":1,"b":2}}}`, `{"count":1,"loose":[{"b":[1,}]}]}`,
+		`{"count":1,"\\":[],"a'b":1,"\"":2,"\\'":3,"x', 'y":4,"x":5}`,
 	} {
 		checkKeywords(t, []byte(extra))
 	}

@@ -121,7 +121,7 @@ func (s *Schema) validate(v any) []dump.Violation {
 		return []dump.Violation{{Rule: rule.Schema, Message: err.Error()}}
 	}
 	var out []dump.Violation
-	leafViolations(ve, &out)
+	leafViolations(ve, v, &out)
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Pointer < out[j].Pointer })
 	untame(out, tamed)
 	return out
@@ -132,7 +132,7 @@ func (s *Schema) validate(v any) []dump.Violation {
 // member shares.
 const unknownProperty = "unknown property"
 
-func leafViolations(e *jsonschema.ValidationError, out *[]dump.Violation) {
+func leafViolations(e *jsonschema.ValidationError, instance any, out *[]dump.Violation) {
 	kw := keyword(e.KeywordLocation)
 	if len(e.Causes) == 0 {
 		ptr := pointerOf(e.InstanceLocation)
@@ -142,7 +142,7 @@ func leafViolations(e *jsonschema.ValidationError, out *[]dump.Violation) {
 				*out = append(*out, dump.Violation{Pointer: ptr + "/" + escapeToken(name), Rule: rule.Schema, Message: "missing required property"})
 			}
 		case "additionalProperties":
-			for _, name := range quotedNames(e.Message) {
+			for _, name := range unknownNames(instance, ptr, e.Message) {
 				*out = append(*out, dump.Violation{Pointer: ptr + "/" + escapeToken(name), Rule: rule.Schema, Message: unknownProperty})
 			}
 		default:
@@ -158,14 +158,14 @@ func leafViolations(e *jsonschema.ValidationError, out *[]dump.Violation) {
 			}
 		}
 		if len(fitting) == 1 {
-			leafViolations(fitting[0], out)
+			leafViolations(fitting[0], instance, out)
 			return
 		}
 		*out = append(*out, dump.Violation{Pointer: pointerOf(e.InstanceLocation), Rule: rule.Schema, Message: alternativesMessage(e)})
 		return
 	}
 	for _, c := range e.Causes {
-		leafViolations(c, out)
+		leafViolations(c, instance, out)
 	}
 }
 
@@ -224,6 +224,71 @@ func pointerOf(loc string) string {
 }
 
 func escapeToken(s string) string { return strings.NewReplacer("~", "~0", "/", "~1").Replace(s) }
+
+// unknownNames are the members of the object at ptr in the instance that
+// an additionalProperties message of jsonschema/v5 names ("additionalProperties
+// 'a', 'b' not allowed"). v5 quotes a name that holds a backslash or a quote
+// ambiguously, so the list is matched against the quoted forms of the
+// object's own member names; quotedNames reads it otherwise.
+func unknownNames(instance any, ptr, msg string) []string {
+	obj, _ := valueAt(instance, ptr).(map[string]any)
+	list, prefixed := strings.CutPrefix(msg, "additionalProperties ")
+	list, suffixed := strings.CutSuffix(list, " not allowed")
+	if obj == nil || !prefixed || !suffixed {
+		return quotedNames(msg)
+	}
+	quoted := make(map[string]string, len(obj)) // v5's quoted form -> name
+	for k := range obj {
+		quoted[v5Quote(k)] = k
+	}
+	var names []string
+	for list != "" {
+		best := ""
+		for q := range quoted {
+			if len(q) > len(best) && strings.HasPrefix(list, q) && (len(list) == len(q) || strings.HasPrefix(list[len(q):], ", ")) {
+				best = q
+			}
+		}
+		if best == "" {
+			return quotedNames(msg)
+		}
+		names = append(names, quoted[best])
+		list = strings.TrimPrefix(list[len(best):], ", ")
+	}
+	return names
+}
+
+// v5Quote quotes a name as jsonschema/v5 (v5.3.1) does in its messages.
+func v5Quote(s string) string {
+	q := strconv.Quote(s)
+	q = strings.ReplaceAll(q, `\"`, `"`)
+	q = strings.ReplaceAll(q, "'", `\'`)
+	return "'" + q[1:len(q)-1] + "'"
+}
+
+// valueAt is the value at the JSON pointer ptr in v (its tokens as
+// pointerOf leaves them), or nil.
+func valueAt(v any, ptr string) any {
+	if ptr == "" {
+		return v
+	}
+	for _, tok := range strings.Split(ptr[1:], "/") {
+		tok = strings.NewReplacer("~1", "/", "~0", "~").Replace(tok)
+		switch x := v.(type) {
+		case map[string]any:
+			v = x[tok]
+		case []any:
+			i, err := strconv.Atoi(tok)
+			if err != nil || i < 0 || i >= len(x) {
+				return nil
+			}
+			v = x[i]
+		default:
+			return nil
+		}
+	}
+	return v
+}
 
 var quotedName = regexp.MustCompile(`'((?:[^'\\]|\\.)*)'`)
 
