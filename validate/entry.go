@@ -200,8 +200,8 @@ func (c *entryChecker) checkValue(out []Finding, e *dump.Entry, value any, under
 	}
 	for _, v := range c.schema.validate(value) {
 		// A repeated member's name is reported once, with its first value.
-		if below(v.Pointer) && !(under != nil && v.Pointer == prefix && v.Message == unknownProperty) {
-			out = violationFinding(out, e, v)
+		if below(v.Pointer) && !(under != nil && v.Pointer == prefix && v.ofName) {
+			out = violationFinding(out, e, v.Violation)
 		}
 	}
 	for _, path := range c.schema.dateTimes {

@@ -110,7 +110,7 @@ func dateTimePaths(t *schema.Type, prefix []string, seen map[*schema.Type]bool) 
 // property named by its own pointer, and an alternative that fails as a
 // whole reported where it stands unless one alternative fits the value's
 // kind, whose own violations are reported instead.
-func (s *Schema) validate(v any) []dump.Violation {
+func (s *Schema) validate(v any) []schemaViolation {
 	v, tamed := tameNumbers(v, "")
 	err := s.compiled.Validate(v)
 	if err == nil {
@@ -118,35 +118,38 @@ func (s *Schema) validate(v any) []dump.Violation {
 	}
 	var ve *jsonschema.ValidationError
 	if !errors.As(err, &ve) {
-		return []dump.Violation{{Rule: rule.Schema, Message: err.Error()}}
+		return []schemaViolation{{Violation: dump.Violation{Rule: rule.Schema, Message: err.Error()}}}
 	}
-	var out []dump.Violation
+	var out []schemaViolation
 	leafViolations(ve, v, &out)
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Pointer < out[j].Pointer })
 	untame(out, tamed)
 	return out
 }
 
-// unknownProperty is the message of a member that the schema does not
-// allow: a violation of its name, which every occurrence of a repeated
-// member shares.
-const unknownProperty = "unknown property"
+// A schemaViolation is a violation the general path found. ofName marks
+// one of a member's name rather than its value (an unknown property),
+// which every occurrence of a repeated member shares.
+type schemaViolation struct {
+	dump.Violation
+	ofName bool
+}
 
-func leafViolations(e *jsonschema.ValidationError, instance any, out *[]dump.Violation) {
+func leafViolations(e *jsonschema.ValidationError, instance any, out *[]schemaViolation) {
 	kw := keyword(e.KeywordLocation)
 	if len(e.Causes) == 0 {
 		ptr := pointerOf(e.InstanceLocation)
 		switch kw {
 		case "required":
 			for _, name := range quotedNames(e.Message) {
-				*out = append(*out, dump.Violation{Pointer: ptr + "/" + escapeToken(name), Rule: rule.Schema, Message: "missing required property"})
+				*out = append(*out, schemaViolation{Violation: dump.Violation{Pointer: ptr + "/" + escapeToken(name), Rule: rule.Schema, Message: "missing required property"}})
 			}
 		case "additionalProperties":
 			for _, name := range unknownNames(instance, ptr, e.Message) {
-				*out = append(*out, dump.Violation{Pointer: ptr + "/" + escapeToken(name), Rule: rule.Schema, Message: unknownProperty})
+				*out = append(*out, schemaViolation{dump.Violation{Pointer: ptr + "/" + escapeToken(name), Rule: rule.Schema, Message: "unknown property"}, true})
 			}
 		default:
-			*out = append(*out, dump.Violation{Pointer: ptr, Rule: rule.Schema, Message: e.Message})
+			*out = append(*out, schemaViolation{Violation: dump.Violation{Pointer: ptr, Rule: rule.Schema, Message: e.Message}})
 		}
 		return
 	}
@@ -161,7 +164,7 @@ func leafViolations(e *jsonschema.ValidationError, instance any, out *[]dump.Vio
 			leafViolations(fitting[0], instance, out)
 			return
 		}
-		*out = append(*out, dump.Violation{Pointer: pointerOf(e.InstanceLocation), Rule: rule.Schema, Message: alternativesMessage(e)})
+		*out = append(*out, schemaViolation{Violation: dump.Violation{Pointer: pointerOf(e.InstanceLocation), Rule: rule.Schema, Message: alternativesMessage(e)}})
 		return
 	}
 	for _, c := range e.Causes {

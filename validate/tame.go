@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
-
-	"github.com/flightline-dev/flightline/validate/dump"
 )
 
 // tameNumbers returns v with every number whose exponent jsonschema/v5
@@ -72,7 +70,7 @@ type tamed struct{ literal, original string }
 // untame puts the original literals back into the messages of the
 // violations at the numbers tameNumbers replaced, so that a finding
 // quotes what the user wrote.
-func untame(vs []dump.Violation, found map[string]tamed) {
+func untame(vs []schemaViolation, found map[string]tamed) {
 	for i := range vs {
 		if t, ok := found[vs[i].Pointer]; ok {
 			vs[i].Message = strings.ReplaceAll(vs[i].Message, t.literal, t.original)
