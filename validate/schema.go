@@ -121,7 +121,7 @@ func (s *Schema) validate(v any) []schemaViolation {
 		return []schemaViolation{{Violation: dump.Violation{Rule: rule.Schema, Message: err.Error()}}}
 	}
 	var out []schemaViolation
-	leafViolations(ve, v, &out)
+	leafViolations(ve, &out)
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Pointer < out[j].Pointer })
 	untame(out, tamed)
 	return out
@@ -135,7 +135,7 @@ type schemaViolation struct {
 	ofName bool
 }
 
-func leafViolations(e *jsonschema.ValidationError, instance any, out *[]schemaViolation) {
+func leafViolations(e *jsonschema.ValidationError, out *[]schemaViolation) {
 	kw := keyword(e.KeywordLocation)
 	if len(e.Causes) == 0 {
 		ptr := pointerOf(e.InstanceLocation)
@@ -145,7 +145,7 @@ func leafViolations(e *jsonschema.ValidationError, instance any, out *[]schemaVi
 				*out = append(*out, schemaViolation{Violation: dump.Violation{Pointer: ptr + "/" + escapeToken(name), Rule: rule.Schema, Message: "missing required property"}})
 			}
 		case "additionalProperties":
-			for _, name := range unknownNames(instance, ptr, e.Message) {
+			for _, name := range quotedNames(e.Message) {
 				*out = append(*out, schemaViolation{dump.Violation{Pointer: ptr + "/" + escapeToken(name), Rule: rule.Schema, Message: "unknown property"}, true})
 			}
 		default:
@@ -161,14 +161,14 @@ func leafViolations(e *jsonschema.ValidationError, instance any, out *[]schemaVi
 			}
 		}
 		if len(fitting) == 1 {
-			leafViolations(fitting[0], instance, out)
+			leafViolations(fitting[0], out)
 			return
 		}
 		*out = append(*out, schemaViolation{Violation: dump.Violation{Pointer: pointerOf(e.InstanceLocation), Rule: rule.Schema, Message: alternativesMessage(e)}})
 		return
 	}
 	for _, c := range e.Causes {
-		leafViolations(c, instance, out)
+		leafViolations(c, out)
 	}
 }
 
@@ -228,85 +228,49 @@ func pointerOf(loc string) string {
 
 func escapeToken(s string) string { return strings.NewReplacer("~", "~0", "/", "~1").Replace(s) }
 
-// unknownNames are the members of the object at ptr in the instance that
-// an additionalProperties message of jsonschema/v5 names ("additionalProperties
-// 'a', 'b' not allowed"). v5 quotes a name that holds a backslash or a quote
-// ambiguously, so the list is matched against the quoted forms of the
-// object's own member names; quotedNames reads it otherwise.
-func unknownNames(instance any, ptr, msg string) []string {
-	obj, _ := valueAt(instance, ptr).(map[string]any)
-	list, prefixed := strings.CutPrefix(msg, "additionalProperties ")
-	list, suffixed := strings.CutSuffix(list, " not allowed")
-	if obj == nil || !prefixed || !suffixed {
-		return quotedNames(msg)
-	}
-	quoted := make(map[string]string, len(obj)) // v5's quoted form -> name
-	for k := range obj {
-		quoted[v5Quote(k)] = k
-	}
-	var names []string
-	for list != "" {
-		best := ""
-		for q := range quoted {
-			if len(q) > len(best) && strings.HasPrefix(list, q) && (len(list) == len(q) || strings.HasPrefix(list[len(q):], ", ")) {
-				best = q
-			}
-		}
-		if best == "" {
-			return quotedNames(msg)
-		}
-		names = append(names, quoted[best])
-		list = strings.TrimPrefix(list[len(best):], ", ")
-	}
-	return names
-}
-
-// v5Quote quotes a name as jsonschema/v5 (v5.3.1) does in its messages.
-func v5Quote(s string) string {
-	q := strconv.Quote(s)
-	q = strings.ReplaceAll(q, `\"`, `"`)
-	q = strings.ReplaceAll(q, "'", `\'`)
-	return "'" + q[1:len(q)-1] + "'"
-}
-
-// valueAt is the value at the JSON pointer ptr in v (its tokens as
-// pointerOf leaves them), or nil.
-func valueAt(v any, ptr string) any {
-	if ptr == "" {
-		return v
-	}
-	for _, tok := range strings.Split(ptr[1:], "/") {
-		tok = strings.NewReplacer("~1", "/", "~0", "~").Replace(tok)
-		switch x := v.(type) {
-		case map[string]any:
-			v = x[tok]
-		case []any:
-			i, err := strconv.Atoi(tok)
-			if err != nil || i < 0 || i >= len(x) {
-				return nil
-			}
-			v = x[i]
-		default:
-			return nil
-		}
-	}
-	return v
-}
-
-var quotedName = regexp.MustCompile(`'((?:[^'\\]|\\.)*)'`)
-
 // quotedNames extracts the property names jsonschema/v5 quotes in a
-// message such as "missing properties: 'at', 'nodeId'".
+// message such as "missing properties: 'at', 'nodeId'" or
+// "additionalProperties 'a', 'b' not allowed". v5 writes each name as Go's
+// %q would, between single quotes instead of double ones: a ' inside is
+// escaped (\'), a " is not, and the escape of a final backslash is lost
+// ('a\' for a\). So "', '" only ever separates two names.
 func quotedNames(msg string) []string {
+	first, last := strings.IndexByte(msg, '\''), strings.LastIndexByte(msg, '\'')
+	if first < 0 || last <= first {
+		return nil
+	}
 	var names []string
-	for _, m := range quotedName.FindAllStringSubmatch(msg, -1) {
-		inner := strings.ReplaceAll(m[1], `\'`, `'`)
-		inner = strings.ReplaceAll(inner, `"`, `\"`)
-		if s, err := strconv.Unquote(`"` + inner + `"`); err == nil {
-			names = append(names, s)
-		} else {
-			names = append(names, m[1])
-		}
+	for _, q := range strings.Split(msg[first+1:last], "', '") {
+		names = append(names, unquoteV5(q))
 	}
 	return names
+}
+
+// unquoteV5 reads one name as v5 quotes it (see quotedNames), or returns
+// the text as it is when it cannot.
+func unquoteV5(q string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for i := 0; i < len(q); i++ {
+		switch c := q[i]; {
+		case c == '"':
+			b.WriteString(`\"`)
+		case c == '\\' && i+1 == len(q): // a final backslash, its escape lost
+			b.WriteString(`\\`)
+		case c == '\\' && q[i+1] == '\'':
+			b.WriteByte('\'')
+			i++
+		case c == '\\':
+			b.WriteByte(c)
+			b.WriteByte(q[i+1]) // an escape of %q, such as \\ or \n
+			i++
+		default:
+			b.WriteByte(c)
+		}
+	}
+	b.WriteByte('"')
+	if s, err := strconv.Unquote(b.String()); err == nil {
+		return s
+	}
+	return q
 }
