@@ -193,6 +193,8 @@ func TestNodeDumpMembers(t *testing.T) {
 			[]string{"problem line 1 error schema fatal=false: got number 1.5, want integer"}},
 		{"big ranks", `{"supervisorRunners":[{"nodeId":"node-a","runnerId":"runner-0","deviceRank":18446744073709551616,"worldSize":2,"flightRecorder":[` + strings.Replace(e, `"rank":0`, `"rank":18446744073709551616`, 1) + `]}]}`,
 			[]string{"entry 0 line 1 runner=false"}},
+		{"big ranks one apart", `{"supervisorRunners":[{"nodeId":"node-a","runnerId":"runner-0","deviceRank":18446744073709551616,"worldSize":2,"flightRecorder":[` + strings.Replace(e, `"rank":0`, `"rank":18446744073709551617`, 1) + `]}]}`,
+			[]string{"entry 0 line 1 runner=false", `problem line 1 error runner-identity fatal=false: the entry's context (node "node-a", runner "runner-0", rank 18446744073709551617 of 2) is not the supervisor runner that holds it (node "node-a", runner "runner-0", rank 18446744073709551616 of 2)`}},
 	}
 	for _, c := range cases {
 		got, format := readAll(strings.NewReader(c.input), 0)

@@ -4,11 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"math/big"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/flightline-dev/flightline/generated/jsonrt"
 	"github.com/flightline-dev/flightline/generated/timeline"
 	"github.com/flightline-dev/flightline/validate/rule"
 )
@@ -182,8 +182,8 @@ func (id *runnerIdentity) describe() string {
 
 // isInteger reports whether a JSON number is a whole number, of any size.
 func isInteger(lit []byte) bool {
-	f, ok := new(big.Float).SetPrec(0).SetString(string(lit))
-	return ok && f.IsInt()
+	_, err := jsonrt.ParseInt(lit)
+	return err == nil
 }
 
 // sameInteger reports whether two JSON numbers are the same integer.
@@ -191,9 +191,9 @@ func sameInteger(a, b []byte) bool {
 	if bytes.Equal(a, b) {
 		return true
 	}
-	x, okx := new(big.Float).SetPrec(0).SetString(string(a))
-	y, oky := new(big.Float).SetPrec(0).SetString(string(b))
-	return okx && oky && x.Cmp(y) == 0
+	x, errx := jsonrt.ParseInt(a)
+	y, erry := jsonrt.ParseInt(b)
+	return errx == nil && erry == nil && x.Cmp(y) == 0
 }
 
 // kindOfByte names the JSON kind of a value by its first byte, as the
