@@ -164,6 +164,8 @@ func TestReaderMessages(t *testing.T) {
 		{"UTF-16LE", []byte("{\x00\"\x00a\x00"), "problem line 1 error format fatal=true: the file looks like UTF-16; JSON dumps must be UTF-8\n"},
 		{"bad gzip header", badHeader, "problem line 1 error read fatal=true: gzip: invalid header\n"},
 		{"cut gzip", gz.Bytes()[:gz.Len()-10], "gzip: unexpected EOF"},
+		{"newline in a property name", []byte("{\"a\nb\":1}"), `problem line 1 error json-syntax fatal=true: invalid property name "\"a\nb\"": invalid character '\n' in string literal` + "\n"},
+		{"long bad property name", []byte("{\"" + strings.Repeat("x", 200) + "\x01\":1}"), `problem line 1 error json-syntax fatal=true: invalid property name "\"` + strings.Repeat("x", 79) + `"...: invalid character '\x01' in string literal` + "\n"},
 	}
 	for _, c := range cases {
 		got, _ := readAll(bytes.NewReader(c.input), 0)

@@ -9,6 +9,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/flightline-dev/flightline/generated/jsonrt"
 	"github.com/flightline-dev/flightline/validate/rule"
@@ -516,7 +517,7 @@ func (r *Reader) propertyName() (key string, line int, ok bool) {
 		return "", line, false
 	}
 	if err := json.Unmarshal(keyText, &key); err != nil {
-		r.problem(line, rule.JSONSyntax, "invalid property name "+string(keyText), true)
+		r.problem(line, rule.JSONSyntax, "invalid property name "+quoteBounded(keyText, maxQuoted)+": "+err.Error(), true)
 		return "", line, false
 	}
 	return key, line, true
@@ -546,6 +547,18 @@ func quoteByte(c byte) string {
 		return strconv.QuoteRune(rune(c))
 	}
 	return fmt.Sprintf("byte 0x%02x", c)
+}
+
+// maxQuoted is how many characters of a bad text a message quotes.
+const maxQuoted = 80
+
+// quoteBounded quotes at most n characters of b, on one line, and marks a
+// text it cuts short with "...".
+func quoteBounded(b []byte, n int) string {
+	if utf8.RuneCount(b) <= n {
+		return fmt.Sprintf("%q", b)
+	}
+	return fmt.Sprintf("%.*q...", n, b)
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
