@@ -330,3 +330,14 @@ func TestMergeReachedElsewhere(t *testing.T) {
 		t.Errorf("node D is still unreachable: %+v", rep.Doc.Unreachable)
 	}
 }
+
+// TestMergeWarningPointer: a warning names the field it is about, as an
+// error does.
+func TestMergeWarningPointer(t *testing.T) {
+	doc := `{"generatedAt":"2026-04-24T23:03:00+01:00","localNodeId":"node-0","runners":[],"timeline":[` + testEntry("00", 0, "") + `],"unreachableNodes":[]}`
+	_, rep := run(t, Options{}, memInput("in", doc))
+	want := "in:1: timestamp-offset: /generatedAt: "
+	if len(rep.Inputs) != 1 || len(rep.Inputs[0].Warnings) != 1 || !strings.HasPrefix(rep.Inputs[0].Warnings[0], want) {
+		t.Errorf("warnings %q, want one starting %q", rep.Inputs[0].Warnings, want)
+	}
+}

@@ -351,13 +351,13 @@ func (s *source) inOrder(opts Options, sortFirst bool, read <-chan *batch, quit 
 // stops the merge.
 func (s *source) take(e *entry, b *batch, opts Options) bool {
 	if p := e.problem; p != nil {
-		if p.Severity == rule.Warning {
-			s.warnings = append(s.warnings, fmt.Sprintf("%s:%d: %s: %s", s.name, p.Line, p.Rule, p.Message))
-			return true
-		}
 		msg := p.Message
 		if p.Pointer != "" {
 			msg = p.Pointer + ": " + msg
+		}
+		if p.Severity == rule.Warning {
+			s.warnings = append(s.warnings, fmt.Sprintf("%s:%d: %s: %s", s.name, p.Line, p.Rule, msg))
+			return true
 		}
 		if opts.Lenient && !p.Fatal {
 			s.problems = append(s.problems, &Problem{Path: s.name, Line: p.Line, Rule: p.Rule, Message: msg})
