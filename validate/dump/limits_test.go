@@ -248,7 +248,18 @@ func TestDocument(t *testing.T) {
 			t.Errorf("line of %s: %d, want %d", c.at, got, c.line)
 		}
 	}
-	if rd := NewReader(strings.NewReader(entryA), 0); rd.Document() != nil {
+	nd := NewReader(strings.NewReader(entryA+"\n"+entryB+"\n"), 0)
+	entries := 0
+	nd.Read(func(it Item) bool {
+		if it.Problem == nil {
+			entries++
+		}
+		return true
+	})
+	if nd.Format() != NDJSON || entries != 2 {
+		t.Fatalf("NDJSON dump read as %v with %d entries, want NDJSON with 2", nd.Format(), entries)
+	}
+	if nd.Document() != nil {
 		t.Error("an NDJSON dump has a document")
 	}
 }
