@@ -2,6 +2,7 @@ package validate
 
 import (
 	"bytes"
+	"encoding/json"
 	"hash/maphash"
 	"io"
 	"runtime"
@@ -181,10 +182,21 @@ func listsRunners(r *dump.Reader) bool {
 	}
 	for _, m := range r.Members() {
 		if m.Key == "runners" {
-			return len(bytes.TrimSpace(bytes.Trim(bytes.TrimSpace(m.Raw), "[]"))) > 0
+			return nonEmptyArray(m.Raw)
 		}
 	}
 	return false
+}
+
+// nonEmptyArray reports whether raw is a JSON array with at least one
+// element: not null, an object or [].
+func nonEmptyArray(raw []byte) bool {
+	raw = bytes.TrimLeft(raw, " \t\r\n")
+	if len(raw) == 0 || raw[0] != '[' || !json.Valid(raw) {
+		return false
+	}
+	rest := bytes.TrimLeft(raw[1:], " \t\r\n")
+	return len(rest) > 0 && rest[0] != ']'
 }
 
 // emptyWhat says what an empty dump of each format is.

@@ -90,6 +90,10 @@ func TestRules(t *testing.T) {
 		{"empty array", "[]", []string{"1 empty "}},
 		{"empty timeline", `{"generatedAt":"2026-04-24T22:03:50+00:00","localNodeId":"a","masterNodeId":"a","runners":[ ],"timeline":[],"unreachableNodes":[]}`,
 			[]string{"1 empty "}},
+		{"runners null", `{"generatedAt":"2026-04-24T22:03:50+00:00","localNodeId":"a","masterNodeId":"a","runners":null,"timeline":[],"unreachableNodes":[]}`,
+			[]string{"1 schema /runners", "1 empty "}},
+		{"runners an object", `{"generatedAt":"2026-04-24T22:03:50+00:00","localNodeId":"a","masterNodeId":"a","runners":{"a":1},"timeline":[],"unreachableNodes":[]}`,
+			[]string{"1 schema /runners", "1 empty "}},
 		// A cluster whose runners have recorded nothing yet, as the
 		// snapshot flightline watch keeps: not an empty dump.
 		{"runners, no entries", `{"generatedAt":"2026-04-24T22:03:50+00:00","localNodeId":"a","masterNodeId":"a","runners":[{"nodeId":"a","runnerId":"r",` +
