@@ -258,7 +258,7 @@ func lookup(v any, path []string) any {
 func escapeAll(path []string) []string {
 	out := make([]string, len(path))
 	for i, p := range path {
-		out[i] = escapeToken(p)
+		out[i] = dump.EscapeToken(p)
 	}
 	return out
 }

@@ -142,11 +142,11 @@ func leafViolations(e *jsonschema.ValidationError, out *[]schemaViolation) {
 		switch kw {
 		case "required":
 			for _, name := range quotedNames(e.Message) {
-				*out = append(*out, schemaViolation{Violation: dump.Violation{Pointer: ptr + "/" + escapeToken(name), Rule: rule.Schema, Message: "missing required property"}})
+				*out = append(*out, schemaViolation{Violation: dump.Violation{Pointer: ptr + "/" + dump.EscapeToken(name), Rule: rule.Schema, Message: "missing required property"}})
 			}
 		case "additionalProperties":
 			for _, name := range quotedNames(e.Message) {
-				*out = append(*out, schemaViolation{dump.Violation{Pointer: ptr + "/" + escapeToken(name), Rule: rule.Schema, Message: "unknown property"}, true})
+				*out = append(*out, schemaViolation{dump.Violation{Pointer: ptr + "/" + dump.EscapeToken(name), Rule: rule.Schema, Message: "unknown property"}, true})
 			}
 		default:
 			*out = append(*out, schemaViolation{Violation: dump.Violation{Pointer: ptr, Rule: rule.Schema, Message: e.Message}})
@@ -225,8 +225,6 @@ func pointerOf(loc string) string {
 	}
 	return strings.Join(tokens, "/")
 }
-
-func escapeToken(s string) string { return strings.NewReplacer("~", "~0", "/", "~1").Replace(s) }
 
 // quotedNames extracts the property names jsonschema/v5 quotes in a
 // message such as "missing properties: 'at', 'nodeId'" or

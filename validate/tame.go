@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+
+	"github.com/flightline-dev/flightline/validate/dump"
 )
 
 // tameNumbers returns v with every number whose exponent jsonschema/v5
@@ -28,7 +30,7 @@ func tameNumbers(v any, pointer string) (any, map[string]tamed) {
 		case map[string]any:
 			var out map[string]any
 			for k, x := range v {
-				if y, changed := walk(x, pointer+"/"+escapeToken(k)); changed {
+				if y, changed := walk(x, pointer+"/"+dump.EscapeToken(k)); changed {
 					if out == nil {
 						out = make(map[string]any, len(v))
 						for k2, x2 := range v {

@@ -104,7 +104,7 @@ func (o *object) member(key string, keyLine int) bool {
 			if o.top {
 				o.r.members = append(o.r.members, Member{Key: key, Line: o.r.src.line})
 			}
-			return o.stream(o.pointer + "/" + escapeToken(key))
+			return o.stream(o.pointer + "/" + EscapeToken(key))
 		}
 	}
 	text, line, ferr := o.r.src.frame()

@@ -563,4 +563,14 @@ func quoteBounded(b []byte, n int) string {
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
-func escapeToken(s string) string { return strings.NewReplacer("~", "~0", "/", "~1").Replace(s) }
+// tokenEscaper escapes a JSON Pointer reference token (RFC 6901).
+var tokenEscaper = strings.NewReplacer("~", "~0", "/", "~1")
+
+// EscapeToken escapes s as a JSON Pointer reference token (RFC 6901): ~ as
+// ~0 and / as ~1. A token with neither is returned as it is.
+func EscapeToken(s string) string {
+	if !strings.ContainsAny(s, "~/") {
+		return s
+	}
+	return tokenEscaper.Replace(s)
+}

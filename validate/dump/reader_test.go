@@ -141,3 +141,16 @@ func TestReaderNodeDump(t *testing.T) {
 		t.Errorf("format %v\n got %s\nwant %s...", format, got, want)
 	}
 }
+
+func TestEscapeToken(t *testing.T) {
+	for in, want := range map[string]string{
+		"": "", "at": "at", "a/b": "a~1b", "a~b": "a~0b", "~1": "~01", "/~/": "~1~0~1", "café": "café",
+	} {
+		if got := EscapeToken(in); got != want {
+			t.Errorf("EscapeToken(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if n := testing.AllocsPerRun(100, func() { EscapeToken("plainName") }); n != 0 {
+		t.Errorf("EscapeToken of a plain token allocates %v times", n)
+	}
+}

@@ -93,7 +93,7 @@ func (d *valueDecoder) pointer() string {
 			break
 		}
 		b.WriteByte('/')
-		b.WriteString(strings.NewReplacer("~", "~0", "/", "~1").Replace(p))
+		b.WriteString(EscapeToken(p))
 	}
 	return b.String()
 }
