@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	term "github.com/flightline-dev/flightline/validate/human"
 )
 
 // screen is the most lines the text output takes without --verbose.
@@ -82,29 +84,37 @@ func (res *Analysis) Describe(w io.Writer, verbose bool) error {
 			tasks, moreTasks = tasks[:last], moreTasks+1
 		}
 	}
+	// Each line is escaped as it is written: task ids, runner ids, details
+	// and errors come from the inputs, and a control character in them
+	// must not reach the terminal. Plain text is left as it is.
 	var b strings.Builder
+	line := func(l string) {
+		b.WriteString(term.Escape(l))
+		b.WriteByte('\n')
+	}
 	for _, l := range head {
-		b.WriteString(l + "\n")
+		line(l)
 	}
 	for _, t := range tasks {
 		for _, l := range t.full {
-			b.WriteString(l + "\n")
+			line(l)
 		}
 	}
 	if moreTasks > 0 {
-		fmt.Fprintf(&b, "and %s (--verbose lists them)\n", plural(moreTasks, "more unfinished task", "more unfinished tasks"))
+		line(fmt.Sprintf("and %s (--verbose lists them)", plural(moreTasks, "more unfinished task", "more unfinished tasks")))
 	}
 	for _, l := range tail {
-		b.WriteString(l + "\n")
+		line(l)
 	}
-	b.WriteString("\n" + verdictHead + "\n")
+	line("")
+	line(verdictHead)
 	for _, s := range verdict {
 		for _, l := range s.full {
-			b.WriteString(l + "\n")
+			line(l)
 		}
 	}
 	if moreSuspects > 0 {
-		fmt.Fprintf(&b, "  and %s (--verbose or --format json lists them)\n", plural(moreSuspects, "more suspect", "more suspects"))
+		line(fmt.Sprintf("  and %s (--verbose or --format json lists them)", plural(moreSuspects, "more suspect", "more suspects")))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
