@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/flightline-dev/flightline/generated/jsonrt"
 	"github.com/flightline-dev/flightline/validate/explain"
 	"github.com/flightline-dev/flightline/validate/human"
 	"github.com/flightline-dev/flightline/validate/merge"
@@ -127,9 +128,17 @@ func (r *Report) layout(c *collector, doc *merge.Document) {
 	r.placeSuspects(c, doc, instanceGroup)
 }
 
-// latestStates returns each runner's latest state in the snapshot.
+// latestStates returns each runner's latest state in the snapshot, chosen
+// as explain chooses it: by the instant generatedAt names (one that is not
+// a timestamp is the zero time), the later state in the inputs on a tie.
+// Compared as text, "…00.5Z" would come before "…00Z", and an offset other
+// than Z would not compare at all.
 func latestStates(doc *merge.Document) map[string]*merge.RunnerState {
-	states := map[string]*merge.RunnerState{}
+	type taken struct {
+		s  *merge.RunnerState
+		at time.Time
+	}
+	latest := map[string]taken{}
 	for i := range doc.States {
 		s := &doc.States[i]
 		_, rankOK := s.DeviceRank.Int64()
@@ -137,9 +146,17 @@ func latestStates(doc *merge.Document) map[string]*merge.RunnerState {
 		if !rankOK || !worldOK {
 			continue // beyond 64 bits: explain warns of it and leaves it out
 		}
-		if old := states[s.RunnerID]; old == nil || s.GeneratedAt >= old.GeneratedAt {
-			states[s.RunnerID] = s
+		var at time.Time
+		if t, err := jsonrt.ParseTimestamp(s.GeneratedAt); err == nil {
+			at = t.Time()
 		}
+		if old, ok := latest[s.RunnerID]; !ok || !at.Before(old.at) {
+			latest[s.RunnerID] = taken{s, at}
+		}
+	}
+	states := make(map[string]*merge.RunnerState, len(latest))
+	for id, t := range latest {
+		states[id] = t.s
 	}
 	return states
 }
