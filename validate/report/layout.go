@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -285,37 +284,38 @@ func (r *Report) placeSuspects(c *collector, doc *merge.Document, instanceGroup 
 		lane  *Lane
 		entry int
 	}
-	key := func(in int32, line int32, pointer int32) string {
-		return strconv.Itoa(int(in)) + ":" + strconv.Itoa(int(line)) + ":" + strconv.Itoa(int(pointer))
-	}
-	wanted := map[string]*where{}
-	locKey := func(loc explain.Location) string {
-		in, ok := c.inputs[loc.Path]
+	// loc is where an entry is: its input, line and pointer (-1 for none).
+	type loc struct{ in, line, ptr int32 }
+	wanted := map[loc]*where{}
+	locOf := func(l explain.Location) (loc, bool) {
+		in, ok := c.inputs[l.Path]
 		if !ok {
-			return ""
+			return loc{}, false
 		}
 		p := int32(-1)
-		if loc.Pointer != "" {
-			i, ok := r.strs.index[loc.Pointer]
+		if l.Pointer != "" {
+			i, ok := r.strs.index[l.Pointer]
 			if !ok {
-				return ""
+				return loc{}, false
 			}
 			p = i
 		}
-		return key(in, int32(loc.Line), p)
+		return loc{in, int32(l.Line), p}, true
 	}
 	for _, s := range r.Analysis.Suspects {
 		for _, ev := range s.Evidence {
-			if k := locKey(ev.Location); k != "" {
+			if k, ok := locOf(ev.Location); ok {
 				wanted[k] = nil
 			}
 		}
 	}
-	for _, l := range r.lanes {
-		for i, e := range l.entries {
-			k := key(e.input, e.line, e.pointer)
-			if w, ok := wanted[k]; ok && w == nil {
-				wanted[k] = &where{l, i}
+	if len(wanted) > 0 { // else no entry is evidence, and the lanes need no scan
+		for _, l := range r.lanes {
+			for i, e := range l.entries {
+				k := loc{e.input, e.line, e.pointer}
+				if w, ok := wanted[k]; ok && w == nil {
+					wanted[k] = &where{l, i}
+				}
 			}
 		}
 	}
@@ -343,7 +343,8 @@ func (r *Report) placeSuspects(c *collector, doc *merge.Document, instanceGroup 
 		}
 		for _, ev := range s.Evidence {
 			m := Mark{Suspect: i, Lane: lane, Entry: -1, What: ev.What, Where: ev.Location}
-			if w := wanted[locKey(ev.Location)]; w != nil {
+			k, ok := locOf(ev.Location)
+			if w := wanted[k]; ok && w != nil {
 				m.Lane, m.Entry = w.lane, w.entry
 			} else if l := stateLane[ev.Location.String()]; l != nil {
 				m.Lane = l
