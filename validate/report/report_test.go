@@ -232,8 +232,11 @@ func TestSelfContained(t *testing.T) {
 		t.Error("the page has no content security policy")
 	}
 	start := strings.Index(page, `<script type="application/json" id="flightline-data">`)
+	if start < 0 {
+		t.Fatal("the page has no flightline-data element")
+	}
 	end := strings.Index(page[start:], "</script>")
-	if start < 0 || end < 0 || strings.Count(page, "</script>") != 2 {
+	if end < 0 || strings.Count(page, "</script>") != 2 {
 		t.Fatalf("the page has %d script elements' ends", strings.Count(page, "</script>"))
 	}
 	raw := page[start+len(`<script type="application/json" id="flightline-data">`) : start+end]
