@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/flightline-dev/flightline/validate/human"
 )
 
 // t0 is when the hand-written timelines start.
@@ -213,6 +215,9 @@ func TestRecovered(t *testing.T) {
 	}
 }
 
+// TestHuman: explain writes durations with human.Duration, a negative one
+// (an entry after the clock) clamped to 0.0s. validate/human's own test
+// lacks some of these cases (the clamp, 59.9s, 59m59s, 26h05m).
 func TestHuman(t *testing.T) {
 	for _, c := range []struct {
 		d    time.Duration
@@ -222,8 +227,8 @@ func TestHuman(t *testing.T) {
 		{59960 * time.Millisecond, "1m00s"}, {149 * time.Second, "2m29s"}, {3599 * time.Second, "59m59s"},
 		{3600 * time.Second, "1h00m"}, {3720 * time.Second, "1h02m"}, {26*time.Hour + 5*time.Minute, "26h05m"},
 	} {
-		if got := human(c.d); got != c.want {
-			t.Errorf("human(%v) = %q, want %q", c.d, got, c.want)
+		if got := human.Duration(max(c.d, 0)); got != c.want {
+			t.Errorf("human.Duration(max(%v, 0)) = %q, want %q", c.d, got, c.want)
 		}
 	}
 }
@@ -308,5 +313,48 @@ func TestScreen(t *testing.T) {
 	}
 	if n := strings.Count(long.String(), "\n"); n <= screen || strings.Count(long.String(), "behind-peer") != 12 {
 		t.Errorf("verbose, %d lines:\n%s", n, long.String())
+	}
+}
+
+// TestDescribeEscapes: a task id, a runner id, a detail and an unreachable
+// node's error from the inputs reach the text escaped, so they cannot
+// clear the screen, set the terminal's title or overwrite a line.
+func TestDescribeEscapes(t *testing.T) {
+	task := "t\x1b[2J\rx"
+	a := New(Options{Now: at(100)})
+	for i, s := range []struct {
+		sec          float64
+		rank         int64
+		phase, event string
+		detail       string
+	}{
+		{0, 0, "decode_stream", "enter", ""}, {0, 1, "decode_stream", "enter", ""},
+		{5, 1, "error", "enter", "boom\x1b]0;pwned\x07\rgone"},
+	} {
+		en := Entry{At: at(s.sec), NodeID: fmt.Sprintf("node-%d", s.rank), RunnerID: fmt.Sprintf("runner-%d\r", s.rank),
+			Rank: s.rank, WorldSize: 2, Phase: s.phase, Event: s.event, TaskID: task, Detail: s.detail}
+		en.AtText = en.At.Format(time.RFC3339Nano)
+		a.Add(&en, Location{Path: "t.ndjson", Line: i + 1})
+	}
+	res := a.Analyze(&Snapshot{Unreachable: []Unreachable{{NodeID: "node-2\x1b]0;x\x07", Error: "refused\r\x1b[2K"}}})
+	for _, verbose := range []bool{false, true} {
+		var b strings.Builder
+		if err := res.Describe(&b, verbose); err != nil {
+			t.Fatal(err)
+		}
+		text := b.String()
+		for _, r := range strings.TrimSuffix(text, "\n") {
+			if r < 0x20 && r != '\n' || r == 0x7f {
+				t.Fatalf("verbose %v: the text keeps %U:\n%q", verbose, r, text)
+			}
+		}
+		for _, want := range []string{`task t\u001b[2J\rx`, `boom\u001b]0;pwned\u0007\rgone`, `node-2\u001b]0;x\u0007`, `refused\r\u001b[2K`} {
+			if !strings.Contains(text, want) {
+				t.Errorf("verbose %v: no %s in\n%s", verbose, want, text)
+			}
+		}
+		if verbose && !strings.Contains(text, `runner-1\r`) {
+			t.Errorf("no runner-1\\r in\n%s", text)
+		}
 	}
 }

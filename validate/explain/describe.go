@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/flightline-dev/flightline/validate/human"
 )
 
 // screen is the most lines the text output takes without --verbose.
@@ -82,29 +84,37 @@ func (res *Analysis) Describe(w io.Writer, verbose bool) error {
 			tasks, moreTasks = tasks[:last], moreTasks+1
 		}
 	}
+	// Each line is escaped as it is written: task ids, runner ids, details
+	// and errors come from the inputs, and a control character in them
+	// must not reach the terminal. Plain text is left as it is.
 	var b strings.Builder
+	line := func(l string) {
+		b.WriteString(human.Escape(l))
+		b.WriteByte('\n')
+	}
 	for _, l := range head {
-		b.WriteString(l + "\n")
+		line(l)
 	}
 	for _, t := range tasks {
 		for _, l := range t.full {
-			b.WriteString(l + "\n")
+			line(l)
 		}
 	}
 	if moreTasks > 0 {
-		fmt.Fprintf(&b, "and %s (--verbose lists them)\n", plural(moreTasks, "more unfinished task", "more unfinished tasks"))
+		line(fmt.Sprintf("and %s (--verbose lists them)", plural(moreTasks, "more unfinished task", "more unfinished tasks")))
 	}
 	for _, l := range tail {
-		b.WriteString(l + "\n")
+		line(l)
 	}
-	b.WriteString("\n" + verdictHead + "\n")
+	line("")
+	line(verdictHead)
 	for _, s := range verdict {
 		for _, l := range s.full {
-			b.WriteString(l + "\n")
+			line(l)
 		}
 	}
 	if moreSuspects > 0 {
-		fmt.Fprintf(&b, "  and %s (--verbose or --format json lists them)\n", plural(moreSuspects, "more suspect", "more suspects"))
+		line(fmt.Sprintf("  and %s (--verbose or --format json lists them)", plural(moreSuspects, "more suspect", "more suspects")))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -187,7 +197,7 @@ func (res *Analysis) tail(verbose bool) []string {
 		if f.Lifecycle > 0 {
 			l += fmt.Sprintf(", and %s (connect, load, warm up)", plural(f.Lifecycle, "lifecycle task", "lifecycle tasks"))
 		}
-		out = append(out, l+fmt.Sprintf("; the last %s ago", human(time.Duration(f.AgoSeconds*float64(time.Second)))))
+		out = append(out, l+fmt.Sprintf("; the last %s ago", human.Duration(max(time.Duration(f.AgoSeconds*float64(time.Second)), 0))))
 	}
 	if len(res.RollCall.Unfinished) == 0 {
 		if res.Entries == 0 && res.Runners == 0 {
@@ -204,7 +214,7 @@ func (res *Analysis) tail(verbose bool) []string {
 				break
 			}
 			out = append(out, fmt.Sprintf("  rank %d of task %s (node %s): timed out %s ago, progress %s later; %s",
-				r.Rank, r.TaskID, r.NodeID, human(secs(r.AgoSeconds)), human(secs(r.AfterSeconds)), r.Where))
+				r.Rank, r.TaskID, r.NodeID, human.Duration(max(secs(r.AgoSeconds), 0)), human.Duration(max(secs(r.AfterSeconds), 0)), r.Where))
 		}
 	}
 	return out
@@ -223,7 +233,7 @@ func (res *Analysis) taskBlock(c *TaskCall, verbose, suspect bool) block {
 				continue
 			}
 			rows = append(rows, []string{itoa(r.Rank), orDash(r.NodeID), orDash(r.RunnerID), string(r.Status), r.Phase, r.Entered,
-				human(secs(r.SinceSeconds)), r.LastEvent, human(secs(r.SilentSeconds)) + " ago"})
+				human.Duration(max(secs(r.SinceSeconds), 0)), r.LastEvent, human.Duration(max(secs(r.SilentSeconds), 0)) + " ago"})
 		}
 		b.full = append(b.full, table(rows)...)
 	} else {
@@ -249,7 +259,7 @@ func (res *Analysis) taskBlock(c *TaskCall, verbose, suspect bool) block {
 				ways = append(ways, rankList(ranks)+" to "+d.Each[i])
 			}
 		}
-		when := " " + human(secs(d.AgoSeconds)) + " ago"
+		when := " " + human.Duration(max(secs(d.AgoSeconds), 0)) + " ago"
 		if len(ways) > 1 {
 			when = ", from" + when
 		}
@@ -301,7 +311,7 @@ func groupText(g RankGroup) string {
 	if g.LastEvent != "" {
 		at += " (" + g.LastEvent + ")"
 	}
-	since, silent := human(secs(g.SinceSeconds)), human(secs(g.SilentSeconds))
+	since, silent := human.Duration(max(secs(g.SinceSeconds), 0)), human.Duration(max(secs(g.SilentSeconds), 0))
 	switch g.Status {
 	case Missing:
 		return "never reported"
@@ -363,7 +373,7 @@ func table(rows [][]string) []string {
 }
 
 func (res *Analysis) ago(t time.Time) string {
-	return human(res.Clock.at.Sub(t)) + " ago"
+	return human.Duration(max(res.Clock.at.Sub(t), 0)) + " ago"
 }
 
 func secs(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }

@@ -1,7 +1,6 @@
 package explain
 
 import (
-	"fmt"
 	"strings"
 	"time"
 )
@@ -71,20 +70,6 @@ func before(a, b string) bool {
 	i, ok := phaseOrder[a]
 	j, ok2 := phaseOrder[b]
 	return ok && ok2 && i < j
-}
-
-// human writes a duration as people read it: 12.3s under a minute, 2m29s
-// under an hour, 1h02m from then on. A negative duration is 0.0s.
-func human(d time.Duration) string {
-	d = max(d, 0)
-	if tenths := d.Round(100 * time.Millisecond); tenths < time.Minute {
-		return fmt.Sprintf("%.1fs", tenths.Seconds())
-	}
-	if s := d.Round(time.Second); s < time.Hour {
-		return fmt.Sprintf("%dm%02ds", s/time.Minute, s%time.Minute/time.Second)
-	}
-	m := d.Round(time.Minute)
-	return fmt.Sprintf("%dh%02dm", m/time.Hour, m%time.Hour/time.Minute)
 }
 
 // seconds returns a duration in seconds, rounded to the microsecond, the

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/flightline-dev/flightline/validate/human"
 )
 
 // rules finds the suspects of u, a unit some rank still works on; see the
@@ -62,13 +64,13 @@ func (x *analysis) rules(u *unit, views []*rankView, instance string) {
 			for _, v := range ws {
 				ranks = append(ranks, v.rank)
 			}
-			who, for_, them := rankList(ranks)+" has waited", human(w.since), "it"
+			who, for_, them := rankList(ranks)+" has waited", human.Duration(max(w.since, 0)), "it"
 			if len(ws) > 1 {
-				who, for_, them = rankList(ranks)+" have waited", "up to "+human(w.since), "them"
+				who, for_, them = rankList(ranks)+" have waited", "up to "+human.Duration(max(w.since, 0)), "them"
 			}
 			add(BehindPeer, b, fmt.Sprintf("%s at %s for %s while rank %d, silent for %s, is still in %s, behind %s",
-				who, phase, for_, b.rank, human(b.silent), b.phase, them),
-				append([]Evidence{{w.enteredAt, fmt.Sprintf("rank %d enters %s, %s ago", w.rank, phase, human(w.since))}}, x.lastEvidence(b)...)...)
+				who, phase, for_, b.rank, human.Duration(max(b.silent, 0)), b.phase, them),
+				append([]Evidence{{w.enteredAt, fmt.Sprintf("rank %d enters %s, %s ago", w.rank, phase, human.Duration(max(w.since, 0)))}}, x.lastEvidence(b)...)...)
 		}
 	}
 	if found || len(working) == 0 || len(stalled) < len(working) {
@@ -77,22 +79,22 @@ func (x *analysis) rules(u *unit, views []*rankView, instance string) {
 	pick := frozenPick(working)
 	var reason string
 	if len(working) == 1 {
-		reason = fmt.Sprintf("rank %d has been silent for %s in %s with the task unfinished", pick.rank, human(pick.silent), pick.phase)
+		reason = fmt.Sprintf("rank %d has been silent for %s in %s with the task unfinished", pick.rank, human.Duration(max(pick.silent, 0)), pick.phase)
 	} else {
 		var each []string
 		for _, v := range working {
-			each = append(each, fmt.Sprintf("rank %d in %s for %s", v.rank, v.phase, human(v.silent)))
+			each = append(each, fmt.Sprintf("rank %d in %s for %s", v.rank, v.phase, human.Duration(max(v.silent, 0))))
 		}
 		reason = fmt.Sprintf("every rank still in the task has been silent (%s); rank %d is the furthest behind and went silent first",
 			strings.Join(each, ", "), pick.rank)
 	}
 	if pick.threshold != x.opts.Silence {
-		reason += fmt.Sprintf(", past the %s a startup may take", human(pick.threshold))
+		reason += fmt.Sprintf(", past the %s a startup may take", human.Duration(max(pick.threshold, 0)))
 	}
 	var ev []Evidence
 	for _, v := range working {
 		if v != pick && len(ev) < 3 {
-			ev = append(ev, Evidence{v.lastAt, fmt.Sprintf("rank %d's last entry: %s %s, %s ago", v.rank, v.phase, v.event, human(v.silent))})
+			ev = append(ev, Evidence{v.lastAt, fmt.Sprintf("rank %d's last entry: %s %s, %s ago", v.rank, v.phase, v.event, human.Duration(max(v.silent, 0)))})
 		}
 	}
 	add(Frozen, pick, reason, append(x.lastEvidence(pick), ev...)...)
@@ -125,7 +127,7 @@ func frozenPick(working []*rankView) *rankView {
 // its peers wait: its node, when unreachable, is the likely culprit.
 func (x *analysis) missing(u *unit, instance string, v *rankView, waits string, waitEv Evidence, add func(Kind, *rankView, string, ...Evidence) *Suspect) {
 	v.node, v.runner = x.guessRunner(u, instance, v.rank)
-	first := Evidence{u.first.loc, "the task's first entry, " + human(x.now.Sub(u.first.at)) + " ago"}
+	first := Evidence{u.first.loc, "the task's first entry, " + human.Duration(max(x.now.Sub(u.first.at), 0)) + " ago"}
 	reason := fmt.Sprintf("rank %d of %d never reported for the task while %s", v.rank, u.world, waits)
 	if nodes := x.unreachableFor(v.node); len(nodes) > 0 {
 		if v.node == "" && len(nodes) == 1 {
@@ -159,21 +161,21 @@ func (x *analysis) waits(waiting []*rankView) (string, Evidence) {
 			w = v
 		}
 	}
-	s := fmt.Sprintf("rank %d has waited in %s for %s", w.rank, w.phase, human(w.since))
+	s := fmt.Sprintf("rank %d has waited in %s for %s", w.rank, w.phase, human.Duration(max(w.since, 0)))
 	if n := len(waiting) - 1; n > 0 {
 		s += " (and " + plural(n, "more rank", "more ranks") + ")"
 	}
-	return s, Evidence{w.enteredAt, fmt.Sprintf("rank %d enters %s, %s ago", w.rank, w.phase, human(w.since))}
+	return s, Evidence{w.enteredAt, fmt.Sprintf("rank %d enters %s, %s ago", w.rank, w.phase, human.Duration(max(w.since, 0)))}
 }
 
 // crashSigns lists what shows that a rank crashed.
 func (x *analysis) crashSigns(v *rankView) string {
 	var signs []string
 	if v.rs != nil && v.rs.crash != nil {
-		signs = append(signs, "runner_crashed "+human(x.now.Sub(v.rs.crash.at))+" ago")
+		signs = append(signs, "runner_crashed "+human.Duration(max(x.now.Sub(v.rs.crash.at), 0))+" ago")
 	}
 	if v.rs != nil && v.rs.errored != nil {
-		e := "error " + human(x.now.Sub(v.rs.errored.at)) + " ago"
+		e := "error " + human.Duration(max(x.now.Sub(v.rs.errored.at), 0)) + " ago"
 		if d := summary(v.rs.errored.detail, 120); d != "" {
 			e += ": " + d
 		}
@@ -204,15 +206,15 @@ func (x *analysis) crashEvidence(v *rankView) []Evidence {
 func (x *analysis) lastEvidence(v *rankView) []Evidence {
 	var ev []Evidence
 	if v.rs != nil {
-		ev = append(ev, Evidence{v.rs.last.loc, fmt.Sprintf("rank %d's last entry: %s %s, %s ago", v.rank, v.phase, v.event, human(x.now.Sub(v.rs.last.at)))})
+		ev = append(ev, Evidence{v.rs.last.loc, fmt.Sprintf("rank %d's last entry: %s %s, %s ago", v.rank, v.phase, v.event, human.Duration(max(x.now.Sub(v.rs.last.at), 0)))})
 		if t := v.rs.timeout; t != nil && t.loc != v.rs.last.loc {
-			ev = append(ev, Evidence{t.loc, fmt.Sprintf("rank %d's %s, %s ago, with no progress after it", v.rank, eventEvalTimeout, human(x.now.Sub(t.at)))})
+			ev = append(ev, Evidence{t.loc, fmt.Sprintf("rank %d's %s, %s ago, with no progress after it", v.rank, eventEvalTimeout, human.Duration(max(x.now.Sub(t.at), 0)))})
 		}
 	}
 	if s := v.state; s != nil && v.timed {
-		what := fmt.Sprintf("the snapshot has rank %d in %s for %s", v.rank, s.Phase, human(time.Duration(s.SecondsInPhase*float64(time.Second))))
+		what := fmt.Sprintf("the snapshot has rank %d in %s for %s", v.rank, s.Phase, human.Duration(max(time.Duration(s.SecondsInPhase*float64(time.Second)), 0)))
 		if !s.LastProgressAt.IsZero() {
-			what += ", its last progress " + human(x.now.Sub(s.LastProgressAt)) + " ago"
+			what += ", its last progress " + human.Duration(max(x.now.Sub(s.LastProgressAt), 0)) + " ago"
 		}
 		ev = append(ev, Evidence{s.Where, what})
 	}
@@ -291,7 +293,7 @@ func (x *analysis) crashText(u *unit, instance string, gone []*rankView) string 
 	}
 	s := fmt.Sprintf("%s: %s crashed", what, rankList(ranks))
 	if !when.IsZero() {
-		s += " " + human(x.now.Sub(when)) + " ago"
+		s += " " + human.Duration(max(x.now.Sub(when), 0)) + " ago"
 	}
 	them := "it"
 	if len(ranks) > 1 {

@@ -4,10 +4,10 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
+	"github.com/flightline-dev/flightline/generated/jsonrt"
 	"github.com/flightline-dev/flightline/validate/explain"
 	"github.com/flightline-dev/flightline/validate/human"
 	"github.com/flightline-dev/flightline/validate/merge"
@@ -127,9 +127,17 @@ func (r *Report) layout(c *collector, doc *merge.Document) {
 	r.placeSuspects(c, doc, instanceGroup)
 }
 
-// latestStates returns each runner's latest state in the snapshot.
+// latestStates returns each runner's latest state in the snapshot, chosen
+// as explain chooses it: by the instant generatedAt names (one that is not
+// a timestamp is the zero time), the later state in the inputs on a tie.
+// Compared as text, "…00.5Z" would come before "…00Z", and an offset other
+// than Z would not compare at all.
 func latestStates(doc *merge.Document) map[string]*merge.RunnerState {
-	states := map[string]*merge.RunnerState{}
+	type taken struct {
+		s  *merge.RunnerState
+		at time.Time
+	}
+	latest := map[string]taken{}
 	for i := range doc.States {
 		s := &doc.States[i]
 		_, rankOK := s.DeviceRank.Int64()
@@ -137,9 +145,17 @@ func latestStates(doc *merge.Document) map[string]*merge.RunnerState {
 		if !rankOK || !worldOK {
 			continue // beyond 64 bits: explain warns of it and leaves it out
 		}
-		if old := states[s.RunnerID]; old == nil || s.GeneratedAt >= old.GeneratedAt {
-			states[s.RunnerID] = s
+		var at time.Time
+		if t, err := jsonrt.ParseTimestamp(s.GeneratedAt); err == nil {
+			at = t.Time()
 		}
+		if old, ok := latest[s.RunnerID]; !ok || !at.Before(old.at) {
+			latest[s.RunnerID] = taken{s, at}
+		}
+	}
+	states := make(map[string]*merge.RunnerState, len(latest))
+	for id, t := range latest {
+		states[id] = t.s
 	}
 	return states
 }
@@ -268,37 +284,38 @@ func (r *Report) placeSuspects(c *collector, doc *merge.Document, instanceGroup 
 		lane  *Lane
 		entry int
 	}
-	key := func(in int32, line int32, pointer int32) string {
-		return strconv.Itoa(int(in)) + ":" + strconv.Itoa(int(line)) + ":" + strconv.Itoa(int(pointer))
-	}
-	wanted := map[string]*where{}
-	locKey := func(loc explain.Location) string {
-		in, ok := c.inputs[loc.Path]
+	// loc is where an entry is: its input, line and pointer (-1 for none).
+	type loc struct{ in, line, ptr int32 }
+	wanted := map[loc]*where{}
+	locOf := func(l explain.Location) (loc, bool) {
+		in, ok := c.inputs[l.Path]
 		if !ok {
-			return ""
+			return loc{}, false
 		}
 		p := int32(-1)
-		if loc.Pointer != "" {
-			i, ok := r.strs.index[loc.Pointer]
+		if l.Pointer != "" {
+			i, ok := r.strs.index[l.Pointer]
 			if !ok {
-				return ""
+				return loc{}, false
 			}
 			p = i
 		}
-		return key(in, int32(loc.Line), p)
+		return loc{in, int32(l.Line), p}, true
 	}
 	for _, s := range r.Analysis.Suspects {
 		for _, ev := range s.Evidence {
-			if k := locKey(ev.Location); k != "" {
+			if k, ok := locOf(ev.Location); ok {
 				wanted[k] = nil
 			}
 		}
 	}
-	for _, l := range r.lanes {
-		for i, e := range l.entries {
-			k := key(e.input, e.line, e.pointer)
-			if w, ok := wanted[k]; ok && w == nil {
-				wanted[k] = &where{l, i}
+	if len(wanted) > 0 { // else no entry is evidence, and the lanes need no scan
+		for _, l := range r.lanes {
+			for i, e := range l.entries {
+				k := loc{e.input, e.line, e.pointer}
+				if w, ok := wanted[k]; ok && w == nil {
+					wanted[k] = &where{l, i}
+				}
 			}
 		}
 	}
@@ -326,7 +343,8 @@ func (r *Report) placeSuspects(c *collector, doc *merge.Document, instanceGroup 
 		}
 		for _, ev := range s.Evidence {
 			m := Mark{Suspect: i, Lane: lane, Entry: -1, What: ev.What, Where: ev.Location}
-			if w := wanted[locKey(ev.Location)]; w != nil {
+			k, ok := locOf(ev.Location)
+			if w := wanted[k]; ok && w != nil {
 				m.Lane, m.Entry = w.lane, w.entry
 			} else if l := stateLane[ev.Location.String()]; l != nil {
 				m.Lane = l

@@ -232,8 +232,11 @@ func TestSelfContained(t *testing.T) {
 		t.Error("the page has no content security policy")
 	}
 	start := strings.Index(page, `<script type="application/json" id="flightline-data">`)
+	if start < 0 {
+		t.Fatal("the page has no flightline-data element")
+	}
 	end := strings.Index(page[start:], "</script>")
-	if start < 0 || end < 0 || strings.Count(page, "</script>") != 2 {
+	if end < 0 || strings.Count(page, "</script>") != 2 {
 		t.Fatalf("the page has %d script elements' ends", strings.Count(page, "</script>"))
 	}
 	raw := page[start+len(`<script type="application/json" id="flightline-data">`) : start+end]
@@ -313,5 +316,29 @@ func TestSpans(t *testing.T) {
 	}
 	if got := spans(nil, 3); len(got) != 0 {
 		t.Errorf("no entries, spans %v", got)
+	}
+}
+
+// TestLatestStates: a runner's latest state is the one whose generatedAt
+// is the later instant, as explain chooses it, not the later text:
+// "…00Z" comes after "…00.5Z" as text, and an offset other than Z does
+// not compare as text at all.
+func TestLatestStates(t *testing.T) {
+	state := func(runner, phase, at string) merge.RunnerState {
+		var s merge.RunnerState
+		s.RunnerID, s.Phase, s.GeneratedAt = runner, timeline.Phase(phase), at
+		s.DeviceRank, s.WorldSize = timeline.IntOf(0), timeline.IntOf(1)
+		return s
+	}
+	doc := &merge.Document{States: []merge.RunnerState{
+		state("a", "later", "2026-04-24T22:00:00.5Z"), state("a", "earlier", "2026-04-24T22:00:00Z"),
+		state("b", "later", "2026-04-24T21:30:00-01:00"), state("b", "earlier", "2026-04-24T22:00:00Z"),
+		state("c", "earlier", "2026-04-24T22:00:00Z"), state("c", "later", "2026-04-24T22:00:00.000Z"), // a tie: the later in the inputs
+	}}
+	states := latestStates(doc)
+	for _, r := range []string{"a", "b", "c"} {
+		if s := states[r]; s == nil || s.Phase != "later" {
+			t.Errorf("runner %s: latest state %+v, want the one in phase later", r, s)
+		}
 	}
 }
