@@ -145,6 +145,40 @@ func runnerOf(raw []byte) string {
 	return e.RunnerID
 }
 
+// sortKeyOf is the merge key of an entry's text, read as merge's lenient
+// path reads it: at, nodeId and deviceRank from the entry or, for a
+// flight-recorder entry, from its context, whatever else the entry holds.
+// An entry a newer Skulk wrote, with a phase or a member this build does
+// not know, so orders by its time like any other; only one whose at is not
+// a timestamp orders after every one that is.
+func sortKeyOf(raw []byte) timeline.SortKey {
+	var v struct {
+		At      *string     `json:"at"`
+		NodeID  *string     `json:"nodeId"`
+		Rank    json.Number `json:"deviceRank"`
+		Context *struct {
+			NodeID *string     `json:"nodeId"`
+			Rank   json.Number `json:"rank"`
+		} `json:"context"`
+	}
+	json.Unmarshal(raw, &v) // what a member of the wrong type leaves unset orders as missing
+	if v.Context != nil && v.NodeID == nil && v.Rank == "" {
+		v.NodeID, v.Rank = v.Context.NodeID, v.Context.Rank
+	}
+	var at, node string
+	if v.At != nil {
+		at = *v.At
+	}
+	if v.NodeID != nil {
+		node = *v.NodeID
+	}
+	rank, err := timeline.ParseInt(v.Rank)
+	if err != nil {
+		rank = timeline.IntOf(0)
+	}
+	return timeline.MakeSortKey(at, node, rank)
+}
+
 // An archived entry is one entry of a batch, with its merge key.
 type archived struct {
 	raw []byte
@@ -153,8 +187,9 @@ type archived struct {
 
 // Add archives the entries of one look at the cluster (each a timeline
 // entry's text, in any order) that the archive does not hold yet, and
-// returns how many that was. Entries that do not decode as timeline
-// entries are archived too, after the others: nothing seen is lost.
+// returns how many that was, in merge order. Entries that break the schema
+// are archived too, by the merge key they still show (sortKeyOf): nothing
+// seen is lost.
 func (a *Archive) Add(entries [][]byte) (int, error) {
 	seen := map[string]map[uint64]int{} // this batch's entries, by runner and hash
 	var fresh []archived
@@ -172,14 +207,7 @@ func (a *Archive) Add(entries [][]byte) (int, error) {
 		if counts[h] <= a.window(runner).count(h) {
 			continue
 		}
-		var e timeline.ClusterTimelineEntry
-		var key timeline.SortKey
-		if e.UnmarshalJSON(raw) == nil {
-			key = e.SortKey()
-		} else {
-			key = timeline.MakeSortKey("", "", timeline.IntOf(0)) // after every timestamp
-		}
-		fresh = append(fresh, archived{bytes.Clone(raw), key})
+		fresh = append(fresh, archived{bytes.Clone(raw), sortKeyOf(raw)})
 	}
 	if len(fresh) == 0 {
 		return 0, nil

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/flightline-dev/flightline/generated/timeline"
 	"github.com/flightline-dev/flightline/validate/dump"
 )
 
@@ -161,5 +162,54 @@ func TestArchiveRotatesBySizeAndAge(t *testing.T) {
 				t.Errorf("%d entries, want 10", len(got))
 			}
 		})
+	}
+}
+
+// TestArchiveOrdersEntriesOfANewerSkulk: entries this build's schema does
+// not know (a new phase, a new member) still order by their time, so polls
+// of them append to one segment, in order, rather than each going "back in
+// time" behind an entry that sorted last.
+func TestArchiveOrdersEntriesOfANewerSkulk(t *testing.T) {
+	newer := func(runner string, second int) []byte {
+		e := strings.Replace(string(archiveEntry(runner, second)), `"phase":"idle"`, `"phase":"prefill_schedule","batchTokens":7`, 1)
+		return []byte(e)
+	}
+	dir := t.TempDir()
+	a, err := OpenArchive(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for i := range 5 {
+		// Each poll: one known entry and one a newer Skulk wrote, of two runners.
+		batch := [][]byte{newer("a", 2*i+1), archiveEntry("b", 2*i)}
+		want = append(want, string(batch[1]), string(batch[0]))
+		if n, err := a.Add(batch); err != nil || n != 2 {
+			t.Fatalf("poll %d: %d added, %v", i, n, err)
+		}
+	}
+	a.Close()
+	if segs, _ := Segments(dir); len(segs) != 1 {
+		t.Errorf("%d segments, want 1: %v", len(segs), segs)
+	}
+	if got := readArchive(t, dir); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("archived:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestSortKeyOf: the key is read from what the entry shows, the context of
+// a flight-recorder entry included; only an at that is not a timestamp
+// orders last.
+func TestSortKeyOf(t *testing.T) {
+	early := sortKeyOf([]byte(`{"at":"2026-04-24T22:00:00+00:00","context":{"nodeId":"node-b","rank":1},"phase":"unknown_phase"}`))
+	late := sortKeyOf([]byte(`{"at":"2026-04-24T22:00:01Z","nodeId":"node-a","deviceRank":"x","phase":"unknown_phase"}`))
+	same := timeline.MakeSortKey("2026-04-24T22:00:00Z", "node-b", timeline.IntOf(1))
+	noTime := sortKeyOf([]byte(`{"at":"yesterday","nodeId":"node-a"}`))
+	broken := sortKeyOf([]byte(`{"at":`))
+	if timeline.CompareSortKeys(&early, &same) != 0 {
+		t.Error("the context's nodeId and rank are not the key's")
+	}
+	if timeline.CompareSortKeys(&early, &late) >= 0 || timeline.CompareSortKeys(&late, &noTime) >= 0 || timeline.CompareSortKeys(&late, &broken) >= 0 {
+		t.Error("the keys are out of order")
 	}
 }
