@@ -108,11 +108,17 @@ func TestWatchSurvivesTheClusterGoingAway(t *testing.T) {
 		t.Errorf("%v polls, %v poll errors; want 4 and 2", polls, errors)
 	}
 	// Run stops when its context is done, the archive closed.
+	if a.seg == nil {
+		t.Fatal("no segment open before Run: the test would show nothing")
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	w.Interval = 10 * time.Millisecond
 	if err := w.Run(ctx); err != nil {
 		t.Fatal(err)
+	}
+	if a.seg != nil {
+		t.Error("Run left the archive's segment open")
 	}
 }
 
