@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"hash/maphash"
 	"io"
@@ -36,6 +37,8 @@ type Archive struct {
 	last    timeline.SortKey // the last entry written to seg
 	hasLast bool
 	seq     int
+	// warnings are what OpenArchive forgave: a torn last segment.
+	warnings []string
 	// maxBytes and maxAge bound a segment: segmentBytes and segmentAge,
 	// but in tests.
 	maxBytes int64
@@ -81,7 +84,9 @@ func (w *window) add(h uint64) {
 
 // OpenArchive opens the archive in dir, creating it if needed. The entries
 // of the segments already there count as archived; new ones go to a new
-// segment.
+// segment. A last segment whose last gzip member is cut short, as a crash
+// in the middle of a write leaves it, ends where it is cut: its entries
+// before the cut count, and Warnings says so. Any other damage is an error.
 func OpenArchive(dir string) (*Archive, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
@@ -91,13 +96,17 @@ func OpenArchive(dir string) (*Archive, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, name := range segments {
-		if err := a.remember(name); err != nil {
+	for i, name := range segments {
+		if err := a.remember(name, i == len(segments)-1); err != nil {
 			return nil, err
 		}
 	}
 	return a, nil
 }
+
+// Warnings are what OpenArchive found wrong with the archive and went on
+// from, one line each.
+func (a *Archive) Warnings() []string { return a.warnings }
 
 // Segments lists the archive's segments in dir, oldest first.
 func Segments(dir string) ([]string, error) {
@@ -106,8 +115,9 @@ func Segments(dir string) ([]string, error) {
 	return names, err
 }
 
-// remember reads a segment's entries into the runners' windows.
-func (a *Archive) remember(name string) error {
+// remember reads a segment's entries into the runners' windows. In the
+// last segment, a torn last member ends the segment, with a warning.
+func (a *Archive) remember(name string, last bool) error {
 	f, err := os.Open(name)
 	if err != nil {
 		return err
@@ -117,6 +127,11 @@ func (a *Archive) remember(name string) error {
 	dump.NewReader(f, 0).Read(func(it dump.Item) bool {
 		if p := it.Problem; p != nil && p.Fatal {
 			failure = fmt.Errorf("%s:%d: %s", name, p.Line, p.Message)
+			if last && strings.HasPrefix(p.Message, "gzip: ") && torn(name) {
+				a.warnings = append(a.warnings, fmt.Sprintf("%s:%d: %s: the segment's last write was cut short (a crash?); its entries before line %d are kept, and new ones go to a new segment",
+					name, p.Line, p.Message, p.Line))
+				failure = nil
+			}
 			return false
 		}
 		if it.Problem == nil {
@@ -125,6 +140,21 @@ func (a *Archive) remember(name string) error {
 		return true
 	})
 	return failure
+}
+
+// torn tells whether the gzip stream of the file ends in the middle of a
+// member, and nothing else is wrong with it.
+func torn(name string) bool {
+	f, err := os.Open(name)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err == nil {
+		_, err = io.Copy(io.Discard, zr)
+	}
+	return errors.Is(err, io.ErrUnexpectedEOF)
 }
 
 func (a *Archive) window(runner string) *window {

@@ -2,7 +2,10 @@ package live
 
 import (
 	"bytes"
+	"context"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"strings"
 	"testing"
@@ -211,5 +214,85 @@ func TestSortKeyOf(t *testing.T) {
 	}
 	if timeline.CompareSortKeys(&early, &late) >= 0 || timeline.CompareSortKeys(&late, &noTime) >= 0 || timeline.CompareSortKeys(&late, &broken) >= 0 {
 		t.Error("the keys are out of order")
+	}
+}
+
+// TestArchiveReopensATornSegment: a last segment cut short in its last
+// write, as a crash leaves it, reopens with a warning naming it; its whole
+// members' entries count as archived, and new entries go to a new segment,
+// leaving the torn one as it is. A torn segment before the last is an
+// error still.
+func TestArchiveReopensATornSegment(t *testing.T) {
+	// Cut deeper, into the last member's data or header: a warning still.
+	for _, cut := range []int{1, 25, 40} {
+		dir := t.TempDir()
+		a, _ := OpenArchive(dir)
+		a.Add(ring("a", 1))
+		a.Add(ring("a", 2)[1:])
+		a.Close()
+		segs, _ := Segments(dir)
+		data, _ := os.ReadFile(segs[0])
+		os.WriteFile(segs[0], data[:len(data)-cut], 0o644)
+		if a, err := OpenArchive(dir); err != nil {
+			t.Errorf("cut %d bytes short: %v", cut, err)
+		} else if len(a.Warnings()) != 1 {
+			t.Errorf("cut %d bytes short: warnings %q, want one", cut, a.Warnings())
+		}
+	}
+
+	dir := t.TempDir()
+	a, err := OpenArchive(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for n := 1; n <= 3; n++ {
+		if _, err := a.Add(ring("a", n)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a.Close()
+	segs, _ := Segments(dir)
+	if len(segs) != 1 {
+		t.Fatalf("%d segments, want 1", len(segs))
+	}
+	data, _ := os.ReadFile(segs[0])
+	torn := data[:len(data)-10]
+	if err := os.WriteFile(segs[0], torn, 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	a, err = OpenArchive(dir)
+	if err != nil {
+		t.Fatalf("reopening a torn last segment: %v", err)
+	}
+	if w := a.Warnings(); len(w) != 1 || !strings.HasPrefix(w[0], segs[0]+":") || !strings.Contains(w[0], "unexpected EOF") {
+		t.Errorf("warnings %q, want one naming %s", w, segs[0])
+	}
+	// A watch on the archive says so, once.
+	var log strings.Builder
+	w := &Watcher{Client: &Client{Transport: roundTripper(func(*http.Request) (*http.Response, error) { return nil, io.ErrUnexpectedEOF })},
+		URL: "http://cluster.invalid", Archive: a, Log: &log}
+	w.Poll(context.Background())
+	w.Poll(context.Background())
+	if strings.Count(log.String(), "archive: "+segs[0]+":") != 1 {
+		t.Errorf("log:\n%s", log.String())
+	}
+	// The entries read before the cut count (the torn write's too: only
+	// its trailer is cut); entry 3 is new.
+	if n, err := a.Add(ring("a", 4)); err != nil || n != 1 {
+		t.Errorf("after reopening: %d new, %v; want 1", n, err)
+	}
+	a.Close()
+	if now, _ := os.ReadFile(segs[0]); !bytes.Equal(now, torn) {
+		t.Error("the torn segment was written to")
+	}
+	after, _ := Segments(dir)
+	if len(after) != 2 || after[0] != segs[0] {
+		t.Fatalf("segments %v, want the torn one and a new one", after)
+	}
+
+	// Torn, but not the last: an error.
+	if _, err := OpenArchive(dir); err == nil || !strings.Contains(err.Error(), segs[0]) {
+		t.Errorf("reopening with a torn segment before the last: %v, want an error naming %s", err, segs[0])
 	}
 }

@@ -39,6 +39,7 @@ type Watcher struct {
 	failing  bool     // the last look failed
 	recovers []string // the recovered hangs last seen
 	warned   []string // the warnings last seen
+	opened   bool     // the archive's warnings are logged
 }
 
 // maxWarnings is how many new warnings one look logs; the rest are counted.
@@ -70,6 +71,12 @@ func (w *Watcher) Run(ctx context.Context) error {
 // error; the error is the archive's, which cannot go on.
 func (w *Watcher) Poll(ctx context.Context) error {
 	now := time.Now()
+	if !w.opened {
+		for _, m := range w.Archive.Warnings() {
+			w.logf(now, "archive: %s", m)
+		}
+		w.opened = true
+	}
 	docs, notes, err := w.Client.Cluster(ctx, w.URL)
 	w.Metrics.poll(err)
 	if err != nil {
