@@ -1,6 +1,7 @@
 package live
 
 import (
+	"bufio"
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
@@ -85,8 +86,11 @@ func (w *window) add(h uint64) {
 // OpenArchive opens the archive in dir, creating it if needed. The entries
 // of the segments already there count as archived; new ones go to a new
 // segment. A last segment whose last gzip member is cut short, as a crash
-// in the middle of a write leaves it, ends where it is cut: its entries
-// before the cut count, and Warnings says so. Any other damage is an error.
+// in the middle of a write leaves it, is cut back to its whole members (or
+// removed, when it has none), and Warnings says so: the entries of the cut
+// write do not count as archived, so that they are archived again, in the
+// new segment, if the cluster still shows them. Any other damage, or a cut
+// segment before the last, is an error.
 func OpenArchive(dir string) (*Archive, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
@@ -115,9 +119,30 @@ func Segments(dir string) ([]string, error) {
 	return names, err
 }
 
-// remember reads a segment's entries into the runners' windows. In the
-// last segment, a torn last member ends the segment, with a warning.
+// remember reads a segment's entries into the runners' windows. The last
+// segment is first cut back to its whole members, if its last is torn.
 func (a *Archive) remember(name string, last bool) error {
+	if last {
+		end, torn, err := tornEnd(name)
+		if err != nil {
+			return err
+		}
+		if torn {
+			if end == 0 {
+				err = os.Remove(name)
+			} else {
+				err = os.Truncate(name, end)
+			}
+			if err != nil {
+				return fmt.Errorf("%s: its last write was cut short, and cutting it back failed: %w", name, err)
+			}
+			if end == 0 {
+				a.warnings = append(a.warnings, fmt.Sprintf("%s: its only write was cut short (a crash?): removed", name))
+				return nil
+			}
+			a.warnings = append(a.warnings, fmt.Sprintf("%s: its last write was cut short (a crash?): cut back to its whole writes, %d bytes", name, end))
+		}
+	}
 	f, err := os.Open(name)
 	if err != nil {
 		return err
@@ -127,11 +152,6 @@ func (a *Archive) remember(name string, last bool) error {
 	dump.NewReader(f, 0).Read(func(it dump.Item) bool {
 		if p := it.Problem; p != nil && p.Fatal {
 			failure = fmt.Errorf("%s:%d: %s", name, p.Line, p.Message)
-			if last && strings.HasPrefix(p.Message, "gzip: ") && torn(name) {
-				a.warnings = append(a.warnings, fmt.Sprintf("%s:%d: %s: the segment's last write was cut short (a crash?); its entries before line %d are kept, and new ones go to a new segment",
-					name, p.Line, p.Message, p.Line))
-				failure = nil
-			}
 			return false
 		}
 		if it.Problem == nil {
@@ -142,19 +162,49 @@ func (a *Archive) remember(name string, last bool) error {
 	return failure
 }
 
-// torn tells whether the gzip stream of the file ends in the middle of a
-// member, and nothing else is wrong with it.
-func torn(name string) bool {
+// tornEnd reads the gzip members of a segment: torn tells whether the
+// file ends in the middle of one, every member before it whole, and end is
+// where the last whole member ends. Any other damage is left to the
+// segment's reader to report.
+func tornEnd(name string) (end int64, torn bool, err error) {
 	f, err := os.Open(name)
 	if err != nil {
-		return false
+		return 0, false, err
 	}
 	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err == nil {
-		_, err = io.Copy(io.Discard, zr)
+	cr := &countingReader{r: bufio.NewReader(f)}
+	// A flate.Reader (a ByteReader) is read no further than the member.
+	var zr gzip.Reader
+	for {
+		if err := zr.Reset(cr); err != nil {
+			return end, errors.Is(err, io.ErrUnexpectedEOF), nil // io.EOF: no more members
+		}
+		zr.Multistream(false)
+		if _, err := io.Copy(io.Discard, &zr); err != nil {
+			return end, errors.Is(err, io.ErrUnexpectedEOF), nil
+		}
+		end = cr.n
 	}
-	return errors.Is(err, io.ErrUnexpectedEOF)
+}
+
+// A countingReader counts the bytes read through it.
+type countingReader struct {
+	r *bufio.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+func (c *countingReader) ReadByte() (byte, error) {
+	b, err := c.r.ReadByte()
+	if err == nil {
+		c.n++
+	}
+	return b, err
 }
 
 func (a *Archive) window(runner string) *window {
