@@ -1,9 +1,11 @@
 package live
 
 import (
+	"bufio"
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"hash/maphash"
 	"io"
@@ -36,6 +38,8 @@ type Archive struct {
 	last    timeline.SortKey // the last entry written to seg
 	hasLast bool
 	seq     int
+	// warnings are what OpenArchive forgave: a torn last segment.
+	warnings []string
 	// maxBytes and maxAge bound a segment: segmentBytes and segmentAge,
 	// but in tests.
 	maxBytes int64
@@ -81,7 +85,12 @@ func (w *window) add(h uint64) {
 
 // OpenArchive opens the archive in dir, creating it if needed. The entries
 // of the segments already there count as archived; new ones go to a new
-// segment.
+// segment. A last segment whose last gzip member is cut short, as a crash
+// in the middle of a write leaves it, is cut back to its whole members (or
+// removed, when it has none), and Warnings says so: the entries of the cut
+// write do not count as archived, so that they are archived again, in the
+// new segment, if the cluster still shows them. Any other damage, or a cut
+// segment before the last, is an error.
 func OpenArchive(dir string) (*Archive, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
@@ -91,13 +100,17 @@ func OpenArchive(dir string) (*Archive, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, name := range segments {
-		if err := a.remember(name); err != nil {
+	for i, name := range segments {
+		if err := a.remember(name, i == len(segments)-1); err != nil {
 			return nil, err
 		}
 	}
 	return a, nil
 }
+
+// Warnings are what OpenArchive found wrong with the archive and went on
+// from, one line each.
+func (a *Archive) Warnings() []string { return a.warnings }
 
 // Segments lists the archive's segments in dir, oldest first.
 func Segments(dir string) ([]string, error) {
@@ -106,8 +119,30 @@ func Segments(dir string) ([]string, error) {
 	return names, err
 }
 
-// remember reads a segment's entries into the runners' windows.
-func (a *Archive) remember(name string) error {
+// remember reads a segment's entries into the runners' windows. The last
+// segment is first cut back to its whole members, if its last is torn.
+func (a *Archive) remember(name string, last bool) error {
+	if last {
+		end, torn, err := tornEnd(name)
+		if err != nil {
+			return err
+		}
+		if torn {
+			if end == 0 {
+				err = os.Remove(name)
+			} else {
+				err = os.Truncate(name, end)
+			}
+			if err != nil {
+				return fmt.Errorf("%s: its last write was cut short, and cutting it back failed: %w", name, err)
+			}
+			if end == 0 {
+				a.warnings = append(a.warnings, fmt.Sprintf("%s: its only write was cut short (a crash?): removed", name))
+				return nil
+			}
+			a.warnings = append(a.warnings, fmt.Sprintf("%s: its last write was cut short (a crash?): cut back to its whole writes, %d bytes", name, end))
+		}
+	}
 	f, err := os.Open(name)
 	if err != nil {
 		return err
@@ -125,6 +160,51 @@ func (a *Archive) remember(name string) error {
 		return true
 	})
 	return failure
+}
+
+// tornEnd reads the gzip members of a segment: torn tells whether the
+// file ends in the middle of one, every member before it whole, and end is
+// where the last whole member ends. Any other damage is left to the
+// segment's reader to report.
+func tornEnd(name string) (end int64, torn bool, err error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return 0, false, err
+	}
+	defer f.Close()
+	cr := &countingReader{r: bufio.NewReader(f)}
+	// A flate.Reader (a ByteReader) is read no further than the member.
+	var zr gzip.Reader
+	for {
+		if err := zr.Reset(cr); err != nil {
+			return end, errors.Is(err, io.ErrUnexpectedEOF), nil // io.EOF: no more members
+		}
+		zr.Multistream(false)
+		if _, err := io.Copy(io.Discard, &zr); err != nil {
+			return end, errors.Is(err, io.ErrUnexpectedEOF), nil
+		}
+		end = cr.n
+	}
+}
+
+// A countingReader counts the bytes read through it.
+type countingReader struct {
+	r *bufio.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+func (c *countingReader) ReadByte() (byte, error) {
+	b, err := c.r.ReadByte()
+	if err == nil {
+		c.n++
+	}
+	return b, err
 }
 
 func (a *Archive) window(runner string) *window {
@@ -145,6 +225,40 @@ func runnerOf(raw []byte) string {
 	return e.RunnerID
 }
 
+// sortKeyOf is the merge key of an entry's text, read as merge's lenient
+// path reads it: at, nodeId and deviceRank from the entry or, for a
+// flight-recorder entry, from its context, whatever else the entry holds.
+// An entry a newer Skulk wrote, with a phase or a member this build does
+// not know, so orders by its time like any other; only one whose at is not
+// a timestamp orders after every one that is.
+func sortKeyOf(raw []byte) timeline.SortKey {
+	var v struct {
+		At      *string     `json:"at"`
+		NodeID  *string     `json:"nodeId"`
+		Rank    json.Number `json:"deviceRank"`
+		Context *struct {
+			NodeID *string     `json:"nodeId"`
+			Rank   json.Number `json:"rank"`
+		} `json:"context"`
+	}
+	json.Unmarshal(raw, &v) // what a member of the wrong type leaves unset orders as missing
+	if v.Context != nil && v.NodeID == nil && v.Rank == "" {
+		v.NodeID, v.Rank = v.Context.NodeID, v.Context.Rank
+	}
+	var at, node string
+	if v.At != nil {
+		at = *v.At
+	}
+	if v.NodeID != nil {
+		node = *v.NodeID
+	}
+	rank, err := timeline.ParseInt(v.Rank)
+	if err != nil {
+		rank = timeline.IntOf(0)
+	}
+	return timeline.MakeSortKey(at, node, rank)
+}
+
 // An archived entry is one entry of a batch, with its merge key.
 type archived struct {
 	raw []byte
@@ -153,8 +267,9 @@ type archived struct {
 
 // Add archives the entries of one look at the cluster (each a timeline
 // entry's text, in any order) that the archive does not hold yet, and
-// returns how many that was. Entries that do not decode as timeline
-// entries are archived too, after the others: nothing seen is lost.
+// returns how many that was, in merge order. Entries that break the schema
+// are archived too, by the merge key they still show (sortKeyOf): nothing
+// seen is lost.
 func (a *Archive) Add(entries [][]byte) (int, error) {
 	seen := map[string]map[uint64]int{} // this batch's entries, by runner and hash
 	var fresh []archived
@@ -172,14 +287,7 @@ func (a *Archive) Add(entries [][]byte) (int, error) {
 		if counts[h] <= a.window(runner).count(h) {
 			continue
 		}
-		var e timeline.ClusterTimelineEntry
-		var key timeline.SortKey
-		if e.UnmarshalJSON(raw) == nil {
-			key = e.SortKey()
-		} else {
-			key = timeline.MakeSortKey("", "", timeline.IntOf(0)) // after every timestamp
-		}
-		fresh = append(fresh, archived{bytes.Clone(raw), key})
+		fresh = append(fresh, archived{bytes.Clone(raw), sortKeyOf(raw)})
 	}
 	if len(fresh) == 0 {
 		return 0, nil

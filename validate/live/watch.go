@@ -38,7 +38,12 @@ type Watcher struct {
 	verdict  []string // the suspects last seen
 	failing  bool     // the last look failed
 	recovers []string // the recovered hangs last seen
+	warned   []string // the warnings last seen
+	opened   bool     // the archive's warnings are logged
 }
+
+// maxWarnings is how many new warnings one look logs; the rest are counted.
+const maxWarnings = 10
 
 // Run looks at the cluster until ctx is done, then closes the archive: every
 // entry seen is in it. It returns the archive's error, if any.
@@ -66,6 +71,12 @@ func (w *Watcher) Run(ctx context.Context) error {
 // error; the error is the archive's, which cannot go on.
 func (w *Watcher) Poll(ctx context.Context) error {
 	now := time.Now()
+	if !w.opened {
+		for _, m := range w.Archive.Warnings() {
+			w.logf(now, "archive: %s", m)
+		}
+		w.opened = true
+	}
 	docs, notes, err := w.Client.Cluster(ctx, w.URL)
 	w.Metrics.poll(err)
 	if err != nil {
@@ -83,16 +94,20 @@ func (w *Watcher) Poll(ctx context.Context) error {
 	}
 	w.failing = false
 	var entries [][]byte
+	var warnings []string
 	for _, d := range docs {
-		es, _ := Entries(d.URL, bytes.NewReader(d.Body))
+		es, problems := Entries(d.URL, bytes.NewReader(d.Body))
 		entries = append(entries, es...)
+		warnings = append(warnings, problems...)
 	}
 	added, err := w.Archive.Add(entries)
 	if err != nil {
+		w.warn(now, warnings)
 		return err
 	}
 	w.Metrics.archived(added)
-	res, rep, _, err := explain.ReadObserved(Inputs(docs), w.Explain, 0, nil)
+	res, rep, explained, err := explain.ReadObserved(Inputs(docs), w.Explain, 0, nil)
+	w.warn(now, append(warnings, explained...))
 	if err != nil {
 		w.logf(now, "explain: %v", err)
 		return nil
@@ -147,6 +162,29 @@ func (w *Watcher) report(now time.Time, res *explain.Analysis, notes []string) {
 		}
 	}
 	w.verdict, w.recovers = suspects, recovered
+}
+
+// warn logs the warnings of a look (the documents' problems, explain's
+// warnings) that the last look did not have: a warning is said when it
+// appears, not at every look while it lasts. One look logs at most
+// maxWarnings new ones, and counts the rest.
+func (w *Watcher) warn(now time.Time, warnings []string) {
+	slices.Sort(warnings)
+	warnings = slices.Compact(warnings)
+	var fresh []string
+	for _, m := range warnings {
+		if _, seen := slices.BinarySearch(w.warned, m); !seen {
+			fresh = append(fresh, m)
+		}
+	}
+	for i, m := range fresh {
+		if i == maxWarnings {
+			w.logf(now, "warning: %d more not shown", len(fresh)-i)
+			break
+		}
+		w.logf(now, "warning: %s", m)
+	}
+	w.warned = warnings
 }
 
 func (w *Watcher) logf(now time.Time, format string, args ...any) {

@@ -108,11 +108,17 @@ func TestWatchSurvivesTheClusterGoingAway(t *testing.T) {
 		t.Errorf("%v polls, %v poll errors; want 4 and 2", polls, errors)
 	}
 	// Run stops when its context is done, the archive closed.
+	if a.seg == nil {
+		t.Fatal("no segment open before Run: the test would show nothing")
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	w.Interval = 10 * time.Millisecond
 	if err := w.Run(ctx); err != nil {
 		t.Fatal(err)
+	}
+	if a.seg != nil {
+		t.Error("Run left the archive's segment open")
 	}
 }
 
@@ -285,5 +291,40 @@ func TestMetricsOfAnAnalysis(t *testing.T) {
 	}
 	if got := gauge(t, reg, "flightline_recovered_hangs", nil); got != 1 {
 		t.Errorf("recovered hangs: %v, want 1", got)
+	}
+}
+
+// TestWatchLogsWarningsOnce: a problem of the cluster's document is logged
+// when it appears, not at every look while it lasts, and again when it
+// comes back.
+func TestWatchLogsWarningsOnce(t *testing.T) {
+	s := scenario(t, "hung", false)
+	a, _ := OpenArchive(t.TempDir())
+	defer a.Close()
+	var log strings.Builder
+	w := &Watcher{Client: &Client{}, URL: s.URL, Archive: a, Log: &log}
+	good, _ := os.ReadFile(filepath.Join(skulkdata.Dir(t), "clusters", "hung", "cluster_timeline.json"))
+	// The first entry's phase one a newer Skulk might write.
+	at := strings.Index(string(good), `"timeline":[`)
+	i := strings.Index(string(good)[max(at, 0):], `"phase":"`)
+	if at < 0 || i < 0 {
+		t.Fatal("no entry's phase to change in the scenario's timeline")
+	}
+	i += at + len(`"phase":"`)
+	bad := []byte(string(good[:i]) + `prefill_schedule","was":"` + string(good[i:]))
+	for _, doc := range [][]byte{bad, bad, bad, good, bad} {
+		s.Set(TimelinePath, doc)
+		if err := w.Poll(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var warnings []string
+	for _, l := range strings.Split(log.String(), "\n") {
+		if strings.Contains(l, " warning: ") && strings.Contains(l, "prefill_schedule") {
+			warnings = append(warnings, l)
+		}
+	}
+	if len(warnings) == 0 || len(warnings)%2 != 0 || warnings[0][len("2006-01-02T15:04:05Z"):] != warnings[len(warnings)/2][len("2006-01-02T15:04:05Z"):] {
+		t.Errorf("want each warning twice (it appears, goes and comes back); log:\n%s", log.String())
 	}
 }
