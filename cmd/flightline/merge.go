@@ -77,8 +77,7 @@ func runMerge(e *env, cmd *cobra.Command, args []string, f *mergeFlags) int {
 	}
 	o, err := openOutput(e, f.out)
 	if err != nil {
-		e.errorf("merge: %s", human.Escape(err.Error()))
-		return exitUsage
+		return outputFailed(e, "merge", err)
 	}
 	var w entryWriter = &ndjsonWriter{w: o}
 	if *f.format == "json" {

@@ -346,3 +346,10 @@ func stdoutFailed(e *env, name string, err error) int {
 	e.errorf("%s: standard output: %s", name, human.Escape(err.Error()))
 	return exitUsage
 }
+
+// outputFailed reports an output that openOutput cannot open, escaped, and
+// returns exitUsage.
+func outputFailed(e *env, name string, err error) int {
+	e.errorf("%s: %s", name, human.Escape(err.Error()))
+	return exitUsage
+}
