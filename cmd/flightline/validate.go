@@ -137,7 +137,6 @@ func runValidate(e *env, cmd *cobra.Command, args []string, fl validateFlags) in
 	}
 	files := inputFiles(e, "validate", args, bad)
 	p := e.startProgress("validate", sizes(files))
-	defer p.finish()
 	for i, f := range files {
 		r, err := f.open(e, p, i)
 		if err != nil {
