@@ -102,8 +102,10 @@ func runValidate(e *env, cmd *cobra.Command, args []string, fl validateFlags) in
 	stdout := keepErr(e.stdout)
 	e.stdout = stdout
 	out := newReportWriter(fl.format, stdout, e.stdoutPainter(), fl.strict)
-	var step strings.Builder // the summary for GitHub Actions
-	out = teeReport{out, &markdownReport{w: &step, strict: fl.strict}}
+	var step strings.Builder // the summary for GitHub Actions, when it is wanted
+	if e.getenv(stepSummaryVar) != "" {
+		out = teeReport{out, &markdownReport{w: &step, strict: fl.strict}}
+	}
 	opts := validate.Options{Jobs: fl.jobs, MaxEntryBytes: fl.entry}
 	sum := summary{schema: reportSchema{Source: "built-in", Identity: schema.BuiltinIdentity()}}
 	if fl.schema != "" {
