@@ -68,9 +68,9 @@ type validateFlags struct {
 	schemaEntry              int
 }
 
-// checkBounds refuses --jobs, --max-findings and --max-entry-bytes out of
-// their range.
-func checkBounds(cmd *cobra.Command, jobs, maxFindings, maxEntry int) error {
+// checkBounds refuses --jobs, --max-findings, --max-entry-bytes and
+// --max-schema-entry-bytes out of their range, before any work.
+func checkBounds(cmd *cobra.Command, jobs, maxFindings, maxEntry, maxSchemaEntry int) error {
 	switch {
 	case jobs < 0 || jobs > maxJobs:
 		return newUsageError(cmd, "--jobs %d: want 1 to %d goroutines, or 0 for one per CPU", jobs, maxJobs)
@@ -78,6 +78,8 @@ func checkBounds(cmd *cobra.Command, jobs, maxFindings, maxEntry int) error {
 		return newUsageError(cmd, "--max-findings %d: want 0 (all) or more", maxFindings)
 	case maxEntry <= 0:
 		return newUsageError(cmd, "--max-entry-bytes %d: want 1 or more", maxEntry)
+	case maxSchemaEntry <= 0:
+		return newUsageError(cmd, "--max-schema-entry-bytes %d: want 1 or more", maxSchemaEntry)
 	}
 	return nil
 }
@@ -90,7 +92,7 @@ func runValidate(e *env, cmd *cobra.Command, args []string, fl validateFlags) in
 		return usage(e, err)
 	}
 	e.annotate = fl.format == "github"
-	if err := checkBounds(cmd, fl.jobs, fl.maxFindings, fl.entry); err != nil {
+	if err := checkBounds(cmd, fl.jobs, fl.maxFindings, fl.entry, fl.schemaEntry); err != nil {
 		return usage(e, err)
 	}
 	args, err := pathArgs(e, cmd, args)
@@ -113,9 +115,6 @@ func runValidate(e *env, cmd *cobra.Command, args []string, fl validateFlags) in
 		if err != nil {
 			e.errorf("validate: --schema: %s", human.Escape(oneLine(err.Error())))
 			return exitUsage
-		}
-		if fl.schemaEntry <= 0 {
-			return usage(e, newUsageError(cmd, "--max-schema-entry-bytes %d: want 1 or more", fl.schemaEntry))
 		}
 		s.SetMaxEntryBytes(fl.schemaEntry)
 		opts.Schema = s
