@@ -90,17 +90,20 @@ func runDiff(e *env, cmd *cobra.Command, args []string, f *diffFlags) int {
 	}
 	switch *f.format {
 	case "json":
-		writeDiffJSON(e.stdout, comps)
+		err = writeDiffJSON(e.stdout, comps)
 	case "github":
-		writeDiffGitHub(e.stdout, comps, f.forward)
+		err = writeDiffGitHub(e.stdout, comps, f.forward)
 	case "sarif":
-		writeDiffSARIF(e.stdout, comps, f.forward)
+		err = writeDiffSARIF(e.stdout, comps, f.forward)
 	case "junit":
-		writeDiffJUnit(e.stdout, comps, f.forward)
+		err = writeDiffJUnit(e.stdout, comps, f.forward)
 	case "markdown":
-		writeDiffMarkdown(e.stdout, comps, f.forward)
+		err = writeDiffMarkdown(e.stdout, comps, f.forward)
 	default:
-		writeDiffText(e.stdout, comps, f.forward, e.stdoutPainter())
+		err = writeDiffText(e.stdout, comps, f.forward, e.stdoutPainter())
+	}
+	if err != nil {
+		return stdoutFailed(e, "diff", err)
 	}
 	if code == exitOK && !f.allowBreaking {
 		code = breakingExit(comps, f.forward)
@@ -204,7 +207,8 @@ func argPair(args []string) ([]compat.Pair, error) {
 
 // writeDiffText writes one line per change and a summary line per
 // comparison.
-func writeDiffText(w io.Writer, comps []*comparison, failForward bool, p painter) {
+func writeDiffText(out io.Writer, comps []*comparison, failForward bool, p painter) error {
+	w := keepErr(out)
 	for _, c := range comps {
 		switch {
 		case c.Error != "":
@@ -222,6 +226,7 @@ func writeDiffText(w io.Writer, comps []*comparison, failForward bool, p painter
 		}
 		fmt.Fprintln(w, line)
 	}
+	return w.err
 }
 
 // changeLine is POINTER: CLASS KIND: message (OLD location -> NEW location).
@@ -272,7 +277,7 @@ func summaryText(s diffSummary) string {
 }
 
 // writeDiffJSON writes one JSON document: the comparisons and the total.
-func writeDiffJSON(w io.Writer, comps []*comparison) {
+func writeDiffJSON(w io.Writer, comps []*comparison) error {
 	doc := struct {
 		Comparisons []*comparison `json:"comparisons"`
 		Summary     diffSummary   `json:"summary"`
@@ -283,5 +288,5 @@ func writeDiffJSON(w io.Writer, comps []*comparison) {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	enc.Encode(doc)
+	return enc.Encode(doc)
 }

@@ -42,8 +42,7 @@ func runExport(e *env, cmd *cobra.Command, args []string, format, out string) in
 	}
 	o, err := openOutput(e, out)
 	if err != nil {
-		e.errorf("export: %s", err)
-		return exitUsage
+		return outputFailed(e, "export", err)
 	}
 	w := chrome.NewWriter(o)
 	p := e.startProgress("export", sizes(files))

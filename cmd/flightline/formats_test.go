@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
@@ -322,5 +324,39 @@ func TestGitHubUnreadable(t *testing.T) {
 	if r.code != exitFindings || !strings.HasPrefix(r.stdout, "::error file=testdata/sample/stuck-barrier.ndjson,line=387,title=flightline explain behind-peer::rank 1 of task task-9 (node node-c, runner runner-1-1) holds the others up: ") ||
 		!strings.HasSuffix(r.stdout, "verdict: 1 suspect\n") {
 		t.Errorf("explain --format github: exit %d\n%s", r.code, r.stdout)
+	}
+}
+
+// fullWriter takes n bytes, then fails every write as a full disk does.
+type fullWriter struct{ n int }
+
+func (w *fullWriter) Write(p []byte) (int, error) {
+	if len(p) <= w.n {
+		w.n -= len(p)
+		return len(p), nil
+	}
+	n := w.n
+	w.n = 0
+	return n, &fs.PathError{Op: "write", Path: "/dev/stdout", Err: syscall.ENOSPC}
+}
+
+// TestStdoutFull: when standard output cannot be written, validate and diff
+// say so in one line and exit 2, in every format, whether the first write
+// fails or a later one.
+func TestStdoutFull(t *testing.T) {
+	t.Chdir(repoRoot)
+	for _, run := range formatRuns {
+		for _, format := range []string{"text", "json", "github", "sarif", "junit", "markdown"} {
+			if runFormat(t, run.args, format).stdout == "" {
+				continue // nothing to write (diff's text output of a schema it cannot read)
+			}
+			for _, room := range []int{0, 40} {
+				r := runIn(t, "", func(e *env) { e.stdout = &fullWriter{room} }, append([]string{run.args[0], "--format", format}, run.args[1:]...)...)
+				want := "flightline: " + run.args[0] + ": standard output: no space left on device\n"
+				if r.code != exitUsage || !strings.HasSuffix(r.stderr, want) || strings.Count(r.stderr, want) != 1 {
+					t.Errorf("%s --format %s, %d bytes of room: exit %d, stderr %q, want it to end in %q", run.name, format, room, r.code, r.stderr, want)
+				}
+			}
+		}
 	}
 }

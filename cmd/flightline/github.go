@@ -27,7 +27,8 @@ func annotation(w io.Writer, level, file string, line int, title, msg string) {
 // of the NEW schema that defines what changed: an error for what fails
 // diff, a warning for what breaks only code, a notice for the rest; then
 // the summary lines of the text output.
-func writeDiffGitHub(w io.Writer, comps []*comparison, failForward bool) {
+func writeDiffGitHub(out io.Writer, comps []*comparison, failForward bool) error {
+	w := keepErr(out)
 	levels := map[string]string{"error": "error", "warning": "warning", "note": "notice"}
 	for _, c := range comps {
 		switch {
@@ -49,6 +50,7 @@ func writeDiffGitHub(w io.Writer, comps []*comparison, failForward bool) {
 		}
 		fmt.Fprintf(w, "%s -> %s: %s\n", human.Escape(c.Old), human.Escape(c.New), summaryText(c.Summary))
 	}
+	return w.err
 }
 
 // writeExplainGitHub writes explain's verdict as workflow commands: an

@@ -122,19 +122,19 @@ func (r *junitReport) fileDone(name string, st validate.Stats) {
 	r.lines = nil
 }
 
-func (r *junitReport) summary(s *summary) {
+func (r *junitReport) summary(s *summary) error {
 	for _, u := range s.unreadable {
 		r.cases = append(r.cases, junitCase{Name: human.Escape(u.Path), Classname: "flightline.validate",
 			Error: &junitProblem{Message: human.Escape(u.Error), Type: "unreadable"}})
 	}
-	writeJUnit(r.w, "flightline validate", []junitProperty{{"schema", s.schema.Source}, {"schemaIdentity", s.schema.Identity}}, r.cases)
+	return writeJUnit(r.w, "flightline validate", []junitProperty{{"schema", s.schema.Source}, {"schemaIdentity", s.schema.Identity}}, r.cases)
 }
 
 // writeDiffJUnit writes diff's comparisons as JUnit XML: a test case per
 // comparison, failed when a change breaks what the exit status counts,
 // with its changes in the text; a schema that cannot be read is an error,
 // a new schema with nothing to compare is skipped.
-func writeDiffJUnit(w io.Writer, comps []*comparison, failForward bool) {
+func writeDiffJUnit(w io.Writer, comps []*comparison, failForward bool) error {
 	var cases []junitCase
 	for _, c := range comps {
 		jc := junitCase{Name: human.Escape(c.Old + " -> " + c.New), Classname: "flightline.diff"}
@@ -155,5 +155,5 @@ func writeDiffJUnit(w io.Writer, comps []*comparison, failForward bool) {
 		}
 		cases = append(cases, jc)
 	}
-	writeJUnit(w, "flightline diff", nil, cases)
+	return writeJUnit(w, "flightline diff", nil, cases)
 }

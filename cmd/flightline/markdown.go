@@ -79,35 +79,38 @@ func (r *markdownReport) fileDone(name string, st validate.Stats) {
 	r.files = append(r.files, []string{md(name), fmt.Sprint(st.Entries), fmt.Sprint(st.Errors), fmt.Sprint(st.Warnings), result})
 }
 
-func (r *markdownReport) summary(s *summary) {
+func (r *markdownReport) summary(s *summary) error {
+	w := keepErr(r.w)
 	verdict := "passes"
 	if r.failed > 0 || len(s.unreadable) > 0 {
 		verdict = "fails"
 	}
-	fmt.Fprintf(r.w, "### flightline validate %s\n\n", verdict)
+	fmt.Fprintf(w, "### flightline validate %s\n\n", verdict)
 	rows := r.files
 	for _, u := range s.unreadable {
 		rows = append(rows, []string{md(u.Path), "", "", "", "**cannot be read**: " + md(u.Error)})
 	}
-	table(r.w, "lrrrl", []string{"dump", "entries", "errors", "warnings", "result"}, rows)
+	table(w, "lrrrl", []string{"dump", "entries", "errors", "warnings", "result"}, rows)
 	if len(r.findings) > 0 {
 		label := plural(len(r.findings), "finding", "findings")
 		if all := len(r.findings) + r.more + s.notShown; all > len(r.findings) {
 			label = fmt.Sprintf("the first %d of %d findings", len(r.findings), all)
 		}
-		fmt.Fprintf(r.w, "\n<details><summary>%s</summary>\n\n", label)
-		table(r.w, "llll", []string{"where", "severity", "rule", "message"}, r.findings)
+		fmt.Fprintf(w, "\n<details><summary>%s</summary>\n\n", label)
+		table(w, "llll", []string{"where", "severity", "rule", "message"}, r.findings)
 		if r.more > 0 {
-			fmt.Fprintf(r.w, "\nand %d more (the text output lists them)\n", r.more)
+			fmt.Fprintf(w, "\nand %d more (the text output lists them)\n", r.more)
 		}
-		fmt.Fprintln(r.w, "\n</details>")
+		fmt.Fprintln(w, "\n</details>")
 	}
-	fmt.Fprintf(r.w, "\n%s; schema %s (%s)\n\n", md(summaryLine(s)), md(s.schema.Source), md(s.schema.Identity))
+	fmt.Fprintf(w, "\n%s; schema %s (%s)\n\n", md(summaryLine(s)), md(s.schema.Source), md(s.schema.Identity))
+	return w.err
 }
 
 // writeDiffMarkdown writes diff's comparisons as a Markdown summary: a
 // table of the comparisons, and one of the changes.
-func writeDiffMarkdown(w io.Writer, comps []*comparison, failForward bool) {
+func writeDiffMarkdown(out io.Writer, comps []*comparison, failForward bool) error {
+	w := keepErr(out)
 	verdict := "passes"
 	if breakingExit(comps, failForward) != exitOK || slices.ContainsFunc(comps, func(c *comparison) bool { return c.Error != "" }) {
 		verdict = "fails"
@@ -145,6 +148,7 @@ func writeDiffMarkdown(w io.Writer, comps []*comparison, failForward bool) {
 		fmt.Fprintln(w, "\n</details>")
 	}
 	fmt.Fprintln(w)
+	return w.err
 }
 
 // comparisonResult is what a comparison means for the exit status.

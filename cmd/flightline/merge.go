@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/flightline-dev/flightline/generated/timeline"
+	"github.com/flightline-dev/flightline/validate"
 	"github.com/flightline-dev/flightline/validate/dump"
 	"github.com/flightline-dev/flightline/validate/human"
 	"github.com/flightline-dev/flightline/validate/merge"
@@ -61,7 +62,8 @@ func runMerge(e *env, cmd *cobra.Command, args []string, f *mergeFlags) int {
 	if err := oneOf(cmd, "format", *f.format, "ndjson", "json"); err != nil {
 		return usage(e, err)
 	}
-	if err := checkBounds(cmd, 0, 0, f.maxEntry); err != nil {
+	// Of the bounds, merge has only --max-entry-bytes.
+	if err := checkBounds(cmd, 0, 0, f.maxEntry, validate.DefaultMaxSchemaEntryBytes); err != nil {
 		return usage(e, err)
 	}
 	generatedAt := f.generatedAt
@@ -77,8 +79,7 @@ func runMerge(e *env, cmd *cobra.Command, args []string, f *mergeFlags) int {
 	}
 	o, err := openOutput(e, f.out)
 	if err != nil {
-		e.errorf("merge: %s", human.Escape(err.Error()))
-		return exitUsage
+		return outputFailed(e, "merge", err)
 	}
 	var w entryWriter = &ndjsonWriter{w: o}
 	if *f.format == "json" {

@@ -185,3 +185,15 @@ func withoutSecondsInPhase(runners any) any {
 	}
 	return list
 }
+
+// TestOutputEscaped: merge, export and report escape the -o path in the
+// error of an output they cannot open, as they escape everything else.
+func TestOutputEscaped(t *testing.T) {
+	t.Chdir(repoRoot)
+	for _, name := range []string{"merge", "export", "report"} {
+		r := runIn(t, "", nil, name, "-q", "-o", "no\x1bdir/out", "testdata/sample/stuck-barrier.ndjson")
+		if r.code != exitUsage || !strings.HasPrefix(r.stderr, "flightline: "+name+": -o no") || strings.ContainsRune(r.stderr, '\x1b') {
+			t.Errorf("%s: exit %d, stderr %q, want one escaped line", name, r.code, r.stderr)
+		}
+	}
+}

@@ -12,6 +12,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/flightline-dev/flightline/validate/human"
 )
 
 // An output is where a command writes its result, as -o names it:
@@ -305,4 +307,49 @@ func outputName(path string) string {
 		return "standard output"
 	}
 	return path
+}
+
+// An errWriter passes writes on to w and keeps the first error: once a
+// write fails, it writes nothing more and returns that error again. The
+// report writers write many small pieces; their caller checks err once.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+// keepErr is w as an errWriter, w itself when it is one.
+func keepErr(w io.Writer) *errWriter {
+	if ew, ok := w.(*errWriter); ok {
+		return ew
+	}
+	return &errWriter{w: w}
+}
+
+func (w *errWriter) Write(p []byte) (int, error) {
+	if w.err != nil {
+		return 0, w.err
+	}
+	n, err := w.w.Write(p)
+	if err != nil {
+		w.err = err
+	}
+	return n, err
+}
+
+// stdoutFailed reports that standard output could not be written and
+// returns exitUsage.
+func stdoutFailed(e *env, name string, err error) int {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	e.errorf("%s: standard output: %s", name, human.Escape(err.Error()))
+	return exitUsage
+}
+
+// outputFailed reports an output that openOutput cannot open, escaped, and
+// returns exitUsage.
+func outputFailed(e *env, name string, err error) int {
+	e.errorf("%s: %s", name, human.Escape(err.Error()))
+	return exitUsage
 }

@@ -62,8 +62,7 @@ func runReport(e *env, cmd *cobra.Command, args []string, f *reportFlags) int {
 	}
 	o, err := openOutput(e, f.out)
 	if err != nil {
-		e.errorf("report: %s", human.Escape(err.Error()))
-		return exitUsage
+		return outputFailed(e, "report", err)
 	}
 	p := e.startProgress("report", sizes(files))
 	rep, err := report.Build(mergeInputs(e, files, p), report.Options{Explain: opts, MaxEntryBytes: f.maxEntry,

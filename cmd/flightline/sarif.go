@@ -107,7 +107,7 @@ func (r *sarifReport) fileDone(name string, st validate.Stats) {
 	}
 }
 
-func (r *sarifReport) summary(s *summary) {
+func (r *sarifReport) summary(s *summary) error {
 	inv := r.run.AddInvocation(len(s.unreadable) == 0)
 	for _, u := range s.unreadable {
 		n := sarif.NewNotification().WithLevel("error").WithTextMessage(human.Escape(u.Error))
@@ -124,7 +124,7 @@ func (r *sarifReport) summary(s *summary) {
 	pb.Add("schema", s.schema.Source)
 	pb.Add("schemaIdentity", s.schema.Identity)
 	r.run.AttachPropertyBag(pb)
-	writeSARIF(r.w, r.log)
+	return writeSARIF(r.w, r.log)
 }
 
 // changeLevel is how a CI system should weigh a change: an error when it
@@ -143,7 +143,7 @@ func changeLevel(b compat.Direction, failForward bool) string {
 // change, a result per change at the NEW schema's definition (and the
 // OLD one's as a related location), and the schemas that could not be
 // read as notifications of a failed invocation.
-func writeDiffSARIF(w io.Writer, comps []*comparison, failForward bool) {
+func writeDiffSARIF(w io.Writer, comps []*comparison, failForward bool) error {
 	log, run := newSARIF("diff")
 	ok := true
 	var notes []*sarif.Notification
@@ -186,7 +186,7 @@ func writeDiffSARIF(w io.Writer, comps []*comparison, failForward bool) {
 	for _, n := range notes {
 		inv.AddTToolExecutionNotification(n)
 	}
-	writeSARIF(w, log)
+	return writeSARIF(w, log)
 }
 
 // schemaLine reads where a schema location (file#/json/pointer) is: the

@@ -32,7 +32,7 @@ func (e *env) stepSummary(name string, code int, write func(w io.Writer)) int {
 	}
 	if err != nil {
 		msg := fmt.Sprintf("%s: %s: cannot append the summary: %s", name, stepSummaryVar, pathError(err))
-		fmt.Fprintf(e.stderr, "::error title=flightline %s::%s\n", name, githubData(human.Escape(msg)))
+		annotation(e.stderr, "error", "", 0, "flightline "+name, msg)
 		return max(code, exitUsage)
 	}
 	return code
@@ -45,11 +45,7 @@ func (e *env) pathFailed(name, path string, err error) string {
 	msg := pathError(err)
 	e.errorf("%s: %s", name, human.Escape(msg))
 	if e.annotate {
-		props := "title=" + githubProperty("flightline "+name)
-		if path != "" && path != stdinName {
-			props = "file=" + githubProperty(human.Escape(path)) + "," + props
-		}
-		fmt.Fprintf(e.stdout, "::error %s::%s\n", props, githubData(human.Escape(msg)))
+		annotation(e.stdout, "error", path, 0, "flightline "+name, msg)
 	}
 	return msg
 }

@@ -68,9 +68,9 @@ type validateFlags struct {
 	schemaEntry              int
 }
 
-// checkBounds refuses --jobs, --max-findings and --max-entry-bytes out of
-// their range.
-func checkBounds(cmd *cobra.Command, jobs, maxFindings, maxEntry int) error {
+// checkBounds refuses --jobs, --max-findings, --max-entry-bytes and
+// --max-schema-entry-bytes out of their range, before any work.
+func checkBounds(cmd *cobra.Command, jobs, maxFindings, maxEntry, maxSchemaEntry int) error {
 	switch {
 	case jobs < 0 || jobs > maxJobs:
 		return newUsageError(cmd, "--jobs %d: want 1 to %d goroutines, or 0 for one per CPU", jobs, maxJobs)
@@ -78,6 +78,8 @@ func checkBounds(cmd *cobra.Command, jobs, maxFindings, maxEntry int) error {
 		return newUsageError(cmd, "--max-findings %d: want 0 (all) or more", maxFindings)
 	case maxEntry <= 0:
 		return newUsageError(cmd, "--max-entry-bytes %d: want 1 or more", maxEntry)
+	case maxSchemaEntry <= 0:
+		return newUsageError(cmd, "--max-schema-entry-bytes %d: want 1 or more", maxSchemaEntry)
 	}
 	return nil
 }
@@ -90,16 +92,22 @@ func runValidate(e *env, cmd *cobra.Command, args []string, fl validateFlags) in
 		return usage(e, err)
 	}
 	e.annotate = fl.format == "github"
-	if err := checkBounds(cmd, fl.jobs, fl.maxFindings, fl.entry); err != nil {
+	if err := checkBounds(cmd, fl.jobs, fl.maxFindings, fl.entry, fl.schemaEntry); err != nil {
 		return usage(e, err)
 	}
 	args, err := pathArgs(e, cmd, args)
 	if err != nil {
 		return usage(e, err)
 	}
-	out := newReportWriter(fl.format, e.stdout, e.stdoutPainter(), fl.strict)
-	var step strings.Builder // the summary for GitHub Actions
-	out = teeReport{out, &markdownReport{w: &step, strict: fl.strict}}
+	// Standard output keeps its first write error, for the findings and
+	// the workflow commands of unreadable paths alike.
+	stdout := keepErr(e.stdout)
+	e.stdout = stdout
+	out := newReportWriter(fl.format, stdout, e.stdoutPainter(), fl.strict)
+	var step strings.Builder // the summary for GitHub Actions, when it is wanted
+	if e.getenv(stepSummaryVar) != "" {
+		out = teeReport{out, &markdownReport{w: &step, strict: fl.strict}}
+	}
 	opts := validate.Options{Jobs: fl.jobs, MaxEntryBytes: fl.entry}
 	sum := summary{schema: reportSchema{Source: "built-in", Identity: schema.BuiltinIdentity()}}
 	if fl.schema != "" {
@@ -107,9 +115,6 @@ func runValidate(e *env, cmd *cobra.Command, args []string, fl validateFlags) in
 		if err != nil {
 			e.errorf("validate: --schema: %s", human.Escape(oneLine(err.Error())))
 			return exitUsage
-		}
-		if fl.schemaEntry <= 0 {
-			return usage(e, newUsageError(cmd, "--max-schema-entry-bytes %d: want 1 or more", fl.schemaEntry))
 		}
 		s.SetMaxEntryBytes(fl.schemaEntry)
 		opts.Schema = s
@@ -133,7 +138,6 @@ func runValidate(e *env, cmd *cobra.Command, args []string, fl validateFlags) in
 	}
 	files := inputFiles(e, "validate", args, bad)
 	p := e.startProgress("validate", sizes(files))
-	defer p.finish()
 	for i, f := range files {
 		r, err := f.open(e, p, i)
 		if err != nil {
@@ -156,7 +160,13 @@ func runValidate(e *env, cmd *cobra.Command, args []string, fl validateFlags) in
 		sum.warnings += stats.Warnings
 	}
 	p.finish()
-	out.summary(&sum)
+	err = out.summary(&sum)
+	if err == nil {
+		err = stdout.err
+	}
+	if err != nil {
+		return stdoutFailed(e, "validate", err)
+	}
 	if code == exitOK && (sum.errors > 0 || (fl.strict && sum.warnings > 0)) {
 		code = exitFindings
 	}
@@ -202,7 +212,9 @@ type unreadable struct {
 type reportWriter interface {
 	finding(f validate.Finding)
 	fileDone(name string, st validate.Stats)
-	summary(s *summary)
+	// summary writes the end of the report and returns the error of
+	// writing it, if any.
+	summary(s *summary) error
 }
 
 func newReportWriter(format string, w io.Writer, p painter, strict bool) reportWriter {
@@ -229,7 +241,9 @@ func (t teeReport) fileDone(name string, st validate.Stats) {
 	t[0].fileDone(name, st)
 	t[1].fileDone(name, st)
 }
-func (t teeReport) summary(s *summary) { t[0].summary(s); t[1].summary(s) }
+func (t teeReport) summary(s *summary) error {
+	return errors.Join(t[0].summary(s), t[1].summary(s))
+}
 
 func summaryLine(s *summary) string {
 	line := fmt.Sprintf("%s in %s: %s, %s", plural(s.entries, "entry", "entries"), plural(s.files, "file", "files"),
@@ -271,7 +285,10 @@ func findingMessage(f validate.Finding) string {
 }
 
 func (r *textReport) fileDone(string, validate.Stats) {}
-func (r *textReport) summary(s *summary)              { fmt.Fprintln(r.w, summaryLine(s)) }
+func (r *textReport) summary(s *summary) error {
+	_, err := fmt.Fprintln(r.w, summaryLine(s))
+	return err
+}
 
 // jsonReport writes one JSON document; schema/validate_report.schema.json
 // describes it.
@@ -283,7 +300,7 @@ type jsonReport struct {
 func (r *jsonReport) finding(f validate.Finding)      { r.findings = append(r.findings, f) }
 func (r *jsonReport) fileDone(string, validate.Stats) {}
 
-func (r *jsonReport) summary(s *summary) {
+func (r *jsonReport) summary(s *summary) error {
 	doc := struct {
 		Findings   []validate.Finding `json:"findings"`
 		Summary    any                `json:"summary"`
@@ -304,7 +321,7 @@ func (r *jsonReport) summary(s *summary) {
 	enc := json.NewEncoder(r.w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	enc.Encode(doc)
+	return enc.Encode(doc)
 }
 
 // githubReport writes GitHub Actions workflow commands, which show the
@@ -316,7 +333,10 @@ func (r *githubReport) finding(f validate.Finding) {
 }
 
 func (r *githubReport) fileDone(string, validate.Stats) {}
-func (r *githubReport) summary(s *summary)              { fmt.Fprintln(r.w, summaryLine(s)) }
+func (r *githubReport) summary(s *summary) error {
+	_, err := fmt.Fprintln(r.w, summaryLine(s))
+	return err
+}
 
 func githubData(s string) string {
 	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
