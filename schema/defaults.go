@@ -185,7 +185,7 @@ func objectMisfit(t *Type, j *jsonNode, pointer, at string) string {
 		}
 		matched := false
 		for _, pp := range t.Patterns {
-			if regexp.MustCompile(pp.PatternRE2).MatchString(m.key) {
+			if pp.Regexp().MatchString(m.key) {
 				matched = true
 				if w := misfit(pp.Type, pp.Nullable, m.val, p); w != "" {
 					return w
