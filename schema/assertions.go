@@ -2,7 +2,6 @@ package schema
 
 import (
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -198,13 +197,7 @@ func openAPIDiscriminator(_ *openAPIReader, s *openapi3.Schema, n *node) (bool, 
 		return false, nil
 	}
 	spec := &discriminatorSpec{loc: n.loc + "/discriminator", property: d.PropertyName}
-	for _, k := range slices.Sorted(func(yield func(string) bool) {
-		for k := range d.Mapping {
-			if !yield(k) {
-				return
-			}
-		}
-	}) {
+	for _, k := range sortedKeys(d.Mapping) {
 		spec.mapping = append(spec.mapping, [2]string{k, d.Mapping[k].Ref})
 	}
 	n.discriminator = spec
