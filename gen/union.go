@@ -270,7 +270,9 @@ func (g *generator) dispatch(t *ir.Type, setKind func(*ir.Variant) func(jen.Code
 	// first that fits winning (oneOf: the only one); its choice is kept,
 	// so that a union inside is tried once.
 	id := jen.Lit(unionID(g.p, t))
-	trials := []jen.Code{jen.Id("i").Op("=").Lit(-1)}
+	// The trials are the only users of the names, which an earlier
+	// trial's choice makes unneeded.
+	trials := []jen.Code{jen.Id("keys").Op(":=").Id("s").Dot("objectKeys").Call(), jen.Id("i").Op("=").Lit(-1)}
 	for i, v := range t.Objects {
 		cond := keys(i)
 		if !t.OneOf {
@@ -299,7 +301,6 @@ func (g *generator) dispatch(t *ir.Type, setKind func(*ir.Variant) func(jen.Code
 	}
 	cases = append(cases, jen.Default().Block(none...))
 	return []jen.Code{
-		jen.Id("keys").Op(":=").Id("s").Dot("objectKeys").Call(),
 		jen.List(jen.Id("i"), jen.Id("ok")).Op(":=").Id("s").Dot("chosen").Call(id),
 		jen.If(jen.Op("!").Id("ok")).Block(trials...),
 		jen.Switch(jen.Id("i")).Block(cases...),
