@@ -17,10 +17,7 @@ func unionPhrase(t *ir.Type) string {
 	for _, v := range t.Variants {
 		phrases = append(phrases, kindPhrase(v.Value))
 	}
-	if len(phrases) == 1 {
-		return phrases[0]
-	}
-	return strings.Join(phrases[:len(phrases)-1], ", ") + " or " + phrases[len(phrases)-1]
+	return joinOr(phrases)
 }
 
 func (g *generator) unionType(f *jen.File, t *ir.Type) {
@@ -113,7 +110,7 @@ func (g *generator) decodeUnion(f *jen.File, t *ir.Type) {
 	}
 	var cases []jen.Code
 	if v := variant("string"); v != nil {
-		cases = append(cases, jen.Case(jen.LitRune('"')).Block(g.readNonNull(v.Value, setKind(v), "", "", 0)...))
+		cases = append(cases, jen.Case(kindBytes("string")...).Block(g.readNonNull(v.Value, setKind(v), "", "", 0)...))
 	}
 	intV, numV := variant("integer"), variant("number")
 	if intV != nil || numV != nil {
@@ -148,19 +145,18 @@ func (g *generator) decodeUnion(f *jen.File, t *ir.Type) {
 		default:
 			body = append(body, number(numV))
 		}
-		cases = append(cases, jen.Case(jen.LitRune('-'), jen.LitRune('0'), jen.LitRune('1'), jen.LitRune('2'), jen.LitRune('3'),
-			jen.LitRune('4'), jen.LitRune('5'), jen.LitRune('6'), jen.LitRune('7'), jen.LitRune('8'), jen.LitRune('9')).Block(body...))
+		cases = append(cases, jen.Case(kindBytes("number")...).Block(body...))
 	}
 	if v := variant("boolean"); v != nil {
-		cases = append(cases, jen.Case(jen.LitRune('t'), jen.LitRune('f')).Block(g.readNonNull(v.Value, setKind(v), "", "", 0)...))
+		cases = append(cases, jen.Case(kindBytes("boolean")...).Block(g.readNonNull(v.Value, setKind(v), "", "", 0)...))
 	}
 	if v := variant("array"); v != nil {
-		cases = append(cases, jen.Case(jen.LitRune('[')).Block(g.readNonNull(v.Value, setKind(v), "", "", 0)...))
+		cases = append(cases, jen.Case(kindBytes("array")...).Block(g.readNonNull(v.Value, setKind(v), "", "", 0)...))
 	}
 	if len(t.Objects) > 0 {
-		cases = append(cases, jen.Case(jen.LitRune('{')).Block(g.dispatch(t, setKind)...))
+		cases = append(cases, jen.Case(kindBytes("object")...).Block(g.dispatch(t, setKind)...))
 	} else if v := variant("object"); v != nil {
-		cases = append(cases, jen.Case(jen.LitRune('{')).Block(g.readNonNull(v.Value, setKind(v), "", "", 0)...))
+		cases = append(cases, jen.Case(kindBytes("object")...).Block(g.readNonNull(v.Value, setKind(v), "", "", 0)...))
 	}
 	cases = append(cases, jen.Default().Block(
 		jen.If(jen.Id("got").Op(":=").Id("s").Dot("kind").Call(), jen.Id("got").Op("!=").Lit("")).Block(
@@ -274,7 +270,9 @@ func (g *generator) dispatch(t *ir.Type, setKind func(*ir.Variant) func(jen.Code
 	// first that fits winning (oneOf: the only one); its choice is kept,
 	// so that a union inside is tried once.
 	id := jen.Lit(unionID(g.p, t))
-	trials := []jen.Code{jen.Id("i").Op("=").Lit(-1)}
+	// The trials are the only users of the names, which an earlier
+	// trial's choice makes unneeded.
+	trials := []jen.Code{jen.Id("keys").Op(":=").Id("s").Dot("objectKeys").Call(), jen.Id("i").Op("=").Lit(-1)}
 	for i, v := range t.Objects {
 		cond := keys(i)
 		if !t.OneOf {
@@ -303,7 +301,6 @@ func (g *generator) dispatch(t *ir.Type, setKind func(*ir.Variant) func(jen.Code
 	}
 	cases = append(cases, jen.Default().Block(none...))
 	return []jen.Code{
-		jen.Id("keys").Op(":=").Id("s").Dot("objectKeys").Call(),
 		jen.List(jen.Id("i"), jen.Id("ok")).Op(":=").Id("s").Dot("chosen").Call(id),
 		jen.If(jen.Op("!").Id("ok")).Block(trials...),
 		jen.Switch(jen.Id("i")).Block(cases...),

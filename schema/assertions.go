@@ -2,7 +2,6 @@ package schema
 
 import (
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -78,19 +77,13 @@ func readUniqueItems(c *readCtx, v *jsonNode, n *node) error {
 	return nil
 }
 
-// raw returns the JSON text of the keyword of the schema at loc in the
-// OpenAPI document, or nil when the document is not JSON.
-func (r *openAPIReader) raw(loc, keyword string) *jsonNode {
-	if r.text == nil {
-		return nil
-	}
-	_, pointer, _ := strings.Cut(loc, "#")
-	return r.text.lookup(pointer + "/" + escapePointerToken(keyword))
-}
+// raw returns the JSON text of the keyword of the OpenAPI schema n, or
+// nil when the document is not JSON.
+func (n *node) raw(keyword string) *jsonNode { return n.text.get(keyword) }
 
-// number is the JSON text of a numeric keyword kin-openapi read as v.
-func (r *openAPIReader) number(loc, keyword string, v float64) *jsonNode {
-	if j := r.raw(loc, keyword); j != nil && j.kind == '0' {
+// number is the JSON text of a numeric keyword of n kin-openapi read as v.
+func (n *node) number(keyword string, v float64) *jsonNode {
+	if j := n.raw(keyword); j != nil && j.kind == '0' {
 		return j
 	}
 	return &jsonNode{kind: '0', str: strconv.FormatFloat(v, 'g', -1, 64)}
@@ -99,10 +92,10 @@ func (r *openAPIReader) number(loc, keyword string, v float64) *jsonNode {
 func openAPIBounds(r *openAPIReader, s *openapi3.Schema, n *node) (bool, error) {
 	set := false
 	if s.Min != nil {
-		n.minimum, set = r.number(n.loc, "minimum", *s.Min), true
+		n.minimum, set = n.number("minimum", *s.Min), true
 	}
 	if s.Max != nil {
-		n.maximum, set = r.number(n.loc, "maximum", *s.Max), true
+		n.maximum, set = n.number("maximum", *s.Max), true
 	}
 	for _, b := range []struct {
 		keyword string
@@ -112,7 +105,7 @@ func openAPIBounds(r *openAPIReader, s *openapi3.Schema, n *node) (bool, error) 
 	}{{"exclusiveMinimum", s.ExclusiveMin, &n.minimum, &n.exclusiveMinimum}, {"exclusiveMaximum", s.ExclusiveMax, &n.maximum, &n.exclusiveMaximum}} {
 		switch {
 		case b.bound.Value != nil: // OpenAPI 3.1: the bound itself
-			*b.dst, set = r.number(n.loc, b.keyword, *b.bound.Value), true
+			*b.dst, set = n.number(b.keyword, *b.bound.Value), true
 		case b.bound.IsTrue(): // OpenAPI 3.0: makes minimum or maximum exclusive
 			if *b.plain == nil {
 				return true, errorf(n.loc+"/"+b.keyword, "exclusiveMinimum and exclusiveMaximum true need minimum and maximum")
@@ -127,7 +120,7 @@ func openAPIMultipleOf(r *openAPIReader, s *openapi3.Schema, n *node) (bool, err
 	if s.MultipleOf == nil {
 		return false, nil
 	}
-	n.multipleOf = r.number(n.loc, "multipleOf", *s.MultipleOf)
+	n.multipleOf = n.number("multipleOf", *s.MultipleOf)
 	if *s.MultipleOf <= 0 && !hasNonZeroDigit(n.multipleOf.str) {
 		return true, errorf(n.loc+"/multipleOf", "multipleOf must be a number above 0")
 	}
@@ -137,7 +130,7 @@ func openAPIMultipleOf(r *openAPIReader, s *openapi3.Schema, n *node) (bool, err
 func openAPICounts(r *openAPIReader, s *openapi3.Schema, n *node) (bool, error) {
 	values := map[string]*uint64{"maxLength": s.MaxLength, "maxItems": s.MaxItems, "maxProperties": s.MaxProps}
 	for k, v := range map[string]uint64{"minLength": s.MinLength, "minItems": s.MinItems, "minProperties": s.MinProps} {
-		if v > 0 || r.raw(n.loc, k) != nil { // kin-openapi reads an absent minimum count as 0
+		if v > 0 || n.raw(k) != nil { // kin-openapi reads an absent minimum count as 0
 			values[k] = &v
 		}
 	}
@@ -148,7 +141,7 @@ func openAPICounts(r *openAPIReader, s *openapi3.Schema, n *node) (bool, error) 
 				n.counts = map[string]*jsonNode{}
 			}
 			n.counts[k], set = &jsonNode{kind: '0', str: strconv.FormatUint(*v, 10)}, true
-			if j := r.raw(n.loc, k); j != nil && j.kind == '0' {
+			if j := n.raw(k); j != nil && j.kind == '0' {
 				n.counts[k] = j
 			}
 		}
@@ -182,7 +175,7 @@ func openAPIPrefixItems(r *openAPIReader, s *openapi3.Schema, n *node) (bool, er
 
 func openAPIPatternProperties(r *openAPIReader, s *openapi3.Schema, n *node) (bool, error) {
 	patterns := sortedKeys(s.PatternProperties)
-	if raw := r.raw(n.loc, "patternProperties"); raw != nil { // in document order
+	if raw := n.raw("patternProperties"); raw != nil { // in document order
 		patterns = patterns[:0]
 		for _, m := range raw.members {
 			patterns = append(patterns, m.key)
@@ -204,13 +197,7 @@ func openAPIDiscriminator(_ *openAPIReader, s *openapi3.Schema, n *node) (bool, 
 		return false, nil
 	}
 	spec := &discriminatorSpec{loc: n.loc + "/discriminator", property: d.PropertyName}
-	for _, k := range slices.Sorted(func(yield func(string) bool) {
-		for k := range d.Mapping {
-			if !yield(k) {
-				return
-			}
-		}
-	}) {
+	for _, k := range sortedKeys(d.Mapping) {
 		spec.mapping = append(spec.mapping, [2]string{k, d.Mapping[k].Ref})
 	}
 	n.discriminator = spec

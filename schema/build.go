@@ -2,7 +2,6 @@ package schema
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 )
@@ -518,7 +517,7 @@ func (b *builder) object(n *node, hint string, c *Checks) (*Type, error) {
 		}
 		goNames[f.GoName] = p.name
 		for _, pp := range t.Patterns {
-			if regexp.MustCompile(pp.PatternRE2).MatchString(p.name) {
+			if pp.Regexp().MatchString(p.name) {
 				return nil, errorf(p.n.loc, "unsupported: property %q also matches patternProperties %q; a property is checked against one schema", p.name, pp.Pattern)
 			}
 		}
@@ -537,7 +536,7 @@ func (b *builder) object(n *node, hint string, c *Checks) (*Type, error) {
 			continue
 		}
 		loc := n.loc + "/required"
-		if n.closed && !slices.ContainsFunc(t.Patterns, func(p *PatternProperty) bool { return regexp.MustCompile(p.PatternRE2).MatchString(r) }) {
+		if n.closed && !slices.ContainsFunc(t.Patterns, func(p *PatternProperty) bool { return p.Regexp().MatchString(r) }) {
 			return nil, errorf(loc, "required property %q is not declared in properties, and the object allows no other", r)
 		}
 		f := &Field{Name: r, GoName: GoName(r), Type: &Type{Kind: Any, Loc: loc}, Required: true, Loc: loc}
@@ -572,7 +571,7 @@ func (b *builder) patterns(n *node, t *Type, hint string) error {
 		if err != nil {
 			return err
 		}
-		t.Patterns = append(t.Patterns, &PatternProperty{Pattern: p.pattern, PatternRE2: re, Type: pt, Nullable: null, Loc: p.n.loc})
+		t.Patterns = append(t.Patterns, &PatternProperty{Pattern: p.pattern, PatternRE2: re.String(), Type: pt, Nullable: null, Loc: p.n.loc, re: re})
 	}
 	return nil
 }

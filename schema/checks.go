@@ -38,7 +38,7 @@ func checksOf(n *node, kind string) (*Checks, error) {
 			if err != nil {
 				return nil, errorf(n.loc+"/pattern", "%v", err)
 			}
-			c.Pattern, c.PatternRE2 = n.pattern.str, re
+			c.Pattern, c.PatternRE2 = n.pattern.str, re.String()
 		}
 		if n.formatMode == "assert" {
 			if !AssertableFormat(n.format) {

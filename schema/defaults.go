@@ -5,12 +5,14 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"unicode/utf8"
 )
 
 // checkDefault rejects a default that the field's own schema would
-// reject: of another kind, an enum value it does not list, an object
-// without a required property or with one it does not allow, at any
-// depth. Generated code fills an absent field with its default.
+// reject: of another kind, an enum value it does not list, a value that
+// breaks an assertion (minimum, maxLength, pattern, uniqueItems, ...), an
+// object without a required property or with one it does not allow, at
+// any depth. Generated code fills an absent field with its default.
 func checkDefault(f *Field, d *jsonNode) error {
 	if d.kind == '0' && f.Type.Kind == Number {
 		if _, err := strconv.ParseFloat(d.str, 64); err != nil {
@@ -26,7 +28,8 @@ func checkDefault(f *Field, d *jsonNode) error {
 
 // misfit says where the value j does not fit t (nullable: or null): ""
 // when it fits, else " at /pointer" inside it and ";" (a mark that a
-// message leaves out), or ";" at its top.
+// message leaves out), or ";" at its top; an assertion it breaks is named
+// in parentheses before the ";".
 func misfit(t *Type, nullable bool, j *jsonNode, pointer string) string {
 	at := ";"
 	if pointer != "" {
@@ -69,7 +72,9 @@ func misfit(t *Type, nullable bool, j *jsonNode, pointer string) string {
 			}
 		}
 	case Object:
-		return objectMisfit(t, j, pointer, at)
+		if w := objectMisfit(t, j, pointer, at); w != "" {
+			return w
+		}
 	case Union:
 		for _, v := range t.Variants {
 			if misfit(v, false, j, pointer) == "" {
@@ -89,6 +94,74 @@ func misfit(t *Type, nullable bool, j *jsonNode, pointer string) string {
 	}
 	if !ok {
 		return at
+	}
+	if why := checksMisfit(t.Checks, j); why != "" {
+		if pointer != "" {
+			return " at " + pointer + " (" + why + ");"
+		}
+		return " (" + why + ");"
+	}
+	return ""
+}
+
+// checksMisfit says which of the assertions c the value j breaks, or ""
+// when it breaks none; an assertion of another kind than j's does not
+// apply to it.
+func checksMisfit(c *Checks, j *jsonNode) string {
+	if c == nil {
+		return ""
+	}
+	above := func(n uint64, bound *uint64) bool { return bound != nil && n > *bound }
+	below := func(n uint64, bound *uint64) bool { return bound != nil && n < *bound }
+	switch j.kind {
+	case '0':
+		switch {
+		case c.Minimum != "" && CompareNumbers(j.str, c.Minimum) < 0:
+			return "minimum " + c.Minimum
+		case c.ExclusiveMinimum != "" && CompareNumbers(j.str, c.ExclusiveMinimum) <= 0:
+			return "exclusiveMinimum " + c.ExclusiveMinimum
+		case c.Maximum != "" && CompareNumbers(j.str, c.Maximum) > 0:
+			return "maximum " + c.Maximum
+		case c.ExclusiveMaximum != "" && CompareNumbers(j.str, c.ExclusiveMaximum) >= 0:
+			return "exclusiveMaximum " + c.ExclusiveMaximum
+		case c.MultipleOf != "" && !IsMultiple(j.str, c.MultipleOf):
+			return "multipleOf " + c.MultipleOf
+		}
+	case '"':
+		n := uint64(utf8.RuneCountInString(j.str))
+		switch {
+		case below(n, c.MinLength):
+			return fmt.Sprintf("minLength %d", *c.MinLength)
+		case above(n, c.MaxLength):
+			return fmt.Sprintf("maxLength %d", *c.MaxLength)
+		case c.PatternRE2 != "" && !regexp.MustCompile(c.PatternRE2).MatchString(j.str):
+			return fmt.Sprintf("pattern %q", c.Pattern)
+		}
+	case '[':
+		n := uint64(len(j.items))
+		switch {
+		case below(n, c.MinItems):
+			return fmt.Sprintf("minItems %d", *c.MinItems)
+		case above(n, c.MaxItems):
+			return fmt.Sprintf("maxItems %d", *c.MaxItems)
+		case c.UniqueItems:
+			seen := map[string]bool{}
+			for _, it := range j.items {
+				k := it.canonical()
+				if seen[k] {
+					return "uniqueItems"
+				}
+				seen[k] = true
+			}
+		}
+	case '{':
+		n := uint64(len(j.members))
+		switch {
+		case below(n, c.MinProperties):
+			return fmt.Sprintf("minProperties %d", *c.MinProperties)
+		case above(n, c.MaxProperties):
+			return fmt.Sprintf("maxProperties %d", *c.MaxProperties)
+		}
 	}
 	return ""
 }
@@ -112,7 +185,7 @@ func objectMisfit(t *Type, j *jsonNode, pointer, at string) string {
 		}
 		matched := false
 		for _, pp := range t.Patterns {
-			if regexp.MustCompile(pp.PatternRE2).MatchString(m.key) {
+			if pp.Regexp().MatchString(m.key) {
 				matched = true
 				if w := misfit(pp.Type, pp.Nullable, m.val, p); w != "" {
 					return w

@@ -158,3 +158,50 @@ func TestNamedApart(t *testing.T) {
 		}
 	}
 }
+
+// TestDefaultBreaksAssertions: a default its own schema's assertions
+// reject is refused on both front ends, with the default's pointer, in
+// one line; a default that keeps them loads.
+func TestDefaultBreaksAssertions(t *testing.T) {
+	cases := []struct{ prop, want string }{
+		{`{"type": "integer", "minimum": 5, "default": 1}`, `default 1 does not fit the property's type (minimum 5)`},
+		{`{"type": "integer", "minimum": 5, "default": 5}`, ``},
+		{`{"type": "number", "exclusiveMaximum": 2.5, "default": 2.5}`, `(exclusiveMaximum 2.5)`},
+		{`{"type": "integer", "multipleOf": 3, "default": 7}`, `(multipleOf 3)`},
+		{`{"type": "number", "multipleOf": 0.5, "default": 1.5}`, ``},
+		{`{"type": "string", "minLength": 2, "default": "é"}`, `(minLength 2)`},
+		{`{"type": "string", "maxLength": 1, "default": "é"}`, ``},
+		{`{"type": "string", "pattern": "^x", "default": "y"}`, `default "y" does not fit the property's type (pattern "^x")`},
+		{`{"type": "array", "items": {"type": "integer"}, "uniqueItems": true, "default": [1, 1.0]}`, `(uniqueItems)`},
+		{`{"type": "array", "items": {"type": "integer", "maximum": 3}, "default": [1, 4]}`, `default [1,4] does not fit the property's type at /1 (maximum 3)`},
+		{`{"type": "array", "items": {"type": "integer"}, "maxItems": 1, "default": [1, 2]}`, `(maxItems 1)`},
+		{`{"type": "object", "additionalProperties": {"type": "string"}, "minProperties": 1, "default": {}}`, `(minProperties 1)`},
+		{`{"type": "object", "properties": {"n": {"type": "integer", "minimum": 1}}, "default": {"n": 0}}`, `at /n (minimum 1)`},
+	}
+	dir := t.TempDir()
+	for _, c := range cases {
+		for _, front := range []string{"JSON Schema", "OpenAPI"} {
+			var err error
+			switch front {
+			case "JSON Schema":
+				doc := `{"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "Root", "type": "object", "properties": {"a": ` + c.prop + `}}`
+				file := filepath.Join(dir, "s.json")
+				os.WriteFile(file, []byte(doc), 0o644)
+				_, err = LoadJSONSchema(nil, file)
+			case "OpenAPI":
+				doc := `{"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {}, "components": {"schemas": {"Root": {"type": "object", "properties": {"a": ` + c.prop + `}}}}}`
+				file := filepath.Join(dir, "o.json")
+				os.WriteFile(file, []byte(doc), 0o644)
+				_, err = LoadOpenAPI(file, "Root")
+			}
+			switch {
+			case c.want == "" && err != nil:
+				t.Errorf("%s %s: %v", front, c.prop, err)
+			case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
+				t.Errorf("%s %s:\n got %v\nwant an error containing %s", front, c.prop, err, c.want)
+			case err != nil && (!strings.Contains(err.Error(), "/properties/a/default: ") || strings.Contains(err.Error(), "\n")):
+				t.Errorf("%s %s: %q is not one line with the default's pointer", front, c.prop, err)
+			}
+		}
+	}
+}

@@ -39,8 +39,15 @@ func (n *jsonNode) get(key string) *jsonNode {
 	return nil
 }
 
+// pointerUnescaper turns a JSON pointer token back into the name it
+// escapes.
+var pointerUnescaper = strings.NewReplacer("~1", "/", "~0", "~")
+
 // lookup follows a JSON pointer from n.
 func (n *jsonNode) lookup(pointer string) *jsonNode {
+	if n == nil {
+		return nil
+	}
 	if pointer == "" {
 		return n
 	}
@@ -48,7 +55,7 @@ func (n *jsonNode) lookup(pointer string) *jsonNode {
 		return nil
 	}
 	for _, tok := range strings.Split(pointer[1:], "/") {
-		tok = strings.NewReplacer("~1", "/", "~0", "~").Replace(tok)
+		tok = pointerUnescaper.Replace(tok)
 		switch n.kind {
 		case '{':
 			n = n.get(tok)

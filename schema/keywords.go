@@ -113,11 +113,11 @@ func keywordTable() []keyword {
 		{name: "$defs", role: annotation}, {name: "definitions", role: annotation}, {name: "examples", role: annotation},
 		{name: "example", role: annotation}, {name: "deprecated", role: annotation},
 		{name: "contentMediaType", role: annotation}, {name: "contentEncoding", role: annotation},
-		// Keywords flightline cannot represent, refused with their place.
 		{name: "not", role: structure, json: readApplicator, openapi: openAPIApplicators},
 		{name: "if", role: structure, json: readApplicator},
 		{name: "then", role: structure, json: readApplicator},
 		{name: "else", role: structure, json: readApplicator},
+		// Keywords flightline cannot represent, refused with their place.
 		{name: "contains", role: unsupported, openapi: has(func(s *openapi3.Schema) bool { return s.Contains != nil })},
 		{name: "minContains", role: unsupported},
 		{name: "maxContains", role: unsupported},

@@ -10,7 +10,10 @@
 // Models and generate identical code.
 package schema
 
-import "reflect"
+import (
+	"reflect"
+	"regexp"
+)
 
 // A Model is a loaded schema: the named types reachable from its roots and
 // the annotations that ask for merge helpers.
@@ -181,6 +184,18 @@ type PatternProperty struct {
 	Type                *Type
 	Nullable            bool
 	Loc                 string
+
+	re *regexp.Regexp // PatternRE2 compiled, once
+}
+
+// Regexp returns PatternRE2 compiled. The builder keeps the expression it
+// compiled when it checked the pattern; one built elsewhere is compiled on
+// its first use.
+func (p *PatternProperty) Regexp() *regexp.Regexp {
+	if p.re == nil || p.re.String() != p.PatternRE2 {
+		p.re = regexp.MustCompile(p.PatternRE2)
+	}
+	return p.re
 }
 
 // A Field is one property of an object type.

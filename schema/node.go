@@ -20,6 +20,11 @@ type node struct {
 	target  *node
 	defName string
 
+	// text is the schema object as written in an OpenAPI document's JSON
+	// text, or nil (a YAML document, or a JSON Schema document): keywords
+	// kin-openapi does not keep as written are read from it.
+	text *jsonNode
+
 	types       []string // the type keyword, as written
 	title       string
 	description string

@@ -21,9 +21,13 @@ type openAPIReader struct {
 	doc  *openapi3.T
 	// text is the document as JSON text, or nil for a YAML document:
 	// numbers and defaults are read from it as written.
-	text  *jsonNode
-	is31  bool
-	nodes map[*openapi3.Schema]*node
+	text *jsonNode
+	// components are the members of the text's components/schemas, by
+	// name: a schema's text is found from its component, not by scanning
+	// all components again from the root.
+	components map[string]*jsonNode
+	is31       bool
+	nodes      map[*openapi3.Schema]*node
 }
 
 // loadOpenAPI loads and validates the document in file.
@@ -65,7 +69,33 @@ func loadOpenAPI(file string, overlays []*Overlay) (*openAPIReader, error) {
 	if err := doc.Validate(loader.Context, openapi3.DisableExamplesValidation(), openapi3.DisableSchemaDefaultsValidation()); err != nil {
 		return nil, fmt.Errorf("%s: not a valid OpenAPI document: %v", file, err)
 	}
-	return &openAPIReader{file: file, doc: doc, text: text, is31: doc.IsOpenAPI31OrLater(), nodes: map[*openapi3.Schema]*node{}}, nil
+	r := &openAPIReader{file: file, doc: doc, text: text, is31: doc.IsOpenAPI31OrLater(), nodes: map[*openapi3.Schema]*node{}}
+	if cs := text.lookup("/components/schemas"); cs != nil && cs.kind == '{' {
+		r.components = make(map[string]*jsonNode, len(cs.members))
+		for _, m := range cs.members {
+			r.components[m.key] = m.val
+		}
+	}
+	return r, nil
+}
+
+// textAt returns the JSON text of the value at loc in the document, or nil
+// when the document is not JSON or has nothing there.
+func (r *openAPIReader) textAt(loc string) *jsonNode {
+	if r.text == nil {
+		return nil
+	}
+	_, pointer, _ := strings.Cut(loc, "#")
+	rest, ok := strings.CutPrefix(pointer, "/components/schemas/")
+	if !ok {
+		return r.text.lookup(pointer)
+	}
+	name, sub, more := strings.Cut(rest, "/")
+	c := r.components[pointerUnescaper.Replace(name)]
+	if c == nil || !more {
+		return c
+	}
+	return c.lookup("/" + sub)
 }
 
 // invalidUTF8 returns the offset of the first byte of data that is not
@@ -128,7 +158,7 @@ func (r *openAPIReader) ref(sr *openapi3.SchemaRef, loc string) (*node, error) {
 	}
 	// A default beside the $ref is the property's (kin-openapi keeps only
 	// the referenced schema): it is read from the document's text.
-	if d := r.raw(loc, "default"); d != nil {
+	if d := r.textAt(loc).get("default"); d != nil {
 		n.dflt = d
 	}
 	return n, nil
@@ -141,6 +171,7 @@ func (r *openAPIReader) schema(s *openapi3.Schema, loc, defName string) (*node, 
 	}
 	n := &node{loc: loc, defName: defName, title: s.Title, description: s.Description, format: s.Format,
 		readOnly: s.ReadOnly, writeOnly: s.WriteOnly}
+	n.text = r.textAt(loc)
 	r.nodes[s] = n
 	for i := range keywords {
 		k := &keywords[i]
@@ -174,11 +205,11 @@ func (r *openAPIReader) schema(s *openapi3.Schema, loc, defName string) (*node, 
 		for _, v := range s.Enum {
 			n.enum = append(n.enum, anyNode(v))
 		}
-		if raw := r.raw(loc, "enum"); raw != nil && raw.kind == '[' {
+		if raw := n.raw("enum"); raw != nil && raw.kind == '[' {
 			n.enum = raw.items
 		}
 	}
-	if raw := r.raw(loc, "const"); raw != nil || s.Const != nil {
+	if raw := n.raw("const"); raw != nil || s.Const != nil {
 		if raw == nil {
 			raw = anyNode(s.Const)
 		}
@@ -186,8 +217,8 @@ func (r *openAPIReader) schema(s *openapi3.Schema, loc, defName string) (*node, 
 		n.enum = []*jsonNode{raw}
 	}
 	switch {
-	case r.raw(loc, "default") != nil:
-		n.dflt = r.raw(loc, "default") // as written: 0.0 stays 0.0
+	case n.raw("default") != nil:
+		n.dflt = n.raw("default") // as written: 0.0 stays 0.0
 	case s.Default != nil:
 		n.dflt = anyNode(s.Default)
 	case r.hasField(s, "default"):

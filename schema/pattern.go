@@ -20,8 +20,9 @@ import (
 // terminators, Unicode's among them.
 const ecmaSpace = `\t\n\v\f\r \x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}\x{feff}`
 
-// ecmaToRE2 returns the RE2 form of the ECMA-262 pattern p.
-func ecmaToRE2(p string) (string, error) {
+// ecmaToRE2 returns the RE2 form of the ECMA-262 pattern p, compiled; its
+// String is the RE2 text.
+func ecmaToRE2(p string) (*regexp.Regexp, error) {
 	var b strings.Builder
 	inClass := false
 	for i := 0; i < len(p); i++ {
@@ -29,11 +30,11 @@ func ecmaToRE2(p string) (string, error) {
 		switch {
 		case c == '\\':
 			if i+1 >= len(p) {
-				return "", fmt.Errorf("pattern %q ends with a lone backslash", p)
+				return nil, fmt.Errorf("pattern %q ends with a lone backslash", p)
 			}
 			n, err := ecmaEscape(&b, p, i, inClass)
 			if err != nil {
-				return "", err
+				return nil, err
 			}
 			i += n - 1
 		case inClass:
@@ -53,7 +54,7 @@ func ecmaToRE2(p string) (string, error) {
 				i += 2
 				inClass = false
 			case strings.HasPrefix(p[i:], "[]"):
-				return "", fmt.Errorf("pattern %q has an empty class [], which RE2 cannot express", p)
+				return nil, fmt.Errorf("pattern %q has an empty class [], which RE2 cannot express", p)
 			default:
 				b.WriteByte(c)
 				if strings.HasPrefix(p[i+1:], "^") {
@@ -61,7 +62,7 @@ func ecmaToRE2(p string) (string, error) {
 					i++
 				}
 				if strings.HasPrefix(p[i+1:], "]") { // ] first is a literal in RE2, the end of the class in ECMA-262
-					return "", fmt.Errorf("pattern %q has an empty class, which RE2 cannot express", p)
+					return nil, fmt.Errorf("pattern %q has an empty class, which RE2 cannot express", p)
 				}
 			}
 		case c == '.':
@@ -76,7 +77,7 @@ func ecmaToRE2(p string) (string, error) {
 				b.WriteString("(?P<")
 				i += 2
 			default:
-				return "", fmt.Errorf("pattern %q uses lookaround (?%s, which RE2 cannot express", p, rest[:min(1, len(rest))])
+				return nil, fmt.Errorf("pattern %q uses lookaround (?%s, which RE2 cannot express", p, rest[:min(1, len(rest))])
 			}
 		case c == '$' || c == '^':
 			b.WriteByte(c) // without the m flag both mean what RE2's mean
@@ -84,9 +85,9 @@ func ecmaToRE2(p string) (string, error) {
 			b.WriteByte(c)
 		}
 	}
-	re := b.String()
-	if _, err := regexp.Compile(re); err != nil {
-		return "", fmt.Errorf("pattern %q is not one flightline can check (%v)", p, err)
+	re, err := regexp.Compile(b.String())
+	if err != nil {
+		return nil, fmt.Errorf("pattern %q is not one flightline can check (%v)", p, err)
 	}
 	return re, nil
 }
